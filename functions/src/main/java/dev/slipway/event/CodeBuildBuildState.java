@@ -1,0 +1,27 @@
+package dev.slipway.event;
+
+import java.util.Objects;
+
+/**
+ * A CodeBuild build changed state ({@code IN_PROGRESS}, {@code SUCCEEDED}, {@code FAILED}, {@code
+ * STOPPED}, ...). {@code releaseId} is the build's {@code SLIPWAY_RELEASE_ID} environment variable,
+ * null for builds Slipway did not start.
+ */
+public record CodeBuildBuildState(
+    EventMeta meta, String project, String buildId, String status, String releaseId)
+    implements PipelineEvent {
+  /** The environment variable that ties a build to its release. */
+  public static final String RELEASE_ID_VARIABLE = "SLIPWAY_RELEASE_ID";
+
+  public CodeBuildBuildState {
+    Objects.requireNonNull(meta, "meta");
+    Objects.requireNonNull(project, "project");
+    Objects.requireNonNull(buildId, "buildId");
+    Objects.requireNonNull(status, "status");
+  }
+
+  @Override
+  public String kind() {
+    return "codebuild.build-state";
+  }
+}

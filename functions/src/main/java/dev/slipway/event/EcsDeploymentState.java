@@ -1,0 +1,23 @@
+package dev.slipway.event;
+
+import java.util.Objects;
+
+/**
+ * An ECS service deployment changed state: {@code name} is the event name ({@code
+ * SERVICE_DEPLOYMENT_IN_PROGRESS}, {@code _COMPLETED}, {@code _FAILED}); {@code serviceArn} is the
+ * event's first resource.
+ */
+public record EcsDeploymentState(
+    EventMeta meta, String name, String deploymentId, String serviceArn, String reason)
+    implements PipelineEvent {
+  public EcsDeploymentState {
+    Objects.requireNonNull(meta, "meta");
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(deploymentId, "deploymentId");
+  }
+
+  @Override
+  public String kind() {
+    return "ecs.deployment-state";
+  }
+}

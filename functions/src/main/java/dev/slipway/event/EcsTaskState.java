@@ -1,0 +1,34 @@
+package dev.slipway.event;
+
+import java.util.List;
+import java.util.Objects;
+
+/** An ECS task changed state; for a stopped task, why it stopped and how each container exited. */
+public record EcsTaskState(
+    EventMeta meta,
+    String taskArn,
+    String lastStatus,
+    String desiredStatus,
+    String stopCode,
+    String stoppedReason,
+    List<Container> containers)
+    implements PipelineEvent {
+  public EcsTaskState {
+    Objects.requireNonNull(meta, "meta");
+    Objects.requireNonNull(taskArn, "taskArn");
+    Objects.requireNonNull(lastStatus, "lastStatus");
+    containers = List.copyOf(containers);
+  }
+
+  /** One container of the task; {@code exitCode} is null until it has exited. */
+  public record Container(String name, Integer exitCode, String reason) {
+    public Container {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "ecs.task-state";
+  }
+}

@@ -1,0 +1,42 @@
+package dev.slipway.event;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One Amazon Inspector finding. {@code repository} and {@code digest} come from the first ECR image
+ * resource and are null for findings on other resources; {@code vulnerabilityId} is null for
+ * findings that are not package vulnerabilities.
+ */
+public record InspectorFinding(
+    EventMeta meta,
+    String findingArn,
+    String severity,
+    String status,
+    String type,
+    String vulnerabilityId,
+    String repository,
+    String digest,
+    List<VulnerablePackage> packages)
+    implements PipelineEvent {
+  public InspectorFinding {
+    Objects.requireNonNull(meta, "meta");
+    Objects.requireNonNull(findingArn, "findingArn");
+    Objects.requireNonNull(severity, "severity");
+    Objects.requireNonNull(status, "status");
+    Objects.requireNonNull(type, "type");
+    packages = List.copyOf(packages);
+  }
+
+  /** A package named by a finding; {@code fixedInVersion} is null when no fix is published. */
+  public record VulnerablePackage(String name, String version, String fixedInVersion) {
+    public VulnerablePackage {
+      Objects.requireNonNull(name, "name");
+    }
+  }
+
+  @Override
+  public String kind() {
+    return "inspector2.finding";
+  }
+}

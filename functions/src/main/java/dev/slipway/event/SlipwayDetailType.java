@@ -1,0 +1,49 @@
+package dev.slipway.event;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The detail-types Slipway itself emits (source {@code slipway}); DESIGN.md §3. */
+public enum SlipwayDetailType {
+  RELEASE_REQUESTED("Release Requested"),
+  RELEASE_BUILT("Release Built"),
+  IMAGE_READY("Image Ready"),
+  RELEASE_BLOCKED("Release Blocked"),
+  APPROVAL_REQUESTED("Approval Requested"),
+  RELEASE_APPROVED("Release Approved"),
+  RELEASE_REJECTED("Release Rejected"),
+  DEPLOYMENT_STARTED("Deployment Started"),
+  RELEASE_LIVE("Release Live"),
+  RELEASE_ROLLED_BACK("Release Rolled Back"),
+  RELEASE_FAILED("Release Failed"),
+  RELEASE_SUPERSEDED("Release Superseded");
+
+  /** The EventBridge source of every Slipway event. */
+  public static final String SOURCE = "slipway";
+
+  private final String detailType;
+
+  SlipwayDetailType(String detailType) {
+    this.detailType = detailType;
+  }
+
+  /** The EventBridge detail-type, e.g. {@code Release Rolled Back}. */
+  public String detailType() {
+    return detailType;
+  }
+
+  /** The kind in `slipway event inspect`: {@code slipway.release-rolled-back}. */
+  public String kind() {
+    return "slipway." + detailType.toLowerCase(Locale.ROOT).replace(' ', '-');
+  }
+
+  /** The type with this detail-type, if Slipway emits it. */
+  public static Optional<SlipwayDetailType> fromDetailType(String detailType) {
+    for (SlipwayDetailType type : values()) {
+      if (type.detailType.equals(detailType)) {
+        return Optional.of(type);
+      }
+    }
+    return Optional.empty();
+  }
+}

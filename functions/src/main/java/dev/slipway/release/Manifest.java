@@ -1,0 +1,75 @@
+package dev.slipway.release;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A service's release manifest, {@code slipway.json} at the root of its source tree, with every
+ * default applied. Values that reach a build command have been checked against {@link
+ * ManifestGrammar} by {@link ManifestReader}.
+ */
+public record Manifest(
+    String service,
+    String main,
+    List<Platform> targets,
+    List<String> tags,
+    Map<String, String> xflags,
+    boolean test,
+    Compression compress,
+    Image image,
+    Health health,
+    ScanPolicy scan,
+    Deploy deploy) {
+
+  public Manifest {
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(main, "main");
+    targets = List.copyOf(targets);
+    tags = List.copyOf(tags);
+    xflags = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(xflags));
+    Objects.requireNonNull(compress, "compress");
+    Objects.requireNonNull(image, "image");
+    Objects.requireNonNull(health, "health");
+    Objects.requireNonNull(scan, "scan");
+    Objects.requireNonNull(deploy, "deploy");
+  }
+
+  /** Binary compression after the build: none, or UPX on Linux targets when installed. */
+  public enum Compression {
+    NONE,
+    UPX
+  }
+
+  /**
+   * The container image: platforms (Linux targets), base ({@code scratch} or an image pinned by
+   * digest), the port the service listens on, and the non-root user it runs as.
+   */
+  public record Image(List<Platform> platforms, String base, int port, String user, int uid) {
+    public Image {
+      platforms = List.copyOf(platforms);
+      Objects.requireNonNull(base, "base");
+      Objects.requireNonNull(user, "user");
+    }
+  }
+
+  /** Health endpoints probed by the container check and the load balancer. */
+  public record Health(String liveness, String readiness, int gracePeriodSeconds) {
+    public Health {
+      Objects.requireNonNull(liveness, "liveness");
+      Objects.requireNonNull(readiness, "readiness");
+    }
+  }
+
+  /**
+   * Where the release goes: the ECS cluster, service and container to update, and how long the new
+   * tasks must stay healthy (the bake time) before the release is LIVE.
+   */
+  public record Deploy(String cluster, String service, String container, int bakeSeconds) {
+    public Deploy {
+      Objects.requireNonNull(cluster, "cluster");
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(container, "container");
+    }
+  }
+}
