@@ -1,0 +1,64 @@
+package dev.slipway.event;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** Where the sample events live: the project's {@code events/} and the shared real AWS samples. */
+final class Samples {
+  private Samples() {}
+
+  static Path root() {
+    String root = System.getProperty("slipway.root");
+    Path path = root != null ? Path.of(root) : Path.of("..").toAbsolutePath().normalize();
+    if (!Files.isDirectory(path.resolve("events"))) {
+      throw new IllegalStateException("cannot find the project's events/ from " + path);
+    }
+    return path;
+  }
+
+  static Path projectEvents() {
+    return root().resolve("events");
+  }
+
+  /** The shared real AWS samples, or null when that folder is not beside the checkout. */
+  static Path sharedEvents() {
+    String configured = System.getProperty("slipway.sharedEvents");
+    Path path =
+        configured != null
+            ? Path.of(configured)
+            : root().resolve("../shared/aws-events").normalize();
+    return Files.isDirectory(path) ? path : null;
+  }
+
+  /** Every {@code *.json} under {@code dir}, sorted, as paths relative to {@code dir}. */
+  static List<Path> jsonFiles(Path dir) {
+    try (Stream<Path> files = Files.walk(dir)) {
+      return files
+          .filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".json"))
+          .map(dir::relativize)
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static String read(Path file) {
+    try {
+      return Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The file with {@code .json} replaced by {@code suffix}. */
+  static Path sibling(Path file, String suffix) {
+    String name = file.getFileName().toString();
+    return file.resolveSibling(name.substring(0, name.length() - ".json".length()) + suffix);
+  }
+}
