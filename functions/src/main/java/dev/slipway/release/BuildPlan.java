@@ -27,7 +27,10 @@ public record BuildPlan(
     targets = List.copyOf(targets);
   }
 
-  /** One process to run: argv[0] is the program; {@code env} is added to a clean environment. */
+  /**
+   * One process to run: argv[0] is the program; {@code env} overrides the build environment (which
+   * passes through PATH, HOME and Go's cache and proxy settings).
+   */
   public record Command(List<String> argv, Map<String, String> env) {
     public Command {
       argv = List.copyOf(argv);

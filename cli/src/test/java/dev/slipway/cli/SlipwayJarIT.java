@@ -1,0 +1,79 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The shaded jar, run as a separate process, the way the ./slipway launcher and CodeBuild run it.
+ */
+class SlipwayJarIT {
+  private static final Path ROOT = Cli.root();
+
+  record Run(int code, String out, String err) {}
+
+  static Run slipway(String... args) throws IOException, InterruptedException {
+    List<String> command =
+        new ArrayList<>(List.of(javaBin(), "-jar", System.getProperty("slipway.jar")));
+    command.addAll(List.of(args));
+    Process process = new ProcessBuilder(command).directory(ROOT.toFile()).start();
+    process.getOutputStream().close();
+    byte[] out = process.getInputStream().readAllBytes();
+    byte[] err = process.getErrorStream().readAllBytes();
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(
+        process.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  @Test
+  void jar_inspectsAnEvent() throws Exception {
+    Run run = slipway("event", "inspect", "events/codebuild/build-state-compile-succeeded.json");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out().strip())
+        .isEqualTo(
+            "{\"kind\":\"codebuild.build-state\",\"project\":\"slipway-compile\","
+                + "\"buildId\":\"arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:0d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a\","
+                + "\"status\":\"SUCCEEDED\",\"releaseId\":\"hello-go-3f9a1c7e2b5d\"}");
+  }
+
+  @Test
+  void jar_malformedEvent_exits2WithOneLineAndNoStackTrace() throws Exception {
+    Run run = slipway("event", "inspect", "events/malformed/truncated.json");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("slipway event inspect: events/malformed/truncated.json: $: not JSON: ");
+  }
+
+  @Test
+  void jar_plansTheExample() throws Exception {
+    Run run = slipway("plan", "examples/hello-go");
+
+    assertThat(run.code()).as(run.err()).isZero();
+    assertThat(run.out()).contains("\"service\" : \"hello-go\"").contains("\"GOOS\" : \"windows\"");
+  }
+
+  @Test
+  void jar_printsVersionAndHelp() throws Exception {
+    assertThat(slipway("--version").out()).startsWith("slipway ");
+    Run help = slipway("--help");
+    assertThat(help.code()).isZero();
+    assertThat(help.out()).contains("event").contains("plan");
+  }
+}
