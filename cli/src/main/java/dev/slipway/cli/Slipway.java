@@ -8,19 +8,29 @@ import picocli.CommandLine.Command;
  * The {@code slipway} command. Only this class and the subcommands touch files, streams and exit
  * codes; they hand everything else to the pure code in {@code functions}.
  *
- * <p>Exit codes: 0 success; 2 bad input or usage (a malformed event, an invalid manifest, an
- * unknown option), with one line per problem on stderr; 70 an internal error (a bug: a stack trace
- * is printed only when {@code SLIPWAY_DEBUG} is set).
+ * <p>Exit codes: 0 success; 1 the work failed (a compile error, a refused push); 2 bad input or
+ * usage (a malformed event, an invalid manifest, an unknown option), with one line per problem on
+ * stderr; 70 an internal error (a bug: a stack trace is printed only when {@code SLIPWAY_DEBUG} is
+ * set).
  */
 @Command(
     name = "slipway",
     mixinStandardHelpOptions = true,
     versionProvider = Slipway.Version.class,
     description = "Release Go services to Amazon ECS: build, image, scan gate, deploy, rollback.",
-    subcommands = {EventCommand.class, PlanCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      EventCommand.class,
+      PlanCommand.class,
+      BuildCommand.class,
+      ImageCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Slipway implements Runnable {
   /** Success. */
   public static final int OK = 0;
+
+  /** The work was attempted and failed: a compile error, a registry that refused a push. */
+  public static final int FAILED = 1;
 
   /** Bad input or usage: the message says which field and value. */
   public static final int BAD_INPUT = 2;

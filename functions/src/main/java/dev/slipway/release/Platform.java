@@ -1,5 +1,6 @@
 package dev.slipway.release;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.List;
 import java.util.Objects;
@@ -46,6 +47,13 @@ public record Platform(String os, String arch, String variant) {
     }
     String[] parts = text.split("/");
     return Optional.of(new Platform(parts[0], parts[1], parts.length > 2 ? parts[2] : null));
+  }
+
+  /** The platform named {@code text}; for JSON readers. */
+  @JsonCreator
+  public static Platform of(String text) {
+    return parse(text)
+        .orElseThrow(() -> new IllegalArgumentException(text + " is not a supported platform"));
   }
 
   public boolean isLinux() {
