@@ -70,6 +70,27 @@ class SlipwayJarIT {
   }
 
   @Test
+  void jar_buildsAndImagesTheExample(@org.junit.jupiter.api.io.TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("dist");
+    Run build =
+        slipway(
+            "build",
+            "examples/hello-go",
+            "--out",
+            out.toString(),
+            "--release-id",
+            "jar-it",
+            "--skip-tests");
+    assertThat(build.code()).as(build.err()).isZero();
+
+    Run image = slipway("image", out.toString(), "--oci-layout", tmp.resolve("layout").toString());
+
+    assertThat(image.code()).as(image.err()).isZero();
+    assertThat(image.out().strip()).matches("sha256:[0-9a-f]{64}");
+    assertThat(tmp.resolve("layout/index.json")).exists();
+  }
+
+  @Test
   void jar_printsVersionAndHelp() throws Exception {
     assertThat(slipway("--version").out()).startsWith("slipway ");
     Run help = slipway("--help");

@@ -220,13 +220,12 @@ public final class RegistryClient {
       return http.send(
           request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
+      String reason =
+          e instanceof java.net.ConnectException
+              ? "connection refused"
+              : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new RegistryException(
-          "cannot reach registry "
-              + registry
-              + " to "
-              + what
-              + ": "
-              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+          "cannot reach registry " + registry + " to " + what + ": " + reason);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RegistryException("interrupted while trying to " + what);
