@@ -40,6 +40,18 @@ class ArchitectureTest {
   }
 
   @Test
+  void engine_reachesAwsOnlyThroughPorts() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.slipway.engine..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage("software.amazon.awssdk..", "com.amazonaws..", "dev.slipway.aws..")
+        .because("the engine is tested with in-memory fakes of its ports")
+        .check(MAIN);
+  }
+
+  @Test
   void eventModel_neverImportsTheAwsSdk() {
     noClasses()
         .that()

@@ -88,7 +88,7 @@ class HelloGoBuildIT {
   void plannedBuild_runsAndServesTheStampedVersion() throws Exception {
     Path tree = tmp.resolve("src");
     copyTree(HELLO, tree);
-    JsonNode plan = plan(tree, tmp.resolve("out"), "hello-go-3f9a1c7e2b5d");
+    JsonNode plan = plan(tree, tmp.resolve("out"), "hello-go-25f25853d6a0");
     for (JsonNode command : plan.get("prepare")) {
       run(command, tree);
     }
@@ -114,7 +114,7 @@ class HelloGoBuildIT {
       }
       assertThat(bodies.get("/healthz")).contains("\"status\":\"ok\"");
       assertThat(bodies.get("/readyz")).contains("\"status\":\"ready\"");
-      assertThat(bodies.get("/version")).contains("\"version\":\"hello-go-3f9a1c7e2b5d\"");
+      assertThat(bodies.get("/version")).contains("\"version\":\"hello-go-25f25853d6a0\"");
     } finally {
       server.destroy();
       assertThat(server.waitFor(10, TimeUnit.SECONDS)).as("graceful shutdown on SIGTERM").isTrue();

@@ -22,7 +22,7 @@ class PlanCommandTest {
             "plan",
             HELLO.toString(),
             "--release-id",
-            "hello-go-3f9a1c7e2b5d",
+            "hello-go-25f25853d6a0",
             "--out",
             tmp.toString());
 
@@ -37,7 +37,7 @@ class PlanCommandTest {
     assertThat(windows.get("build").get("argv").toString())
         .isEqualTo(
             "[\"go\",\"build\",\"-trimpath\",\"-buildvcs=false\","
-                + "\"-ldflags=-s -w -X main.version=hello-go-3f9a1c7e2b5d\",\"-o\",\""
+                + "\"-ldflags=-s -w -X main.version=hello-go-25f25853d6a0\",\"-o\",\""
                 + tmp.resolve("hello-go_windows_amd64/hello-go.exe")
                 + "\",\".\"]");
     assertThat(plan.get("image").get("platforms").toString())

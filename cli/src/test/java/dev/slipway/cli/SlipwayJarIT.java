@@ -46,7 +46,7 @@ class SlipwayJarIT {
         .isEqualTo(
             "{\"kind\":\"codebuild.build-state\",\"project\":\"slipway-compile\","
                 + "\"buildId\":\"arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:0d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a\","
-                + "\"status\":\"SUCCEEDED\",\"releaseId\":\"hello-go-3f9a1c7e2b5d\"}");
+                + "\"status\":\"SUCCEEDED\",\"releaseId\":\"hello-go-25f25853d6a0\"}");
   }
 
   @Test

@@ -1,0 +1,59 @@
+package dev.slipway.engine;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The pipeline's own names and limits, read once from the environment by each handler (STYLE.md
+ * §10): the source bucket, the two CodeBuild projects, the image repository, which alarm guards
+ * which service, and when the reconciler calls a release stuck.
+ */
+public record EngineConfig(
+    String sourceBucket,
+    String compileProject,
+    String imageProject,
+    String repository,
+    Map<String, String> alarmServices,
+    Duration stuckAfter) {
+
+  public EngineConfig {
+    Objects.requireNonNull(sourceBucket, "sourceBucket");
+    Objects.requireNonNull(compileProject, "compileProject");
+    Objects.requireNonNull(imageProject, "imageProject");
+    Objects.requireNonNull(repository, "repository");
+    alarmServices = Map.copyOf(alarmServices);
+    Objects.requireNonNull(stuckAfter, "stuckAfter");
+  }
+
+  /**
+   * Reads the configuration from environment variables: {@code SLIPWAY_SOURCE_BUCKET}, {@code
+   * SLIPWAY_COMPILE_PROJECT}, {@code SLIPWAY_IMAGE_PROJECT}, {@code SLIPWAY_REPOSITORY}, {@code
+   * SLIPWAY_ALARMS} ({@code alarm=service,alarm=service}), {@code SLIPWAY_STUCK_AFTER_SECONDS}.
+   */
+  public static EngineConfig fromEnvironment(Map<String, String> env) {
+    Map<String, String> alarms = new java.util.LinkedHashMap<>();
+    String raw = env.getOrDefault("SLIPWAY_ALARMS", "");
+    for (String pair : raw.split(",")) {
+      int eq = pair.indexOf('=');
+      if (eq > 0) {
+        alarms.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+      }
+    }
+    return new EngineConfig(
+        required(env, "SLIPWAY_SOURCE_BUCKET"),
+        env.getOrDefault("SLIPWAY_COMPILE_PROJECT", "slipway-compile"),
+        env.getOrDefault("SLIPWAY_IMAGE_PROJECT", "slipway-image"),
+        required(env, "SLIPWAY_REPOSITORY"),
+        alarms,
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("SLIPWAY_STUCK_AFTER_SECONDS", "900"))));
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException("environment variable " + name + " is not set");
+    }
+    return value;
+  }
+}

@@ -1,0 +1,23 @@
+package dev.slipway.engine;
+
+import dev.slipway.release.Finding;
+import java.util.List;
+
+/** The image registry and its scanners, as the pipeline needs them (ECR and Inspector in AWS). */
+public interface Images {
+
+  /** The digests of the platform images under an index (empty for a single-platform image). */
+  List<String> platformDigests(String repository, String digest) throws Unavailable;
+
+  /** The findings of the finished scan of one image, or null when no scan has finished yet. */
+  List<Finding> findings(String repository, String digest) throws Unavailable;
+
+  /** The registry or scanner could not answer now. */
+  final class Unavailable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public Unavailable(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,18 @@
+package dev.slipway.engine;
+
+import java.util.Optional;
+
+/**
+ * What the reconciler asks the APIs directly when the best-effort events did not come: a build's
+ * status (CodeBuild {@code BatchGetBuilds}) and a deployment's outcome (ECS {@code
+ * DescribeServices}).
+ */
+public interface Observations {
+
+  /** CodeBuild's status of a build (IN_PROGRESS, SUCCEEDED, FAILED, ...), or empty if unknown. */
+  Optional<String> buildStatus(String buildId) throws Images.Unavailable;
+
+  /** True when the deployment completed, false when it failed, empty while it runs. */
+  Optional<Boolean> deploymentOutcome(String cluster, String service, String deploymentId)
+      throws Images.Unavailable;
+}

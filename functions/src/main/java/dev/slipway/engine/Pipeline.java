@@ -1,0 +1,371 @@
+package dev.slipway.engine;
+
+import dev.slipway.event.AlarmStateChange;
+import dev.slipway.event.CodeBuildBuildState;
+import dev.slipway.event.EcrImageAction;
+import dev.slipway.event.EcrImageScan;
+import dev.slipway.event.EcsDeploymentState;
+import dev.slipway.event.InspectorScan;
+import dev.slipway.event.PipelineEvent;
+import dev.slipway.event.S3ObjectCreated;
+import dev.slipway.event.SlipwayDetailType;
+import dev.slipway.event.SlipwayEvent;
+import dev.slipway.release.Effect;
+import dev.slipway.release.Finding;
+import dev.slipway.release.Input;
+import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseState;
+import dev.slipway.release.SourceRef;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Turns each typed event into an input for the release it concerns (by the join keys of DESIGN.md
+ * §3) and applies it through the {@link ReleaseEngine}. Handlers are thin: they parse, pick the
+ * kinds they own, and call {@link #handle}. {@link #reconcile} is the scheduled safety net.
+ */
+public final class Pipeline {
+  private static final Set<String> FINISHED_BUILD =
+      Set.of("SUCCEEDED", "FAILED", "FAULT", "STOPPED", "TIMED_OUT");
+
+  private final EngineConfig config;
+  private final ReleaseLedger ledger;
+  private final SourceArchives archives;
+  private final Images images;
+  private final Observations observations;
+  private final ReleaseEngine engine;
+  private final Clock clock;
+
+  public Pipeline(
+      EngineConfig config,
+      ReleaseLedger ledger,
+      SourceArchives archives,
+      Images images,
+      Observations observations,
+      EffectRunner effects,
+      Clock clock) {
+    this.config = config;
+    this.ledger = ledger;
+    this.archives = archives;
+    this.images = images;
+    this.observations = observations;
+    this.clock = clock;
+    this.engine = new ReleaseEngine(ledger, new Linking(effects, ledger), clock);
+  }
+
+  /** What became of one event. */
+  public sealed interface Outcome {
+    /** The event reached a release; here it is afterwards. */
+    record Applied(Release release) implements Outcome {}
+
+    /** The event concerns nothing Slipway tracks; {@code reason} says why. */
+    record Ignored(String reason) implements Outcome {}
+  }
+
+  public Outcome handle(PipelineEvent event) throws Images.Unavailable {
+    String eventId = event.meta().id();
+    if (event instanceof S3ObjectCreated e) {
+      return sourceUploaded(e);
+    }
+    if (event instanceof CodeBuildBuildState e) {
+      Effect.BuildKind kind =
+          e.project().equals(config.compileProject())
+              ? Effect.BuildKind.COMPILE
+              : e.project().equals(config.imageProject()) ? Effect.BuildKind.IMAGE : null;
+      if (kind == null || e.releaseId() == null) {
+        return new Outcome.Ignored(
+            "build of project " + e.project() + " is not a Slipway release build");
+      }
+      Input input =
+          FINISHED_BUILD.contains(e.status())
+              ? new Input.BuildFinished(eventId, kind, e.buildId(), e.status())
+              : new Input.BuildStarted(eventId, kind, e.buildId());
+      return apply(e.releaseId(), input);
+    }
+    if (event instanceof EcrImageAction e) {
+      if (!e.isSuccessfulPush()
+          || !e.repository().equals(config.repository())
+          || e.tag() == null
+          || e.digest() == null) {
+        return new Outcome.Ignored(
+            e.action()
+                + " "
+                + e.result()
+                + " of "
+                + e.repository()
+                + ":"
+                + e.tag()
+                + " starts nothing");
+      }
+      Optional<String> service = SourceRef.serviceOfReleaseId(e.tag());
+      if (service.isEmpty() || ledger.read(service.get(), e.tag()).isEmpty()) {
+        // An image Slipway did not build: image-only releases are not supported yet.
+        return new Outcome.Ignored("tag " + e.tag() + " is not a Slipway release");
+      }
+      List<String> platforms = images.platformDigests(e.repository(), e.digest());
+      ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(service.get(), e.tag());
+      ledger.link("digest/" + e.digest(), key);
+      for (String platform : platforms) {
+        ledger.link("digest/" + platform, key);
+      }
+      return apply(e.tag(), new Input.ImagePushed(eventId, e.repository(), e.digest(), platforms));
+    }
+    if (event instanceof EcrImageScan e) {
+      return scanned(eventId, e.repository(), e.digest(), e.status(), "COMPLETE");
+    }
+    if (event instanceof InspectorScan e) {
+      return scanned(eventId, e.repository(), e.digest(), e.status(), "INITIAL_SCAN_COMPLETE");
+    }
+    if (event instanceof EcsDeploymentState e) {
+      boolean completed = e.name().equals("SERVICE_DEPLOYMENT_COMPLETED");
+      if (!completed && !e.name().equals("SERVICE_DEPLOYMENT_FAILED")) {
+        return new Outcome.Ignored(e.name() + " changes nothing");
+      }
+      Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("deployment/" + e.deploymentId());
+      if (key.isEmpty()) {
+        return new Outcome.Ignored(
+            "deployment " + e.deploymentId() + " is not a Slipway release's");
+      }
+      return apply(
+          key.get(), new Input.DeploymentEnded(eventId, e.deploymentId(), completed, e.reason()));
+    }
+    if (event instanceof AlarmStateChange e) {
+      String service = config.alarmServices().get(e.alarm());
+      if (!e.enteredAlarm() || service == null) {
+        return new Outcome.Ignored(
+            "alarm " + e.alarm() + " " + e.state() + " guards no deployment");
+      }
+      Optional<String> deploying =
+          ledger
+              .readIndex(service)
+              .flatMap(i -> i.value().deploying())
+              .map(dev.slipway.release.ServiceView.Entry::id);
+      if (deploying.isEmpty()) {
+        return new Outcome.Ignored("no release of " + service + " is deploying");
+      }
+      return apply(
+          new ReleaseLedger.ReleaseKey(service, deploying.get()),
+          new Input.AlarmFired(eventId, e.alarm(), e.reason()));
+    }
+    if (event instanceof SlipwayEvent e) {
+      var by = e.detailField("approvedBy");
+      var rejectedBy = e.detailField("rejectedBy");
+      var reason = e.detailField("reason");
+      String why = reason == null ? null : reason.asText();
+      if (e.type() == SlipwayDetailType.RELEASE_APPROVED && by != null) {
+        return apply(e.releaseId(), new Input.Approved(eventId, by.asText(), why));
+      }
+      if (e.type() == SlipwayDetailType.RELEASE_REJECTED && rejectedBy != null) {
+        return apply(e.releaseId(), new Input.Rejected(eventId, rejectedBy.asText(), why));
+      }
+      return new Outcome.Ignored("Slipway's own " + e.type().detailType() + " announcement");
+    }
+    return new Outcome.Ignored(event.kind() + " is not used by the release engine");
+  }
+
+  private Outcome sourceUploaded(S3ObjectCreated e) {
+    if (!e.bucket().equals(config.sourceBucket())) {
+      return new Outcome.Ignored("bucket " + e.bucket() + " is not the source bucket");
+    }
+    Optional<String> service = SourceRef.serviceOf(e.key());
+    if (service.isEmpty()) {
+      return new Outcome.Ignored(
+          "s3://"
+              + e.bucket()
+              + "/"
+              + e.key()
+              + " is not under sources/<service>/ with .zip or .tar.gz");
+    }
+    SourceRef source = new SourceRef(e.bucket(), e.key(), e.versionId(), e.etag());
+    String releaseId = source.releaseId();
+    Optional<ReleaseLedger.Versioned<Release>> existing = ledger.read(service.get(), releaseId);
+    if (existing.isPresent()) {
+      return new Outcome.Applied(engine.resume(existing.get().value())); // a repeated upload event
+    }
+    SourceArchives.Checked checked = archives.check(source);
+    String eventId = e.meta().id() != null ? e.meta().id() : "s3:" + releaseId;
+    Instant uploadedAt = e.meta().time() != null ? e.meta().time() : clock.instant();
+    return apply(
+        releaseId,
+        new Input.SourceUploaded(
+            eventId, uploadedAt, source, checked.config(), checked.invalidReason()));
+  }
+
+  private Outcome scanned(
+      String eventId, String repository, String digest, String status, String complete)
+      throws Images.Unavailable {
+    Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("digest/" + digest);
+    if (key.isEmpty()) {
+      return new Outcome.Ignored("scan of " + digest + " is not of a Slipway release's image");
+    }
+    if (!status.equals(complete) && !status.equals("SCAN_COMPLETE")) {
+      if (status.equals("FAILED")) {
+        return apply(
+            key.get(),
+            new Input.EffectFailed(eventId, "scan", "the scan of " + digest + " failed"));
+      }
+      return new Outcome.Ignored("scan status " + status);
+    }
+    List<Finding> findings = images.findings(repository, digest);
+    if (findings == null) {
+      return new Outcome.Ignored("no findings to read yet for " + digest);
+    }
+    return apply(key.get(), new Input.ScanCompleted(eventId, digest, findings));
+  }
+
+  private Outcome apply(String releaseId, Input input) {
+    Optional<String> service = SourceRef.serviceOfReleaseId(releaseId);
+    if (service.isEmpty()) {
+      return new Outcome.Ignored(releaseId + " is not a release id");
+    }
+    return apply(new ReleaseLedger.ReleaseKey(service.get(), releaseId), input);
+  }
+
+  private Outcome apply(ReleaseLedger.ReleaseKey key, Input input) {
+    return engine
+        .apply(key.service(), key.releaseId(), input)
+        .<Outcome>map(Outcome.Applied::new)
+        .orElseGet(() -> new Outcome.Ignored("no release " + key.releaseId()));
+  }
+
+  /**
+   * The scheduled safety net: finishes pending effects, ends bakes that are over, and for releases
+   * stuck past {@link EngineConfig#stuckAfter} asks CodeBuild, the scanners and ECS directly.
+   * Returns how many releases it moved.
+   */
+  public int reconcile() throws Images.Unavailable {
+    int moved = 0;
+    Instant now = clock.instant();
+    for (String service : ledger.services()) {
+      List<String> open = new ArrayList<>();
+      ledger
+          .readIndex(service)
+          .ifPresent(
+              i ->
+                  i.value().releases().stream()
+                      .filter(e -> !e.state().isFinal())
+                      .forEach(e -> open.add(e.id())));
+      for (String id : open) {
+        Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, id);
+        if (found.isEmpty()) {
+          continue;
+        }
+        Release before = found.get().value();
+        Release after = reconcileOne(before, now);
+        if (!after.equals(before)) {
+          moved++;
+        }
+      }
+    }
+    return moved;
+  }
+
+  private Release reconcileOne(Release release, Instant now) throws Images.Unavailable {
+    Release current = release.pending().isEmpty() ? release : engine.resume(release);
+    String tick = "reconcile:" + now;
+    if (current.state() == ReleaseState.DEPLOYING
+        && current.deployment() != null
+        && current.deployment().bakeUntil() != null) {
+      return applyOr(current, new Input.Tick(tick + ":bake"));
+    }
+    Instant lastMove =
+        current.history().isEmpty()
+            ? current.requestedAt()
+            : current.history().get(current.history().size() - 1).at();
+    if (now.isBefore(lastMove.plus(config.stuckAfter()))) {
+      return current;
+    }
+    switch (current.state()) {
+      case REQUESTED, BUILDING -> {
+        for (var build :
+            List.of(
+                new Object[] {
+                  Effect.BuildKind.COMPILE, current.compileBuildId(), current.compiled()
+                },
+                new Object[] {
+                  Effect.BuildKind.IMAGE, current.imageBuildId(), current.imageBuilt()
+                })) {
+          String buildId = (String) build[1];
+          if (buildId != null && !(Boolean) build[2]) {
+            Optional<String> status = observations.buildStatus(buildId);
+            if (status.isPresent() && FINISHED_BUILD.contains(status.get())) {
+              current =
+                  applyOr(
+                      current,
+                      new Input.BuildFinished(
+                          tick + ":" + buildId,
+                          (Effect.BuildKind) build[0],
+                          buildId,
+                          status.get()));
+            }
+          }
+        }
+      }
+      case SCANNING -> {
+        for (String digest : current.image().scannable()) {
+          if (!current.scans().containsKey(digest)) {
+            List<Finding> findings = images.findings(current.image().repository(), digest);
+            if (findings != null) {
+              current =
+                  applyOr(current, new Input.ScanCompleted(tick + ":" + digest, digest, findings));
+            }
+          }
+        }
+      }
+      case DEPLOYING -> {
+        if (current.deployment() != null && current.deployment().deploymentId() != null) {
+          var target = current.config().deploy();
+          Optional<Boolean> outcome =
+              observations.deploymentOutcome(
+                  target.cluster(), target.service(), current.deployment().deploymentId());
+          if (outcome.isPresent()) {
+            current =
+                applyOr(
+                    current,
+                    new Input.DeploymentEnded(
+                        tick,
+                        current.deployment().deploymentId(),
+                        outcome.get(),
+                        "observed by the reconciler"));
+          }
+        }
+      }
+      default -> {
+        // IMAGE_READY passes straight to SCANNING; AWAITING_APPROVAL waits for a person.
+      }
+    }
+    return current;
+  }
+
+  private Release applyOr(Release current, Input input) {
+    return engine.apply(current.service(), current.id(), input).orElse(current);
+  }
+
+  /** Links each started deployment to its release, so ECS events find it. */
+  private static final class Linking implements EffectRunner {
+    private final EffectRunner inner;
+    private final ReleaseLedger ledger;
+
+    Linking(EffectRunner inner, ReleaseLedger ledger) {
+      this.inner = inner;
+      this.ledger = ledger;
+    }
+
+    @Override
+    public Outcome run(Release release, Effect effect) {
+      Outcome outcome = inner.run(release, effect);
+      if (outcome instanceof Outcome.Done done
+          && done.followUp() instanceof Input.DeployStarted started
+          && started.deploymentId() != null) {
+        ledger.link(
+            "deployment/" + started.deploymentId(),
+            new ReleaseLedger.ReleaseKey(release.service(), release.id()));
+      }
+      return outcome;
+    }
+  }
+}

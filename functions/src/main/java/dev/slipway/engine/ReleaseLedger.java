@@ -1,0 +1,43 @@
+package dev.slipway.engine;
+
+import dev.slipway.release.Release;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where releases are kept (the port; S3 in AWS). Every write is conditional: {@link #create} only
+ * when absent, {@link #replace} only when the stored version is the one read. A {@code false}
+ * result means someone else wrote first: re-read and decide again.
+ */
+public interface ReleaseLedger {
+
+  /** Which release: the service and the release id. */
+  record ReleaseKey(String service, String releaseId) {}
+
+  /** A stored value and the version (an S3 ETag) to replace it conditionally. */
+  record Versioned<T>(T value, String version) {}
+
+  Optional<Versioned<Release>> read(String service, String releaseId);
+
+  boolean create(Release release);
+
+  boolean replace(Release release, String version);
+
+  Optional<Versioned<ServiceIndex>> readIndex(String service);
+
+  boolean createIndex(ServiceIndex index);
+
+  boolean replaceIndex(ServiceIndex index, String version);
+
+  /**
+   * Remembers which release a join key belongs to: {@code digest/sha256:...} for image digests,
+   * {@code deployment/<id>} for ECS deployments. Idempotent.
+   */
+  void link(String key, ReleaseKey release);
+
+  /** The release a join key belongs to. */
+  Optional<ReleaseKey> linked(String key);
+
+  /** Every service with an index. */
+  List<String> services();
+}

@@ -1,0 +1,85 @@
+package dev.slipway.release;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.slipway.event.SlipwayDetailType;
+import java.util.Objects;
+
+/**
+ * Something the world must do because a release moved: values the state machine returns and the
+ * engine carries out. They are kept in the release record until done (an outbox), so a crash
+ * between the ledger write and the call repeats the call instead of losing it; every effect is
+ * therefore safe to repeat.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "effect")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = Effect.StartBuild.class, name = "StartBuild"),
+  @JsonSubTypes.Type(value = Effect.Publish.class, name = "Publish"),
+  @JsonSubTypes.Type(value = Effect.Deploy.class, name = "Deploy"),
+  @JsonSubTypes.Type(value = Effect.RollBack.class, name = "RollBack"),
+  @JsonSubTypes.Type(value = Effect.Supersede.class, name = "Supersede")
+})
+public sealed interface Effect {
+
+  /** A stable key, so the same effect is never queued twice. */
+  String key();
+
+  /** The two builds of a release. */
+  enum BuildKind {
+    COMPILE,
+    IMAGE
+  }
+
+  /** Start the compile or image build of a release (CodeBuild, with an idempotency token). */
+  record StartBuild(BuildKind kind, String releaseId, String service, SourceRef source)
+      implements Effect {
+    public StartBuild {
+      Objects.requireNonNull(kind, "kind");
+      Objects.requireNonNull(releaseId, "releaseId");
+    }
+
+    @Override
+    public String key() {
+      return "build:" + kind;
+    }
+  }
+
+  /** Publish one of Slipway's own events about the release. */
+  record Publish(SlipwayDetailType type, String reason) implements Effect {
+    public Publish {
+      Objects.requireNonNull(type, "type");
+    }
+
+    @Override
+    public String key() {
+      return "publish:" + type;
+    }
+  }
+
+  /**
+   * Clone the service's current task definition with {@code image} (pinned {@code repo@sha256:...})
+   * for {@code container}, register it, and update the service; remember the previous one.
+   */
+  record Deploy(String cluster, String service, String container, String image) implements Effect {
+    @Override
+    public String key() {
+      return "deploy";
+    }
+  }
+
+  /** Put the service back on {@code taskDefinitionArn}. */
+  record RollBack(String cluster, String service, String taskDefinitionArn) implements Effect {
+    @Override
+    public String key() {
+      return "rollback";
+    }
+  }
+
+  /** Another (older) release of the service loses to this one: mark it SUPERSEDED. */
+  record Supersede(String releaseId, String by) implements Effect {
+    @Override
+    public String key() {
+      return "supersede:" + releaseId;
+    }
+  }
+}

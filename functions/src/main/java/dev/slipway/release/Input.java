@@ -1,0 +1,88 @@
+package dev.slipway.release;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What can happen to a release, in the domain's words. Handlers turn AWS events (and the results of
+ * effects, and the reconciler's observations) into these; {@code eventId} is the cause recorded in
+ * the history and the key that makes a repeated delivery a no-op.
+ */
+public sealed interface Input {
+  String eventId();
+
+  /** The source was uploaded; {@code config} is null when the archive or manifest is bad. */
+  record SourceUploaded(
+      String eventId,
+      java.time.Instant uploadedAt,
+      SourceRef source,
+      ReleaseConfig config,
+      String invalidReason)
+      implements Input {
+    public SourceUploaded {
+      Objects.requireNonNull(source, "source");
+      Objects.requireNonNull(uploadedAt, "uploadedAt");
+      if ((config == null) == (invalidReason == null)) {
+        throw new IllegalArgumentException("exactly one of config and invalidReason");
+      }
+    }
+  }
+
+  /** A build was started (the result of a StartBuild effect). */
+  record BuildStarted(String eventId, Effect.BuildKind kind, String buildId) implements Input {}
+
+  /**
+   * A build ended: {@code status} is CodeBuild's (SUCCEEDED, FAILED, FAULT, STOPPED, TIMED_OUT).
+   */
+  record BuildFinished(String eventId, Effect.BuildKind kind, String buildId, String status)
+      implements Input {
+    public boolean succeeded() {
+      return "SUCCEEDED".equals(status);
+    }
+  }
+
+  /** The release's image index was pushed: its digest and the digests of its platform images. */
+  record ImagePushed(String eventId, String repository, String digest, List<String> platformDigests)
+      implements Input {
+    public ImagePushed {
+      platformDigests = List.copyOf(platformDigests);
+    }
+  }
+
+  /** A scan of one image digest finished with these findings. */
+  record ScanCompleted(String eventId, String digest, List<Finding> findings) implements Input {
+    public ScanCompleted {
+      findings = List.copyOf(findings);
+    }
+  }
+
+  /** A person approved the release. */
+  record Approved(String eventId, String by, String reason) implements Input {}
+
+  /** A person rejected the release. */
+  record Rejected(String eventId, String by, String reason) implements Input {}
+
+  /** The deployment started (the result of a Deploy effect). */
+  record DeployStarted(
+      String eventId,
+      String taskDefinitionArn,
+      String previousTaskDefinitionArn,
+      String deploymentId)
+      implements Input {}
+
+  /** ECS reported the deployment's outcome. */
+  record DeploymentEnded(String eventId, String deploymentId, boolean completed, String reason)
+      implements Input {}
+
+  /** One of the service's alarms entered ALARM. */
+  record AlarmFired(String eventId, String alarm, String reason) implements Input {}
+
+  /** An effect failed for good (refused, not throttled): the release cannot go on. */
+  record EffectFailed(String eventId, String effectKey, String reason) implements Input {}
+
+  /** A newer release of the service took over. */
+  record Superseded(String eventId, String by) implements Input {}
+
+  /** Time passed (the reconciler's schedule): ends a finished bake. */
+  record Tick(String eventId) implements Input {}
+}

@@ -1,0 +1,186 @@
+package dev.slipway.release;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One release as the ledger keeps it: where it is, what it is made of, everything that happened to
+ * it ({@link #history}), the events already applied ({@link #seenEvents}, so a repeated delivery is
+ * a no-op), the effects still to carry out ({@link #pending}) and which of them a handler is
+ * carrying out right now ({@link #claims}, so two handlers never run the same effect twice).
+ */
+public record Release(
+    String id,
+    String service,
+    ReleaseState state,
+    SourceRef source,
+    Instant requestedAt,
+    ReleaseConfig config,
+    String compileBuildId,
+    boolean compiled,
+    String imageBuildId,
+    boolean imageBuilt,
+    ImageRef image,
+    Map<String, List<Finding>> scans,
+    ScanVerdict verdict,
+    Deployment deployment,
+    String reason,
+    List<Transition> history,
+    List<String> seenEvents,
+    List<Effect> pending,
+    Map<String, Instant> claims) {
+
+  /** How many applied event ids a record remembers; redeliveries come within minutes, not weeks. */
+  static final int SEEN_LIMIT = 200;
+
+  public Release {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(service, "service");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(requestedAt, "requestedAt");
+    scans =
+        scans == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scans));
+    history = history == null ? List.of() : List.copyOf(history);
+    seenEvents = seenEvents == null ? List.of() : List.copyOf(seenEvents);
+    pending = pending == null ? List.of() : List.copyOf(pending);
+    claims =
+        claims == null
+            ? Map.of()
+            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+  }
+
+  /** This release with a different outbox: the engine's bookkeeping, not a transition. */
+  public Release withOutbox(List<Effect> newPending, Map<String, Instant> newClaims) {
+    return new Release(
+        id,
+        service,
+        state,
+        source,
+        requestedAt,
+        config,
+        compileBuildId,
+        compiled,
+        imageBuildId,
+        imageBuilt,
+        image,
+        scans,
+        verdict,
+        deployment,
+        reason,
+        history,
+        seenEvents,
+        newPending,
+        newClaims);
+  }
+
+  /** The pushed image: repository, index digest, and the digests of its platform images. */
+  public record ImageRef(String repository, String digest, List<String> platformDigests) {
+    public ImageRef {
+      Objects.requireNonNull(repository, "repository");
+      Objects.requireNonNull(digest, "digest");
+      platformDigests = List.copyOf(platformDigests);
+    }
+
+    /** {@code repo@sha256:...}: the reference a task definition pins. */
+    public String pinned() {
+      return repository + "@" + digest;
+    }
+
+    /** Every digest a scan of this image may report. */
+    public List<String> scannable() {
+      return platformDigests.isEmpty() ? List.of(digest) : platformDigests;
+    }
+  }
+
+  /** The release's deployment: the task definitions before and after, and the bake. */
+  public record Deployment(
+      String taskDefinitionArn,
+      String previousTaskDefinitionArn,
+      String deploymentId,
+      Instant startedAt,
+      Instant completedAt,
+      Instant bakeUntil) {}
+
+  /** One step of the history: when, from where to where, caused by which event, and why. */
+  public record Transition(
+      Instant at, ReleaseState from, ReleaseState to, String cause, String detail) {}
+
+  /** A copy builder; records stay immutable. */
+  Builder toBuilder() {
+    return new Builder(this);
+  }
+
+  /** Field-by-field copy of a release, for the state machine. */
+  static final class Builder {
+    String id;
+    String service;
+    ReleaseState state;
+    SourceRef source;
+    Instant requestedAt;
+    ReleaseConfig config;
+    String compileBuildId;
+    boolean compiled;
+    String imageBuildId;
+    boolean imageBuilt;
+    ImageRef image;
+    Map<String, List<Finding>> scans;
+    ScanVerdict verdict;
+    Deployment deployment;
+    String reason;
+    List<Transition> history;
+    List<String> seenEvents;
+    List<Effect> pending;
+    Map<String, Instant> claims;
+
+    Builder(Release r) {
+      id = r.id;
+      service = r.service;
+      state = r.state;
+      source = r.source;
+      requestedAt = r.requestedAt;
+      config = r.config;
+      compileBuildId = r.compileBuildId;
+      compiled = r.compiled;
+      imageBuildId = r.imageBuildId;
+      imageBuilt = r.imageBuilt;
+      image = r.image;
+      scans = new LinkedHashMap<>(r.scans);
+      verdict = r.verdict;
+      deployment = r.deployment;
+      reason = r.reason;
+      history = new ArrayList<>(r.history);
+      seenEvents = new ArrayList<>(r.seenEvents);
+      pending = new ArrayList<>(r.pending);
+      claims = new LinkedHashMap<>(r.claims);
+    }
+
+    Release build() {
+      return new Release(
+          id,
+          service,
+          state,
+          source,
+          requestedAt,
+          config,
+          compileBuildId,
+          compiled,
+          imageBuildId,
+          imageBuilt,
+          image,
+          scans,
+          verdict,
+          deployment,
+          reason,
+          history,
+          seenEvents,
+          pending,
+          claims);
+    }
+  }
+}

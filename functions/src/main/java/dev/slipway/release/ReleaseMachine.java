@@ -1,0 +1,388 @@
+package dev.slipway.release;
+
+import dev.slipway.event.SlipwayDetailType;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The release lifecycle as one pure function: {@code (release, input, now, service) -> (release',
+ * effects)}. It never moves a release backwards, ignores any event for a release in a final state
+ * and any event it has already applied, ignores scan results for digests that are not the
+ * release's, and never lets an older release deploy over a newer approved or live one.
+ */
+public final class ReleaseMachine {
+  private ReleaseMachine() {}
+
+  /** The outcome: the new record (the same one when nothing changed) and the effects to run. */
+  public record Decision(Release release, List<Effect> effects, boolean changed) {
+    public Decision {
+      effects = List.copyOf(effects);
+    }
+
+    static Decision unchanged(Release release) {
+      return new Decision(release, List.of(), false);
+    }
+  }
+
+  private static final Map<ReleaseState, SlipwayDetailType> ANNOUNCED =
+      Map.ofEntries(
+          Map.entry(ReleaseState.REQUESTED, SlipwayDetailType.RELEASE_REQUESTED),
+          Map.entry(ReleaseState.IMAGE_READY, SlipwayDetailType.IMAGE_READY),
+          Map.entry(ReleaseState.BLOCKED, SlipwayDetailType.RELEASE_BLOCKED),
+          Map.entry(ReleaseState.AWAITING_APPROVAL, SlipwayDetailType.APPROVAL_REQUESTED),
+          Map.entry(ReleaseState.APPROVED, SlipwayDetailType.RELEASE_APPROVED),
+          Map.entry(ReleaseState.REJECTED, SlipwayDetailType.RELEASE_REJECTED),
+          Map.entry(ReleaseState.DEPLOYING, SlipwayDetailType.DEPLOYMENT_STARTED),
+          Map.entry(ReleaseState.LIVE, SlipwayDetailType.RELEASE_LIVE),
+          Map.entry(ReleaseState.ROLLED_BACK, SlipwayDetailType.RELEASE_ROLLED_BACK),
+          Map.entry(ReleaseState.FAILED, SlipwayDetailType.RELEASE_FAILED),
+          Map.entry(ReleaseState.SUPERSEDED, SlipwayDetailType.RELEASE_SUPERSEDED));
+
+  public static Decision decide(Release current, Input input, Instant now, ServiceView service) {
+    Objects.requireNonNull(input, "input");
+    Objects.requireNonNull(now, "now");
+    if (current == null) {
+      return input instanceof Input.SourceUploaded uploaded
+          ? create(uploaded, now)
+          : Decision.unchanged(null);
+    }
+    if (current.state().isFinal()
+        || input instanceof Input.SourceUploaded
+        || (input.eventId() != null && current.seenEvents().contains(input.eventId()))) {
+      return Decision.unchanged(current);
+    }
+    Step step = new Step(current, input, now);
+    apply(step, service == null ? ServiceView.empty(current.service()) : service);
+    return step.finish();
+  }
+
+  private static Decision create(Input.SourceUploaded uploaded, Instant now) {
+    SourceRef source = uploaded.source();
+    String service = SourceRef.serviceOf(source.key()).orElseThrow();
+    Release seed =
+        new Release(
+            source.releaseId(),
+            service,
+            ReleaseState.REQUESTED,
+            source,
+            uploaded.uploadedAt(),
+            uploaded.config(),
+            null,
+            false,
+            null,
+            false,
+            null,
+            Map.of(),
+            null,
+            null,
+            null,
+            List.of(
+                new Release.Transition(
+                    now,
+                    null,
+                    ReleaseState.REQUESTED,
+                    uploaded.eventId(),
+                    "uploaded s3://" + source.bucket() + "/" + source.key())),
+            uploaded.eventId() == null ? List.of() : List.of(uploaded.eventId()),
+            List.of(),
+            Map.of());
+    Step step = new Step(seed, uploaded, now);
+    step.effect(new Effect.Publish(SlipwayDetailType.RELEASE_REQUESTED, null));
+    if (uploaded.config() == null) {
+      step.move(ReleaseState.FAILED, uploaded.invalidReason());
+    } else {
+      step.effect(new Effect.StartBuild(Effect.BuildKind.COMPILE, seed.id(), service, source));
+    }
+    Decision decision = step.finish();
+    return new Decision(decision.release(), decision.effects(), true);
+  }
+
+  private static void apply(Step s, ServiceView service) {
+    Release.Builder b = s.b;
+    if (s.input instanceof Input.BuildStarted started) {
+      if (started.kind() == Effect.BuildKind.COMPILE && b.compileBuildId == null) {
+        b.compileBuildId = started.buildId();
+        s.touch();
+        if (b.state == ReleaseState.REQUESTED) {
+          s.move(ReleaseState.BUILDING, "compile build " + started.buildId());
+        }
+      } else if (started.kind() == Effect.BuildKind.IMAGE && b.imageBuildId == null) {
+        b.imageBuildId = started.buildId();
+        s.touch();
+      }
+    } else if (s.input instanceof Input.BuildFinished finished) {
+      buildFinished(s, finished);
+    } else if (s.input instanceof Input.ImagePushed pushed) {
+      if (b.image == null && b.state.ordinal() < ReleaseState.SCANNING.ordinal()) {
+        b.image =
+            new Release.ImageRef(pushed.repository(), pushed.digest(), pushed.platformDigests());
+        s.touch();
+        imageReadyIfComplete(s, service);
+      }
+    } else if (s.input instanceof Input.ScanCompleted scan) {
+      if (b.image != null
+          && b.image.scannable().contains(scan.digest())
+          && !b.scans.containsKey(scan.digest())) {
+        b.scans.put(scan.digest(), scan.findings());
+        s.touch();
+        evaluateIfScanned(s, service);
+      }
+    } else if (s.input instanceof Input.Approved approved) {
+      if (b.state == ReleaseState.AWAITING_APPROVAL) {
+        s.move(
+            ReleaseState.APPROVED,
+            "approved by " + approved.by() + reasonSuffix(approved.reason()));
+        deploy(s, service);
+      }
+    } else if (s.input instanceof Input.Rejected rejected) {
+      if (b.state.ordinal() < ReleaseState.DEPLOYING.ordinal()) {
+        b.reason = "rejected by " + rejected.by() + reasonSuffix(rejected.reason());
+        s.move(ReleaseState.REJECTED, b.reason);
+      }
+    } else if (s.input instanceof Input.DeployStarted started) {
+      if (b.state == ReleaseState.DEPLOYING
+          && (b.deployment == null || b.deployment.taskDefinitionArn() == null)) {
+        b.deployment =
+            new Release.Deployment(
+                started.taskDefinitionArn(),
+                started.previousTaskDefinitionArn(),
+                started.deploymentId(),
+                s.now,
+                null,
+                null);
+        s.touch();
+      }
+    } else if (s.input instanceof Input.DeploymentEnded ended) {
+      deploymentEnded(s, ended);
+    } else if (s.input instanceof Input.AlarmFired alarm) {
+      if (b.state == ReleaseState.DEPLOYING) {
+        rollBack(s, "alarm " + alarm.alarm() + " entered ALARM" + reasonSuffix(alarm.reason()));
+      }
+    } else if (s.input instanceof Input.EffectFailed failed) {
+      b.reason = failed.effectKey() + " failed: " + failed.reason();
+      if (failed.effectKey().equals("rollback")) {
+        s.touch(); // nothing left to undo; the reason says what needs a person
+      } else {
+        s.move(ReleaseState.FAILED, b.reason);
+      }
+    } else if (s.input instanceof Input.Superseded superseded) {
+      if (b.state.ordinal() <= ReleaseState.DEPLOYING.ordinal()) {
+        b.reason = "superseded by " + superseded.by();
+        s.move(ReleaseState.SUPERSEDED, b.reason);
+      }
+    } else if (s.input instanceof Input.Tick tick) {
+      if (b.state == ReleaseState.DEPLOYING
+          && b.deployment != null
+          && b.deployment.bakeUntil() != null
+          && !s.now.isBefore(b.deployment.bakeUntil())) {
+        s.move(ReleaseState.LIVE, "healthy through the bake time");
+      }
+    } else if (s.input instanceof Input.SourceUploaded ignored) {
+      // handled before: a second upload event for the same object is a duplicate
+    }
+  }
+
+  private static void buildFinished(Step s, Input.BuildFinished finished) {
+    Release.Builder b = s.b;
+    if (b.state.ordinal() > ReleaseState.BUILDING.ordinal()) {
+      return;
+    }
+    if (finished.kind() == Effect.BuildKind.COMPILE) {
+      if (b.compiled
+          || (b.compileBuildId != null && !b.compileBuildId.equals(finished.buildId()))) {
+        return;
+      }
+      b.compileBuildId = finished.buildId();
+      if (b.state == ReleaseState.REQUESTED) {
+        s.move(ReleaseState.BUILDING, "compile build " + finished.buildId());
+      }
+      if (!finished.succeeded()) {
+        b.reason = "compile build " + finished.buildId() + " " + finished.status();
+        s.move(ReleaseState.FAILED, b.reason);
+        return;
+      }
+      b.compiled = true;
+      s.touch();
+      s.effect(new Effect.Publish(SlipwayDetailType.RELEASE_BUILT, null));
+      s.effect(new Effect.StartBuild(Effect.BuildKind.IMAGE, b.id, b.service, b.source));
+    } else {
+      if (b.imageBuilt || (b.imageBuildId != null && !b.imageBuildId.equals(finished.buildId()))) {
+        return;
+      }
+      b.imageBuildId = finished.buildId();
+      if (!finished.succeeded()) {
+        b.reason = "image build " + finished.buildId() + " " + finished.status();
+        s.move(ReleaseState.FAILED, b.reason);
+        return;
+      }
+      b.imageBuilt = true;
+      s.touch();
+      imageReadyIfComplete(s, null);
+    }
+  }
+
+  /** IMAGE_READY needs both the image build's success and the pushed digest, in either order. */
+  private static void imageReadyIfComplete(Step s, ServiceView service) {
+    Release.Builder b = s.b;
+    if (b.image != null && b.imageBuilt && b.state.ordinal() < ReleaseState.IMAGE_READY.ordinal()) {
+      if (b.state == ReleaseState.REQUESTED) {
+        s.move(ReleaseState.BUILDING, "builds finished");
+      }
+      s.move(ReleaseState.IMAGE_READY, b.image.pinned());
+      s.move(ReleaseState.SCANNING, "awaiting scan of " + b.image.scannable().size() + " image(s)");
+      evaluateIfScanned(s, service);
+    }
+  }
+
+  /** Once every platform image has a scan result, apply the policy. */
+  private static void evaluateIfScanned(Step s, ServiceView service) {
+    Release.Builder b = s.b;
+    if (b.state != ReleaseState.SCANNING || !b.scans.keySet().containsAll(b.image.scannable())) {
+      return;
+    }
+    List<Finding> all = new ArrayList<>();
+    b.image.scannable().forEach(d -> all.addAll(b.scans.get(d)));
+    ScanVerdict verdict =
+        ScanVerdict.evaluate(b.config.scan(), all, s.now.atZone(ZoneOffset.UTC).toLocalDate());
+    b.verdict = verdict;
+    switch (verdict.outcome()) {
+      case BLOCK -> {
+        b.reason = "blocked by " + String.join(", ", verdict.deciding());
+        s.move(ReleaseState.BLOCKED, b.reason);
+      }
+      case APPROVE ->
+          s.move(
+              ReleaseState.AWAITING_APPROVAL,
+              "needs approval for " + String.join(", ", verdict.deciding()));
+      case PASS -> {
+        s.move(ReleaseState.APPROVED, "scan passed the policy");
+        deploy(s, service);
+      }
+    }
+  }
+
+  /** APPROVED: deploy unless a newer release is already approved, deploying or live. */
+  private static void deploy(Step s, ServiceView service) {
+    Release.Builder b = s.b;
+    Release self = b.build();
+    ServiceView view = service == null ? ServiceView.empty(b.service) : service;
+    var newer = view.newerContender(self);
+    if (newer.isPresent()) {
+      b.reason = "superseded by " + newer.get().id() + " (" + newer.get().state() + ")";
+      s.move(ReleaseState.SUPERSEDED, b.reason);
+      return;
+    }
+    for (ServiceView.Entry older : view.olderDeploying(self)) {
+      s.effect(new Effect.Supersede(older.id(), b.id));
+    }
+    Manifest.Deploy target = b.config.deploy();
+    s.move(ReleaseState.DEPLOYING, "to " + target.cluster() + "/" + target.service());
+    s.effect(
+        new Effect.Deploy(
+            target.cluster(), target.service(), target.container(), b.image.pinned()));
+  }
+
+  private static void deploymentEnded(Step s, Input.DeploymentEnded ended) {
+    Release.Builder b = s.b;
+    if (b.state != ReleaseState.DEPLOYING
+        || b.deployment == null
+        || (b.deployment.deploymentId() != null
+            && !b.deployment.deploymentId().equals(ended.deploymentId()))) {
+      return;
+    }
+    if (!ended.completed()) {
+      rollBack(s, "deployment " + ended.deploymentId() + " failed" + reasonSuffix(ended.reason()));
+      return;
+    }
+    if (b.deployment.completedAt() != null) {
+      return;
+    }
+    Instant bakeUntil = s.now.plusSeconds(b.config.deploy().bakeSeconds());
+    b.deployment =
+        new Release.Deployment(
+            b.deployment.taskDefinitionArn(),
+            b.deployment.previousTaskDefinitionArn(),
+            ended.deploymentId(),
+            b.deployment.startedAt(),
+            s.now,
+            bakeUntil);
+    s.touch();
+    if (!s.now.isBefore(bakeUntil)) {
+      s.move(ReleaseState.LIVE, "deployment completed; no bake time");
+    }
+  }
+
+  private static void rollBack(Step s, String why) {
+    Release.Builder b = s.b;
+    b.reason = why;
+    s.move(ReleaseState.ROLLED_BACK, why);
+    Manifest.Deploy target = b.config.deploy();
+    String previous = b.deployment == null ? null : b.deployment.previousTaskDefinitionArn();
+    if (previous != null) {
+      s.effect(new Effect.RollBack(target.cluster(), target.service(), previous));
+    }
+  }
+
+  private static String reasonSuffix(String reason) {
+    return reason == null || reason.isBlank() ? "" : ": " + reason;
+  }
+
+  /** One decision in progress: the record being changed and the effects it asks for. */
+  private static final class Step {
+    final Release.Builder b;
+    final Input input;
+    final Instant now;
+    final List<Effect> effects = new ArrayList<>();
+    boolean changed;
+
+    Step(Release current, Input input, Instant now) {
+      this.b = current.toBuilder();
+      this.input = input;
+      this.now = now;
+    }
+
+    void touch() {
+      changed = true;
+    }
+
+    void move(ReleaseState to, String detail) {
+      if (!b.state.canMoveTo(to)) {
+        throw new IllegalStateException("a release never moves from " + b.state + " to " + to);
+      }
+      b.history.add(new Release.Transition(now, b.state, to, input.eventId(), detail));
+      b.state = to;
+      changed = true;
+      SlipwayDetailType announced = ANNOUNCED.get(to);
+      if (announced != null) {
+        effect(
+            new Effect.Publish(announced, to.isFinal() && to != ReleaseState.LIVE ? detail : null));
+      }
+    }
+
+    void effect(Effect effect) {
+      changed = true;
+      if (b.pending.stream().noneMatch(e -> e.key().equals(effect.key()))
+          && effects.stream().noneMatch(e -> e.key().equals(effect.key()))) {
+        effects.add(effect);
+      }
+    }
+
+    Decision finish() {
+      if (!changed) {
+        return Decision.unchanged(b.build());
+      }
+      if (input.eventId() != null && !b.seenEvents.contains(input.eventId())) {
+        b.seenEvents.add(input.eventId());
+        while (b.seenEvents.size() > Release.SEEN_LIMIT) {
+          b.seenEvents.remove(0);
+        }
+      }
+      b.pending.addAll(effects);
+      return new Decision(b.build(), effects, true);
+    }
+  }
+}

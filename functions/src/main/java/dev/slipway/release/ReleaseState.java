@@ -1,0 +1,33 @@
+package dev.slipway.release;
+
+/**
+ * Where a release is in its lifecycle (DESIGN.md §3). The order of the constants is the order of
+ * progress: a release only ever moves to a later state, and the final states are terminal.
+ */
+public enum ReleaseState {
+  REQUESTED,
+  BUILDING,
+  IMAGE_READY,
+  SCANNING,
+  AWAITING_APPROVAL,
+  APPROVED,
+  DEPLOYING,
+  LIVE,
+  BLOCKED,
+  REJECTED,
+  FAILED,
+  ROLLED_BACK,
+  SUPERSEDED;
+
+  /** True for states no event can leave. */
+  public boolean isFinal() {
+    return ordinal() >= LIVE.ordinal();
+  }
+
+  /**
+   * True when {@code next} is progress from this state (never backwards, never out of a final one).
+   */
+  public boolean canMoveTo(ReleaseState next) {
+    return !isFinal() && next.ordinal() > ordinal();
+  }
+}

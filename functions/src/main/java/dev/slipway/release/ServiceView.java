@@ -1,0 +1,53 @@
+package dev.slipway.release;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The other releases of a service, as its index lists them: enough to enforce that an older release
+ * never deploys over a newer approved or live one.
+ */
+public record ServiceView(String service, List<Entry> releases) {
+  public static ServiceView empty(String service) {
+    return new ServiceView(service, List.of());
+  }
+
+  public ServiceView {
+    Objects.requireNonNull(service, "service");
+    releases = List.copyOf(releases);
+  }
+
+  /** One release in the index: id, upload time (its age), and state. */
+  public record Entry(String id, Instant requestedAt, ReleaseState state) {
+    /** True when this entry is newer than {@code other}: later upload, then larger id. */
+    public boolean isNewerThan(Instant otherRequestedAt, String otherId) {
+      int byTime = requestedAt.compareTo(otherRequestedAt);
+      return byTime > 0 || (byTime == 0 && id.compareTo(otherId) > 0);
+    }
+  }
+
+  /** The newest release newer than {@code release} that is approved, deploying or live. */
+  public Optional<Entry> newerContender(Release release) {
+    return releases.stream()
+        .filter(e -> !e.id().equals(release.id()))
+        .filter(
+            e ->
+                e.state() == ReleaseState.APPROVED
+                    || e.state() == ReleaseState.DEPLOYING
+                    || e.state() == ReleaseState.LIVE)
+        .filter(e -> e.isNewerThan(release.requestedAt(), release.id()))
+        .max(Comparator.comparing(Entry::requestedAt).thenComparing(Entry::id));
+  }
+
+  /** Older releases that are deploying now and must give way to {@code release}. */
+  public List<Entry> olderDeploying(Release release) {
+    return releases.stream()
+        .filter(e -> !e.id().equals(release.id()))
+        .filter(e -> e.state() == ReleaseState.DEPLOYING || e.state() == ReleaseState.APPROVED)
+        .filter(e -> !e.isNewerThan(release.requestedAt(), release.id()))
+        .toList();
+  }
+}

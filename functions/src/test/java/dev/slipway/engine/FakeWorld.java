@@ -1,0 +1,112 @@
+package dev.slipway.engine;
+
+import dev.slipway.release.Effect;
+import dev.slipway.release.Finding;
+import dev.slipway.release.Input;
+import dev.slipway.release.Manifest;
+import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseConfig;
+import dev.slipway.release.ScanPolicy;
+import dev.slipway.release.SourceRef;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Everything outside the engine, faked in memory: archives, registry and scanner, CodeBuild and ECS
+ * observations, and an effect runner that records what it was asked to do.
+ */
+final class FakeWorld implements SourceArchives, Images, Observations, EffectRunner {
+  static final String DEPLOYMENT_ID = "ecs-svc/4827193650284719365";
+
+  /** The release the samples in events/ belong to. */
+  static final String SAMPLE_RELEASE = "hello-go-25f25853d6a0";
+
+  ReleaseConfig config =
+      new ReleaseConfig(
+          ScanPolicy.DEFAULT,
+          new Manifest.Deploy("slipway-demo", "hello-go", "hello-go", 300),
+          new Manifest.Health("/healthz", "/readyz", 30));
+  String invalidReason;
+  final Map<String, List<Finding>> findings = new ConcurrentHashMap<>();
+  final Map<String, String> buildStatuses = new ConcurrentHashMap<>();
+  final Map<String, Boolean> deploymentOutcomes = new ConcurrentHashMap<>();
+  final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+  final AtomicInteger registered = new AtomicInteger();
+  volatile String deployFailure;
+
+  @Override
+  public Checked check(SourceRef source) {
+    return invalidReason != null ? Checked.invalid(invalidReason) : Checked.valid(config);
+  }
+
+  @Override
+  public List<String> platformDigests(String repository, String digest) {
+    return List.of();
+  }
+
+  @Override
+  public List<Finding> findings(String repository, String digest) {
+    return findings.get(digest);
+  }
+
+  @Override
+  public Optional<String> buildStatus(String buildId) {
+    return Optional.ofNullable(buildStatuses.get(buildId));
+  }
+
+  @Override
+  public Optional<Boolean> deploymentOutcome(String cluster, String service, String deploymentId) {
+    return Optional.ofNullable(deploymentOutcomes.get(deploymentId));
+  }
+
+  @Override
+  public Outcome run(Release release, Effect effect) {
+    ran.add(release.id() + " " + describe(effect));
+    if (effect instanceof Effect.StartBuild build) {
+      String project =
+          build.kind() == Effect.BuildKind.COMPILE ? "slipway-compile" : "slipway-image";
+      String suffix =
+          !release.id().equals(SAMPLE_RELEASE)
+              ? release.id() + "-" + build.kind()
+              : build.kind() == Effect.BuildKind.COMPILE
+                  ? "0d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a"
+                  : "1e2d3c4b-5a6f-4e7d-9c8b-0a9f8e7d6c5b";
+      String id = "arn:aws:codebuild:eu-west-1:210987654321:build/" + project + ":" + suffix;
+      return new Outcome.Done(new Input.BuildStarted("started:" + id, build.kind(), id));
+    }
+    if (effect instanceof Effect.Deploy) {
+      if (deployFailure != null) {
+        return new Outcome.Failed(deployFailure);
+      }
+      int revision = 7 + registered.incrementAndGet();
+      return new Outcome.Done(
+          new Input.DeployStarted(
+              "deployed:" + release.id(),
+              "arn:aws:ecs:eu-west-1:210987654321:task-definition/hello-go:" + revision,
+              "arn:aws:ecs:eu-west-1:210987654321:task-definition/hello-go:7",
+              release.id().equals(SAMPLE_RELEASE) ? DEPLOYMENT_ID : "ecs-svc/" + release.id()));
+    }
+    return new Outcome.Done(null);
+  }
+
+  static String describe(Effect effect) {
+    if (effect instanceof Effect.StartBuild b) {
+      return "StartBuild " + b.kind();
+    }
+    if (effect instanceof Effect.Publish p) {
+      return "Publish " + p.type().detailType();
+    }
+    if (effect instanceof Effect.Deploy d) {
+      return "Deploy " + d.image();
+    }
+    if (effect instanceof Effect.RollBack r) {
+      return "RollBack " + r.taskDefinitionArn();
+    }
+    return effect.key();
+  }
+}

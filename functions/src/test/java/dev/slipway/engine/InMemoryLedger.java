@@ -1,0 +1,116 @@
+package dev.slipway.engine;
+
+import dev.slipway.json.Json;
+import dev.slipway.release.Release;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The ledger port in memory, with the same contract as S3's conditional writes: create only when
+ * absent, replace only when the version matches. Records go through JSON both ways, as in S3, so a
+ * field the ledger cannot round-trip fails here first.
+ */
+final class InMemoryLedger implements ReleaseLedger {
+  private record Stored(String json, String version) {}
+
+  private final Map<String, Stored> objects = new ConcurrentHashMap<>();
+  private final Map<String, ReleaseKey> links = new ConcurrentHashMap<>();
+  private final AtomicLong versions = new AtomicLong();
+  final AtomicLong conflicts = new AtomicLong();
+
+  private static String releaseKey(String service, String id) {
+    return "releases/" + service + "/" + id + ".json";
+  }
+
+  private static String indexKey(String service) {
+    return "releases/" + service + "/index.json";
+  }
+
+  private <T> Optional<Versioned<T>> get(String key, Class<T> type) {
+    Stored stored = objects.get(key);
+    if (stored == null) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(
+          new Versioned<>(Json.mapper().readValue(stored.json(), type), stored.version()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private synchronized boolean put(String key, Object value, String expectedVersion) {
+    Stored current = objects.get(key);
+    if (expectedVersion == null
+        ? current != null
+        : current == null || !current.version().equals(expectedVersion)) {
+      conflicts.incrementAndGet();
+      return false;
+    }
+    try {
+      objects.put(
+          key,
+          new Stored(Json.mapper().writeValueAsString(value), "v" + versions.incrementAndGet()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return true;
+  }
+
+  @Override
+  public Optional<Versioned<Release>> read(String service, String releaseId) {
+    return get(releaseKey(service, releaseId), Release.class);
+  }
+
+  @Override
+  public boolean create(Release release) {
+    return put(releaseKey(release.service(), release.id()), release, null);
+  }
+
+  @Override
+  public boolean replace(Release release, String version) {
+    return put(releaseKey(release.service(), release.id()), release, version);
+  }
+
+  @Override
+  public Optional<Versioned<ServiceIndex>> readIndex(String service) {
+    return get(indexKey(service), ServiceIndex.class);
+  }
+
+  @Override
+  public boolean createIndex(ServiceIndex index) {
+    return put(indexKey(index.service()), index, null);
+  }
+
+  @Override
+  public boolean replaceIndex(ServiceIndex index, String version) {
+    return put(indexKey(index.service()), index, version);
+  }
+
+  @Override
+  public void link(String key, ReleaseKey release) {
+    links.put(key, release);
+  }
+
+  @Override
+  public Optional<ReleaseKey> linked(String key) {
+    return Optional.ofNullable(links.get(key));
+  }
+
+  @Override
+  public List<String> services() {
+    List<String> out = new ArrayList<>();
+    objects.keySet().stream()
+        .filter(k -> k.endsWith("/index.json"))
+        .map(k -> k.substring("releases/".length(), k.length() - "/index.json".length()))
+        .sorted()
+        .forEach(out::add);
+    return out;
+  }
+}

@@ -1,0 +1,352 @@
+package dev.slipway.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.event.EventParser;
+import dev.slipway.event.ParseResult;
+import dev.slipway.event.PipelineEvent;
+import dev.slipway.release.Finding;
+import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseState;
+import dev.slipway.release.Severity;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Golden scenarios: sequences of the sample events in {@code events/} driven through the pipeline
+ * (parser, router, state machine, engine, ledger) with the world faked, each checked against the
+ * state history it must produce.
+ */
+class ReleaseScenarioTest {
+  static final String ID = FakeWorld.SAMPLE_RELEASE;
+  static final String DIGEST =
+      "sha256:9b2e1d0c4f6a8b3e5d7c9a1f2e4b6d8a0c3e5f7a9b1d3f5e7a9c1b3d5f7e9a1b";
+
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:02Z"));
+  final InMemoryLedger ledger = new InMemoryLedger();
+  final FakeWorld world = new FakeWorld();
+  final EngineConfig config =
+      new EngineConfig(
+          "slipway-sources-210987654321",
+          "slipway-compile",
+          "slipway-image",
+          "slipway/hello-go",
+          Map.of("hello-go-5xx", "hello-go"),
+          Duration.ofMinutes(15));
+  final Pipeline pipeline = new Pipeline(config, ledger, world, world, world, world, clock);
+
+  static PipelineEvent sample(String path) {
+    try {
+      String root = System.getProperty("slipway.root", "..");
+      List<ParseResult> results =
+          new EventParser().parse(Files.readString(Path.of(root, "events", path)));
+      return ((ParseResult.Parsed) results.get(0)).event();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  Pipeline.Outcome deliver(String path) throws Exception {
+    clock.advance(Duration.ofSeconds(1));
+    return pipeline.handle(sample(path));
+  }
+
+  Release release() {
+    return ledger.read("hello-go", ID).orElseThrow().value();
+  }
+
+  List<ReleaseState> states() {
+    return release().history().stream().map(Release.Transition::to).toList();
+  }
+
+  void throughScan() throws Exception {
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    deliver("ecr/image-action-push.json");
+    deliver("ecr/image-scan-complete-clean.json");
+  }
+
+  @Test
+  void happyPath_uploadToLive() throws Exception {
+    world.findings.put(DIGEST, List.of());
+
+    throughScan();
+    deliver("ecs/deployment-completed.json");
+    assertThat(release().state()).as("baking").isEqualTo(ReleaseState.DEPLOYING);
+    clock.advance(Duration.ofSeconds(301));
+    pipeline.reconcile();
+
+    assertThat(states())
+        .containsExactly(
+            ReleaseState.REQUESTED,
+            ReleaseState.BUILDING,
+            ReleaseState.IMAGE_READY,
+            ReleaseState.SCANNING,
+            ReleaseState.APPROVED,
+            ReleaseState.DEPLOYING,
+            ReleaseState.LIVE);
+    assertThat(world.ran)
+        .containsExactly(
+            ID + " Publish Release Requested",
+            ID + " StartBuild COMPILE",
+            ID + " Publish Release Built",
+            ID + " StartBuild IMAGE",
+            ID + " Publish Image Ready",
+            ID + " Publish Release Approved",
+            ID + " Publish Deployment Started",
+            ID + " Deploy slipway/hello-go@" + DIGEST,
+            ID + " Publish Release Live");
+    Release live = release();
+    assertThat(live.pending()).isEmpty();
+    assertThat(live.claims()).isEmpty();
+    assertThat(live.deployment().previousTaskDefinitionArn())
+        .endsWith("task-definition/hello-go:7");
+    assertThat(ledger.readIndex("hello-go").orElseThrow().value().releases())
+        .singleElement()
+        .satisfies(e -> assertThat(e.state()).isEqualTo(ReleaseState.LIVE));
+  }
+
+  @Test
+  void everyEventDeliveredTwice_givesTheSameHistoryAndEachEffectOnce() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    for (String path :
+        List.of(
+            "s3/object-created-source-upload.json",
+            "codebuild/build-state-compile-succeeded.json",
+            "codebuild/build-state-image-succeeded.json",
+            "ecr/image-action-push.json",
+            "ecr/image-scan-complete-clean.json",
+            "ecs/deployment-completed.json")) {
+      deliver(path);
+      deliver(path);
+    }
+    clock.advance(Duration.ofSeconds(301));
+    pipeline.reconcile();
+    pipeline.reconcile();
+
+    assertThat(states())
+        .endsWith(ReleaseState.DEPLOYING, ReleaseState.LIVE)
+        .doesNotHaveDuplicates();
+    assertThat(world.ran).doesNotHaveDuplicates().hasSize(9);
+    assertThat(world.registered).hasValue(1);
+  }
+
+  @Test
+  void compileFailure_endsFailedWithTheBuildInTheReason() throws Exception {
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-failed.json");
+
+    assertThat(states())
+        .containsExactly(ReleaseState.REQUESTED, ReleaseState.BUILDING, ReleaseState.FAILED);
+    assertThat(release().reason())
+        .isEqualTo(
+            "image build arn:aws:codebuild:eu-west-1:210987654321:build/slipway-image:1e2d3c4b-5a6f-4e7d-9c8b-0a9f8e7d6c5b FAILED");
+    assertThat(world.ran).last().isEqualTo(ID + " Publish Release Failed");
+  }
+
+  @Test
+  void eventsForAFinalRelease_changeNothing() throws Exception {
+    compileFailure_endsFailedWithTheBuildInTheReason();
+    Release failed = release();
+
+    deliver("codebuild/build-state-image-succeeded.json");
+    deliver("ecr/image-action-push.json");
+    deliver("codebuild/build-state-in-progress.json");
+
+    assertThat(release()).isEqualTo(failed);
+  }
+
+  @Test
+  void blockingFinding_blocksTheRelease() throws Exception {
+    world.findings.put(
+        DIGEST,
+        List.of(new Finding("CVE-2023-45288", Severity.HIGH, "golang.org/x/net", "v0.21.0")));
+
+    throughScan();
+
+    assertThat(release().state()).isEqualTo(ReleaseState.BLOCKED);
+    assertThat(release().reason()).isEqualTo("blocked by CVE-2023-45288 (HIGH)");
+    assertThat(world.ran).noneMatch(r -> r.contains("Deploy"));
+  }
+
+  @Test
+  void mediumFinding_waitsForAPerson_thenDeploysOnApproval() throws Exception {
+    world.findings.put(
+        DIGEST,
+        List.of(new Finding("GO-2024-0001", Severity.MEDIUM, "golang.org/x/net", "v0.21.0")));
+
+    throughScan();
+    assertThat(release().state()).isEqualTo(ReleaseState.AWAITING_APPROVAL);
+    deliver("slipway/release-approved.json");
+
+    assertThat(states())
+        .containsSubsequence(
+            ReleaseState.AWAITING_APPROVAL, ReleaseState.APPROVED, ReleaseState.DEPLOYING);
+    assertThat(release().history().get(release().history().size() - 2).detail())
+        .isEqualTo("approved by arn:aws:iam::210987654321:user/dana: MEDIUM findings reviewed");
+  }
+
+  @Test
+  void alarmDuringBake_rollsBackToThePreviousTaskDefinition() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    throughScan();
+    deliver("ecs/deployment-completed.json");
+
+    deliver("cloudwatch/alarm-5xx-entered-alarm.json");
+
+    assertThat(states()).endsWith(ReleaseState.DEPLOYING, ReleaseState.ROLLED_BACK);
+    assertThat(release().reason()).startsWith("alarm hello-go-5xx entered ALARM");
+    assertThat(world.ran)
+        .contains(ID + " RollBack arn:aws:ecs:eu-west-1:210987654321:task-definition/hello-go:7");
+  }
+
+  @Test
+  void failedDeployment_rollsBack() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    throughScan();
+
+    deliver("ecs/deployment-failed.json");
+
+    assertThat(release().state()).isEqualTo(ReleaseState.ROLLED_BACK);
+    assertThat(release().reason())
+        .isEqualTo(
+            "deployment ecs-svc/4827193650284719365 failed: ECS deployment circuit breaker: tasks failed to start.");
+  }
+
+  @Test
+  void badArchive_endsFailedWithTheReasonAndStartsNothing() throws Exception {
+    world.invalidReason = "slipway.json: service: required field is missing";
+
+    deliver("s3/object-created-source-upload.json");
+
+    assertThat(states()).containsExactly(ReleaseState.REQUESTED, ReleaseState.FAILED);
+    assertThat(release().reason()).isNull();
+    assertThat(release().history().get(1).detail())
+        .isEqualTo("slipway.json: service: required field is missing");
+    assertThat(world.ran).noneMatch(r -> r.contains("StartBuild"));
+  }
+
+  @Test
+  void pushBeforeImageBuildFinishes_andInProgressAfterSuccess_stillProgressForward()
+      throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-in-progress.json"); // late
+    deliver("ecr/image-action-push.json"); // before the image build's own event
+    assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
+    deliver("codebuild/build-state-image-succeeded.json");
+
+    assertThat(release().state()).isEqualTo(ReleaseState.SCANNING);
+    deliver("ecr/image-scan-complete-clean.json");
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+  }
+
+  @Test
+  void everyOrderOfTheBuildAndPushEvents_reachesTheSameState() throws Exception {
+    List<String> events =
+        List.of(
+            "codebuild/build-state-compile-succeeded.json",
+            "codebuild/build-state-image-succeeded.json",
+            "ecr/image-action-push.json",
+            "codebuild/build-state-in-progress.json");
+    for (List<String> order : permutations(events)) {
+      ReleaseScenarioTest fresh = new ReleaseScenarioTest();
+      fresh.world.findings.put(DIGEST, List.of());
+      fresh.deliver("s3/object-created-source-upload.json");
+      for (String path : order) {
+        fresh.deliver(path);
+      }
+      fresh.deliver("ecr/image-scan-complete-clean.json");
+      // A compile success that came after the image build's was ignored, so the image build never
+      // started in that order: the reconciler's view is the only way forward there.
+      if (fresh.release().state() != ReleaseState.DEPLOYING) {
+        assertThat(fresh.release().state())
+            .as("order %s", order)
+            .isIn(ReleaseState.BUILDING, ReleaseState.SCANNING);
+      } else {
+        assertThat(fresh.states()).as("order %s", order).doesNotHaveDuplicates();
+      }
+      assertThat(fresh.world.ran).as("order %s", order).doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void lostEvents_areRecoveredByTheReconciler() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    // the image build's SUCCEEDED event is lost
+    deliver("ecr/image-action-push.json");
+    world.buildStatuses.put(
+        "arn:aws:codebuild:eu-west-1:210987654321:build/slipway-image:1e2d3c4b-5a6f-4e7d-9c8b-0a9f8e7d6c5b",
+        "SUCCEEDED");
+    clock.advance(Duration.ofMinutes(16));
+    pipeline.reconcile();
+    // the scan-complete event is lost too: the reconciler reads the findings itself
+    assertThat(release().state()).isIn(ReleaseState.SCANNING, ReleaseState.DEPLOYING);
+    clock.advance(Duration.ofMinutes(16));
+    pipeline.reconcile();
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+    // and ECS's deployment event: the reconciler asks ECS
+    world.deploymentOutcomes.put(FakeWorld.DEPLOYMENT_ID, true);
+    clock.advance(Duration.ofMinutes(16));
+    pipeline.reconcile();
+    clock.advance(Duration.ofSeconds(301));
+    pipeline.reconcile();
+
+    assertThat(release().state()).isEqualTo(ReleaseState.LIVE);
+    assertThat(release().history().stream().map(Release.Transition::cause))
+        .anyMatch(cause -> cause != null && cause.startsWith("reconcile:"));
+  }
+
+  @Test
+  void scanOfAnotherDigest_isIgnored() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    deliver("ecr/image-action-push.json");
+
+    Pipeline.Outcome outcome = pipeline.handle(sample("inspector2/finding-go-module.json"));
+    assertThat(outcome).isInstanceOf(Pipeline.Outcome.Ignored.class);
+    PipelineEvent otherScan = sample("ecr/image-scan-complete-findings.json");
+    ledger.link("digest/sha256:other", new ReleaseLedger.ReleaseKey("hello-go", ID));
+    var machine =
+        dev.slipway.release.ReleaseMachine.decide(
+            release(),
+            new dev.slipway.release.Input.ScanCompleted("x", "sha256:other", List.of()),
+            clock.instant(),
+            null);
+    assertThat(machine.changed()).isFalse();
+    assertThat(otherScan.kind()).isEqualTo("ecr.image-scan");
+    assertThat(release().state()).isEqualTo(ReleaseState.SCANNING);
+  }
+
+  static <T> List<List<T>> permutations(List<T> items) {
+    if (items.size() <= 1) {
+      return List.of(items);
+    }
+    List<List<T>> out = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      List<T> rest = new ArrayList<>(items);
+      T head = rest.remove(i);
+      for (List<T> tail : permutations(rest)) {
+        List<T> one = new ArrayList<>();
+        one.add(head);
+        one.addAll(tail);
+        out.add(one);
+      }
+    }
+    return out;
+  }
+}
