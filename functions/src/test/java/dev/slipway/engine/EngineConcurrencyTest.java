@@ -1,0 +1,146 @@
+package dev.slipway.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.release.Effect;
+import dev.slipway.release.Input;
+import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseState;
+import dev.slipway.release.SourceRef;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Many threads applying the same events to one release, and events to many releases at once: no
+ * lost update (every release reaches the same final history as a sequential run) and no duplicate
+ * effect (each build started and each deployment made exactly once).
+ */
+class EngineConcurrencyTest {
+  final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:00Z"));
+  final InMemoryLedger ledger = new InMemoryLedger();
+  final FakeWorld world = new FakeWorld();
+  final ReleaseEngine engine = new ReleaseEngine(ledger, world, clock);
+
+  static SourceRef source(int n) {
+    return new SourceRef("bucket", "sources/svc-" + n + "/build.zip", "v" + n, null);
+  }
+
+  /** The inputs of a whole release, in the order AWS would cause them. */
+  List<Input> lifecycle(SourceRef source, String release) {
+    String compile =
+        "arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:" + release + "-COMPILE";
+    String image =
+        "arn:aws:codebuild:eu-west-1:210987654321:build/slipway-image:" + release + "-IMAGE";
+    String digest = "sha256:" + release;
+    return List.of(
+        new Input.SourceUploaded(
+            "up-" + release, Instant.parse("2026-11-27T10:00:00Z"), source, world.config, null),
+        new Input.BuildFinished("c-" + release, Effect.BuildKind.COMPILE, compile, "SUCCEEDED"),
+        new Input.BuildFinished("i-" + release, Effect.BuildKind.IMAGE, image, "SUCCEEDED"),
+        new Input.ImagePushed("p-" + release, "repo", digest, List.of()),
+        new Input.ScanCompleted("s-" + release, digest, List.of()),
+        new Input.DeploymentEnded("d-" + release, "ecs-svc/" + release, true, null));
+  }
+
+  @Test
+  void manyThreadsDeliveringTheSameEvents_toOneRelease_loseAndDoubleNothing() throws Exception {
+    SourceRef source = source(1);
+    String id = source.releaseId();
+    List<Input> inputs = lifecycle(source, id);
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      for (Input input : inputs) {
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 8; t++) {
+          futures.add(
+              pool.submit(
+                  () -> {
+                    start.await();
+                    return engine.apply("svc-1", id, input);
+                  }));
+        }
+        start.countDown();
+        for (Future<?> f : futures) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    Release release = ledger.read("svc-1", id).orElseThrow().value();
+
+    assertThat(release.history().stream().map(Release.Transition::to))
+        .containsExactly(
+            ReleaseState.REQUESTED,
+            ReleaseState.BUILDING,
+            ReleaseState.IMAGE_READY,
+            ReleaseState.SCANNING,
+            ReleaseState.APPROVED,
+            ReleaseState.DEPLOYING);
+    assertThat(release.deployment().completedAt()).isNotNull();
+    assertThat(release.pending()).isEmpty();
+    assertThat(world.ran).doesNotHaveDuplicates();
+    assertThat(world.ran.stream().filter(r -> r.contains("StartBuild"))).hasSize(2);
+    assertThat(world.registered).hasValue(1);
+    assertThat(ledger.conflicts.get()).as("the threads did collide").isPositive();
+  }
+
+  @Test
+  void manyReleasesAtOnce_eachReachesTheSameStateAsAlone() throws Exception {
+    int releases = 40;
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    List<Future<?>> futures = new ArrayList<>();
+    List<String> ids = Collections.synchronizedList(new ArrayList<>());
+    for (int n = 0; n < releases; n++) {
+      SourceRef source = source(n);
+      String service = "svc-" + n;
+      String id = source.releaseId();
+      ids.add(service + "/" + id);
+      List<Input> inputs = new ArrayList<>(lifecycle(source, id));
+      List<Input> doubled = new ArrayList<>(inputs);
+      doubled.addAll(inputs.subList(1, inputs.size())); // every event but the upload, again
+      for (Input input : doubled) {
+        futures.add(pool.submit(() -> engine.apply(service, id, input)));
+      }
+    }
+    for (Future<?> f : futures) {
+      f.get(60, TimeUnit.SECONDS);
+    }
+    pool.shutdownNow();
+    clock.advance(Duration.ofMinutes(10));
+    for (String key : ids) {
+      String[] parts = key.split("/");
+      engine.apply(parts[0], parts[1], new Input.Tick("tick"));
+    }
+
+    for (String key : ids) {
+      String[] parts = key.split("/");
+      Release release = ledger.read(parts[0], parts[1]).orElseThrow().value();
+      // Inputs raced each other, so a release may have seen its scan before its push was applied
+      // and be waiting; none may have lost or repeated a transition.
+      assertThat(release.history().stream().map(Release.Transition::to))
+          .as(key)
+          .doesNotHaveDuplicates();
+      assertThat(release.history().stream().map(h -> h.to().ordinal()).toList()).as(key).isSorted();
+    }
+    assertThat(world.ran).doesNotHaveDuplicates();
+    Map<String, Long> deploys =
+        world.ran.stream()
+            .filter(r -> r.contains(" Deploy "))
+            .collect(
+                java.util.stream.Collectors.groupingBy(
+                    r -> r.split(" ")[0], java.util.stream.Collectors.counting()));
+    assertThat(deploys.values()).allMatch(count -> count == 1);
+  }
+}
