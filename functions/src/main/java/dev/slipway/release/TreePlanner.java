@@ -21,8 +21,8 @@ public final class TreePlanner {
 
   /** A plan, or every problem that stops one. */
   public sealed interface Result {
-    /** The tree is buildable; here is how. */
-    record Planned(BuildPlan plan) implements Result {}
+    /** The tree is buildable; here is how, and the manifest it was planned from. */
+    record Planned(BuildPlan plan, Manifest manifest) implements Result {}
 
     /** What must be fixed, each with its field path or file name and the bad value. */
     record Invalid(List<Problem> problems) implements Result {
@@ -88,7 +88,7 @@ public final class TreePlanner {
     if (!problems.isEmpty() || manifest == null || module == null) {
       return new Result.Invalid(problems);
     }
-    return new Result.Planned(Planner.plan(manifest, module, releaseId, outDir, today));
+    return new Result.Planned(Planner.plan(manifest, module, releaseId, outDir, today), manifest);
   }
 
   private static void checkMainPackage(SourceTree tree, String main, List<Problem> problems) {
