@@ -20,22 +20,22 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Everything outside the engine, faked in memory: archives, registry and scanner, CodeBuild and ECS
  * observations, and an effect runner that records what it was asked to do.
  */
-final class FakeWorld implements SourceArchives, Images, Observations, EffectRunner {
+public final class FakeWorld implements SourceArchives, Images, Observations, EffectRunner {
   static final String DEPLOYMENT_ID = "ecs-svc/4827193650284719365";
 
   /** The release the samples in events/ belong to. */
-  static final String SAMPLE_RELEASE = "hello-go-25f25853d6a0";
+  public static final String SAMPLE_RELEASE = "hello-go-25f25853d6a0";
 
-  ReleaseConfig config =
+  public ReleaseConfig config =
       new ReleaseConfig(
           ScanPolicy.DEFAULT,
           new Manifest.Deploy("slipway-demo", "hello-go", "hello-go", 300),
           new Manifest.Health("/healthz", "/readyz", 30));
   String invalidReason;
-  final Map<String, List<Finding>> findings = new ConcurrentHashMap<>();
+  public final Map<String, List<Finding>> findings = new ConcurrentHashMap<>();
   final Map<String, String> buildStatuses = new ConcurrentHashMap<>();
   final Map<String, Boolean> deploymentOutcomes = new ConcurrentHashMap<>();
-  final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+  public final List<String> ran = Collections.synchronizedList(new ArrayList<>());
   final AtomicInteger registered = new AtomicInteger();
   volatile String deployFailure;
 

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * absent, replace only when the version matches. Records go through JSON both ways, as in S3, so a
  * field the ledger cannot round-trip fails here first.
  */
-final class InMemoryLedger implements ReleaseLedger {
+public final class InMemoryLedger implements ReleaseLedger {
   private record Stored(String json, String version) {}
 
   private final Map<String, Stored> objects = new ConcurrentHashMap<>();

@@ -1,0 +1,86 @@
+package dev.slipway.aws;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.Map;
+import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
+import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.inspector2.Inspector2Client;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * The SDK clients, built once per container (STYLE.md §3): one url-connection HTTP client with
+ * explicit timeouts, the region from the environment, and per-service endpoint overrides for an
+ * emulator ({@code AWS_ENDPOINT_URL}, or {@code AWS_ENDPOINT_URL_<SERVICE>}, as the AWS CLI reads
+ * them).
+ */
+public final class AwsClients implements AutoCloseable {
+  private final SdkHttpClient http;
+  public final S3Client s3;
+  public final CodeBuildClient codeBuild;
+  public final EcrClient ecr;
+  public final Inspector2Client inspector;
+  public final EcsClient ecs;
+  public final EventBridgeClient events;
+
+  public AwsClients(Map<String, String> env) {
+    http =
+        UrlConnectionHttpClient.builder()
+            .connectionTimeout(Duration.ofSeconds(3))
+            .socketTimeout(Duration.ofSeconds(20))
+            .build();
+    Region region =
+        Region.of(
+            env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
+    s3 =
+        configure(S3Client.builder().forcePathStyle(endpoint(env, "S3") != null), env, "S3", region)
+            .build();
+    codeBuild = configure(CodeBuildClient.builder(), env, "CODEBUILD", region).build();
+    ecr = configure(EcrClient.builder(), env, "ECR", region).build();
+    inspector = configure(Inspector2Client.builder(), env, "INSPECTOR2", region).build();
+    ecs = configure(EcsClient.builder(), env, "ECS", region).build();
+    events = configure(EventBridgeClient.builder(), env, "EVENTBRIDGE", region).build();
+  }
+
+  private <
+          B extends
+              AwsClientBuilder<B, ?>
+                  & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
+      B configure(B builder, Map<String, String> env, String service, Region region) {
+    builder.region(region);
+    builder.httpClient(http);
+    builder.overrideConfiguration(
+        ClientOverrideConfiguration.builder()
+            .apiCallTimeout(Duration.ofSeconds(30))
+            .apiCallAttemptTimeout(Duration.ofSeconds(10))
+            .build());
+    String endpoint = endpoint(env, service);
+    if (endpoint != null) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    return builder;
+  }
+
+  private static String endpoint(Map<String, String> env, String service) {
+    String specific = env.get("AWS_ENDPOINT_URL_" + service);
+    return specific != null ? specific : env.get("AWS_ENDPOINT_URL");
+  }
+
+  @Override
+  public void close() {
+    s3.close();
+    codeBuild.close();
+    ecr.close();
+    inspector.close();
+    ecs.close();
+    events.close();
+    http.close();
+  }
+}

@@ -1,0 +1,227 @@
+package dev.slipway.aws;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.EffectRunner;
+import dev.slipway.event.SlipwayDetailType;
+import dev.slipway.json.Json;
+import dev.slipway.release.Effect;
+import dev.slipway.release.Input;
+import dev.slipway.release.Release;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.codebuild.model.ArtifactPackaging;
+import software.amazon.awssdk.services.codebuild.model.ArtifactsType;
+import software.amazon.awssdk.services.codebuild.model.EnvironmentVariable;
+import software.amazon.awssdk.services.codebuild.model.EnvironmentVariableType;
+import software.amazon.awssdk.services.codebuild.model.SourceType;
+import software.amazon.awssdk.services.codebuild.model.StartBuildResponse;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+
+/**
+ * Carries out effects with CodeBuild, ECS and EventBridge. Each is safe to repeat: builds start
+ * with an idempotency token, a deployment whose image is already the service's is not registered
+ * again, a rollback to the current task definition changes nothing, and Slipway's own events are
+ * announcements consumers deduplicate by release and detail-type.
+ */
+public final class AwsEffects implements EffectRunner {
+  private final AwsClients aws;
+  private final Settings settings;
+
+  /** Names the effects need: build projects, where compile output goes, the event bus. */
+  public record Settings(
+      String compileProject, String imageProject, String artifactBucket, String eventBus) {}
+
+  public AwsEffects(AwsClients aws, Settings settings) {
+    this.aws = aws;
+    this.settings = settings;
+  }
+
+  @Override
+  public Outcome run(Release release, Effect effect) {
+    try {
+      if (effect instanceof Effect.StartBuild build) {
+        return startBuild(release, build);
+      }
+      if (effect instanceof Effect.Publish publish) {
+        return publish(release, publish);
+      }
+      if (effect instanceof Effect.Deploy deploy) {
+        return deploy(release, deploy);
+      }
+      if (effect instanceof Effect.RollBack rollBack) {
+        aws.ecs.updateService(
+            r ->
+                r.cluster(rollBack.cluster())
+                    .service(rollBack.service())
+                    .taskDefinition(rollBack.taskDefinitionArn()));
+        return new Outcome.Done(null);
+      }
+      return new Outcome.Failed("no runner for " + effect.key());
+    } catch (SdkException e) {
+      return AwsErrors.isTransient(e)
+          ? new Outcome.Retry(AwsErrors.reason(e))
+          : new Outcome.Failed(AwsErrors.reason(e));
+    }
+  }
+
+  private Outcome startBuild(Release release, Effect.StartBuild build) {
+    List<EnvironmentVariable> env = new ArrayList<>();
+    env.add(variable("SLIPWAY_RELEASE_ID", release.id()));
+    env.add(
+        variable(
+            "SLIPWAY_SOURCE_URL",
+            "s3://" + release.source().bucket() + "/" + release.source().key()));
+    String output = "builds/" + release.id();
+    StartBuildResponse response;
+    if (build.kind() == Effect.BuildKind.COMPILE) {
+      response =
+          aws.codeBuild.startBuild(
+              r ->
+                  r.projectName(settings.compileProject())
+                      .idempotencyToken(release.id() + "-compile")
+                      .sourceTypeOverride(SourceType.S3)
+                      .sourceLocationOverride(
+                          release.source().bucket() + "/" + release.source().key())
+                      .sourceVersion(release.source().versionId())
+                      .artifactsOverride(
+                          a ->
+                              a.type(ArtifactsType.S3)
+                                  .location(settings.artifactBucket())
+                                  .path(output)
+                                  .name("dist.zip")
+                                  .packaging(ArtifactPackaging.ZIP)
+                                  .overrideArtifactName(false))
+                      .environmentVariablesOverride(env));
+    } else {
+      response =
+          aws.codeBuild.startBuild(
+              r ->
+                  r.projectName(settings.imageProject())
+                      .idempotencyToken(release.id() + "-image")
+                      .sourceTypeOverride(SourceType.S3)
+                      .sourceLocationOverride(
+                          settings.artifactBucket() + "/" + output + "/dist.zip")
+                      .environmentVariablesOverride(env));
+    }
+    return new Outcome.Done(
+        new Input.BuildStarted(
+            "started:" + response.build().id(), build.kind(), response.build().id()));
+  }
+
+  private static EnvironmentVariable variable(String name, String value) {
+    return EnvironmentVariable.builder()
+        .name(name)
+        .value(value)
+        .type(EnvironmentVariableType.PLAINTEXT)
+        .build();
+  }
+
+  private Outcome publish(Release release, Effect.Publish publish) {
+    ObjectNode detail = Json.mapper().createObjectNode();
+    detail.put("service", release.service());
+    detail.put("releaseId", release.id());
+    detail.put("state", release.state().name());
+    if (release.image() != null) {
+      detail.put("imageDigest", release.image().digest());
+    }
+    if (publish.reason() != null) {
+      detail.put("reason", publish.reason());
+    }
+    PutEventsResponse response =
+        aws.events.putEvents(
+            r ->
+                r.entries(
+                    e ->
+                        e.eventBusName(settings.eventBus())
+                            .source(SlipwayDetailType.SOURCE)
+                            .detailType(publish.type().detailType())
+                            .resources(List.of())
+                            .detail(detail.toString())));
+    if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
+      return new Outcome.Retry(
+          "PutEvents: "
+              + response.entries().get(0).errorCode()
+              + " "
+              + response.entries().get(0).errorMessage());
+    }
+    return new Outcome.Done(null);
+  }
+
+  private Outcome deploy(Release release, Effect.Deploy deploy) {
+    Optional<Service> found =
+        aws
+            .ecs
+            .describeServices(r -> r.cluster(deploy.cluster()).services(deploy.service()))
+            .services()
+            .stream()
+            .findFirst();
+    if (found.isEmpty() || "INACTIVE".equals(found.get().status())) {
+      return new Outcome.Failed(
+          "ECS service " + deploy.cluster() + "/" + deploy.service() + " does not exist");
+    }
+    Service service = found.get();
+    String previousArn = service.taskDefinition();
+    TaskDefinition previous =
+        aws.ecs.describeTaskDefinition(r -> r.taskDefinition(previousArn)).taskDefinition();
+    Optional<ContainerDefinition> container =
+        previous.containerDefinitions().stream()
+            .filter(c -> c.name().equals(deploy.container()))
+            .findFirst();
+    if (container.isEmpty()) {
+      return new Outcome.Failed(
+          "task definition " + previousArn + " has no container named " + deploy.container());
+    }
+    if (deploy.image().equals(container.get().image())) {
+      // A repeat of this effect after the service was updated: nothing to register again.
+      String deploymentId = primaryDeployment(service).map(Deployment::id).orElse(null);
+      String before =
+          release.deployment() != null ? release.deployment().previousTaskDefinitionArn() : null;
+      return new Outcome.Done(
+          new Input.DeployStarted("deployed:" + release.id(), previousArn, before, deploymentId));
+    }
+    List<ContainerDefinition> containers = new ArrayList<>();
+    for (ContainerDefinition c : previous.containerDefinitions()) {
+      containers.add(
+          c.name().equals(deploy.container()) ? c.toBuilder().image(deploy.image()).build() : c);
+    }
+    RegisterTaskDefinitionRequest.Builder register =
+        RegisterTaskDefinitionRequest.builder()
+            .family(previous.family())
+            .containerDefinitions(containers)
+            .taskRoleArn(previous.taskRoleArn())
+            .executionRoleArn(previous.executionRoleArn())
+            .networkMode(previous.networkMode())
+            .volumes(previous.volumes())
+            .placementConstraints(previous.placementConstraints())
+            .requiresCompatibilities(previous.requiresCompatibilities())
+            .cpu(previous.cpu())
+            .memory(previous.memory())
+            .runtimePlatform(previous.runtimePlatform())
+            .ephemeralStorage(previous.ephemeralStorage())
+            .pidMode(previous.pidMode())
+            .ipcMode(previous.ipcMode())
+            .proxyConfiguration(previous.proxyConfiguration())
+            .tags(t -> t.key("slipway:release-id").value(release.id()));
+    String newArn =
+        aws.ecs.registerTaskDefinition(register.build()).taskDefinition().taskDefinitionArn();
+    Service updated =
+        aws.ecs
+            .updateService(
+                r -> r.cluster(deploy.cluster()).service(deploy.service()).taskDefinition(newArn))
+            .service();
+    String deploymentId = primaryDeployment(updated).map(Deployment::id).orElse(null);
+    return new Outcome.Done(
+        new Input.DeployStarted("deployed:" + release.id(), newArn, previousArn, deploymentId));
+  }
+
+  private static Optional<Deployment> primaryDeployment(Service service) {
+    return service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
+  }
+}

@@ -1,0 +1,139 @@
+package dev.slipway.aws;
+
+import dev.slipway.engine.ReleaseLedger;
+import dev.slipway.engine.ServiceIndex;
+import dev.slipway.json.Json;
+import dev.slipway.release.Release;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CommonPrefix;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+
+/**
+ * The release ledger in S3: {@code releases/<service>/<id>.json}, {@code
+ * releases/<service>/index.json} and {@code links/<key>.json}, written with S3's conditional
+ * requests ({@code If-None-Match: *} to create, {@code If-Match: <etag>} to replace), so two
+ * writers cannot both win. A precondition failure (412) or a concurrent-write conflict (409) is the
+ * answer "someone else wrote first", not an error.
+ */
+public final class S3Ledger implements ReleaseLedger {
+  private final S3Client s3;
+  private final String bucket;
+  private final String prefix;
+
+  public S3Ledger(S3Client s3, String bucket, String prefix) {
+    this.s3 = s3;
+    this.bucket = bucket;
+    this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
+  }
+
+  private String releaseKey(String service, String id) {
+    return prefix + "releases/" + service + "/" + id + ".json";
+  }
+
+  private String indexKey(String service) {
+    return prefix + "releases/" + service + "/index.json";
+  }
+
+  private <T> Optional<Versioned<T>> get(String key, Class<T> type) {
+    try {
+      ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
+      return Optional.of(
+          new Versioned<>(
+              Json.mapper().readValue(bytes.asByteArray(), type), bytes.response().eTag()));
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (IOException e) {
+      throw new UncheckedIOException("s3://" + bucket + "/" + key + " is not a ledger record", e);
+    }
+  }
+
+  private boolean put(String key, Object value, String ifMatch) {
+    byte[] body;
+    try {
+      body = Json.mapper().writeValueAsBytes(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PutObjectRequest.Builder request =
+        PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json");
+    request = ifMatch == null ? request.ifNoneMatch("*") : request.ifMatch(ifMatch);
+    try {
+      s3.putObject(request.build(), RequestBody.fromBytes(body));
+      return true;
+    } catch (S3Exception e) {
+      if (e.statusCode() == 412
+          || e.statusCode() == 409
+          || (ifMatch != null && e.statusCode() == 404)) {
+        return false;
+      }
+      throw e;
+    }
+  }
+
+  @Override
+  public Optional<Versioned<Release>> read(String service, String releaseId) {
+    return get(releaseKey(service, releaseId), Release.class);
+  }
+
+  @Override
+  public boolean create(Release release) {
+    return put(releaseKey(release.service(), release.id()), release, null);
+  }
+
+  @Override
+  public boolean replace(Release release, String version) {
+    return put(releaseKey(release.service(), release.id()), release, version);
+  }
+
+  @Override
+  public Optional<Versioned<ServiceIndex>> readIndex(String service) {
+    return get(indexKey(service), ServiceIndex.class);
+  }
+
+  @Override
+  public boolean createIndex(ServiceIndex index) {
+    return put(indexKey(index.service()), index, null);
+  }
+
+  @Override
+  public boolean replaceIndex(ServiceIndex index, String version) {
+    return put(indexKey(index.service()), index, version);
+  }
+
+  @Override
+  public void link(String key, ReleaseKey release) {
+    String objectKey = prefix + "links/" + key + ".json";
+    if (get(objectKey, ReleaseKey.class).isEmpty()) {
+      put(objectKey, release, null); // first writer wins; a join key belongs to one release
+    }
+  }
+
+  @Override
+  public Optional<ReleaseKey> linked(String key) {
+    return get(prefix + "links/" + key + ".json", ReleaseKey.class).map(Versioned::value);
+  }
+
+  @Override
+  public List<String> services() {
+    List<String> services = new ArrayList<>();
+    for (var page :
+        s3.listObjectsV2Paginator(
+            r -> r.bucket(bucket).prefix(prefix + "releases/").delimiter("/"))) {
+      for (CommonPrefix common : page.commonPrefixes()) {
+        String p = common.prefix();
+        services.add(p.substring((prefix + "releases/").length(), p.length() - 1));
+      }
+    }
+    return services;
+  }
+}

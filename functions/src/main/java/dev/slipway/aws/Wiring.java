@@ -1,0 +1,43 @@
+package dev.slipway.aws;
+
+import dev.slipway.engine.EngineConfig;
+import dev.slipway.engine.Pipeline;
+import java.time.Clock;
+import java.util.Map;
+
+/**
+ * The composition root shared by every handler: configuration read once from the environment, SDK
+ * clients built once, and the pipeline assembled from the AWS adapters.
+ *
+ * <p>Environment: {@code SLIPWAY_SOURCE_BUCKET}, {@code SLIPWAY_REPOSITORY} (required); {@code
+ * SLIPWAY_LEDGER_BUCKET} and {@code SLIPWAY_ARTIFACT_BUCKET} (default: the source bucket), {@code
+ * SLIPWAY_COMPILE_PROJECT}, {@code SLIPWAY_IMAGE_PROJECT}, {@code SLIPWAY_EVENT_BUS} (default
+ * {@code default}), {@code SLIPWAY_SCANNER} ({@code ecr} or {@code inspector}), {@code
+ * SLIPWAY_ALARMS}, {@code SLIPWAY_STUCK_AFTER_SECONDS}, and the AWS SDK's own variables.
+ */
+public final class Wiring {
+  private Wiring() {}
+
+  public static Pipeline pipeline(Map<String, String> env, Clock clock) {
+    EngineConfig config = EngineConfig.fromEnvironment(env);
+    AwsClients aws = new AwsClients(env);
+    String ledgerBucket = env.getOrDefault("SLIPWAY_LEDGER_BUCKET", config.sourceBucket());
+    AwsImages images = new AwsImages(aws, "inspector".equals(env.get("SLIPWAY_SCANNER")));
+    AwsEffects effects =
+        new AwsEffects(
+            aws,
+            new AwsEffects.Settings(
+                config.compileProject(),
+                config.imageProject(),
+                env.getOrDefault("SLIPWAY_ARTIFACT_BUCKET", config.sourceBucket()),
+                env.getOrDefault("SLIPWAY_EVENT_BUS", "default")));
+    return new Pipeline(
+        config,
+        new S3Ledger(aws.s3, ledgerBucket, "ledger/"),
+        new S3SourceArchives(aws.s3, clock),
+        images,
+        images,
+        effects,
+        clock);
+  }
+}

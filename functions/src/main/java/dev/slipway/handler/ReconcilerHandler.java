@@ -1,0 +1,40 @@
+package dev.slipway.handler;
+
+import com.amazonaws.services.lambda.runtime.Context;
+import dev.slipway.engine.Images;
+import dev.slipway.engine.Pipeline;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+
+/**
+ * The scheduled reconciler: on every tick (whatever the schedule's payload) it finishes pending
+ * effects, ends finished bakes, and asks CodeBuild, the scanners and ECS about releases stuck
+ * because a best-effort event never came.
+ */
+public final class ReconcilerHandler extends SlipwayHandler {
+  public ReconcilerHandler() {
+    super(Set.of());
+  }
+
+  ReconcilerHandler(Pipeline pipeline, PrintStream log) {
+    super(pipeline, Set.of(), log);
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    input.readNBytes(MAX_PAYLOAD_BYTES);
+    try {
+      int moved = pipeline().reconcile();
+      logLine("info", null, null, "reconciled; " + moved + " release(s) moved");
+      output.write(("{\"moved\":" + moved + "}").getBytes(StandardCharsets.UTF_8));
+    } catch (Images.Unavailable e) {
+      logLine("warn", null, null, "reconcile incomplete, next tick retries: " + e.getMessage());
+      output.write("{\"moved\":0}".getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

@@ -1,0 +1,187 @@
+package dev.slipway.handler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.EngineConfig;
+import dev.slipway.engine.FakeWorld;
+import dev.slipway.engine.InMemoryLedger;
+import dev.slipway.engine.MutableClock;
+import dev.slipway.engine.Pipeline;
+import dev.slipway.event.EventParser;
+import dev.slipway.event.ParseResult;
+import dev.slipway.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+class HandlerTest {
+  static final Path EVENTS = Path.of(System.getProperty("slipway.root", ".."), "events");
+
+  final InMemoryLedger ledger = new InMemoryLedger();
+  final FakeWorld world = new FakeWorld();
+  final Pipeline pipeline =
+      new Pipeline(
+          new EngineConfig(
+              "slipway-sources-210987654321",
+              "slipway-compile",
+              "slipway-image",
+              "slipway/hello-go",
+              Map.of("hello-go-5xx", "hello-go"),
+              Duration.ofMinutes(15)),
+          ledger,
+          world,
+          world,
+          world,
+          world,
+          new MutableClock(Instant.parse("2026-11-27T10:00:00Z")));
+  final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);
+
+  List<SlipwayHandler> handlers() {
+    return List.of(
+        new SourceUploadedHandler(pipeline, log),
+        new BuildStateHandler(pipeline, log),
+        new ImagePushedHandler(pipeline, log),
+        new ScanHandler(pipeline, log),
+        new ApprovalHandler(pipeline, log),
+        new DeploymentHandler(pipeline, log));
+  }
+
+  static String invoke(SlipwayHandler handler, String payload) throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  static String kindOf(Path file) throws IOException {
+    List<ParseResult> results = new EventParser().parse(Files.readString(file));
+    return results.get(0) instanceof ParseResult.Parsed p ? p.event().kind() : "other";
+  }
+
+  @TestFactory
+  Stream<DynamicTest> everyHandler_ignoresEverySampleOfAKindItDoesNotOwn() throws IOException {
+    List<Path> samples;
+    try (Stream<Path> files = Files.walk(EVENTS)) {
+      samples =
+          files
+              .filter(
+                  p ->
+                      p.toString().endsWith(".json")
+                          && !p.toString().contains("/malformed/")
+                          && !p.toString().contains("/sqs/"))
+              .sorted()
+              .toList();
+    }
+    return handlers().stream()
+        .flatMap(
+            handler ->
+                samples.stream()
+                    .map(
+                        sample ->
+                            DynamicTest.dynamicTest(
+                                handler.getClass().getSimpleName()
+                                    + " "
+                                    + EVENTS.relativize(sample),
+                                () -> {
+                                  String kind = kindOf(sample);
+                                  var kinds =
+                                      (java.util.Set<?>)
+                                          handler.getClass().getDeclaredField("KINDS").get(null);
+                                  if (kinds.contains(kind)) {
+                                    return;
+                                  }
+                                  world.ran.clear();
+                                  logBytes.reset();
+                                  assertThat(invoke(handler, Files.readString(sample)))
+                                      .isEqualTo("{}");
+                                  assertThat(ledger.services()).as("nothing recorded").isEmpty();
+                                  assertThat(world.ran).as("nothing done").isEmpty();
+                                  assertThat(logBytes.toString(StandardCharsets.UTF_8))
+                                      .contains("ignored");
+                                })));
+  }
+
+  @Test
+  void sqsBatch_withOneMalformedMessage_failsOnlyThatOne() throws IOException {
+    SlipwayHandler handler = new SourceUploadedHandler(pipeline, log);
+    String good = Files.readString(EVENTS.resolve("s3/object-created-source-upload.json"));
+    ObjectNode batch = Json.mapper().createObjectNode();
+    ArrayNode records = batch.putArray("Records");
+    records
+        .addObject()
+        .put("messageId", "m-1")
+        .put("eventSource", "aws:sqs")
+        .put("body", "{ not json");
+    records.addObject().put("messageId", "m-2").put("eventSource", "aws:sqs").put("body", good);
+    records
+        .addObject()
+        .put("messageId", "m-3")
+        .put("eventSource", "aws:sqs")
+        .put("body", "{\"source\": \"aws.s3\"}");
+
+    JsonNode response = Json.parse(invoke(handler, batch.toString()), "$");
+
+    assertThat(response.get("batchItemFailures").findValuesAsText("itemIdentifier"))
+        .containsExactly("m-1", "m-3");
+    assertThat(ledger.read("hello-go", FakeWorld.SAMPLE_RELEASE))
+        .as("the good message went on")
+        .isPresent();
+    String logged = logBytes.toString(StandardCharsets.UTF_8);
+    assertThat(logged).contains("\"messageId\":\"m-1\"").contains("malformed event: $: not JSON");
+    assertThat(logged)
+        .contains("\"messageId\":\"m-3\"")
+        .contains("$[\\\"detail-type\\\"]: required field is missing");
+  }
+
+  @Test
+  void directInvocation_withAMalformedEvent_failsWithTheReasonLogged() {
+    SlipwayHandler handler = new BuildStateHandler(pipeline, log);
+
+    assertThatThrownBy(
+            () ->
+                invoke(
+                    handler,
+                    "{\"source\": \"aws.codebuild\", \"detail-type\": \"CodeBuild Build State Change\", \"detail\": {}}"))
+        .isInstanceOf(IllegalStateException.class);
+    assertThat(logBytes.toString(StandardCharsets.UTF_8))
+        .contains("$.detail[\\\"project-name\\\"]: required field is missing");
+  }
+
+  @Test
+  void sourceHandler_startsTheRelease() throws IOException {
+    invoke(
+        new SourceUploadedHandler(pipeline, log),
+        Files.readString(EVENTS.resolve("s3/object-created-source-upload.json")));
+
+    assertThat(world.ran).contains(FakeWorld.SAMPLE_RELEASE + " StartBuild COMPILE");
+    assertThat(logBytes.toString(StandardCharsets.UTF_8))
+        .contains("s3.object-created -> hello-go-25f25853d6a0 BUILDING");
+  }
+
+  @Test
+  void reconciler_runsOnAnyPayload() throws IOException {
+    String out =
+        invoke(
+            new ReconcilerHandler(pipeline, log),
+            Files.readString(EVENTS.resolve("other/scheduled-event.json")));
+
+    assertThat(out).isEqualTo("{\"moved\":0}");
+  }
+}
