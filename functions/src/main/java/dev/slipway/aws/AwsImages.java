@@ -168,7 +168,10 @@ public final class AwsImages implements Images, Observations {
   @Override
   public Optional<String> buildStatus(String buildId) throws Unavailable {
     try {
-      return aws.codeBuild.batchGetBuilds(r -> r.ids(buildId)).builds().stream()
+      // BatchGetBuilds takes "project:uuid"; the ledger keeps the ARN events carry.
+      String id =
+          buildId.contains(":build/") ? buildId.substring(buildId.indexOf(":build/") + 7) : buildId;
+      return aws.codeBuild.batchGetBuilds(r -> r.ids(id)).builds().stream()
           .findFirst()
           .map(b -> b.buildStatusAsString());
     } catch (SdkException e) {

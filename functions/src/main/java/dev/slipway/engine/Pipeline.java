@@ -112,7 +112,12 @@ public final class Pipeline {
       for (String platform : platforms) {
         ledger.link("digest/" + platform, key);
       }
-      return apply(e.tag(), new Input.ImagePushed(eventId, e.repository(), e.digest(), platforms));
+      String registry =
+          e.meta().account() != null && e.meta().region() != null
+              ? e.meta().account() + ".dkr.ecr." + e.meta().region() + ".amazonaws.com"
+              : null;
+      return apply(
+          e.tag(), new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms));
     }
     if (event instanceof EcrImageScan e) {
       return scanned(eventId, e.repository(), e.digest(), e.status(), "COMPLETE");

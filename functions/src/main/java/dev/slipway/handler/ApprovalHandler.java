@@ -12,7 +12,8 @@ public final class ApprovalHandler extends SlipwayHandler {
     super(KINDS);
   }
 
-  ApprovalHandler(Pipeline pipeline, PrintStream log) {
+  /** For tests and the local runtime: an already wired pipeline. */
+  public ApprovalHandler(Pipeline pipeline, PrintStream log) {
     super(pipeline, KINDS, log);
   }
 }

@@ -12,7 +12,8 @@ public final class BuildStateHandler extends SlipwayHandler {
     super(KINDS);
   }
 
-  BuildStateHandler(Pipeline pipeline, PrintStream log) {
+  /** For tests and the local runtime: an already wired pipeline. */
+  public BuildStateHandler(Pipeline pipeline, PrintStream log) {
     super(pipeline, KINDS, log);
   }
 }

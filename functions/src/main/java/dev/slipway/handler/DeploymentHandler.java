@@ -12,7 +12,8 @@ public final class DeploymentHandler extends SlipwayHandler {
     super(KINDS);
   }
 
-  DeploymentHandler(Pipeline pipeline, PrintStream log) {
+  /** For tests and the local runtime: an already wired pipeline. */
+  public DeploymentHandler(Pipeline pipeline, PrintStream log) {
     super(pipeline, KINDS, log);
   }
 }

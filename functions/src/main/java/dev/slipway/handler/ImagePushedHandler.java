@@ -12,7 +12,8 @@ public final class ImagePushedHandler extends SlipwayHandler {
     super(KINDS);
   }
 
-  ImagePushedHandler(Pipeline pipeline, PrintStream log) {
+  /** For tests and the local runtime: an already wired pipeline. */
+  public ImagePushedHandler(Pipeline pipeline, PrintStream log) {
     super(pipeline, KINDS, log);
   }
 }

@@ -20,7 +20,8 @@ public final class ReconcilerHandler extends SlipwayHandler {
     super(Set.of());
   }
 
-  ReconcilerHandler(Pipeline pipeline, PrintStream log) {
+  /** For tests and the local runtime: an already wired pipeline. */
+  public ReconcilerHandler(Pipeline pipeline, PrintStream log) {
     super(pipeline, Set.of(), log);
   }
 

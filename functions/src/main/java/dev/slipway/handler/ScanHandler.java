@@ -12,7 +12,8 @@ public final class ScanHandler extends SlipwayHandler {
     super(KINDS);
   }
 
-  ScanHandler(Pipeline pipeline, PrintStream log) {
+  /** For tests and the local runtime: an already wired pipeline. */
+  public ScanHandler(Pipeline pipeline, PrintStream log) {
     super(pipeline, KINDS, log);
   }
 }

@@ -15,7 +15,8 @@ public final class SourceUploadedHandler extends SlipwayHandler {
     super(KINDS);
   }
 
-  SourceUploadedHandler(Pipeline pipeline, PrintStream log) {
+  /** For tests and the local runtime: an already wired pipeline. */
+  public SourceUploadedHandler(Pipeline pipeline, PrintStream log) {
     super(pipeline, KINDS, log);
   }
 }

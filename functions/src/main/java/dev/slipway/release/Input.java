@@ -42,7 +42,12 @@ public sealed interface Input {
   }
 
   /** The release's image index was pushed: its digest and the digests of its platform images. */
-  record ImagePushed(String eventId, String repository, String digest, List<String> platformDigests)
+  record ImagePushed(
+      String eventId,
+      String registry,
+      String repository,
+      String digest,
+      List<String> platformDigests)
       implements Input {
     public ImagePushed {
       platformDigests = List.copyOf(platformDigests);

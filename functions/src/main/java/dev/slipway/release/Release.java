@@ -79,17 +79,21 @@ public record Release(
         newClaims);
   }
 
-  /** The pushed image: repository, index digest, and the digests of its platform images. */
-  public record ImageRef(String repository, String digest, List<String> platformDigests) {
+  /**
+   * The pushed image: registry host (null when unknown), repository name, index digest, and the
+   * digests of its platform images.
+   */
+  public record ImageRef(
+      String registry, String repository, String digest, List<String> platformDigests) {
     public ImageRef {
       Objects.requireNonNull(repository, "repository");
       Objects.requireNonNull(digest, "digest");
       platformDigests = List.copyOf(platformDigests);
     }
 
-    /** {@code repo@sha256:...}: the reference a task definition pins. */
+    /** {@code registry/repo@sha256:...}: the reference a task definition pins. */
     public String pinned() {
-      return repository + "@" + digest;
+      return (registry == null ? "" : registry + "/") + repository + "@" + digest;
     }
 
     /** Every digest a scan of this image may report. */

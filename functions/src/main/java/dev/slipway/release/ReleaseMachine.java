@@ -119,7 +119,8 @@ public final class ReleaseMachine {
     } else if (s.input instanceof Input.ImagePushed pushed) {
       if (b.image == null && b.state.ordinal() < ReleaseState.SCANNING.ordinal()) {
         b.image =
-            new Release.ImageRef(pushed.repository(), pushed.digest(), pushed.platformDigests());
+            new Release.ImageRef(
+                pushed.registry(), pushed.repository(), pushed.digest(), pushed.platformDigests());
         s.touch();
         imageReadyIfComplete(s, service);
       }

@@ -47,7 +47,7 @@ class EngineConcurrencyTest {
             "up-" + release, Instant.parse("2026-11-27T10:00:00Z"), source, world.config, null),
         new Input.BuildFinished("c-" + release, Effect.BuildKind.COMPILE, compile, "SUCCEEDED"),
         new Input.BuildFinished("i-" + release, Effect.BuildKind.IMAGE, image, "SUCCEEDED"),
-        new Input.ImagePushed("p-" + release, "repo", digest, List.of()),
+        new Input.ImagePushed("p-" + release, null, "repo", digest, List.of()),
         new Input.ScanCompleted("s-" + release, digest, List.of()),
         new Input.DeploymentEnded("d-" + release, "ecs-svc/" + release, true, null));
   }

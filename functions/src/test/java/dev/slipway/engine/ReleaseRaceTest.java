@@ -40,7 +40,7 @@ class ReleaseRaceTest {
         new Input.BuildFinished(
             "i-" + id, Effect.BuildKind.IMAGE, build(id, "image", "IMAGE"), "SUCCEEDED"));
     engine.apply(
-        "hello-go", id, new Input.ImagePushed("p-" + id, "repo", "sha256:" + id, List.of()));
+        "hello-go", id, new Input.ImagePushed("p-" + id, null, "repo", "sha256:" + id, List.of()));
     engine.apply("hello-go", id, new Input.ScanCompleted("s-" + id, "sha256:" + id, findings));
   }
 

@@ -102,7 +102,7 @@ class ReleaseScenarioTest {
             ID + " Publish Image Ready",
             ID + " Publish Release Approved",
             ID + " Publish Deployment Started",
-            ID + " Deploy slipway/hello-go@" + DIGEST,
+            ID + " Deploy 210987654321.dkr.ecr.eu-west-1.amazonaws.com/slipway/hello-go@" + DIGEST,
             ID + " Publish Release Live");
     Release live = release();
     assertThat(live.pending()).isEmpty();

@@ -30,7 +30,7 @@ class ReleaseMachinePropertyTest {
             new Input.BuildFinished("bf2", Effect.BuildKind.COMPILE, "c1", "FAILED"),
             new Input.BuildStarted("is", Effect.BuildKind.IMAGE, "i1"),
             new Input.BuildFinished("if1", Effect.BuildKind.IMAGE, "i1", "SUCCEEDED"),
-            new Input.ImagePushed("ip", "repo", "sha256:" + id, List.of()),
+            new Input.ImagePushed("ip", null, "repo", "sha256:" + id, List.of()),
             new Input.ScanCompleted("sc1", "sha256:" + id, List.of()),
             new Input.ScanCompleted(
                 "sc2", "sha256:" + id, List.of(new Finding("X", Severity.MEDIUM, null, null))),
