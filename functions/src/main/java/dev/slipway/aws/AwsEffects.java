@@ -110,9 +110,9 @@ public final class AwsEffects implements EffectRunner {
                           settings.artifactBucket() + "/" + output + "/dist.zip")
                       .environmentVariablesOverride(env));
     }
-    return new Outcome.Done(
-        new Input.BuildStarted(
-            "started:" + response.build().id(), build.kind(), response.build().id()));
+    // Events carry the build's ARN as its build-id; record the same.
+    String arn = response.build().arn() != null ? response.build().arn() : response.build().id();
+    return new Outcome.Done(new Input.BuildStarted("started:" + arn, build.kind(), arn));
   }
 
   private static EnvironmentVariable variable(String name, String value) {

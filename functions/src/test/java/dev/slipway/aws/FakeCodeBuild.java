@@ -21,6 +21,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class FakeCodeBuild implements AutoCloseable {
   final List<JsonNode> started = new CopyOnWriteArrayList<>();
+  final List<String> arns = new CopyOnWriteArrayList<>();
   final Map<String, String> statuses = new ConcurrentHashMap<>();
   private final Map<String, String> byToken = new ConcurrentHashMap<>();
   private final HttpServer server;
@@ -43,8 +44,10 @@ final class FakeCodeBuild implements AutoCloseable {
                 byToken.computeIfAbsent(
                     token,
                     t -> {
+                      String newId = project + ":" + UUID.randomUUID();
                       started.add(request);
-                      return project + ":" + UUID.randomUUID();
+                      arns.add("arn:aws:codebuild:us-east-1:123456789012:build/" + newId);
+                      return newId;
                     });
             statuses.putIfAbsent(id, "IN_PROGRESS");
             build(response.putObject("build"), id);
@@ -75,6 +78,13 @@ final class FakeCodeBuild implements AutoCloseable {
     build.put("projectName", project);
     build.put("buildStatus", statuses.get(id));
     build.put("startTime", 1795773600.0);
+  }
+
+  void reset() {
+    started.clear();
+    arns.clear();
+    statuses.clear();
+    byToken.clear();
   }
 
   String endpoint() {
