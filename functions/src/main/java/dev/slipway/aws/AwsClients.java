@@ -8,6 +8,7 @@ import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -29,6 +30,7 @@ public final class AwsClients implements AutoCloseable {
   public final Inspector2Client inspector;
   public final EcsClient ecs;
   public final EventBridgeClient events;
+  public final CloudWatchClient cloudWatch;
 
   public AwsClients(Map<String, String> env) {
     http =
@@ -47,6 +49,7 @@ public final class AwsClients implements AutoCloseable {
     inspector = configure(Inspector2Client.builder(), env, "INSPECTOR2", region).build();
     ecs = configure(EcsClient.builder(), env, "ECS", region).build();
     events = configure(EventBridgeClient.builder(), env, "EVENTBRIDGE", region).build();
+    cloudWatch = configure(CloudWatchClient.builder(), env, "CLOUDWATCH", region).build();
   }
 
   private <
@@ -81,6 +84,7 @@ public final class AwsClients implements AutoCloseable {
     inspector.close();
     ecs.close();
     events.close();
+    cloudWatch.close();
     http.close();
   }
 }

@@ -180,6 +180,22 @@ public final class AwsImages implements Images, Observations {
   }
 
   @Override
+  public List<String> alarmsFiring(List<String> alarms) throws Unavailable {
+    try {
+      return aws
+          .cloudWatch
+          .describeAlarms(r -> r.alarmNames(alarms).stateValue("ALARM"))
+          .metricAlarms()
+          .stream()
+          .map(a -> a.alarmName())
+          .sorted()
+          .toList();
+    } catch (SdkException e) {
+      throw new Unavailable(AwsErrors.reason(e));
+    }
+  }
+
+  @Override
   public Optional<Boolean> deploymentOutcome(String cluster, String service, String deploymentId)
       throws Unavailable {
     try {

@@ -12,6 +12,9 @@ public interface Observations {
   /** CodeBuild's status of a build (IN_PROGRESS, SUCCEEDED, FAILED, ...), or empty if unknown. */
   Optional<String> buildStatus(String buildId) throws Images.Unavailable;
 
+  /** Which of {@code alarms} are in the ALARM state now (in case their event was lost). */
+  java.util.List<String> alarmsFiring(java.util.List<String> alarms) throws Images.Unavailable;
+
   /** True when the deployment completed, false when it failed, empty while it runs. */
   Optional<Boolean> deploymentOutcome(String cluster, String service, String deploymentId)
       throws Images.Unavailable;

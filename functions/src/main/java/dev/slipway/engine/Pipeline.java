@@ -272,10 +272,24 @@ public final class Pipeline {
   private Release reconcileOne(Release release, Instant now) throws Images.Unavailable {
     Release current = release.pending().isEmpty() ? release : engine.resume(release);
     String tick = "reconcile:" + now;
-    if (current.state() == ReleaseState.DEPLOYING
-        && current.deployment() != null
-        && current.deployment().bakeUntil() != null) {
-      return applyOr(current, new Input.Tick(tick + ":bake"));
+    if (current.state() == ReleaseState.DEPLOYING && current.deployment() != null) {
+      // An alarm event may have been lost: ask CloudWatch before letting a bake end well.
+      List<String> alarms =
+          config.alarmServices().entrySet().stream()
+              .filter(e -> e.getValue().equals(release.service()))
+              .map(java.util.Map.Entry::getKey)
+              .sorted()
+              .toList();
+      List<String> firing = alarms.isEmpty() ? List.of() : observations.alarmsFiring(alarms);
+      if (!firing.isEmpty()) {
+        return applyOr(
+            current,
+            new Input.AlarmFired(
+                tick + ":alarm", firing.get(0), "found in ALARM by the reconciler"));
+      }
+      if (current.deployment().bakeUntil() != null) {
+        return applyOr(current, new Input.Tick(tick + ":bake"));
+      }
     }
     Instant lastMove =
         current.history().isEmpty()

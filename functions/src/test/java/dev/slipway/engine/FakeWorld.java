@@ -59,6 +59,14 @@ public final class FakeWorld implements SourceArchives, Images, Observations, Ef
     return Optional.ofNullable(buildStatuses.get(buildId));
   }
 
+  /** Alarms the test has put in ALARM. */
+  public final java.util.Set<String> firing = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+  @Override
+  public List<String> alarmsFiring(List<String> alarms) {
+    return alarms.stream().filter(firing::contains).toList();
+  }
+
   @Override
   public Optional<Boolean> deploymentOutcome(String cluster, String service, String deploymentId) {
     return Optional.ofNullable(deploymentOutcomes.get(deploymentId));

@@ -210,6 +210,21 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void lostAlarmEvent_isFoundByTheReconcilerBeforeTheBakeEnds() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    throughScan();
+    deliver("ecs/deployment-completed.json");
+    world.firing.add("hello-go-5xx"); // the alarm's own event never arrives
+    clock.advance(Duration.ofSeconds(301));
+
+    pipeline.reconcile();
+
+    assertThat(release().state()).isEqualTo(ReleaseState.ROLLED_BACK);
+    assertThat(release().reason())
+        .isEqualTo("alarm hello-go-5xx entered ALARM: found in ALARM by the reconciler");
+  }
+
+  @Test
   void failedDeployment_rollsBack() throws Exception {
     world.findings.put(DIGEST, List.of());
     throughScan();
