@@ -95,7 +95,7 @@ public final class InMemoryLedger implements ReleaseLedger {
 
   @Override
   public void link(String key, ReleaseKey release) {
-    links.put(key, release);
+    links.putIfAbsent(key, release);
   }
 
   @Override
