@@ -263,6 +263,49 @@ class BuildAndImageIT {
   }
 
   @Test
+  void image_whenTheRegistryRefuses_failsWithTheRegistrysReason() throws Exception {
+    try (RegistryProcess registry =
+        RegistryProcess.start(Files.createDirectories(tmp.resolve("registry-ro")), true)) {
+      Cli cli = Cli.run("image", out.toString(), "--to", registry.address() + "/slipway/hello-go");
+
+      assertThat(cli.code()).isEqualTo(1);
+      assertThat(cli.out()).isEmpty();
+      assertThat(cli.errLines())
+          .singleElement()
+          .asString()
+          .startsWith(
+              "slipway image: registry " + registry.address() + " refused to upload blob sha256:")
+          .contains("(HTTP 405");
+    }
+  }
+
+  @Test
+  void build_askingForUpx_compressesOrWarnsWhenItIsMissing() throws IOException {
+    Path src = copy(HELLO, tmp.resolve("upx-src"));
+    Files.writeString(
+        src.resolve("slipway.json"),
+        "{\"service\": \"hello-go\", \"targets\": [\"linux/amd64\", \"darwin/arm64\"], \"compress\": \"upx\"}");
+    Path dist = tmp.resolve("upx-dist");
+
+    Cli cli = Cli.run("build", src.toString(), "--out", dist.toString(), "--release-id", "r-upx");
+
+    assertThat(cli.code()).as(cli.err()).isZero();
+    JsonNode targets =
+        Json.parse(Files.readString(dist.resolve("build-report.json")), "$").get("targets");
+    boolean haveUpx =
+        java.util.Arrays.stream(System.getenv("PATH").split(":"))
+            .anyMatch(d -> Files.isExecutable(Path.of(d, "upx")));
+    if (haveUpx) {
+      assertThat(targets.get(0).get("compressed").asBoolean()).isTrue();
+    } else {
+      assertThat(cli.err())
+          .contains("warning: upx is not installed; binaries are left uncompressed");
+      assertThat(targets.get(0).get("compressed").asBoolean()).isFalse();
+    }
+    assertThat(targets.get(1).get("compressed").asBoolean()).as("never darwin").isFalse();
+  }
+
+  @Test
   void image_withABadReferenceOrExistingLayout_isBadInput() throws IOException {
     assertThat(Cli.run("image", out.toString(), "--to", "hello-go").errLines())
         .containsExactly(

@@ -28,6 +28,12 @@ final class RegistryProcess implements AutoCloseable {
   }
 
   static RegistryProcess start(Path dir) throws IOException, InterruptedException {
+    return start(dir, false);
+  }
+
+  /** A registry; {@code readOnly} puts it in maintenance mode, where it refuses every push. */
+  static RegistryProcess start(Path dir, boolean readOnly)
+      throws IOException, InterruptedException {
     Path binary = Path.of("/usr/bin/docker-registry");
     if (!Files.isExecutable(binary)) {
       if (System.getenv("CI") != null) {
@@ -50,6 +56,7 @@ final class RegistryProcess implements AutoCloseable {
             + "storage:\n  filesystem:\n    rootdirectory: "
             + dir.resolve("data")
             + "\n"
+            + (readOnly ? "  maintenance:\n    readonly:\n      enabled: true\n" : "")
             + "http:\n  addr: 127.0.0.1:"
             + port
             + "\n");
