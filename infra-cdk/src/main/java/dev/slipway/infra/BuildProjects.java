@@ -1,0 +1,137 @@
+package dev.slipway.infra;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.services.codebuild.BuildEnvironment;
+import software.amazon.awscdk.services.codebuild.BuildEnvironmentVariable;
+import software.amazon.awscdk.services.codebuild.BuildSpec;
+import software.amazon.awscdk.services.codebuild.ComputeType;
+import software.amazon.awscdk.services.codebuild.LinuxArmBuildImage;
+import software.amazon.awscdk.services.codebuild.Project;
+import software.amazon.awscdk.services.codebuild.Source;
+import software.amazon.awscdk.services.ecr.IRepository;
+import software.amazon.awscdk.services.kms.IKey;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.constructs.Construct;
+
+/**
+ * The two CodeBuild projects: compile (runs `slipway build` on the uploaded source) and image (runs
+ * `slipway image` on the compile output and pushes to ECR). Buildspecs are the resource files under
+ * {@code buildspecs/}; the Slipway jar is an S3 asset. Neither project is privileged: no Docker is
+ * used. Each role reads and writes only its own prefixes.
+ */
+public final class BuildProjects extends Construct {
+  /** Validated props. */
+  public record Props(
+      String compileProject,
+      String imageProject,
+      IBucket bucket,
+      IRepository repository,
+      Asset slipwayJar,
+      IKey key) {
+    public Props {
+      for (String name : new String[] {compileProject, imageProject}) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_-]{1,254}")) {
+          throw new IllegalArgumentException("CodeBuild project name '" + name + "' is not valid");
+        }
+      }
+      if (compileProject.equals(imageProject)) {
+        throw new IllegalArgumentException(
+            "compile and image projects must differ, both are '" + compileProject + "'");
+      }
+      Objects.requireNonNull(bucket, "bucket");
+      Objects.requireNonNull(repository, "repository");
+      Objects.requireNonNull(slipwayJar, "slipwayJar");
+      Objects.requireNonNull(key, "key");
+    }
+  }
+
+  private final Project compile;
+  private final Project image;
+
+  public BuildProjects(Construct scope, String id, Props props) {
+    super(scope, id);
+    Map<String, BuildEnvironmentVariable> common =
+        Map.of(
+            "SLIPWAY_JAR_URL", variable(props.slipwayJar().getS3ObjectUrl()),
+            "SLIPWAY_REPOSITORY_URI", variable(props.repository().getRepositoryUri()));
+    BuildEnvironment environment =
+        BuildEnvironment.builder()
+            .buildImage(LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0)
+            .computeType(ComputeType.SMALL)
+            .privileged(false)
+            .environmentVariables(common)
+            .build();
+    compile =
+        Project.Builder.create(this, "Compile")
+            .projectName(props.compileProject())
+            .description("Slipway: cross-compile an uploaded Go service (slipway build)")
+            .source(
+                Source.s3(
+                    software.amazon.awscdk.services.codebuild.S3SourceProps.builder()
+                        .bucket(props.bucket())
+                        .path("sources/")
+                        .build()))
+            .buildSpec(buildSpec("buildspecs/compile.yml"))
+            .environment(environment)
+            .encryptionKey(props.key())
+            .timeout(Duration.minutes(30))
+            .queuedTimeout(Duration.hours(1))
+            .build();
+    image =
+        Project.Builder.create(this, "Image")
+            .projectName(props.imageProject())
+            .description("Slipway: assemble and push the multi-arch image (slipway image)")
+            .source(
+                Source.s3(
+                    software.amazon.awscdk.services.codebuild.S3SourceProps.builder()
+                        .bucket(props.bucket())
+                        .path("builds/")
+                        .build()))
+            .buildSpec(buildSpec("buildspecs/image.yml"))
+            .environment(environment)
+            .encryptionKey(props.key())
+            .timeout(Duration.minutes(20))
+            .queuedTimeout(Duration.hours(1))
+            .build();
+    props.slipwayJar().grantRead(compile);
+    props.slipwayJar().grantRead(image);
+    props.bucket().grantRead(compile, "sources/*");
+    props.bucket().grantPut(compile, "builds/*");
+    props.bucket().grantRead(image, "builds/*");
+    props.repository().grantPullPush(image);
+  }
+
+  private static BuildEnvironmentVariable variable(String value) {
+    return BuildEnvironmentVariable.builder().value(value).build();
+  }
+
+  /** A buildspec resource file, as CodeBuild's inline YAML. */
+  @SuppressWarnings("unchecked")
+  static BuildSpec buildSpec(String resource) {
+    try (InputStream in = BuildProjects.class.getClassLoader().getResourceAsStream(resource)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + resource);
+      }
+      Map<String, Object> spec = new ObjectMapper(new YAMLFactory()).readValue(in, Map.class);
+      return BuildSpec.fromObjectToYaml(spec);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Project compile() {
+    return compile;
+  }
+
+  public Project image() {
+    return image;
+  }
+}

@@ -1,0 +1,221 @@
+package dev.slipway.infra;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.services.ecr.IRepository;
+import software.amazon.awscdk.services.iam.PolicyStatement;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.Architecture;
+import software.amazon.awscdk.services.lambda.Code;
+import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.Runtime;
+import software.amazon.awscdk.services.lambda.SnapStartConf;
+import software.amazon.awscdk.services.logs.LogGroup;
+import software.amazon.awscdk.services.logs.RetentionDays;
+import software.amazon.awscdk.services.s3.IBucket;
+import software.constructs.Construct;
+
+/**
+ * One Lambda per step, all from the functions jar (its path comes in through props; no Docker
+ * bundling): java21 on arm64 with SnapStart, explicit memory and timeout, configuration through
+ * environment variables, and grants scoped to what each step touches. Rules target the {@code live}
+ * alias, because SnapStart applies to published versions.
+ */
+public final class Handlers extends Construct {
+  /** The handler classes, by the short name rules and tests use. */
+  public static final List<String> NAMES =
+      List.of(
+          "SourceUploaded",
+          "BuildState",
+          "ImagePushed",
+          "Scan",
+          "Approval",
+          "Deployment",
+          "Reconciler");
+
+  /** Validated props. */
+  public record Props(
+      Path functionsJar,
+      IBucket bucket,
+      IRepository repository,
+      String compileProjectArn,
+      String imageProjectArn,
+      Map<String, String> environment,
+      int memoryMb,
+      Duration timeout) {
+    public Props {
+      Objects.requireNonNull(functionsJar, "functionsJar");
+      if (!Files.isRegularFile(functionsJar)) {
+        throw new IllegalArgumentException(
+            "functionsJar " + functionsJar + " does not exist (build the functions module first)");
+      }
+      if (memoryMb < 512 || memoryMb > 10240) {
+        throw new IllegalArgumentException(
+            "memoryMb " + memoryMb + " must be 512..10240 for a Java handler");
+      }
+      environment = Map.copyOf(environment);
+    }
+  }
+
+  private final Map<String, Function> functions = new LinkedHashMap<>();
+  private final Map<String, Alias> aliases = new LinkedHashMap<>();
+
+  public Handlers(Construct scope, String id, Props props) {
+    super(scope, id);
+    Code code = Code.fromAsset(props.functionsJar().toString());
+    for (String name : NAMES) {
+      LogGroup logs =
+          LogGroup.Builder.create(this, name + "Logs").retention(RetentionDays.ONE_MONTH).build();
+      Function function =
+          Function.Builder.create(this, name)
+              .description("Slipway " + name + " step")
+              .runtime(Runtime.JAVA_21)
+              .architecture(Architecture.ARM_64)
+              .handler("dev.slipway.handler." + name + "Handler::handleRequest")
+              .code(code)
+              .memorySize(props.memoryMb())
+              .timeout(props.timeout())
+              .snapStart(SnapStartConf.ON_PUBLISHED_VERSIONS)
+              .environment(props.environment())
+              .logGroup(logs)
+              .build();
+      functions.put(name, function);
+      aliases.put(
+          name,
+          Alias.Builder.create(this, name + "Live")
+              .aliasName("live")
+              .version(function.getCurrentVersion())
+              .build());
+      grant(name, function, props);
+    }
+  }
+
+  private void grant(String name, Function function, Props props) {
+    // Every step reads and writes the ledger and publishes Slipway's events.
+    props.bucket().grantReadWrite(function, "ledger/*");
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("events:PutEvents"))
+            .resources(
+                List.of(
+                    Stack.of(this)
+                        .formatArn(
+                            software.amazon.awscdk.ArnComponents.builder()
+                                .service("events")
+                                .resource("event-bus")
+                                .resourceName("default")
+                                .build())))
+            .build());
+    switch (name) {
+      case "SourceUploaded" -> {
+        props.bucket().grantRead(function, "sources/*");
+        startBuilds(function, props);
+      }
+      case "BuildState" -> startBuilds(function, props);
+      case "ImagePushed", "Scan" -> {
+        function.addToRolePolicy(
+            PolicyStatement.Builder.create()
+                .actions(
+                    List.of(
+                        "ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:DescribeImages"))
+                .resources(List.of(props.repository().getRepositoryArn()))
+                .build());
+        // Inspector's ListFindings has no resource-level permissions; AWS allows nothing narrower.
+        function.addToRolePolicy(
+            PolicyStatement.Builder.create()
+                .actions(List.of("inspector2:ListFindings"))
+                .resources(List.of("*"))
+                .build());
+      }
+      case "Approval" -> {
+        // the ledger and events only
+      }
+      case "Deployment", "Reconciler" -> {
+        deploy(function, props);
+        if (name.equals("Reconciler")) {
+          startBuilds(function, props);
+          function.addToRolePolicy(
+              PolicyStatement.Builder.create()
+                  .actions(List.of("ecr:BatchGetImage", "ecr:DescribeImageScanFindings"))
+                  .resources(List.of(props.repository().getRepositoryArn()))
+                  .build());
+          function.addToRolePolicy(
+              PolicyStatement.Builder.create()
+                  .actions(List.of("inspector2:ListFindings"))
+                  .resources(List.of("*"))
+                  .build());
+        }
+      }
+      default -> throw new IllegalStateException("no grants for " + name);
+    }
+  }
+
+  private static void startBuilds(Function function, Props props) {
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds"))
+            .resources(List.of(props.compileProjectArn(), props.imageProjectArn()))
+            .build());
+  }
+
+  private void deploy(Function function, Props props) {
+    Stack stack = Stack.of(this);
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("ecs:DescribeServices", "ecs:UpdateService"))
+            .resources(
+                List.of(
+                    stack.formatArn(
+                        software.amazon.awscdk.ArnComponents.builder()
+                            .service("ecs")
+                            .resource("service")
+                            .resourceName("*")
+                            .build())))
+            .build());
+    // RegisterTaskDefinition and DescribeTaskDefinition accept no resource ARN; AWS allows only
+    // "*".
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(
+                List.of(
+                    "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:TagResource"))
+            .resources(List.of("*"))
+            .build());
+    // Registering a clone passes the service's own task and execution roles on; only to ECS tasks.
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("iam:PassRole"))
+            .resources(
+                List.of(
+                    stack.formatArn(
+                        software.amazon.awscdk.ArnComponents.builder()
+                            .service("iam")
+                            .region("")
+                            .resource("role")
+                            .resourceName("*")
+                            .build())))
+            .conditions(
+                Map.of("StringEquals", Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")))
+            .build());
+    // DescribeAlarms has no resource-level permissions; read-only.
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("cloudwatch:DescribeAlarms"))
+            .resources(List.of("*"))
+            .build());
+  }
+
+  public Map<String, Function> functions() {
+    return functions;
+  }
+
+  public Map<String, Alias> aliases() {
+    return aliases;
+  }
+}

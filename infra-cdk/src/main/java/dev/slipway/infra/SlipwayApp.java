@@ -1,0 +1,54 @@
+package dev.slipway.infra;
+
+import java.nio.file.Path;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.StackProps;
+
+/**
+ * The CDK app: {@code npx aws-cdk synth|deploy} from {@code infra-cdk/}. Context: {@code
+ * functionsJar}, {@code cliJar} (default: the reactor's build outputs), {@code repositoryName},
+ * {@code enhancedScanning}, {@code demoService} ({@code true} adds the demo ECS service stack).
+ */
+public final class SlipwayApp {
+  private SlipwayApp() {}
+
+  public static void main(String[] args) {
+    App app = new App();
+    Path root = Path.of("..").toAbsolutePath().normalize();
+    Path functionsJar =
+        Path.of(
+            context(
+                app,
+                "functionsJar",
+                root.resolve("functions/target/slipway-functions.jar").toString()));
+    Path cliJar =
+        Path.of(context(app, "cliJar", root.resolve("cli/target/slipway.jar").toString()));
+    Environment env =
+        Environment.builder()
+            .account(System.getenv("CDK_DEFAULT_ACCOUNT"))
+            .region(System.getenv("CDK_DEFAULT_REGION"))
+            .build();
+    SlipwayPipelineStack.PipelineProps defaults =
+        SlipwayPipelineStack.PipelineProps.defaults(functionsJar, cliJar);
+    SlipwayPipelineStack.PipelineProps props =
+        new SlipwayPipelineStack.PipelineProps(
+            functionsJar,
+            cliJar,
+            null,
+            context(app, "repositoryName", defaults.repositoryName()),
+            defaults.compileProject(),
+            defaults.imageProject(),
+            Boolean.parseBoolean(context(app, "enhancedScanning", "false")),
+            defaults.alarmServices(),
+            defaults.reconcileMinutes(),
+            defaults.retentionDays());
+    new SlipwayPipelineStack(app, "SlipwayPipeline", StackProps.builder().env(env).build(), props);
+    app.synth();
+  }
+
+  private static String context(App app, String key, String fallback) {
+    Object value = app.getNode().tryGetContext(key);
+    return value == null ? fallback : value.toString();
+  }
+}

@@ -1,0 +1,370 @@
+package dev.slipway.infra;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import software.amazon.awscdk.CfnOutput;
+import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.services.cloudwatch.Alarm;
+import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
+import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.events.EventPattern;
+import software.amazon.awscdk.services.events.Match;
+import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.s3.assets.Asset;
+import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sqs.Queue;
+import software.amazon.awscdk.services.sqs.QueueEncryption;
+import software.constructs.Construct;
+
+/**
+ * Slipway in an AWS account: the source bucket (and ledger), the image repository, the two build
+ * projects, one Lambda per step, the EventBridge rules that chain them (each with a retry policy
+ * and a dead-letter queue), the reconciler's schedule, alarms on dead letters and handler errors,
+ * and the outputs a user needs.
+ */
+public final class SlipwayPipelineStack extends Stack {
+  /** What a user sets; everything else follows. */
+  public record PipelineProps(
+      Path functionsJar,
+      Path cliJar,
+      String bucketName,
+      String repositoryName,
+      String compileProject,
+      String imageProject,
+      boolean enhancedScanning,
+      Map<String, String> alarmServices,
+      int reconcileMinutes,
+      int retentionDays) {
+    public PipelineProps {
+      Objects.requireNonNull(functionsJar, "functionsJar");
+      Objects.requireNonNull(cliJar, "cliJar");
+      if (!java.nio.file.Files.isRegularFile(cliJar)) {
+        throw new IllegalArgumentException(
+            "cliJar " + cliJar + " does not exist (build the cli module first)");
+      }
+      alarmServices = Map.copyOf(alarmServices);
+      for (var e : alarmServices.entrySet()) {
+        if (!e.getKey().matches("[A-Za-z0-9._/#:-]{1,255}")
+            || !e.getValue().matches("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")) {
+          throw new IllegalArgumentException(
+              "alarmServices entry '"
+                  + e.getKey()
+                  + "' -> '"
+                  + e.getValue()
+                  + "' is not alarm -> service");
+        }
+      }
+      if (reconcileMinutes < 1 || reconcileMinutes > 60) {
+        throw new IllegalArgumentException(
+            "reconcileMinutes " + reconcileMinutes + " must be 1..60");
+      }
+    }
+
+    /** The defaults a two-line install uses. */
+    public static PipelineProps defaults(Path functionsJar, Path cliJar) {
+      return new PipelineProps(
+          functionsJar,
+          cliJar,
+          null,
+          "slipway/services",
+          "slipway-compile",
+          "slipway-image",
+          false,
+          Map.of(),
+          5,
+          30);
+    }
+  }
+
+  private final Map<String, Rule> rules = new LinkedHashMap<>();
+
+  public SlipwayPipelineStack(
+      Construct scope, String id, StackProps stackProps, PipelineProps props) {
+    super(scope, id, stackProps);
+    SourceBucket source =
+        new SourceBucket(
+            this, "Source", new SourceBucket.Props(props.bucketName(), props.retentionDays()));
+    ImageRepository images =
+        new ImageRepository(
+            this,
+            "Images",
+            new ImageRepository.Props(props.repositoryName(), props.enhancedScanning(), 200));
+    Key key =
+        Key.Builder.create(this, "BuildKey")
+            .enableKeyRotation(true)
+            .description("Slipway build artifacts")
+            .build();
+    Asset jar = Asset.Builder.create(this, "SlipwayJar").path(props.cliJar().toString()).build();
+    BuildProjects builds =
+        new BuildProjects(
+            this,
+            "Builds",
+            new BuildProjects.Props(
+                props.compileProject(),
+                props.imageProject(),
+                source.bucket(),
+                images.repository(),
+                jar,
+                key));
+
+    Map<String, String> environment = new LinkedHashMap<>();
+    environment.put("SLIPWAY_SOURCE_BUCKET", source.bucket().getBucketName());
+    environment.put("SLIPWAY_REPOSITORY", props.repositoryName());
+    environment.put("SLIPWAY_COMPILE_PROJECT", props.compileProject());
+    environment.put("SLIPWAY_IMAGE_PROJECT", props.imageProject());
+    environment.put("SLIPWAY_SCANNER", props.enhancedScanning() ? "inspector" : "ecr");
+    environment.put(
+        "SLIPWAY_ALARMS",
+        String.join(
+            ",",
+            props.alarmServices().entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList()));
+    environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    Handlers handlers =
+        new Handlers(
+            this,
+            "Handlers",
+            new Handlers.Props(
+                props.functionsJar(),
+                source.bucket(),
+                images.repository(),
+                builds.compile().getProjectArn(),
+                builds.image().getProjectArn(),
+                environment,
+                1024,
+                Duration.seconds(60)));
+
+    Topic alarmTopic =
+        Topic.Builder.create(this, "Alarms")
+            .displayName("Slipway alarms")
+            .enforceSsl(true)
+            .masterKey(Key.Builder.create(this, "AlarmKey").enableKeyRotation(true).build())
+            .build();
+    key.grantEncryptDecrypt(
+        new software.amazon.awscdk.services.iam.ServicePrincipal("cloudwatch.amazonaws.com"));
+
+    String bucketName = source.bucket().getBucketName();
+    rule(
+        "SourceUploaded",
+        handlers,
+        alarmTopic,
+        EventPattern.builder()
+            .source(List.of("aws.s3"))
+            .detailType(List.of("Object Created"))
+            .detail(
+                Map.of(
+                    "bucket",
+                    Map.of("name", List.of(bucketName)),
+                    "object",
+                    Map.of("key", Match.prefix("sources/"))))
+            .build());
+    rule(
+        "BuildState",
+        handlers,
+        alarmTopic,
+        EventPattern.builder()
+            .source(List.of("aws.codebuild"))
+            .detailType(List.of("CodeBuild Build State Change"))
+            .detail(
+                Map.of(
+                    "project-name",
+                    List.of(props.compileProject(), props.imageProject()),
+                    "build-status",
+                    List.of("IN_PROGRESS", "SUCCEEDED", "FAILED", "FAULT", "STOPPED", "TIMED_OUT")))
+            .build());
+    rule(
+        "ImagePushed",
+        handlers,
+        alarmTopic,
+        EventPattern.builder()
+            .source(List.of("aws.ecr"))
+            .detailType(List.of("ECR Image Action"))
+            .detail(
+                Map.of(
+                    "action-type",
+                    List.of("PUSH"),
+                    "result",
+                    List.of("SUCCESS"),
+                    "repository-name",
+                    List.of(props.repositoryName())))
+            .build());
+    if (props.enhancedScanning()) {
+      rule(
+          "Scan",
+          handlers,
+          alarmTopic,
+          EventPattern.builder()
+              .source(List.of("aws.inspector2"))
+              .detailType(List.of("Inspector2 Scan"))
+              // Inspector names the repository by its ARN.
+              .detail(Map.of("repository-name", List.of(images.repository().getRepositoryArn())))
+              .build());
+    } else {
+      rule(
+          "Scan",
+          handlers,
+          alarmTopic,
+          EventPattern.builder()
+              .source(List.of("aws.ecr"))
+              .detailType(List.of("ECR Image Scan"))
+              .detail(Map.of("repository-name", List.of(props.repositoryName())))
+              .build());
+    }
+    rule(
+        "Approval",
+        handlers,
+        alarmTopic,
+        EventPattern.builder()
+            .source(List.of("slipway"))
+            .detailType(List.of("Release Approved", "Release Rejected"))
+            .detail(
+                Map.of(
+                    "$or",
+                    List.of(
+                        Map.of("approvedBy", Match.exists()),
+                        Map.of("rejectedBy", Match.exists()))))
+            .build());
+    rule(
+        "Deployment",
+        handlers,
+        alarmTopic,
+        EventPattern.builder()
+            .source(List.of("aws.ecs"))
+            .detailType(List.of("ECS Deployment State Change"))
+            .resources(
+                Match.prefix(
+                    formatArn(
+                        software.amazon.awscdk.ArnComponents.builder()
+                            .service("ecs")
+                            .resource("service")
+                            .resourceName("")
+                            .build())))
+            .detail(
+                Map.of(
+                    "eventName",
+                    List.of("SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_DEPLOYMENT_FAILED")))
+            .build());
+    if (!props.alarmServices().isEmpty()) {
+      rule(
+          "Alarms",
+          "Deployment",
+          handlers,
+          alarmTopic,
+          EventPattern.builder()
+              .source(List.of("aws.cloudwatch"))
+              .detailType(List.of("CloudWatch Alarm State Change"))
+              .detail(
+                  Map.of(
+                      "alarmName",
+                      props.alarmServices().keySet().stream().sorted().toList(),
+                      "state",
+                      Map.of("value", List.of("ALARM"))))
+              .build());
+    }
+    Rule reconcile =
+        Rule.Builder.create(this, "ReconcileRule")
+            .description("Slipway: reconcile releases stuck on a lost event")
+            .schedule(Schedule.rate(Duration.minutes(props.reconcileMinutes())))
+            .build();
+    reconcile.addTarget(target("Reconcile", handlers.aliases().get("Reconciler"), alarmTopic));
+    rules.put("Reconcile", reconcile);
+
+    for (var entry : handlers.functions().entrySet()) {
+      Alarm errors =
+          entry
+              .getValue()
+              .metricErrors(
+                  software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                      .period(Duration.minutes(5))
+                      .build())
+              .createAlarm(
+                  this,
+                  entry.getKey() + "Errors",
+                  software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
+                      .alarmDescription("Slipway " + entry.getKey() + " handler errors")
+                      .threshold(1)
+                      .evaluationPeriods(1)
+                      .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                      .treatMissingData(TreatMissingData.NOT_BREACHING)
+                      .build());
+      errors.addAlarmAction(new SnsAction(alarmTopic));
+    }
+
+    NagExemptions.apply(this);
+
+    CfnOutput.Builder.create(this, "SourceBucketName")
+        .value(bucketName)
+        .description("upload sources to s3://<this>/sources/<service>/")
+        .build();
+    CfnOutput.Builder.create(this, "UploadPrefix")
+        .value("s3://" + bucketName + "/sources/")
+        .build();
+    CfnOutput.Builder.create(this, "RepositoryUri")
+        .value(images.repository().getRepositoryUri())
+        .build();
+    CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.getTopicArn()).build();
+  }
+
+  private void rule(String name, Handlers handlers, Topic alarms, EventPattern pattern) {
+    rule(name, name, handlers, alarms, pattern);
+  }
+
+  private void rule(
+      String name, String handler, Handlers handlers, Topic alarms, EventPattern pattern) {
+    Rule rule =
+        Rule.Builder.create(this, name + "Rule")
+            .description("Slipway: " + name)
+            .eventPattern(pattern)
+            .build();
+    rule.addTarget(target(name, handlers.aliases().get(handler), alarms));
+    rules.put(name, rule);
+  }
+
+  /** A Lambda target with retries and its own encrypted dead-letter queue, alarmed. */
+  private LambdaFunction target(String name, Alias alias, Topic alarms) {
+    Queue dlq =
+        Queue.Builder.create(this, name + "DeadLetters")
+            .encryption(QueueEncryption.SQS_MANAGED)
+            .enforceSsl(true)
+            .retentionPeriod(Duration.days(14))
+            .build();
+    Alarm depth =
+        dlq.metricApproximateNumberOfMessagesVisible(
+                software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                    .period(Duration.minutes(5))
+                    .build())
+            .createAlarm(
+                this,
+                name + "DeadLettersAlarm",
+                software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
+                    .alarmDescription("Slipway " + name + " events are dead-lettered")
+                    .threshold(1)
+                    .evaluationPeriods(1)
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                    .treatMissingData(TreatMissingData.NOT_BREACHING)
+                    .build());
+    depth.addAlarmAction(new SnsAction(alarms));
+    return LambdaFunction.Builder.create(alias)
+        .retryAttempts(8)
+        .maxEventAge(Duration.hours(6))
+        .deadLetterQueue(dlq)
+        .build();
+  }
+
+  /** The rules by name, for tests. */
+  public Map<String, Rule> rules() {
+    return rules;
+  }
+}

@@ -1,0 +1,65 @@
+package dev.slipway.infra;
+
+import dev.slipway.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Template;
+
+/** The stacks as the tests synthesize them, with the names the samples in events/ use. */
+final class Stacks {
+  static final String ACCOUNT = "210987654321";
+  static final String REGION = "eu-west-1";
+  static final String BUCKET = "slipway-sources-210987654321";
+  static final String REPOSITORY = "slipway/hello-go";
+
+  private Stacks() {}
+
+  static Path jar(String property, String fallback) {
+    return Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
+  }
+
+  static SlipwayPipelineStack.PipelineProps props(boolean enhancedScanning) {
+    return new SlipwayPipelineStack.PipelineProps(
+        jar("slipway.functionsJar", "../functions/target/slipway-functions.jar"),
+        jar("slipway.cliJar", "../cli/target/slipway.jar"),
+        BUCKET,
+        REPOSITORY,
+        "slipway-compile",
+        "slipway-image",
+        enhancedScanning,
+        Map.of("hello-go-5xx", "hello-go", "hello-go-unhealthy", "hello-go"),
+        5,
+        30);
+  }
+
+  static SlipwayPipelineStack pipeline(App app, boolean enhancedScanning) {
+    return new SlipwayPipelineStack(
+        app,
+        "SlipwayPipeline",
+        StackProps.builder()
+            .env(Environment.builder().account(ACCOUNT).region(REGION).build())
+            .build(),
+        props(enhancedScanning));
+  }
+
+  /** Writes a synthesized template where .ci/run lints it and the conformance test reads it. */
+  static Path write(String name, Template template) {
+    try {
+      Path dir = Path.of(System.getProperty("slipway.templateDir", "target/templates"));
+      Files.createDirectories(dir);
+      Path file = dir.resolve(name + ".template.json");
+      Files.writeString(
+          file,
+          Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(template.toJSON()));
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
