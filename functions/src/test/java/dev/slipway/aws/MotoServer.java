@@ -19,16 +19,16 @@ import java.util.concurrent.TimeUnit;
  * pip install 'moto[server]'}; {@code .ci/run} installs it when missing). Without it these tests
  * are skipped with a message on a developer machine and fail under CI.
  */
-final class MotoServer implements AutoCloseable {
+public final class MotoServer implements AutoCloseable {
   private final Process process;
-  final String endpoint;
+  public final String endpoint;
 
   private MotoServer(Process process, String endpoint) {
     this.process = process;
     this.endpoint = endpoint;
   }
 
-  static MotoServer start() throws IOException, InterruptedException {
+  public static MotoServer start() throws IOException, InterruptedException {
     String binary = find("moto_server");
     if (binary == null) {
       if (System.getenv("CI") != null) {
@@ -71,7 +71,7 @@ final class MotoServer implements AutoCloseable {
   }
 
   /** POSTs JSON to a moto-api endpoint (result queues for scans and findings). */
-  void post(String path, String json) throws IOException, InterruptedException {
+  public void post(String path, String json) throws IOException, InterruptedException {
     HttpResponse<String> response =
         HttpClient.newHttpClient()
             .send(

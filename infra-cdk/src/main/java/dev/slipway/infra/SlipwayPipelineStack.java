@@ -91,6 +91,9 @@ public final class SlipwayPipelineStack extends Stack {
   public SlipwayPipelineStack(
       Construct scope, String id, StackProps stackProps, PipelineProps props) {
     super(scope, id, stackProps);
+    // Access logs through a bucket policy rather than the legacy ACL (what new CDK apps default
+    // to).
+    getNode().setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
     SourceBucket source =
         new SourceBucket(
             this, "Source", new SourceBucket.Props(props.bucketName(), props.retentionDays()));

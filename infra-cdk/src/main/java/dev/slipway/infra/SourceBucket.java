@@ -42,7 +42,7 @@ public final class SourceBucket extends Construct {
             .encryption(BucketEncryption.S3_MANAGED)
             .blockPublicAccess(BlockPublicAccess.BLOCK_ALL)
             .enforceSsl(true)
-            .objectOwnership(ObjectOwnership.BUCKET_OWNER_PREFERRED)
+            .objectOwnership(ObjectOwnership.BUCKET_OWNER_ENFORCED)
             .lifecycleRules(List.of(LifecycleRule.builder().expiration(Duration.days(90)).build()))
             .removalPolicy(RemovalPolicy.RETAIN)
             .build();

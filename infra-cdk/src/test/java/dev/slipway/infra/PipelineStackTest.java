@@ -1,0 +1,335 @@
+package dev.slipway.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Capture;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+/** The pipeline stack's promises, read from the synthesized template. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineStackTest {
+  Template template;
+
+  @BeforeAll
+  void synth() {
+    template = Template.fromStack(Stacks.pipeline(new App(), false));
+    Stacks.write("SlipwayPipeline", template);
+    Stacks.write("SlipwayPipelineEnhanced", Template.fromStack(Stacks.pipeline(new App(), true)));
+  }
+
+  @Test
+  void sourceBucket_isVersionedPrivateEncryptedLoggedAndNotifiesEventBridge() {
+    Object encryption =
+        Match.objectLike(
+            Map.of(
+                "ServerSideEncryptionConfiguration",
+                List.of(
+                    Map.of("ServerSideEncryptionByDefault", Map.of("SSEAlgorithm", "AES256")))));
+    Object oldSources =
+        Match.objectLike(
+            Map.of(
+                "Id", "old-sources",
+                "Prefix", "sources/",
+                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)));
+    template.hasResourceProperties(
+        "AWS::S3::Bucket",
+        Match.objectLike(
+            Map.of(
+                "BucketName", Stacks.BUCKET,
+                "VersioningConfiguration", Map.of("Status", "Enabled"),
+                "BucketEncryption", encryption,
+                "PublicAccessBlockConfiguration",
+                    Map.of(
+                        "BlockPublicAcls", true,
+                        "BlockPublicPolicy", true,
+                        "IgnorePublicAcls", true,
+                        "RestrictPublicBuckets", true),
+                "LoggingConfiguration", Match.objectLike(Map.of("LogFilePrefix", "source-bucket/")),
+                "LifecycleConfiguration",
+                    Match.objectLike(Map.of("Rules", Match.arrayWith(List.of(oldSources)))))));
+    template.hasResourceProperties(
+        "Custom::S3BucketNotifications",
+        Match.objectLike(
+            Map.of("NotificationConfiguration", Map.of("EventBridgeConfiguration", Map.of()))));
+    Object denyWithoutTls =
+        Match.objectLike(
+            Map.of(
+                "Effect",
+                "Deny",
+                "Condition",
+                Map.of("Bool", Map.of("aws:SecureTransport", "false"))));
+    template.hasResourceProperties(
+        "AWS::S3::BucketPolicy",
+        Match.objectLike(
+            Map.of(
+                "PolicyDocument",
+                Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(denyWithoutTls)))))));
+  }
+
+  @Test
+  void repository_hasImmutableTagsScanOnPushAndALifecycle() {
+    template.hasResourceProperties(
+        "AWS::ECR::Repository",
+        Match.objectLike(
+            Map.of(
+                "RepositoryName",
+                Stacks.REPOSITORY,
+                "ImageTagMutability",
+                "IMMUTABLE",
+                "ImageScanningConfiguration",
+                Map.of("ScanOnPush", true),
+                "LifecyclePolicy",
+                Match.objectLike(
+                    Map.of(
+                        "LifecyclePolicyText",
+                        Match.stringLikeRegexp(".*\"countNumber\":200.*"))))));
+  }
+
+  @Test
+  void buildProjects_areUnprivilegedArmBuildsOfTheResourceBuildspecs() {
+    for (String name : List.of("slipway-compile", "slipway-image")) {
+      Capture buildspec = new Capture();
+      template.hasResourceProperties(
+          "AWS::CodeBuild::Project",
+          Match.objectLike(
+              Map.of(
+                  "Name", name,
+                  "Environment",
+                      Match.objectLike(
+                          Map.of(
+                              "PrivilegedMode",
+                              false,
+                              "Type",
+                              "ARM_CONTAINER",
+                              "EnvironmentVariables",
+                              Match.arrayWith(
+                                  List.of(Match.objectLike(Map.of("Name", "SLIPWAY_JAR_URL")))))),
+                  "Source", Match.objectLike(Map.of("BuildSpec", buildspec)))));
+      String command =
+          name.equals("slipway-compile") ? "slipway.jar build ." : "slipway.jar image .";
+      assertThat(buildspec.asString())
+          .contains(command)
+          .contains("SLIPWAY_RELEASE_ID")
+          .doesNotContain("docker");
+    }
+  }
+
+  @Test
+  void handlers_areSnapStartJava21OnArmWithExplicitLimits() {
+    for (String name : Handlers.NAMES) {
+      template.hasResourceProperties(
+          "AWS::Lambda::Function",
+          Match.objectLike(
+              Map.of(
+                  "Handler",
+                  "dev.slipway.handler." + name + "Handler::handleRequest",
+                  "Runtime",
+                  "java21",
+                  "Architectures",
+                  List.of("arm64"),
+                  "MemorySize",
+                  1024,
+                  "Timeout",
+                  60,
+                  "SnapStart",
+                  Map.of("ApplyOn", "PublishedVersions"),
+                  "Environment",
+                  Match.objectLike(
+                      Map.of(
+                          "Variables",
+                          Match.objectLike(
+                              Map.of(
+                                  "SLIPWAY_REPOSITORY", Stacks.REPOSITORY,
+                                  "SLIPWAY_COMPILE_PROJECT", "slipway-compile",
+                                  "SLIPWAY_ALARMS",
+                                      "hello-go-5xx=hello-go,hello-go-unhealthy=hello-go")))))));
+    }
+    template.resourceCountIs("AWS::Lambda::Alias", Handlers.NAMES.size());
+  }
+
+  @Test
+  void rules_haveTheTightestPatterns() {
+    rulePattern(
+        "Slipway: SourceUploaded",
+        Map.of(
+            "source",
+            List.of("aws.s3"),
+            "detail-type",
+            List.of("Object Created"),
+            "detail",
+            Map.of(
+                "bucket",
+                Map.of("name", List.of(Match.anyValue())),
+                "object",
+                Map.of("key", List.of(Map.of("prefix", "sources/"))))));
+    rulePattern(
+        "Slipway: BuildState",
+        Map.of(
+            "source", List.of("aws.codebuild"),
+            "detail",
+                Match.objectLike(
+                    Map.of("project-name", List.of("slipway-compile", "slipway-image")))));
+    rulePattern(
+        "Slipway: ImagePushed",
+        Map.of(
+            "detail",
+            Map.of(
+                "action-type",
+                List.of("PUSH"),
+                "result",
+                List.of("SUCCESS"),
+                "repository-name",
+                List.of(Stacks.REPOSITORY))));
+    rulePattern(
+        "Slipway: Scan",
+        Map.of("source", List.of("aws.ecr"), "detail-type", List.of("ECR Image Scan")));
+    rulePattern(
+        "Slipway: Deployment",
+        Map.of(
+            "resources", List.of(Map.of("prefix", Match.anyValue())),
+            "detail",
+                Map.of(
+                    "eventName",
+                    List.of("SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_DEPLOYMENT_FAILED"))));
+    rulePattern(
+        "Slipway: Alarms",
+        Map.of(
+            "detail",
+            Map.of(
+                "alarmName",
+                List.of("hello-go-5xx", "hello-go-unhealthy"),
+                "state",
+                Map.of("value", List.of("ALARM")))));
+    template.hasResourceProperties(
+        "AWS::Events::Rule", Match.objectLike(Map.of("ScheduleExpression", "rate(5 minutes)")));
+  }
+
+  private void rulePattern(String description, Map<String, Object> pattern) {
+    template.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of("Description", description, "EventPattern", Match.objectLike(pattern))));
+  }
+
+  @Test
+  void everyTarget_hasRetriesAndItsOwnDeadLetterQueue_andEveryQueueIsAlarmed() {
+    Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+    assertThat(rules).hasSize(8);
+    Set<Object> queues = new java.util.HashSet<>();
+    for (Map<String, Object> rule : rules.values()) {
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> targets =
+          (List<Map<String, Object>>) ((Map<String, Object>) rule.get("Properties")).get("Targets");
+      assertThat(targets).hasSize(1);
+      assertThat(targets.get(0))
+          .containsEntry(
+              "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 21600, "MaximumRetryAttempts", 8));
+      queues.add(((Map<?, ?>) targets.get(0).get("DeadLetterConfig")).get("Arn"));
+    }
+    assertThat(queues).hasSize(8);
+    template.resourcePropertiesCountIs(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of("MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1)),
+        8);
+    template.resourcePropertiesCountIs(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda")),
+        Handlers.NAMES.size());
+    template.allResourcesProperties(
+        "AWS::SQS::Queue", Match.objectLike(Map.of("SqsManagedSseEnabled", true)));
+  }
+
+  @Test
+  void outputs_tellAUserWhereToUpload() {
+    template.hasOutput("UploadPrefix", Match.objectLike(Map.of("Value", Match.anyValue())));
+    template.hasOutput("RepositoryUri", Match.anyValue());
+    template.hasOutput("SourceBucketName", Match.anyValue());
+  }
+
+  @Test
+  void iam_neverGrantsActionStar_andResourceStarOnlyWhereAwsAllowsNothingNarrower() {
+    Set<String> allowedOnStar =
+        Set.of(
+            "ecr:GetAuthorizationToken",
+            "inspector2:ListFindings",
+            "cloudwatch:DescribeAlarms",
+            "ecs:RegisterTaskDefinition",
+            "ecs:DescribeTaskDefinition",
+            "ecs:TagResource");
+    List<String> offending = new ArrayList<>();
+    for (Map<String, Object> policy : template.findResources("AWS::IAM::Policy").values()) {
+      Map<?, ?> document = (Map<?, ?>) ((Map<?, ?>) policy.get("Properties")).get("PolicyDocument");
+      for (Object s : (List<?>) document.get("Statement")) {
+        Map<?, ?> statement = (Map<?, ?>) s;
+        List<?> actions =
+            statement.get("Action") instanceof List<?> l ? l : List.of(statement.get("Action"));
+        List<?> resources =
+            statement.get("Resource") instanceof List<?> l ? l : List.of(statement.get("Resource"));
+        if (actions.contains("*")) {
+          offending.add("Action * in " + statement);
+        }
+        if (resources.contains("*") && !allowedOnStar.containsAll(actions)) {
+          offending.add("Resource * for " + actions);
+        }
+      }
+    }
+    assertThat(offending).isEmpty();
+  }
+
+  @Test
+  void enhancedScanning_switchesTheScanRuleToInspectorByRepositoryArn() {
+    Template enhanced = Template.fromStack(Stacks.pipeline(new App(), true));
+    enhanced.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "EventPattern",
+                Match.objectLike(
+                    Map.of(
+                        "source", List.of("aws.inspector2"),
+                        "detail",
+                            Map.of(
+                                "repository-name",
+                                List.of(
+                                    Match.objectLike(Map.of("Fn::GetAtt", Match.anyValue())))))))));
+    enhanced.hasResourceProperties(
+        "AWS::ECR::Repository",
+        Match.objectLike(Map.of("ImageScanningConfiguration", Map.of("ScanOnPush", false))));
+  }
+
+  @Test
+  void props_refuseBadValuesWithTheFieldAndValue() {
+    assertThatThrownBy(() -> new ImageRepository.Props("Bad Name", false, 50))
+        .hasMessage("repositoryName 'Bad Name' is not a valid ECR name");
+    assertThatThrownBy(() -> new SourceBucket.Props("UPPER", 30))
+        .hasMessage("bucketName 'UPPER' is not a valid S3 bucket name");
+    assertThatThrownBy(
+            () ->
+                new SlipwayPipelineStack.PipelineProps(
+                    Path.of("x.jar"),
+                    Path.of("/nope/slipway.jar"),
+                    null,
+                    "r",
+                    "a",
+                    "b",
+                    false,
+                    Map.of(),
+                    5,
+                    30))
+        .hasMessage("cliJar /nope/slipway.jar does not exist (build the cli module first)");
+    assertThatThrownBy(() -> Stacks.props(false).alarmServices().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+}

@@ -1,0 +1,271 @@
+package dev.slipway.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.aws.MotoServer;
+import dev.slipway.json.Json;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.assertions.Template;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Every synthesized rule's pattern, installed in the emulator's EventBridge with an SQS target
+ * (moto implements no TestEventPattern and cannot deliver to Lambda), then every sample in {@code
+ * events/} put on the bus: each must reach exactly the rule meant for it, and the events that must
+ * start nothing (an ECR DELETE, a push to another repository, an upload outside sources/, a build
+ * of another project, ...) must reach none.
+ */
+class RuleConformanceIT {
+  static final Path EVENTS = Path.of(System.getProperty("slipway.root", "..")).resolve("events");
+
+  static MotoServer moto;
+  static EventBridgeClient events;
+  static SqsClient sqs;
+
+  @BeforeAll
+  static void start() throws Exception {
+    moto = MotoServer.start();
+    System.setProperty("aws.accessKeyId", "testing");
+    System.setProperty("aws.secretAccessKey", "testing");
+    events =
+        EventBridgeClient.builder()
+            .region(Region.of(Stacks.REGION))
+            .endpointOverride(URI.create(moto.endpoint))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    sqs =
+        SqsClient.builder()
+            .region(Region.of(Stacks.REGION))
+            .endpointOverride(URI.create(moto.endpoint))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  /** Which rule (by its description) each sample must reach; absent means none. */
+  static final Map<String, String> EXPECTED =
+      Map.ofEntries(
+          Map.entry("s3/object-created-source-upload.json", "SourceUploaded"),
+          Map.entry("s3/object-created-unversioned.json", "SourceUploaded"),
+          Map.entry("codebuild/build-state-compile-succeeded.json", "BuildState"),
+          Map.entry("codebuild/build-state-image-failed.json", "BuildState"),
+          Map.entry("codebuild/build-state-image-succeeded.json", "BuildState"),
+          Map.entry("codebuild/build-state-in-progress.json", "BuildState"),
+          Map.entry("ecr/image-action-push.json", "ImagePushed"),
+          Map.entry("ecr/image-action-push-by-digest.json", "ImagePushed"),
+          Map.entry("ecr/image-scan-complete-clean.json", "Scan"),
+          Map.entry("ecr/image-scan-complete-findings.json", "Scan"),
+          Map.entry("ecs/deployment-completed.json", "Deployment"),
+          Map.entry("ecs/deployment-failed.json", "Deployment"),
+          Map.entry("cloudwatch/alarm-5xx-entered-alarm.json", "Alarms"),
+          Map.entry("slipway/release-approved.json", "Approval"));
+
+  /**
+   * With enhanced scanning, Inspector's scan event (repository as an ARN) goes to the Scan rule.
+   */
+  static final Map<String, String> EXPECTED_ENHANCED =
+      Map.of(
+          "inspector2/scan-initial-complete.json",
+          "Scan",
+          "ecr/image-scan-complete-clean.json",
+          "none");
+
+  @Test
+  void everySample_reachesExactlyTheRuleMeantForIt() throws Exception {
+    Map<String, String> actual =
+        deliver(Template.fromStack(Stacks.pipeline(new App(), false)), "basic");
+    Map<String, String> expected = new TreeMap<>();
+    for (String sample : actual.keySet()) {
+      expected.put(sample, EXPECTED.getOrDefault(sample, "none"));
+    }
+    assertThat(actual).hasSizeGreaterThan(20).isEqualTo(expected);
+  }
+
+  @Test
+  void enhancedScanning_routesInspectorScansByRepositoryArn() throws Exception {
+    Map<String, String> actual =
+        deliver(Template.fromStack(Stacks.pipeline(new App(), true)), "enhanced");
+    for (var e : EXPECTED_ENHANCED.entrySet()) {
+      assertThat(actual).containsEntry(e.getKey(), e.getValue());
+    }
+  }
+
+  /** Installs the template's rules and returns, per sample, the rules that received it. */
+  private Map<String, String> deliver(Template template, String prefix) throws Exception {
+    JsonNode resources = Json.mapper().valueToTree(template.toJSON()).get("Resources");
+    Map<String, String> queueByRule = new HashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      var entry = it.next();
+      JsonNode resource = entry.getValue();
+      if (!resource.path("Type").asText().equals("AWS::Events::Rule")
+          || !resource.path("Properties").has("EventPattern")) {
+        continue;
+      }
+      String name =
+          resource.path("Properties").path("Description").asText().replace("Slipway: ", "");
+      String ruleName = prefix + "-" + name;
+      String queue = sqs.createQueue(r -> r.queueName(ruleName)).queueUrl();
+      String pattern =
+          resolve(resource.path("Properties").path("EventPattern"), resources).toString();
+      events.putRule(r -> r.name(ruleName).eventPattern(pattern));
+      events.putTargets(
+          r ->
+              r.rule(ruleName)
+                  .targets(
+                      t ->
+                          t.id("q")
+                              .arn("arn:aws:sqs:" + Stacks.REGION + ":123456789012:" + ruleName)));
+      queueByRule.put(name, queue);
+    }
+    assertThat(queueByRule)
+        .containsKeys(
+            "SourceUploaded",
+            "BuildState",
+            "ImagePushed",
+            "Scan",
+            "Approval",
+            "Deployment",
+            "Alarms");
+
+    Map<String, String> keyToSample = new HashMap<>();
+    List<Path> samples;
+    try (Stream<Path> files = Files.walk(EVENTS)) {
+      samples = files.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    for (Path file : samples) {
+      JsonNode event;
+      try {
+        event = Json.parse(Files.readString(file), "$");
+      } catch (RuntimeException malformed) {
+        continue;
+      }
+      if (!event.has("detail-type")
+          || !event.path("detail").isObject()
+          || file.toString().contains("/malformed/")) {
+        continue; // classic S3 and SQS shapes never reach EventBridge rules
+      }
+      String sample = EVENTS.relativize(file).toString();
+      String marker = "slipway-conformance-" + keyToSample.size();
+      ObjectNode detail = (ObjectNode) event.get("detail").deepCopy();
+      List<String> resourceList = new ArrayList<>();
+      event.path("resources").forEach(r -> resourceList.add(r.asText()));
+      keyToSample.put(marker, sample);
+      var response =
+          events.putEvents(
+              r ->
+                  r.entries(
+                      PutEventsRequestEntry.builder()
+                          .source(event.path("source").asText())
+                          .detailType(event.path("detail-type").asText())
+                          .resources(resourceList)
+                          .detail(withMarker(detail, marker).toString())
+                          .build()));
+      assertThat(response.failedEntryCount()).as("PutEvents of %s", sample).isZero();
+    }
+
+    Map<String, TreeSet<String>> reached = new TreeMap<>();
+    keyToSample.values().forEach(s -> reached.put(s, new TreeSet<>()));
+    for (var rule : queueByRule.entrySet()) {
+      for (Message m : drain(rule.getValue())) {
+        String marker =
+            Json.parse(m.body(), "$").path("detail").path("slipwayConformanceMarker").asText();
+        reached.get(keyToSample.get(marker)).add(rule.getKey());
+      }
+    }
+    Map<String, String> out = new TreeMap<>();
+    reached.forEach(
+        (sample, rules) -> out.put(sample, rules.isEmpty() ? "none" : String.join("+", rules)));
+    return out;
+  }
+
+  /** Adds a field no pattern mentions, so each delivered copy names its sample. */
+  private static ObjectNode withMarker(ObjectNode detail, String marker) {
+    detail.put("slipwayConformanceMarker", marker);
+    return detail;
+  }
+
+  private static List<Message> drain(String queue) {
+    List<Message> all = new ArrayList<>();
+    while (true) {
+      var batch =
+          sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0))
+              .messages();
+      if (batch.isEmpty()) {
+        return all;
+      }
+      all.addAll(batch);
+      batch.forEach(
+          m -> sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle())));
+    }
+  }
+
+  /** Replaces CloudFormation intrinsics in a pattern with the values they have in this account. */
+  static JsonNode resolve(JsonNode node, JsonNode resources) {
+    if (node.isObject()) {
+      if (node.has("Ref")) {
+        String ref = node.get("Ref").asText();
+        return switch (ref) {
+          case "AWS::Partition" -> Json.mapper().getNodeFactory().textNode("aws");
+          case "AWS::Region" -> Json.mapper().getNodeFactory().textNode(Stacks.REGION);
+          case "AWS::AccountId" -> Json.mapper().getNodeFactory().textNode(Stacks.ACCOUNT);
+          default ->
+              Json.mapper()
+                  .getNodeFactory()
+                  .textNode(resources.path(ref).path("Properties").path("BucketName").asText(ref));
+        };
+      }
+      if (node.has("Fn::GetAtt")) {
+        String resource = node.get("Fn::GetAtt").get(0).asText();
+        String name = resources.path(resource).path("Properties").path("RepositoryName").asText();
+        return Json.mapper()
+            .getNodeFactory()
+            .textNode(
+                "arn:aws:ecr:" + Stacks.REGION + ":" + Stacks.ACCOUNT + ":repository/" + name);
+      }
+      if (node.has("Fn::Join")) {
+        StringBuilder joined = new StringBuilder();
+        for (JsonNode part : node.get("Fn::Join").get(1)) {
+          joined.append(resolve(part, resources).asText());
+        }
+        return Json.mapper().getNodeFactory().textNode(joined.toString());
+      }
+      ObjectNode out = Json.mapper().createObjectNode();
+      node.fields().forEachRemaining(e -> out.set(e.getKey(), resolve(e.getValue(), resources)));
+      return out;
+    }
+    if (node.isArray()) {
+      ArrayNode out = Json.mapper().createArrayNode();
+      node.forEach(n -> out.add(resolve(n, resources)));
+      return out;
+    }
+    return node;
+  }
+}
