@@ -20,6 +20,11 @@ var version = "dev"
 
 func main() {
 	addr := ":" + envOr("PORT", "8080")
+	// Scratch images have no shell or curl: the binary checks its own liveness for ECS's
+	// container health check ("/hello-go -healthcheck").
+	if len(os.Args) > 1 && os.Args[1] == "-healthcheck" {
+		os.Exit(healthcheck("http://127.0.0.1" + addr + "/healthz"))
+	}
 	srv := &http.Server{
 		Addr:              addr,
 		Handler:           newMux(&readiness{}),
@@ -86,6 +91,20 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
+}
+
+// healthcheck returns 0 when url answers 200 within two seconds, 1 otherwise.
+func healthcheck(url string) int {
+	client := &http.Client{Timeout: 2 * time.Second}
+	resp, err := client.Get(url)
+	if err != nil {
+		return 1
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return 1
+	}
+	return 0
 }
 
 func envOr(key, fallback string) string {

@@ -57,3 +57,17 @@ func TestUnknownPath_is404(t *testing.T) {
 		t.Fatalf("got %d, want 404", code)
 	}
 }
+
+func TestHealthcheck_isZeroOnlyFor200(t *testing.T) {
+	ok := httptest.NewServer(newMux(&readiness{}))
+	defer ok.Close()
+	if code := healthcheck(ok.URL + "/healthz"); code != 0 {
+		t.Fatalf("healthy server: got %d", code)
+	}
+	if code := healthcheck(ok.URL + "/nope"); code != 1 {
+		t.Fatalf("404: got %d", code)
+	}
+	if code := healthcheck("http://127.0.0.1:1/healthz"); code != 1 {
+		t.Fatalf("nothing listening: got %d", code)
+	}
+}

@@ -31,6 +31,11 @@ public final class SlipwayApp {
             .build();
     SlipwayPipelineStack.PipelineProps defaults =
         SlipwayPipelineStack.PipelineProps.defaults(functionsJar, cliJar);
+    boolean demo = Boolean.parseBoolean(context(app, "demoService", "false"));
+    java.util.Map<String, String> alarms =
+        demo
+            ? java.util.Map.of("hello-go-5xx", "hello-go", "hello-go-unhealthy", "hello-go")
+            : defaults.alarmServices();
     SlipwayPipelineStack.PipelineProps props =
         new SlipwayPipelineStack.PipelineProps(
             functionsJar,
@@ -40,10 +45,23 @@ public final class SlipwayApp {
             defaults.compileProject(),
             defaults.imageProject(),
             Boolean.parseBoolean(context(app, "enhancedScanning", "false")),
-            defaults.alarmServices(),
+            alarms,
             defaults.reconcileMinutes(),
             defaults.retentionDays());
     new SlipwayPipelineStack(app, "SlipwayPipeline", StackProps.builder().env(env).build(), props);
+    if (demo) {
+      // The first image: any hello-go image pinned by digest; Slipway's releases replace it.
+      String image = context(app, "demoImage", null);
+      if (image == null) {
+        throw new IllegalArgumentException(
+            "context demoImage is required with demoService=true (repo@sha256:...)");
+      }
+      new SlipwayServiceStack(
+          app,
+          "SlipwayDemoService",
+          StackProps.builder().env(env).build(),
+          SlipwayServiceStack.ServiceProps.helloGo(image));
+    }
     app.synth();
   }
 

@@ -1,0 +1,136 @@
+package dev.slipway.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.github.cdklabs.cdknag.AwsSolutionsChecks;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import software.amazon.awscdk.App;
+import software.amazon.awscdk.Aspects;
+import software.amazon.awscdk.Environment;
+import software.amazon.awscdk.StackProps;
+import software.amazon.awscdk.assertions.Annotations;
+import software.amazon.awscdk.assertions.Match;
+import software.amazon.awscdk.assertions.Template;
+
+class ServiceStackTest {
+  static final String IMAGE =
+      "210987654321.dkr.ecr.eu-west-1.amazonaws.com/slipway/hello-go@sha256:" + "ab".repeat(32);
+
+  static SlipwayServiceStack stack(App app) {
+    return new SlipwayServiceStack(
+        app,
+        "SlipwayDemoService",
+        StackProps.builder()
+            .env(Environment.builder().account(Stacks.ACCOUNT).region(Stacks.REGION).build())
+            .build(),
+        SlipwayServiceStack.ServiceProps.helloGo(IMAGE));
+  }
+
+  @Test
+  void service_hasTheCircuitBreakerAlarmsHealthyPercentsAndGracePeriod() {
+    Template template = Template.fromStack(stack(new App()));
+    Stacks.write("SlipwayDemoService", template);
+
+    template.hasResourceProperties(
+        "AWS::ECS::Service",
+        Match.objectLike(
+            Map.of(
+                "ServiceName",
+                "hello-go",
+                "HealthCheckGracePeriodSeconds",
+                30,
+                "DeploymentConfiguration",
+                Match.objectLike(
+                    Map.of(
+                        "MinimumHealthyPercent",
+                        100,
+                        "MaximumPercent",
+                        200,
+                        "DeploymentCircuitBreaker",
+                        Map.of("Enable", true, "Rollback", true),
+                        "Alarms",
+                        Map.of(
+                            "AlarmNames",
+                            List.of("hello-go-5xx", "hello-go-unhealthy"),
+                            "Enable",
+                            true,
+                            "Rollback",
+                            true))))));
+  }
+
+  @Test
+  void task_runsTheImageByDigestWithAContainerHealthCheck() {
+    Template template = Template.fromStack(stack(new App()));
+
+    template.hasResourceProperties(
+        "AWS::ECS::TaskDefinition",
+        Match.objectLike(
+            Map.of(
+                "RuntimePlatform",
+                    Map.of("CpuArchitecture", "ARM64", "OperatingSystemFamily", "LINUX"),
+                "ContainerDefinitions",
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "Name",
+                                "hello-go",
+                                "Image",
+                                IMAGE,
+                                "ReadonlyRootFilesystem",
+                                true,
+                                "HealthCheck",
+                                Match.objectLike(
+                                    Map.of("Command", List.of("CMD", "/hello-go", "-healthcheck"))),
+                                "PortMappings",
+                                List.of(Match.objectLike(Map.of("ContainerPort", 8080)))))))));
+    template.hasResourceProperties(
+        "AWS::ElasticLoadBalancingV2::TargetGroup",
+        Match.objectLike(Map.of("HealthCheckPath", "/readyz", "Port", 8080)));
+    template.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of(
+                "AlarmName",
+                "hello-go-5xx",
+                "MetricName",
+                "HTTPCode_Target_5XX_Count",
+                "Threshold",
+                5)));
+    template.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of("AlarmName", "hello-go-unhealthy", "MetricName", "UnHealthyHostCount")));
+    template.hasOutput(
+        "AlarmNames", Match.objectLike(Map.of("Value", "hello-go-5xx,hello-go-unhealthy")));
+  }
+
+  @Test
+  void serviceStack_passesAwsSolutions() {
+    App app = new App();
+    SlipwayServiceStack stack = stack(app);
+    Aspects.of(stack).add(new AwsSolutionsChecks());
+    app.synth();
+
+    assertThat(
+            Annotations.fromStack(stack)
+                .findError("*", Match.stringLikeRegexp("AwsSolutions-.*"))
+                .stream()
+                .map(m -> m.getId() + ": " + m.getEntry().getData()))
+        .isEmpty();
+    assertThat(
+            Annotations.fromStack(stack)
+                .findWarning("*", Match.stringLikeRegexp("AwsSolutions-.*"))
+                .stream()
+                .map(m -> m.getId() + ": " + m.getEntry().getData()))
+        .isEmpty();
+  }
+
+  @Test
+  void props_refuseAnImageNotPinnedByDigest() {
+    assertThatThrownBy(() -> SlipwayServiceStack.ServiceProps.helloGo("hello-go:latest"))
+        .hasMessage("image 'hello-go:latest' is not pinned by digest (repo@sha256:<64 hex>)");
+  }
+}
