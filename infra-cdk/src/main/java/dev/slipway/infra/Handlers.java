@@ -85,6 +85,10 @@ public final class Handlers extends Construct {
               .environment(props.environment())
               .logGroup(logs)
               .build();
+      // SnapStart applies to the version the live alias publishes below.
+      software.amazon.awscdk.Annotations.of(function)
+          .acknowledgeWarning(
+              "@aws-cdk/aws-lambda:snapStartRequirePublish", "published through the live alias");
       functions.put(name, function);
       aliases.put(
           name,

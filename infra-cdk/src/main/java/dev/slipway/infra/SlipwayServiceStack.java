@@ -144,7 +144,7 @@ public final class SlipwayServiceStack extends Stack {
         props.serviceName(),
         ContainerDefinitionOptions.builder()
             .containerName(props.serviceName())
-            .image(ContainerImage.fromRegistry(props.image()))
+            .image(image(props.image()))
             .portMappings(List.of(PortMapping.builder().containerPort(props.port()).build()))
             .environment(Map.of("PORT", Integer.toString(props.port())))
             .readonlyRootFilesystem(true)
@@ -312,6 +312,24 @@ public final class SlipwayServiceStack extends Stack {
     CfnOutput.Builder.create(this, "AlarmNames")
         .value(props.serviceName() + "-5xx," + props.serviceName() + "-unhealthy")
         .build();
+  }
+
+  /**
+   * An ECR image becomes {@code fromEcrRepository} (so the execution role may pull it, by digest);
+   * any other registry is pulled as is.
+   */
+  private ContainerImage image(String reference) {
+    java.util.regex.Matcher ecr =
+        java.util.regex.Pattern.compile(
+                "\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/([^@]+)@(sha256:[a-f0-9]{64})")
+            .matcher(reference);
+    if (ecr.matches()) {
+      return ContainerImage.fromEcrRepository(
+          software.amazon.awscdk.services.ecr.Repository.fromRepositoryName(
+              this, "ImageRepository", ecr.group(1)),
+          ecr.group(2));
+    }
+    return ContainerImage.fromRegistry(reference);
   }
 
   public FargateService service() {

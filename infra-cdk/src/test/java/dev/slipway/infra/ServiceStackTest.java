@@ -62,8 +62,10 @@ class ServiceStackTest {
   }
 
   @Test
-  void task_runsTheImageByDigestWithAContainerHealthCheck() {
+  void task_runsTheImageByDigestWithAContainerHealthCheck() throws Exception {
     Template template = Template.fromStack(stack(new App()));
+    software.amazon.awscdk.assertions.Capture image =
+        new software.amazon.awscdk.assertions.Capture();
 
     template.hasResourceProperties(
         "AWS::ECS::TaskDefinition",
@@ -78,7 +80,7 @@ class ServiceStackTest {
                                 "Name",
                                 "hello-go",
                                 "Image",
-                                IMAGE,
+                                image,
                                 "ReadonlyRootFilesystem",
                                 true,
                                 "HealthCheck",
@@ -86,6 +88,27 @@ class ServiceStackTest {
                                     Map.of("Command", List.of("CMD", "/hello-go", "-healthcheck"))),
                                 "PortMappings",
                                 List.of(Match.objectLike(Map.of("ContainerPort", 8080)))))))));
+    String pinned = dev.slipway.json.Json.mapper().writeValueAsString(image.asObject());
+    assertThat(pinned)
+        .contains("/slipway/hello-go@sha256:" + "ab".repeat(32))
+        .doesNotContain(":latest");
+    template.hasResourceProperties(
+        "AWS::IAM::Policy",
+        Match.objectLike(
+            Map.of(
+                "PolicyDocument",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
+                                    Map.of(
+                                        "Action",
+                                        List.of(
+                                            "ecr:BatchCheckLayerAvailability",
+                                            "ecr:GetDownloadUrlForLayer",
+                                            "ecr:BatchGetImage"))))))))));
     template.hasResourceProperties(
         "AWS::ElasticLoadBalancingV2::TargetGroup",
         Match.objectLike(Map.of("HealthCheckPath", "/readyz", "Port", 8080)));
