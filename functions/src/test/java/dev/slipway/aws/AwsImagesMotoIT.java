@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Severity;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,9 +17,7 @@ class AwsImagesMotoIT {
   @BeforeAll
   static void start() throws Exception {
     moto = MotoServer.start();
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
-    aws = new AwsClients(Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", moto.endpoint));
+    aws = moto.clients("us-east-1");
   }
 
   @AfterAll

@@ -70,6 +70,13 @@ public final class MotoServer implements AutoCloseable {
     throw new IllegalStateException("moto_server did not start; see " + log);
   }
 
+  /** SDK clients of every service Slipway uses, pointed at this emulator with test credentials. */
+  public AwsClients clients(String region) {
+    System.setProperty("aws.accessKeyId", "testing");
+    System.setProperty("aws.secretAccessKey", "testing");
+    return new AwsClients(java.util.Map.of("AWS_REGION", region, "AWS_ENDPOINT_URL", endpoint));
+  }
+
   /** POSTs JSON to a moto-api endpoint (result queues for scans and findings). */
   public void post(String path, String json) throws IOException, InterruptedException {
     HttpResponse<String> response =

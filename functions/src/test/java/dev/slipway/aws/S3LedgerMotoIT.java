@@ -2,7 +2,6 @@ package dev.slipway.aws;
 
 import dev.slipway.engine.LedgerContract;
 import dev.slipway.engine.ReleaseLedger;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,9 +15,7 @@ class S3LedgerMotoIT extends LedgerContract {
   @BeforeAll
   static void start() throws Exception {
     moto = MotoServer.start();
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
-    aws = new AwsClients(Map.of("AWS_REGION", "us-east-1", "AWS_ENDPOINT_URL", moto.endpoint));
+    aws = moto.clients("us-east-1");
   }
 
   @AfterAll

@@ -122,21 +122,7 @@ public final class Handlers extends Construct {
         startBuilds(function, props);
       }
       case "BuildState" -> startBuilds(function, props);
-      case "ImagePushed", "Scan" -> {
-        function.addToRolePolicy(
-            PolicyStatement.Builder.create()
-                .actions(
-                    List.of(
-                        "ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:DescribeImages"))
-                .resources(List.of(props.repository().getRepositoryArn()))
-                .build());
-        // Inspector's ListFindings has no resource-level permissions; AWS allows nothing narrower.
-        function.addToRolePolicy(
-            PolicyStatement.Builder.create()
-                .actions(List.of("inspector2:ListFindings"))
-                .resources(List.of("*"))
-                .build());
-      }
+      case "ImagePushed", "Scan" -> readImages(function, props);
       case "Approval" -> {
         // the ledger and events only
       }
@@ -144,20 +130,27 @@ public final class Handlers extends Construct {
         deploy(function, props);
         if (name.equals("Reconciler")) {
           startBuilds(function, props);
-          function.addToRolePolicy(
-              PolicyStatement.Builder.create()
-                  .actions(List.of("ecr:BatchGetImage", "ecr:DescribeImageScanFindings"))
-                  .resources(List.of(props.repository().getRepositoryArn()))
-                  .build());
-          function.addToRolePolicy(
-              PolicyStatement.Builder.create()
-                  .actions(List.of("inspector2:ListFindings"))
-                  .resources(List.of("*"))
-                  .build());
+          readImages(function, props);
         }
       }
       default -> throw new IllegalStateException("no grants for " + name);
     }
+  }
+
+  /** Reads image manifests and scan findings of the pipeline's repository. */
+  private static void readImages(Function function, Props props) {
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(
+                List.of("ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:DescribeImages"))
+            .resources(List.of(props.repository().getRepositoryArn()))
+            .build());
+    // Inspector's ListFindings has no resource-level permissions; AWS allows nothing narrower.
+    function.addToRolePolicy(
+        PolicyStatement.Builder.create()
+            .actions(List.of("inspector2:ListFindings"))
+            .resources(List.of("*"))
+            .build());
   }
 
   private static void startBuilds(Function function, Props props) {
