@@ -23,6 +23,12 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       BuildCommand.class,
       ImageCommand.class,
+      PushCommand.class,
+      ReleaseCommands.Status.class,
+      ReleaseCommands.Releases.class,
+      ReleaseCommands.Approve.class,
+      ReleaseCommands.Reject.class,
+      ReleaseCommands.Rollback.class,
       CommandLine.HelpCommand.class
     })
 public final class Slipway implements Runnable {

@@ -1,0 +1,57 @@
+package dev.slipway.cli;
+
+import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.S3Ledger;
+import java.util.HashMap;
+import java.util.Map;
+import picocli.CommandLine.Option;
+
+/**
+ * Where the release commands find Slipway: the source bucket (which holds the ledger), the region
+ * and, for `slipway local` or any emulator, an endpoint. Real AWS needs nothing but the bucket and
+ * the default credential chain.
+ */
+final class AwsOptions {
+  @Option(
+      names = "--bucket",
+      paramLabel = "BUCKET",
+      defaultValue = "${env:SLIPWAY_BUCKET}",
+      description = "Slipway's source bucket (default: $SLIPWAY_BUCKET)")
+  String bucket;
+
+  @Option(
+      names = "--region",
+      paramLabel = "REGION",
+      description = "AWS region (default: the SDK's)")
+  String region;
+
+  @Option(
+      names = "--endpoint-url",
+      paramLabel = "URL",
+      defaultValue = "${env:AWS_ENDPOINT_URL}",
+      description = "an emulator's endpoint, as for the AWS CLI (default: $AWS_ENDPOINT_URL)")
+  String endpoint;
+
+  /** Null when the bucket is known, else the one-line problem. */
+  String problem() {
+    if (bucket == null || bucket.isBlank()) {
+      return "--bucket: no bucket given (set --bucket or SLIPWAY_BUCKET to the stack's SourceBucketName output)";
+    }
+    return null;
+  }
+
+  AwsClients clients() {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (region != null) {
+      env.put("AWS_REGION", region);
+    }
+    if (endpoint != null && !endpoint.isBlank()) {
+      env.put("AWS_ENDPOINT_URL", endpoint);
+    }
+    return new AwsClients(env);
+  }
+
+  S3Ledger ledger(AwsClients aws) {
+    return new S3Ledger(aws.s3, bucket, "ledger/");
+  }
+}

@@ -1,0 +1,192 @@
+package dev.slipway.cli;
+
+import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.S3Ledger;
+import dev.slipway.engine.ReleaseLedger;
+import dev.slipway.release.Problem;
+import dev.slipway.release.Release;
+import dev.slipway.release.SourceRef;
+import dev.slipway.release.TreePlanner;
+import dev.slipway.source.DirectoryTree;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+
+/** {@code slipway push DIR}: check, pack and upload a service's source; a release starts. */
+@Command(
+    name = "push",
+    description = {
+      "Check DIR as `slipway plan` does, pack it (honouring .slipwayignore), upload it to"
+          + " s3://BUCKET/sources/<service>/ and print the release id.",
+      "With --follow, print each transition until the release ends. Exit codes: 0 LIVE, 10 FAILED,"
+          + " 11 BLOCKED, 12 REJECTED, 13 ROLLED_BACK, 14 SUPERSEDED, 15 timed out, 1 AWS error, 2 bad"
+          + " input."
+    })
+final class PushCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DIR", description = "the service's source tree")
+  Path dir;
+
+  @Mixin AwsOptions aws;
+
+  @Option(names = "--follow", description = "follow the release until it ends")
+  boolean follow;
+
+  @Option(names = "--json", description = "print JSON instead of text")
+  boolean json;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "3600",
+      description = "how long --follow waits (default: ${DEFAULT-VALUE})")
+  long timeoutSeconds;
+
+  @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2", hidden = true)
+  double intervalSeconds;
+
+  @Override
+  public Integer call() throws IOException, InterruptedException {
+    PrintWriter err = spec.commandLine().getErr();
+    PrintWriter out = spec.commandLine().getOut();
+    if (aws.problem() != null) {
+      err.println("slipway push: " + aws.problem());
+      return Slipway.BAD_INPUT;
+    }
+    if (!Files.isDirectory(dir)) {
+      err.println("slipway push: " + dir + ": no such directory");
+      return Slipway.BAD_INPUT;
+    }
+    TreePlanner.Result checked =
+        TreePlanner.plan(DirectoryTree.open(dir), "push", "/dist", LocalDate.now(ZoneOffset.UTC));
+    if (checked instanceof TreePlanner.Result.Invalid invalid) {
+      for (Problem problem : invalid.problems()) {
+        err.println("slipway push: " + problem.line());
+      }
+      return Slipway.BAD_INPUT;
+    }
+    String service = ((TreePlanner.Result.Planned) checked).manifest().service();
+    SourcePacker.Packed packed;
+    try {
+      packed = SourcePacker.pack(dir);
+    } catch (SourcePacker.Refused e) {
+      err.println("slipway push: " + e.getMessage());
+      return Slipway.BAD_INPUT;
+    }
+    String key =
+        "sources/"
+            + service
+            + "/"
+            + DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+                .withZone(ZoneOffset.UTC)
+                .format(Instant.now())
+            + "-"
+            + sha256(packed.archive()).substring(0, 12)
+            + ".tar.gz";
+    try (AwsClients clients = aws.clients()) {
+      var put =
+          clients.s3.putObject(
+              r ->
+                  r.bucket(aws.bucket)
+                      .key(key)
+                      .contentType("application/gzip")
+                      .metadata(
+                          Map.of(
+                              "slipway-service",
+                              service,
+                              "slipway-sha256",
+                              sha256(packed.archive()))),
+              RequestBody.fromBytes(packed.archive()));
+      String etag = put.eTag() == null ? null : put.eTag().replace("\"", "");
+      String releaseId = new SourceRef(aws.bucket, key, put.versionId(), etag).releaseId();
+      err.println(
+          "slipway push: uploaded s3://"
+              + aws.bucket
+              + "/"
+              + key
+              + " ("
+              + packed.files()
+              + " files, "
+              + packed.archive().length / 1024
+              + " KiB packed)");
+      if (json) {
+        var node = dev.slipway.json.Json.mapper().createObjectNode();
+        node.put("releaseId", releaseId)
+            .put("bucket", aws.bucket)
+            .put("key", key)
+            .put("versionId", put.versionId());
+        out.println(node);
+      } else {
+        out.println(releaseId);
+      }
+      out.flush();
+      return follow ? follow(aws.ledger(clients), service, releaseId, out, err) : Slipway.OK;
+    } catch (SdkException e) {
+      err.println("slipway push: " + e.getMessage());
+      return Slipway.FAILED;
+    }
+  }
+
+  private int follow(
+      S3Ledger ledger, String service, String releaseId, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
+    int shown = 0;
+    boolean hinted = false;
+    while (true) {
+      Optional<Release> found = ledger.read(service, releaseId).map(ReleaseLedger.Versioned::value);
+      if (found.isPresent()) {
+        Release release = found.get();
+        for (int i = shown; i < release.history().size(); i++) {
+          Release.Transition t = release.history().get(i);
+          out.println(
+              ReleaseOutput.transition(t, i == 0 ? null : release.history().get(i - 1).at()));
+        }
+        shown = release.history().size();
+        if (release.state() == dev.slipway.release.ReleaseState.AWAITING_APPROVAL && !hinted) {
+          err.println(
+              "slipway push: waiting for a person: slipway approve " + releaseId + " (or reject)");
+          hinted = true;
+        }
+        if (release.state().isFinal()) {
+          out.println(ReleaseOutput.summary(release));
+          out.flush();
+          return ReleaseOutput.EXIT_CODES.get(release.state());
+        }
+      }
+      out.flush();
+      if (Instant.now().isAfter(deadline)) {
+        err.println("slipway push: " + releaseId + " has not ended after " + timeoutSeconds + "s");
+        return ReleaseOutput.TIMED_OUT;
+      }
+      Thread.sleep((long) (intervalSeconds * 1000));
+    }
+  }
+
+  static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

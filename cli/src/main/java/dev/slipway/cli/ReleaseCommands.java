@@ -1,0 +1,340 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.engine.ReleaseLedger;
+import dev.slipway.engine.ServiceIndex;
+import dev.slipway.event.SlipwayDetailType;
+import dev.slipway.json.Json;
+import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseState;
+import dev.slipway.release.ServiceView;
+import dev.slipway.release.SourceRef;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import software.amazon.awssdk.core.exception.SdkException;
+
+/**
+ * The commands that read and steer releases from the ledger: status, releases, approve, reject,
+ * rollback.
+ */
+final class ReleaseCommands {
+  private ReleaseCommands() {}
+
+  /** Shared plumbing: options, output streams, the ledger, error handling. */
+  abstract static class Base implements Callable<Integer> {
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Mixin AwsOptions aws;
+
+    @Option(names = "--json", description = "print JSON instead of text")
+    boolean json;
+
+    PrintWriter out() {
+      return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+      return spec.commandLine().getErr();
+    }
+
+    String name() {
+      return "slipway " + spec.name();
+    }
+
+    @Override
+    public Integer call() {
+      if (aws.problem() != null) {
+        err().println(name() + ": " + aws.problem());
+        return Slipway.BAD_INPUT;
+      }
+      try (AwsClients clients = aws.clients()) {
+        return run(clients, aws.ledger(clients));
+      } catch (SdkException e) {
+        err().println(name() + ": " + e.getMessage());
+        return Slipway.FAILED;
+      }
+    }
+
+    abstract int run(AwsClients clients, ReleaseLedger ledger);
+
+    /** The release named {@code id}, or null after saying why on stderr. */
+    Release release(ReleaseLedger ledger, String id) {
+      Optional<String> service = SourceRef.serviceOfReleaseId(id);
+      if (service.isEmpty()) {
+        err().println(name() + ": '" + id + "' is not a release id (<service>-<12 hex>)");
+        return null;
+      }
+      Optional<Release> found = ledger.read(service.get(), id).map(ReleaseLedger.Versioned::value);
+      if (found.isEmpty()) {
+        err().println(name() + ": no release " + id + " in s3://" + aws.bucket + "/ledger/");
+        return null;
+      }
+      return found.get();
+    }
+  }
+
+  @Command(
+      name = "status",
+      description = "Show one release (with its history), or the latest release of every service.")
+  static final class Status extends Base {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "RELEASE_ID")
+    String id;
+
+    @Override
+    int run(AwsClients clients, ReleaseLedger ledger) {
+      if (id != null) {
+        Release r = release(ledger, id);
+        if (r == null) {
+          return Slipway.BAD_INPUT;
+        }
+        if (json) {
+          out().println(ReleaseOutput.json(r));
+        } else {
+          for (int i = 0; i < r.history().size(); i++) {
+            out()
+                .println(
+                    ReleaseOutput.transition(
+                        r.history().get(i), i == 0 ? null : r.history().get(i - 1).at()));
+          }
+          out().println(ReleaseOutput.summary(r));
+        }
+        return Slipway.OK;
+      }
+      ArrayNode all = Json.mapper().createArrayNode();
+      for (String service : ledger.services()) {
+        Optional<ServiceView.Entry> latest =
+            ledger
+                .readIndex(service)
+                .map(i -> i.value().releases())
+                .filter(l -> !l.isEmpty())
+                .map(l -> l.get(0));
+        if (latest.isPresent()) {
+          ServiceView.Entry e = latest.get();
+          if (json) {
+            all.addObject()
+                .put("service", service)
+                .put("releaseId", e.id())
+                .put("state", e.state().name())
+                .put("requestedAt", e.requestedAt().toString());
+          } else {
+            out()
+                .println(
+                    String.format(
+                        "%-24s %-28s %-17s %s", service, e.id(), e.state(), e.requestedAt()));
+          }
+        }
+      }
+      if (json) {
+        out().println(all);
+      }
+      return Slipway.OK;
+    }
+  }
+
+  @Command(name = "releases", description = "List the releases of SERVICE, newest first.")
+  static final class Releases extends Base {
+    @Parameters(index = "0", paramLabel = "SERVICE")
+    String service;
+
+    @Override
+    int run(AwsClients clients, ReleaseLedger ledger) {
+      List<ServiceView.Entry> releases =
+          ledger.readIndex(service).map(i -> i.value().releases()).orElse(List.of());
+      if (json) {
+        ArrayNode all = Json.mapper().createArrayNode();
+        releases.forEach(
+            e ->
+                all.addObject()
+                    .put("releaseId", e.id())
+                    .put("state", e.state().name())
+                    .put("requestedAt", e.requestedAt().toString()));
+        out().println(all);
+      } else if (releases.isEmpty()) {
+        err().println(name() + ": no releases of " + service);
+      } else {
+        releases.forEach(
+            e ->
+                out().println(String.format("%-28s %-17s %s", e.id(), e.state(), e.requestedAt())));
+      }
+      return Slipway.OK;
+    }
+  }
+
+  /** Approve and reject are Slipway events on the bus, which the approval handler acts on. */
+  abstract static class Decide extends Base {
+    @Parameters(index = "0", paramLabel = "RELEASE_ID")
+    String id;
+
+    @Option(
+        names = "--by",
+        paramLabel = "NAME",
+        defaultValue = "${sys:user.name}",
+        description = "who decides (default: ${DEFAULT-VALUE})")
+    String by;
+
+    abstract SlipwayDetailType type();
+
+    abstract String byField();
+
+    abstract String reason();
+
+    @Override
+    int run(AwsClients clients, ReleaseLedger ledger) {
+      Release r = release(ledger, id);
+      if (r == null) {
+        return Slipway.BAD_INPUT;
+      }
+      if (r.state().isFinal()) {
+        err().println(name() + ": " + id + " is " + r.state() + "; nothing to decide");
+        return Slipway.BAD_INPUT;
+      }
+      var detail = Json.mapper().createObjectNode();
+      detail.put("service", r.service()).put("releaseId", r.id()).put(byField(), by);
+      if (reason() != null) {
+        detail.put("reason", reason());
+      }
+      var response =
+          clients.events.putEvents(
+              p ->
+                  p.entries(
+                      e ->
+                          e.source(SlipwayDetailType.SOURCE)
+                              .detailType(type().detailType())
+                              .detail(detail.toString())));
+      if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
+        err()
+            .println(
+                name()
+                    + ": EventBridge refused the event: "
+                    + response.entries().get(0).errorMessage());
+        return Slipway.FAILED;
+      }
+      out()
+          .println(
+              json
+                  ? detail.toString()
+                  : type().detailType() + " sent for " + id + " (" + r.state() + ")");
+      return Slipway.OK;
+    }
+  }
+
+  @Command(
+      name = "approve",
+      description = "Approve a release waiting for a person (Release Approved).")
+  static final class Approve extends Decide {
+    @Option(names = "--reason", paramLabel = "TEXT")
+    String reason;
+
+    @Override
+    SlipwayDetailType type() {
+      return SlipwayDetailType.RELEASE_APPROVED;
+    }
+
+    @Override
+    String byField() {
+      return "approvedBy";
+    }
+
+    @Override
+    String reason() {
+      return reason;
+    }
+  }
+
+  @Command(name = "reject", description = "Reject a release before it deploys (Release Rejected).")
+  static final class Reject extends Decide {
+    @Option(names = "--reason", paramLabel = "TEXT", required = true)
+    String reason;
+
+    @Override
+    SlipwayDetailType type() {
+      return SlipwayDetailType.RELEASE_REJECTED;
+    }
+
+    @Override
+    String byField() {
+      return "rejectedBy";
+    }
+
+    @Override
+    String reason() {
+      return reason;
+    }
+  }
+
+  @Command(
+      name = "rollback",
+      description =
+          "Put SERVICE back on the task definition before its live release, or on release --to's.")
+  static final class Rollback extends Base {
+    @Parameters(index = "0", paramLabel = "SERVICE")
+    String service;
+
+    @Option(names = "--to", paramLabel = "RELEASE_ID", description = "a release that was deployed")
+    String to;
+
+    @Override
+    int run(AwsClients clients, ReleaseLedger ledger) {
+      Optional<ServiceIndex> index = ledger.readIndex(service).map(ReleaseLedger.Versioned::value);
+      if (index.isEmpty()) {
+        err().println(name() + ": no releases of " + service);
+        return Slipway.BAD_INPUT;
+      }
+      String taskDefinition;
+      Release basis;
+      if (to != null) {
+        basis = release(ledger, to);
+        if (basis == null) {
+          return Slipway.BAD_INPUT;
+        }
+        if (basis.deployment() == null || basis.deployment().taskDefinitionArn() == null) {
+          err().println(name() + ": " + to + " was never deployed (" + basis.state() + ")");
+          return Slipway.BAD_INPUT;
+        }
+        taskDefinition = basis.deployment().taskDefinitionArn();
+      } else {
+        Optional<ServiceView.Entry> live =
+            index.get().releases().stream().filter(e -> e.state() == ReleaseState.LIVE).findFirst();
+        if (live.isEmpty()) {
+          err().println(name() + ": " + service + " has no live release to roll back from");
+          return Slipway.BAD_INPUT;
+        }
+        basis = release(ledger, live.get().id());
+        if (basis == null
+            || basis.deployment() == null
+            || basis.deployment().previousTaskDefinitionArn() == null) {
+          err().println(name() + ": the live release records no previous task definition");
+          return Slipway.BAD_INPUT;
+        }
+        taskDefinition = basis.deployment().previousTaskDefinitionArn();
+      }
+      var target = basis.config().deploy();
+      clients.ecs.updateService(
+          r ->
+              r.cluster(target.cluster()).service(target.service()).taskDefinition(taskDefinition));
+      out()
+          .println(
+              json
+                  ? Json.mapper()
+                      .createObjectNode()
+                      .put("service", service)
+                      .put("taskDefinition", taskDefinition)
+                      .toString()
+                  : "rolled "
+                      + target.cluster()
+                      + "/"
+                      + target.service()
+                      + " back to "
+                      + taskDefinition);
+      return Slipway.OK;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.slipway.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.json.Json;
+import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseState;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** How the release commands show releases, and the exit code each final state maps to. */
+final class ReleaseOutput {
+  private ReleaseOutput() {}
+
+  /**
+   * Exit codes of `slipway push --follow`: 0 LIVE; 10 FAILED; 11 BLOCKED; 12 REJECTED; 13
+   * ROLLED_BACK; 14 SUPERSEDED; 15 still running when --timeout ran out.
+   */
+  static final Map<ReleaseState, Integer> EXIT_CODES =
+      Map.of(
+          ReleaseState.LIVE, 0,
+          ReleaseState.FAILED, 10,
+          ReleaseState.BLOCKED, 11,
+          ReleaseState.REJECTED, 12,
+          ReleaseState.ROLLED_BACK, 13,
+          ReleaseState.SUPERSEDED, 14);
+
+  static final int TIMED_OUT = 15;
+
+  /** One line for one transition: time, state, time since the previous step, and the detail. */
+  static String transition(Release.Transition t, Instant previous) {
+    String since = previous == null ? "" : "+" + human(Duration.between(previous, t.at()));
+    return String.format(
+        "%s  %-17s %8s  %s", t.at(), t.to(), since, t.detail() == null ? "" : t.detail());
+  }
+
+  /** The closing line of a followed release. */
+  static String summary(Release r) {
+    StringBuilder out = new StringBuilder(r.id()).append(' ').append(r.state());
+    if (!r.history().isEmpty()) {
+      out.append(" after ")
+          .append(
+              human(
+                  Duration.between(
+                      r.history().get(0).at(), r.history().get(r.history().size() - 1).at())));
+    }
+    if (r.image() != null) {
+      out.append("; image ").append(r.image().pinned());
+    }
+    if (r.verdict() != null) {
+      out.append("; scan ")
+          .append(
+              r.verdict().counts().isEmpty()
+                  ? "clean"
+                  : r.verdict().counts().entrySet().stream()
+                      .map(e -> e.getKey() + " " + e.getValue())
+                      .collect(Collectors.joining(", ")));
+    }
+    if (r.deployment() != null && r.deployment().taskDefinitionArn() != null) {
+      out.append("; task definition ").append(r.deployment().taskDefinitionArn());
+    }
+    if (r.reason() != null) {
+      out.append("; ").append(r.reason());
+    }
+    return out.toString();
+  }
+
+  static ObjectNode json(Release r) {
+    ObjectNode node = Json.mapper().createObjectNode();
+    node.put("releaseId", r.id());
+    node.put("service", r.service());
+    node.put("state", r.state().name());
+    node.put("requestedAt", r.requestedAt().toString());
+    node.put("source", "s3://" + r.source().bucket() + "/" + r.source().key());
+    node.put("imageDigest", r.image() == null ? null : r.image().digest());
+    node.put("reason", r.reason());
+    var history = node.putArray("history");
+    for (Release.Transition t : r.history()) {
+      ObjectNode h = history.addObject();
+      h.put("at", t.at().toString());
+      h.put("from", t.from() == null ? null : t.from().name());
+      h.put("to", t.to().name());
+      h.put("detail", t.detail());
+    }
+    return node;
+  }
+
+  static String human(Duration d) {
+    long ms = d.toMillis();
+    if (ms < 60_000) {
+      return String.format("%.1fs", ms / 1000.0);
+    }
+    long s = ms / 1000;
+    return s / 3600 > 0
+        ? String.format("%dh%02dm", s / 3600, (s % 3600) / 60)
+        : String.format("%dm%02ds", s / 60, s % 60);
+  }
+}

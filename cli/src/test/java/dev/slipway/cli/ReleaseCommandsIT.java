@@ -1,0 +1,374 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.MotoServer;
+import dev.slipway.aws.S3Ledger;
+import dev.slipway.engine.ServiceIndex;
+import dev.slipway.json.Json;
+import dev.slipway.release.Effect;
+import dev.slipway.release.Finding;
+import dev.slipway.release.Input;
+import dev.slipway.release.Manifest;
+import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseConfig;
+import dev.slipway.release.ReleaseMachine;
+import dev.slipway.release.ReleaseState;
+import dev.slipway.release.ScanPolicy;
+import dev.slipway.release.Severity;
+import dev.slipway.release.SourceRef;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.sqs.SqsClient;
+
+/** push, status, releases, approve, reject and rollback against S3, EventBridge and ECS in moto. */
+class ReleaseCommandsIT {
+  static final String BUCKET = "slipway-sources";
+  static MotoServer moto;
+  static AwsClients aws;
+  static SqsClient sqs;
+  S3Ledger ledger;
+
+  @BeforeAll
+  static void start() throws Exception {
+    moto = MotoServer.start();
+    aws = moto.clients("us-east-1");
+    sqs =
+        SqsClient.builder()
+            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
+            .endpointOverride(java.net.URI.create(moto.endpoint))
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (aws != null) {
+      aws.close();
+    }
+    if (moto != null) {
+      moto.close();
+    }
+  }
+
+  @BeforeEach
+  void bucket() throws Exception {
+    moto.post("/moto-api/reset", "{}");
+    aws.s3.createBucket(r -> r.bucket(BUCKET));
+    aws.s3.putBucketVersioning(
+        r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
+    ledger = new S3Ledger(aws.s3, BUCKET, "ledger/");
+  }
+
+  Cli slipway(String... args) {
+    String[] all = new String[args.length + 6];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(
+        new String[] {"--bucket", BUCKET, "--endpoint-url", moto.endpoint, "--region", "us-east-1"},
+        0,
+        all,
+        args.length,
+        6);
+    return Cli.run(all);
+  }
+
+  static final ReleaseConfig CONFIG =
+      new ReleaseConfig(
+          ScanPolicy.DEFAULT,
+          new Manifest.Deploy("default", "hello-go", "hello-go", 300),
+          new Manifest.Health("/healthz", "/readyz", 30));
+
+  /** A release taken through the state machine to where the test needs it, stored in the ledger. */
+  Release store(String key, List<Input> inputs) {
+    return store(key, inputs, CONFIG);
+  }
+
+  Release store(String key, List<Input> inputs, ReleaseConfig config) {
+    SourceRef source = new SourceRef(BUCKET, key, "v1", null);
+    Instant now = Instant.parse("2026-11-27T10:00:00Z");
+    Release r =
+        ReleaseMachine.decide(
+                null, new Input.SourceUploaded("up", now, source, config, null), now, null)
+            .release();
+    for (Input input : inputs) {
+      now = now.plusSeconds(30);
+      r = ReleaseMachine.decide(r, input, now, null).release();
+    }
+    ledger.create(r.withOutbox(List.of(), java.util.Map.of()));
+    var index = ledger.readIndex(r.service());
+    if (index.isEmpty()) {
+      ledger.createIndex(ServiceIndex.empty(r.service()).with(r));
+    } else {
+      ledger.replaceIndex(index.get().value().with(r), index.get().version());
+    }
+    return r;
+  }
+
+  List<Input> toScanning(String id, List<Finding> findings) {
+    return List.of(
+        new Input.BuildFinished("c", Effect.BuildKind.COMPILE, "cb", "SUCCEEDED"),
+        new Input.BuildFinished("i", Effect.BuildKind.IMAGE, "ib", "SUCCEEDED"),
+        new Input.ImagePushed(
+            "p",
+            "123456789012.dkr.ecr.us-east-1.amazonaws.com",
+            "slipway/hello-go",
+            "sha256:" + id,
+            List.of()),
+        new Input.ScanCompleted("s", "sha256:" + id, findings));
+  }
+
+  @Test
+  void push_uploadsThePackedTreeAndPrintsTheReleaseId() throws Exception {
+    Cli cli = slipway("push", Cli.root().resolve("examples/hello-go").toString());
+
+    assertThat(cli.code()).as(cli.err()).isZero();
+    String releaseId = cli.out().strip();
+    var objects =
+        aws.s3.listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/hello-go/")).contents();
+    assertThat(objects).hasSize(1);
+    String key = objects.get(0).key();
+    assertThat(key).matches("sources/hello-go/\\d{8}T\\d{6}Z-[0-9a-f]{12}\\.tar\\.gz");
+    var head = aws.s3.headObject(r -> r.bucket(BUCKET).key(key));
+    assertThat(head.metadata())
+        .containsEntry("slipway-service", "hello-go")
+        .containsKey("slipway-sha256");
+    assertThat(releaseId)
+        .isEqualTo(
+            new SourceRef(BUCKET, key, head.versionId(), head.eTag().replace("\"", ""))
+                .releaseId());
+    assertThat(cli.err()).contains("slipway push: uploaded s3://" + BUCKET + "/" + key);
+  }
+
+  @Test
+  void push_follow_printsEachTransitionAndExitsWithTheFinalStatesCode() throws Exception {
+    // Plays the pipeline: once the upload lands, the release fails (as a bad build would).
+    CompletableFuture<Void> pipeline =
+        CompletableFuture.runAsync(
+            () -> {
+              try {
+                for (int i = 0; i < 100; i++) {
+                  var objects =
+                      aws.s3.listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/")).contents();
+                  if (!objects.isEmpty()) {
+                    String key = objects.get(0).key();
+                    var head = aws.s3.headObject(r -> r.bucket(BUCKET).key(key));
+                    SourceRef source =
+                        new SourceRef(BUCKET, key, head.versionId(), head.eTag().replace("\"", ""));
+                    Instant now = Instant.now();
+                    Release r =
+                        ReleaseMachine.decide(
+                                null,
+                                new Input.SourceUploaded("up", now, source, CONFIG, null),
+                                now,
+                                null)
+                            .release();
+                    r =
+                        ReleaseMachine.decide(
+                                r,
+                                new Input.BuildFinished(
+                                    "c", Effect.BuildKind.COMPILE, "arn:build/x", "FAILED"),
+                                now.plusSeconds(40),
+                                null)
+                            .release();
+                    ledger.create(r);
+                    return;
+                  }
+                  Thread.sleep(100);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+
+    Cli cli =
+        slipway(
+            "push",
+            Cli.root().resolve("examples/hello-go").toString(),
+            "--follow",
+            "--timeout",
+            "30",
+            "--interval",
+            "0.2");
+    pipeline.get(30, TimeUnit.SECONDS);
+
+    assertThat(cli.code()).as(cli.err()).isEqualTo(10);
+    List<String> lines = cli.outLines();
+    assertThat(lines.get(0)).matches("hello-go-[0-9a-f]{12}");
+    assertThat(lines.get(1)).contains("REQUESTED").contains("uploaded s3://");
+    assertThat(lines.get(2)).contains("BUILDING").contains("+40.0s");
+    assertThat(lines.get(3))
+        .contains("FAILED")
+        .contains("+0.0s")
+        .contains("compile build arn:build/x FAILED");
+    assertThat(lines.get(4)).startsWith(lines.get(0) + " FAILED after 40.0s");
+  }
+
+  @Test
+  void push_follow_whenNothingHappens_timesOutWithCode15() {
+    Cli cli =
+        slipway(
+            "push",
+            Cli.root().resolve("examples/hello-go").toString(),
+            "--follow",
+            "--timeout",
+            "1",
+            "--interval",
+            "0.2");
+
+    assertThat(cli.code()).isEqualTo(15);
+    assertThat(cli.err()).contains("has not ended after 1s");
+  }
+
+  @Test
+  void push_ofABadTree_isRefusedBeforeAnyUpload(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Files.writeString(tmp.resolve("slipway.json"), "{\"service\": \"Bad\"}");
+
+    Cli cli = slipway("push", tmp.toString());
+
+    assertThat(cli.code()).isEqualTo(2);
+    assertThat(cli.errLines())
+        .contains("slipway push: slipway.json: service: 'Bad' is not a service name");
+    assertThat(aws.s3.listObjectsV2(r -> r.bucket(BUCKET)).contents()).isEmpty();
+  }
+
+  @Test
+  void status_andReleases_showTheLedger() {
+    Release older =
+        store(
+            "sources/hello-go/a.zip",
+            List.of(new Input.BuildFinished("c", Effect.BuildKind.COMPILE, "cb", "FAILED")));
+    Release newer = store("sources/hello-go/b.zip", toScanning("b", List.of()));
+
+    Cli status = slipway("status", newer.id());
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out())
+        .contains("REQUESTED")
+        .contains("DEPLOYING")
+        .contains(newer.id() + " DEPLOYING");
+
+    Cli json = slipway("status", newer.id(), "--json");
+    JsonNode node = Json.parse(json.out(), "$");
+    assertThat(node.get("state").asText()).isEqualTo("DEPLOYING");
+    assertThat(node.get("history")).hasSize(newer.history().size());
+
+    Cli releases = slipway("releases", "hello-go", "--json");
+    assertThat(Json.parse(releases.out(), "$").findValuesAsText("releaseId"))
+        .containsExactlyInAnyOrder(older.id(), newer.id());
+    Cli all = slipway("status");
+    assertThat(all.out()).contains("hello-go");
+    assertThat(slipway("status", "nope").code()).isEqualTo(2);
+  }
+
+  @Test
+  void approve_sendsTheEventTheApprovalHandlerActsOn() {
+    Release waiting =
+        store(
+            "sources/hello-go/c.zip",
+            toScanning("c", List.of(new Finding("GO-1", Severity.MEDIUM, null, null))));
+    assertThat(waiting.state()).isEqualTo(ReleaseState.AWAITING_APPROVAL);
+    String queue = sqs.createQueue(r -> r.queueName("approvals")).queueUrl();
+    aws.events.putRule(
+        r ->
+            r.name("approvals")
+                .eventPattern(
+                    "{\"source\": [\"slipway\"], \"detail\": {\"approvedBy\": [{\"exists\": true}]}}"));
+    aws.events.putTargets(
+        r ->
+            r.rule("approvals")
+                .targets(t -> t.id("q").arn("arn:aws:sqs:us-east-1:123456789012:approvals")));
+
+    Cli cli = slipway("approve", waiting.id(), "--by", "dana", "--reason", "reviewed");
+
+    assertThat(cli.code()).as(cli.err()).isZero();
+    var messages = sqs.receiveMessage(r -> r.queueUrl(queue).waitTimeSeconds(2)).messages();
+    assertThat(messages).hasSize(1);
+    JsonNode event = Json.parse(messages.get(0).body(), "$");
+    assertThat(event.get("detail-type").asText()).isEqualTo("Release Approved");
+    assertThat(event.get("detail").get("approvedBy").asText()).isEqualTo("dana");
+    assertThat(event.get("detail").get("releaseId").asText()).isEqualTo(waiting.id());
+
+    Release done =
+        store(
+            "sources/hello-go/d.zip",
+            List.of(new Input.BuildFinished("c", Effect.BuildKind.COMPILE, "cb", "FAILED")));
+    Cli late = slipway("reject", done.id(), "--reason", "too late");
+    assertThat(late.code()).isEqualTo(2);
+    assertThat(late.errLines())
+        .containsExactly("slipway reject: " + done.id() + " is FAILED; nothing to decide");
+  }
+
+  @Test
+  void rollback_putsTheServiceBackOnThePreviousTaskDefinition() {
+    aws.ecs.createCluster(r -> r.clusterName("default"));
+    String before =
+        aws.ecs
+            .registerTaskDefinition(
+                r ->
+                    r.family("hello-go")
+                        .containerDefinitions(
+                            c ->
+                                c.name("hello-go")
+                                    .image("repo@sha256:" + "1".repeat(64))
+                                    .memory(128)))
+            .taskDefinition()
+            .taskDefinitionArn();
+    String after =
+        aws.ecs
+            .registerTaskDefinition(
+                r ->
+                    r.family("hello-go")
+                        .containerDefinitions(
+                            c ->
+                                c.name("hello-go")
+                                    .image("repo@sha256:" + "2".repeat(64))
+                                    .memory(128)))
+            .taskDefinition()
+            .taskDefinitionArn();
+    aws.ecs.createService(
+        r -> r.cluster("default").serviceName("hello-go").taskDefinition(after).desiredCount(1));
+    List<Input> toLive = new java.util.ArrayList<>(toScanning("e", List.of()));
+    toLive.add(new Input.DeployStarted("d", after, before, "ecs-svc/1"));
+    toLive.add(new Input.DeploymentEnded("de", "ecs-svc/1", true, null));
+    Release live =
+        store(
+            "sources/hello-go/e.zip",
+            toLive,
+            new ReleaseConfig(
+                ScanPolicy.DEFAULT,
+                new Manifest.Deploy("default", "hello-go", "hello-go", 0),
+                CONFIG.health()));
+    assertThat(live.state()).isEqualTo(ReleaseState.LIVE);
+
+    Cli cli = slipway("rollback", "hello-go");
+
+    assertThat(cli.code()).as(cli.err()).isZero();
+    assertThat(
+            aws.ecs
+                .describeServices(r -> r.cluster("default").services("hello-go"))
+                .services()
+                .get(0)
+                .taskDefinition())
+        .isEqualTo(before);
+    assertThat(slipway("rollback", "nothing-here").code()).isEqualTo(2);
+  }
+
+  @Test
+  void withoutABucket_everyCommandSaysWhatIsMissing() {
+    Cli cli = Cli.run("releases", "hello-go", "--endpoint-url", moto.endpoint);
+
+    assertThat(cli.code()).isEqualTo(2);
+    assertThat(cli.errLines())
+        .singleElement()
+        .asString()
+        .startsWith("slipway releases: --bucket: no bucket given");
+  }
+}

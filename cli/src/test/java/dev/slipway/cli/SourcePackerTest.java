@@ -1,0 +1,93 @@
+package dev.slipway.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SourcePackerTest {
+  @TempDir Path dir;
+
+  void write(String path, String text) throws IOException {
+    Path file = dir.resolve(path);
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, text);
+  }
+
+  static List<String> entries(byte[] archive) throws IOException {
+    List<String> names = new ArrayList<>();
+    try (TarArchiveInputStream tar =
+        new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(archive)))) {
+      TarArchiveEntry e;
+      while ((e = tar.getNextEntry()) != null) {
+        names.add(
+            e.getName()
+                + " "
+                + Integer.toOctalString(e.getMode() & 0777)
+                + (e.isSymbolicLink() ? " -> " + e.getLinkName() : ""));
+        assertThat(e.getModTime().getTime()).isZero();
+      }
+    }
+    return names;
+  }
+
+  @Test
+  void pack_honoursSlipwayignoreAndAlwaysSkipsGitAndDist() throws Exception {
+    write("go.mod", "module m\n");
+    write("main.go", "package main\n");
+    write(".git/HEAD", "ref\n");
+    write("dist/old/binary", "x");
+    write("notes/todo.md", "x");
+    write("cmd/tool/main.go", "package main\n");
+    write("cmd/tool/main_test.go", "package main\n");
+    write("vendor/a/b.go", "package b\n");
+    write("docs/deep/x.tmp", "x");
+    write(
+        ".slipwayignore",
+        "# comments and blanks are skipped\n\nnotes/\n*_test.go\n/vendor\ndocs/**/*.tmp\n");
+    Files.setPosixFilePermissions(
+        dir.resolve("main.go"), PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    SourcePacker.Packed packed = SourcePacker.pack(dir);
+
+    assertThat(entries(packed.archive()))
+        .containsExactly(".slipwayignore 644", "cmd/tool/main.go 644", "go.mod 644", "main.go 755");
+    assertThat(packed.files()).isEqualTo(4);
+  }
+
+  @Test
+  void pack_isReproducible() throws Exception {
+    write("go.mod", "module m\n");
+    write("a/b.go", "package a\n");
+
+    byte[] first = SourcePacker.pack(dir).archive();
+    Files.setLastModifiedTime(
+        dir.resolve("go.mod"), java.nio.file.attribute.FileTime.fromMillis(123456789));
+
+    assertThat(SourcePacker.pack(dir).archive()).isEqualTo(first);
+  }
+
+  @Test
+  void pack_refusesASymlinkOutOfTheTree_butKeepsOneInside() throws Exception {
+    write("go.mod", "module m\n");
+    write("real.go", "package main\n");
+    Files.createSymbolicLink(dir.resolve("inside.go"), Path.of("real.go"));
+    assertThat(entries(SourcePacker.pack(dir).archive())).contains("inside.go 777 -> real.go");
+
+    Files.createSymbolicLink(dir.resolve("secrets"), Path.of("/etc/passwd"));
+    assertThatThrownBy(() -> SourcePacker.pack(dir))
+        .isInstanceOf(SourcePacker.Refused.class)
+        .hasMessage("secrets: a symlink that leaves the tree (to /etc/passwd)");
+  }
+}
