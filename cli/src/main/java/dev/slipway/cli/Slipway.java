@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
       BuildCommand.class,
       ImageCommand.class,
       PushCommand.class,
+      LocalCommand.class,
       ReleaseCommands.Status.class,
       ReleaseCommands.Releases.class,
       ReleaseCommands.Approve.class,

@@ -43,7 +43,7 @@ class PlanCommandTest {
     assertThat(plan.get("image").get("platforms").toString())
         .isEqualTo("[\"linux/amd64\",\"linux/arm64\"]");
     assertThat(plan.get("scan").get("block").toString()).isEqualTo("[\"CRITICAL\",\"HIGH\"]");
-    assertThat(plan.get("deploy").get("bakeSeconds").asInt()).isEqualTo(300);
+    assertThat(plan.get("deploy").get("bakeSeconds").asInt()).isEqualTo(20);
   }
 
   @Test

@@ -1,0 +1,301 @@
+package dev.slipway.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.json.Json;
+import dev.slipway.release.Finding;
+import dev.slipway.release.TreePlanner;
+import dev.slipway.source.DirectoryTree;
+import dev.slipway.toolchain.build.BuildReport;
+import dev.slipway.toolchain.build.GoBuild;
+import dev.slipway.toolchain.build.GoBuildInfo;
+import dev.slipway.toolchain.build.ProcessRunner;
+import dev.slipway.toolchain.image.Image;
+import dev.slipway.toolchain.image.ImageAssembler;
+import dev.slipway.toolchain.image.ImagePublisher;
+import dev.slipway.toolchain.image.RegistryClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * CodeBuild's side, behind CodeBuild's own API on loopback ({@code StartBuild}, {@code
+ * BatchGetBuilds}), so the handlers' real CodeBuild adapter runs unchanged. A compile build runs
+ * exactly `slipway build` on the uploaded source; an image build runs `slipway image`, pushes to
+ * the local registry, mirrors the manifests into the emulator's ECR under the same digests, and
+ * then plays ECR and Inspector: push event, OSV scan of each platform's Go modules, scan events.
+ */
+final class BuildExecutor implements AutoCloseable {
+  private final HttpServer server;
+  private final ExecutorService builds = Executors.newSingleThreadExecutor();
+  private final Map<String, String> statuses = new ConcurrentHashMap<>();
+  private final Map<String, String> byToken = new ConcurrentHashMap<>();
+  private final Map<String, Path> outputs = new ConcurrentHashMap<>();
+  private final AwsClients aws;
+  private final AwsSide side;
+  private final Path work;
+  private final String registry;
+  private final OsvScanner scanner;
+  private final PrintStream log;
+  private final String motoEndpoint;
+
+  BuildExecutor(
+      AwsClients aws,
+      AwsSide side,
+      Path work,
+      String registry,
+      OsvScanner scanner,
+      PrintStream log,
+      String motoEndpoint)
+      throws IOException {
+    this.motoEndpoint = motoEndpoint;
+    this.aws = aws;
+    this.side = side;
+    this.work = work;
+    this.registry = registry;
+    this.scanner = scanner;
+    this.log = log;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
+          JsonNode request =
+              Json.parse(
+                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
+                  "$");
+          ObjectNode response = Json.mapper().createObjectNode();
+          if (target.endsWith(".StartBuild")) {
+            String id =
+                byToken.computeIfAbsent(
+                    request.path("idempotencyToken").asText(UUID.randomUUID().toString()),
+                    t -> start(request));
+            describe(response.putObject("build"), id);
+          } else if (target.endsWith(".BatchGetBuilds")) {
+            var list = response.putArray("builds");
+            request
+                .path("ids")
+                .forEach(
+                    i -> {
+                      if (statuses.containsKey(i.asText())) {
+                        describe(list.addObject(), i.asText());
+                      }
+                    });
+          } else {
+            exchange.sendResponseHeaders(400, -1);
+            return;
+          }
+          byte[] body = Json.mapper().writeValueAsBytes(response);
+          exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+          exchange.sendResponseHeaders(200, body.length);
+          exchange.getResponseBody().write(body);
+          exchange.close();
+        });
+    server.start();
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  private String arn(String id) {
+    return "arn:aws:codebuild:" + side.region + ":" + side.account + ":build/" + id;
+  }
+
+  private void describe(ObjectNode build, String id) {
+    build.put("id", id).put("arn", arn(id)).put("projectName", id.substring(0, id.indexOf(':')));
+    build
+        .put("buildStatus", statuses.get(id))
+        .put("startTime", System.currentTimeMillis() / 1000.0);
+  }
+
+  private String start(JsonNode request) {
+    String project = request.path("projectName").asText();
+    String id = project + ":" + UUID.randomUUID();
+    statuses.put(id, "IN_PROGRESS");
+    Map<String, String> env = new TreeMap<>();
+    request
+        .path("environmentVariablesOverride")
+        .forEach(v -> env.put(v.path("name").asText(), v.path("value").asText()));
+    String releaseId = env.get("SLIPWAY_RELEASE_ID");
+    builds.submit(
+        () -> {
+          String status;
+          try {
+            side.buildState(project, arn(id), "IN_PROGRESS", releaseId);
+            status =
+                request.has("artifactsOverride") ? compile(request, releaseId) : image(releaseId);
+          } catch (Exception e) {
+            log.println("local build " + id + " failed: " + e.getMessage());
+            status = "FAILED";
+          }
+          statuses.put(id, status);
+          side.buildState(project, arn(id), status, releaseId);
+        });
+    return id;
+  }
+
+  private String compile(JsonNode request, String releaseId) throws Exception {
+    String location = request.path("sourceLocationOverride").asText();
+    String bucket = location.substring(0, location.indexOf('/'));
+    String key = location.substring(location.indexOf('/') + 1);
+    String version = request.path("sourceVersion").asText(null);
+    Path src = Files.createDirectories(work.resolve(releaseId).resolve("src"));
+    try (InputStream in = aws.s3.getObject(r -> r.bucket(bucket).key(key).versionId(version))) {
+      SafeExtract.extract(in, key, src);
+    }
+    Path out = work.resolve(releaseId).resolve("dist");
+    var planned =
+        TreePlanner.plan(
+            DirectoryTree.open(src), releaseId, out.toString(), LocalDate.now(ZoneOffset.UTC));
+    if (planned instanceof TreePlanner.Result.Invalid invalid) {
+      log.println("local compile of " + releaseId + ": " + invalid.problems());
+      return "FAILED";
+    }
+    GoBuild.Result result =
+        new GoBuild(new ProcessRunner(Duration.ofMinutes(20)))
+            .run(
+                ((TreePlanner.Result.Planned) planned).plan(),
+                src,
+                out,
+                new GoBuild.Options(GoBuild.Options.defaultJobs(), true),
+                line -> log.println("  build " + releaseId + ": " + line));
+    if (result instanceof GoBuild.Result.Failed failed) {
+      log.println("local compile of " + releaseId + " failed: " + failed.message());
+      return "FAILED";
+    }
+    outputs.put(releaseId, out);
+    return "SUCCEEDED";
+  }
+
+  private String image(String releaseId) throws Exception {
+    Path out = outputs.get(releaseId);
+    if (out == null) {
+      log.println("local image of " + releaseId + ": no compile output");
+      return "FAILED";
+    }
+    BuildReport report =
+        Json.mapper()
+            .readValue(Files.readString(out.resolve(BuildReport.FILE_NAME)), BuildReport.class);
+    Path ca = Path.of("/etc/ssl/certs/ca-certificates.crt");
+    Image image =
+        ImageAssembler.assemble(
+            report,
+            out,
+            new ImageAssembler.Options(
+                Files.isReadable(ca) ? Files.readAllBytes(ca) : null, Map.of(), null));
+    String repository = System.getProperty("slipway.local.repository", LocalRuntime.REPOSITORY);
+    ImagePublisher.push(new RegistryClient(registry, true, null), repository, releaseId, image);
+    // Mirror into the emulator's ECR under the same digests, for BatchGetImage and the scan APIs.
+    for (Image.PlatformImage p : image.platforms()) {
+      aws.ecr.putImage(
+          r ->
+              r.repositoryName(repository)
+                  .imageManifest(new String(p.manifest().content(), StandardCharsets.UTF_8))
+                  .imageManifestMediaType(p.manifest().mediaType())
+                  .imageDigest(p.manifest().digest())
+                  .imageTag(releaseId + "-" + p.platform().replace('/', '-')));
+    }
+    aws.ecr.putImage(
+        r ->
+            r.repositoryName(repository)
+                .imageManifest(new String(image.index().content(), StandardCharsets.UTF_8))
+                .imageManifestMediaType(image.index().mediaType())
+                .imageDigest(image.index().digest())
+                .imageTag(releaseId));
+    side.imagePushed(repository, image.index().digest(), releaseId);
+    scan(repository, report, out, image, releaseId);
+    return "SUCCEEDED";
+  }
+
+  /** Plays ECR scanning: findings from the OSV scanner, queued in the emulator, then the event. */
+  private void scan(String repository, BuildReport report, Path out, Image image, String releaseId)
+      throws Exception {
+    for (Image.PlatformImage p : image.platforms()) {
+      var target =
+          report.targets().stream()
+              .filter(t -> t.platform().equals(p.platform()))
+              .findFirst()
+              .orElseThrow();
+      var info =
+          new ProcessRunner(Duration.ofMinutes(1))
+              .run(
+                  List.of("go", "version", "-m", out.resolve(target.path()).toString()),
+                  Map.of(),
+                  out);
+      List<Finding> findings = scanner.scan(GoBuildInfo.parse(info.output()));
+      String tag = releaseId + "-" + p.platform().replace('/', '-');
+      aws.ecr.startImageScan(
+          r ->
+              r.repositoryName(repository)
+                  .imageId(i -> i.imageDigest(p.manifest().digest()).imageTag(tag)));
+      ObjectNode result = Json.mapper().createObjectNode();
+      var list = result.putObject("imageScanFindings").putArray("findings");
+      Map<String, Integer> counts = new TreeMap<>();
+      for (Finding f : findings) {
+        list.addObject()
+            .put("name", f.id())
+            .put("severity", f.severity().name())
+            .putArray("attributes")
+            .add(
+                Json.mapper()
+                    .createObjectNode()
+                    .put("key", "package_name")
+                    .put("value", f.packageName()))
+            .add(
+                Json.mapper()
+                    .createObjectNode()
+                    .put("key", "package_version")
+                    .put("value", f.packageVersion()));
+        counts.merge(f.severity().name(), 1, Integer::sum);
+      }
+      result.with("imageScanFindings").putPOJO("findingSeverityCounts", counts);
+      result.put("registryId", side.account).put("repositoryName", repository);
+      result.putObject("imageId").put("imageDigest", p.manifest().digest());
+      result
+          .putObject("imageScanStatus")
+          .put("status", "COMPLETE")
+          .put("description", "scanned by slipway local");
+      MotoApi.post(
+          motoEndpoint,
+          "/moto-api/static/ecr/scan-finding-results",
+          "{\"results\": ["
+              + result
+              + "], \"region\": \""
+              + side.region
+              + "\", \"account_id\": \""
+              + side.account
+              + "\"}");
+      log.println(
+          "  scan "
+              + releaseId
+              + " "
+              + p.platform()
+              + ": "
+              + (findings.isEmpty() ? "no findings" : findings));
+      side.imageScanned(repository, p.manifest().digest(), counts);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    builds.shutdownNow();
+  }
+}

@@ -1,0 +1,320 @@
+package dev.slipway.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.Wiring;
+import dev.slipway.engine.Pipeline;
+import dev.slipway.handler.ApprovalHandler;
+import dev.slipway.handler.BuildStateHandler;
+import dev.slipway.handler.DeploymentHandler;
+import dev.slipway.handler.ImagePushedHandler;
+import dev.slipway.handler.ReconcilerHandler;
+import dev.slipway.handler.ScanHandler;
+import dev.slipway.handler.SlipwayHandler;
+import dev.slipway.handler.SourceUploadedHandler;
+import dev.slipway.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * The whole pipeline on one machine (DESIGN.md §6): moto_server as the AWS control plane, the CDK
+ * app's rules installed with an SQS target each, a dispatcher that drains them into the same
+ * handler classes the Lambdas run, CodeBuild played by {@link BuildExecutor} behind CodeBuild's
+ * API, a real OCI registry (docker-registry), the OSV scanner, and {@link TaskRunner} for ECS.
+ */
+public final class LocalRuntime implements AutoCloseable {
+  /** The account and region the template was synthesized for (see infra-cdk's tests). */
+  public static final String ACCOUNT = "210987654321";
+
+  public static final String REGION = "eu-west-1";
+  static final String REPOSITORY = "slipway/hello-go";
+
+  /** What to start: the synthesized template, a state directory, advisories, services to create. */
+  public record Options(
+      Path template, Path state, Path advisories, List<String> services, PrintStream log) {}
+
+  private final List<AutoCloseable> resources = new ArrayList<>();
+  private final List<Thread> threads = new ArrayList<>();
+  private volatile boolean running = true;
+  private String endpoint;
+  private String bucket;
+  private String registry;
+
+  private LocalRuntime() {}
+
+  public String endpoint() {
+    return endpoint;
+  }
+
+  public String bucket() {
+    return bucket;
+  }
+
+  public String registry() {
+    return registry;
+  }
+
+  public static LocalRuntime start(Options options) throws Exception {
+    LocalRuntime runtime = new LocalRuntime();
+    try {
+      runtime.boot(options);
+      return runtime;
+    } catch (Exception e) {
+      runtime.close();
+      throw e;
+    }
+  }
+
+  private void boot(Options o) throws Exception {
+    PrintStream log = o.log();
+    Files.createDirectories(o.state());
+    JsonNode template = Json.parse(Files.readString(o.template()), "$");
+    TemplateRules rules = new TemplateRules(template, ACCOUNT, REGION);
+
+    ManagedProcess moto =
+        ManagedProcess.start(
+            List.of("moto_server", "-H", "127.0.0.1", "-p", "{port}"),
+            Map.of("MOTO_ACCOUNT_ID", ACCOUNT),
+            "http://127.0.0.1:{port}/moto-api/",
+            o.state().resolve("moto.log"),
+            "pip install 'moto[server]'");
+    resources.add(moto);
+    endpoint = "http://127.0.0.1:" + moto.port;
+    Path registryConfig = o.state().resolve("registry.yml");
+    Files.writeString(
+        registryConfig,
+        "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: "
+            + o.state().resolve("registry")
+            + "\nhttp:\n  addr: 127.0.0.1:5000\n");
+    ManagedProcess registryProcess =
+        ManagedProcess.start(
+            List.of("docker-registry", "serve", registryConfig.toString()),
+            Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:{port}"),
+            "http://127.0.0.1:{port}/v2/",
+            o.state().resolve("registry.log"),
+            "apt-get install docker-registry");
+    resources.add(registryProcess);
+    registry = "127.0.0.1:" + registryProcess.port;
+
+    // The runtime's own credentials for the emulator; nothing leaves this machine.
+    System.setProperty("aws.accessKeyId", "local");
+    System.setProperty("aws.secretAccessKey", "local");
+    Map<String, String> env = new HashMap<>(rules.handlerEnvironment());
+    env.put("AWS_REGION", REGION);
+    env.put("AWS_ENDPOINT_URL", endpoint);
+    AwsClients aws = new AwsClients(env);
+    resources.add(aws);
+    SqsClient sqs =
+        SqsClient.builder()
+            .region(Region.of(REGION))
+            .endpointOverride(java.net.URI.create(endpoint))
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .build();
+    resources.add(sqs);
+    AwsSide side = new AwsSide(aws, ACCOUNT, REGION);
+
+    bucket = rules.property("AWS::S3::Bucket", "BucketName");
+    String repository = rules.property("AWS::ECR::Repository", "RepositoryName");
+    System.setProperty("slipway.local.repository", repository);
+    aws.s3.createBucket(
+        r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
+    aws.s3.putBucketVersioning(
+        r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+    aws.s3.putBucketNotificationConfiguration(
+        r -> r.bucket(bucket).notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
+    aws.ecr.createRepository(r -> r.repositoryName(repository));
+    aws.ecs.createCluster(r -> r.clusterName("default"));
+    for (String service : o.services()) {
+      String placeholder =
+          ACCOUNT
+              + ".dkr.ecr."
+              + REGION
+              + ".amazonaws.com/"
+              + repository
+              + "@sha256:"
+              + "0".repeat(64);
+      String td =
+          aws.ecs
+              .registerTaskDefinition(
+                  r ->
+                      r.family(service)
+                          .networkMode("awsvpc")
+                          .requiresCompatibilitiesWithStrings("FARGATE")
+                          .cpu("256")
+                          .memory("512")
+                          .containerDefinitions(
+                              c -> c.name(service).image(placeholder).essential(true)))
+              .taskDefinition()
+              .taskDefinitionArn();
+      aws.ecs.createService(
+          r -> r.cluster("default").serviceName(service).taskDefinition(td).desiredCount(1));
+    }
+
+    BuildExecutor builds =
+        new BuildExecutor(
+            aws,
+            side,
+            Files.createDirectories(o.state().resolve("builds")),
+            registry,
+            OsvScanner.load(o.advisories()),
+            log,
+            endpoint);
+    resources.add(builds);
+    env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
+    Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC());
+    Map<String, SlipwayHandler> handlerByRule = new LinkedHashMap<>();
+    handlerByRule.put("SourceUploaded", new SourceUploadedHandler(pipeline, log));
+    handlerByRule.put("BuildState", new BuildStateHandler(pipeline, log));
+    handlerByRule.put("ImagePushed", new ImagePushedHandler(pipeline, log));
+    handlerByRule.put("Scan", new ScanHandler(pipeline, log));
+    handlerByRule.put("Approval", new ApprovalHandler(pipeline, log));
+    handlerByRule.put("Deployment", new DeploymentHandler(pipeline, log));
+    handlerByRule.put("Alarms", new DeploymentHandler(pipeline, log));
+    Map<String, SlipwayHandler> handlerByQueue = new LinkedHashMap<>();
+    for (var rule : rules.patterns().entrySet()) {
+      SlipwayHandler handler = handlerByRule.get(rule.getKey());
+      if (handler == null) {
+        continue;
+      }
+      String name = "slipway-" + rule.getKey();
+      String queue =
+          sqs.createQueue(
+                  r ->
+                      r.queueName(name)
+                          .attributes(
+                              Map.of(
+                                  software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                      .VISIBILITY_TIMEOUT,
+                                  "10")))
+              .queueUrl();
+      aws.events.putRule(r -> r.name(name).eventPattern(rule.getValue().toString()));
+      aws.events.putTargets(
+          r ->
+              r.rule(name)
+                  .targets(
+                      t ->
+                          t.id("dispatcher")
+                              .arn("arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + name)));
+      handlerByQueue.put(queue, handler);
+    }
+
+    TaskRunner tasks =
+        new TaskRunner(
+            aws, side, registry, Files.createDirectories(o.state().resolve("tasks")), log);
+    resources.add(tasks);
+    ReconcilerHandler reconciler = new ReconcilerHandler(pipeline, log);
+    loop("dispatcher", 200, () -> dispatch(sqs, handlerByQueue, log));
+    loop("tasks", 1000, tasks::tick);
+    loop(
+        "reconciler",
+        5000,
+        () ->
+            reconciler.handleRequest(
+                new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null));
+
+    ObjectNode endpoints = Json.mapper().createObjectNode();
+    endpoints
+        .put("endpoint", endpoint)
+        .put("bucket", bucket)
+        .put("region", REGION)
+        .put("registry", registry);
+    Files.writeString(o.state().resolve("local.json"), endpoints.toString());
+  }
+
+  interface Step {
+    void run() throws Exception;
+  }
+
+  private void loop(String name, long pauseMillis, Step step) {
+    Thread thread =
+        new Thread(
+            () -> {
+              while (running) {
+                try {
+                  step.run();
+                } catch (Exception e) {
+                  if (running) {
+                    System.err.println("slipway local: " + name + ": " + e.getMessage());
+                  }
+                }
+                try {
+                  Thread.sleep(pauseMillis);
+                } catch (InterruptedException e) {
+                  return;
+                }
+              }
+            },
+            "slipway-local-" + name);
+    thread.setDaemon(true);
+    thread.start();
+    threads.add(thread);
+  }
+
+  /** Drains every rule's queue into its handler, as Lambda's SQS integration would. */
+  private static void dispatch(SqsClient sqs, Map<String, SlipwayHandler> handlers, PrintStream log)
+      throws IOException {
+    for (var entry : handlers.entrySet()) {
+      List<Message> messages =
+          sqs.receiveMessage(
+                  r -> r.queueUrl(entry.getKey()).maxNumberOfMessages(10).waitTimeSeconds(0))
+              .messages();
+      if (messages.isEmpty()) {
+        continue;
+      }
+      ObjectNode batch = Json.mapper().createObjectNode();
+      ArrayNode records = batch.putArray("Records");
+      messages.forEach(
+          m ->
+              records
+                  .addObject()
+                  .put("messageId", m.messageId())
+                  .put("eventSource", "aws:sqs")
+                  .put("body", m.body()));
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      entry
+          .getValue()
+          .handleRequest(
+              new ByteArrayInputStream(batch.toString().getBytes(StandardCharsets.UTF_8)),
+              out,
+              null);
+      JsonNode failures =
+          Json.parse(out.toString(StandardCharsets.UTF_8), "$").path("batchItemFailures");
+      List<String> failed = new ArrayList<>();
+      failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
+      for (Message m : messages) {
+        if (!failed.contains(m.messageId())) {
+          sqs.deleteMessage(r -> r.queueUrl(entry.getKey()).receiptHandle(m.receiptHandle()));
+        }
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    threads.forEach(Thread::interrupt);
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      try {
+        resources.get(i).close();
+      } catch (Exception ignored) {
+        // shutting down: best effort
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package dev.slipway.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.json.Json;
+import dev.slipway.toolchain.image.RegistryClient;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import software.amazon.awssdk.services.ecs.model.Service;
+
+/**
+ * ECS's side: watches the emulator's ECS services; when one gets a new task definition, pulls its
+ * image by digest from the local registry, starts the Linux binary for this machine as a process,
+ * probes its health endpoints, and reports the deployment with ECS's event. During the bake it
+ * sends light traffic and raises the service's 5xx alarm when answers go bad. A task that never
+ * becomes healthy is stopped and the service put back on its previous task definition, as the
+ * deployment circuit breaker does.
+ */
+final class TaskRunner implements AutoCloseable {
+  private final AwsClients aws;
+  private final AwsSide side;
+  private final String registry;
+  private final Path work;
+  private final PrintStream log;
+  private final Map<String, String> seenTaskDefinition = new HashMap<>();
+  private final Map<String, Running> running = new HashMap<>();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+  private volatile boolean stopped;
+
+  record Running(Process process, int port, Instant since, int[] errors) {}
+
+  TaskRunner(AwsClients aws, AwsSide side, String registry, Path work, PrintStream log) {
+    this.aws = aws;
+    this.side = side;
+    this.registry = registry;
+    this.work = work;
+    this.log = log;
+  }
+
+  /** One pass: new task definitions, then traffic to what runs. */
+  void tick() {
+    for (String cluster : aws.ecs.listClusters().clusterArns()) {
+      var arns = aws.ecs.listServices(r -> r.cluster(cluster)).serviceArns();
+      if (arns.isEmpty()) {
+        continue;
+      }
+      for (Service service :
+          aws.ecs.describeServices(r -> r.cluster(cluster).services(arns)).services()) {
+        String previous = seenTaskDefinition.put(service.serviceArn(), service.taskDefinition());
+        if (previous != null && !previous.equals(service.taskDefinition())) {
+          deploy(cluster, service, previous);
+        }
+        traffic(service);
+      }
+    }
+  }
+
+  private void deploy(String cluster, Service service, String previous) {
+    String deploymentId =
+        service.deployments().stream()
+            .filter(d -> "PRIMARY".equals(d.status()))
+            .findFirst()
+            .map(d -> d.id())
+            .orElse("ecs-svc/local");
+    try {
+      var taskDefinition =
+          aws.ecs
+              .describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition()))
+              .taskDefinition();
+      String image = taskDefinition.containerDefinitions().get(0).image();
+      int at = image.indexOf('@');
+      if (at < 0) {
+        throw new IOException("image " + image + " is not pinned by digest");
+      }
+      String name = image.substring(0, at);
+      String first = name.contains("/") ? name.substring(0, name.indexOf('/')) : "";
+      // "registry.host/repo" or plain "repo": the registry part is ECR's name for ours.
+      String repository =
+          first.contains(".") || first.contains(":") ? name.substring(first.length() + 1) : name;
+      Path binary = pull(repository, image.substring(at + 1), deploymentId);
+      int port = ManagedProcess.freePort();
+      ProcessBuilder builder =
+          new ProcessBuilder(binary.toString())
+              .redirectErrorStream(true)
+              .redirectOutput(work.resolve(service.serviceName() + "-" + port + ".log").toFile());
+      builder.environment().put("PORT", Integer.toString(port));
+      Process process = builder.start();
+      if (!healthy(port)) {
+        process.destroy();
+        aws.ecs.updateService(
+            r -> r.cluster(cluster).service(service.serviceName()).taskDefinition(previous));
+        seenTaskDefinition.put(service.serviceArn(), previous);
+        side.deployment(
+            service.serviceArn(),
+            "SERVICE_DEPLOYMENT_FAILED",
+            deploymentId,
+            "ECS deployment circuit breaker: tasks failed to start.");
+        log.println("  tasks " + service.serviceName() + ": unhealthy, rolled back to " + previous);
+        return;
+      }
+      Running old =
+          running.put(
+              service.serviceArn(), new Running(process, port, Instant.now(), new int[] {0}));
+      if (old != null) {
+        old.process().destroy();
+      }
+      log.println(
+          "  tasks " + service.serviceName() + ": " + repository + " healthy on 127.0.0.1:" + port);
+      side.deployment(
+          service.serviceArn(),
+          "SERVICE_DEPLOYMENT_COMPLETED",
+          deploymentId,
+          "ECS deployment " + deploymentId + " completed.");
+    } catch (Exception e) {
+      log.println("  tasks " + service.serviceName() + ": " + e.getMessage());
+      side.deployment(
+          service.serviceArn(), "SERVICE_DEPLOYMENT_FAILED", deploymentId, e.getMessage());
+    }
+  }
+
+  /** Pulls the image for this machine's platform and unpacks its entrypoint binary. */
+  private Path pull(String repository, String digest, String deploymentId) throws Exception {
+    RegistryClient client = new RegistryClient(registry, true, null);
+    JsonNode index = client.getManifest(repository, digest).json();
+    String arch = System.getProperty("os.arch").matches("aarch64|arm64") ? "arm64" : "amd64";
+    String manifestDigest = null;
+    for (JsonNode m : index.path("manifests")) {
+      if (m.path("platform").path("architecture").asText().equals(arch)) {
+        manifestDigest = m.path("digest").asText();
+      }
+    }
+    if (manifestDigest == null) {
+      throw new IOException("the image has no linux/" + arch + " variant to run here");
+    }
+    JsonNode manifest = client.getManifest(repository, manifestDigest).json();
+    JsonNode config =
+        Json.parse(
+            new String(
+                client.getBlob(repository, manifest.path("config").path("digest").asText()),
+                StandardCharsets.UTF_8),
+            "$");
+    String entrypoint = config.path("config").path("Entrypoint").get(0).asText().substring(1);
+    Path dir =
+        Files.createDirectories(work.resolve("tasks").resolve(deploymentId.replace('/', '_')));
+    for (JsonNode layer : manifest.path("layers")) {
+      byte[] blob = client.getBlob(repository, layer.path("digest").asText());
+      try (TarArchiveInputStream tar =
+          new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(blob)))) {
+        TarArchiveEntry entry;
+        while ((entry = tar.getNextEntry()) != null) {
+          if (entry.isFile() && entry.getName().equals(entrypoint)) {
+            Path binary = dir.resolve(entrypoint);
+            Files.write(binary, tar.readAllBytes());
+            binary.toFile().setExecutable(true);
+            return binary;
+          }
+        }
+      }
+    }
+    throw new IOException("the image has no /" + entrypoint);
+  }
+
+  private boolean healthy(int port) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      if (get(port, "/healthz") == 200 && get(port, "/readyz") == 200) {
+        return true;
+      }
+      Thread.sleep(100);
+    }
+    return false;
+  }
+
+  private int get(int port, String path) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                  .timeout(Duration.ofSeconds(1))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 0;
+    }
+  }
+
+  /** Light traffic during the bake; five bad answers raise the service's 5xx alarm once. */
+  private void traffic(Service service) {
+    Running task = running.get(service.serviceArn());
+    if (task == null || task.errors()[0] < 0) {
+      return;
+    }
+    int code = get(task.port(), "/");
+    if (code == 0 || code >= 500) {
+      task.errors()[0]++;
+    }
+    if (task.errors()[0] >= 5) {
+      task.errors()[0] = -1;
+      side.alarm(service.serviceName() + "-5xx", "5 of the service's answers were errors");
+      log.println("  tasks " + service.serviceName() + ": 5xx alarm raised");
+    }
+  }
+
+  boolean stopped() {
+    return stopped;
+  }
+
+  @Override
+  public void close() {
+    stopped = true;
+    running.values().forEach(r -> r.process().destroy());
+  }
+}
