@@ -1,0 +1,94 @@
+package dev.slipway.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.cli.Slipway;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The README's first command, end to end on this machine: `slipway local --release` runs a real
+ * upload through the CDK app's rules (from the template synthesized by this module's tests), real
+ * builds with the local Go, a real registry, the scanner, and hello-go as a process, to LIVE; and a
+ * version whose readiness never passes is rolled back.
+ */
+class LocalReleaseIT {
+  static final Path ROOT = Path.of(System.getProperty("slipway.root", ".."));
+  static final Path TEMPLATE =
+      Path.of(System.getProperty("slipway.templateDir", "target/templates"))
+          .resolve("SlipwayPipeline.template.json");
+
+  @TempDir Path tmp;
+
+  record Run(int code, List<String> out, String err) {}
+
+  Run local(Path source) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code =
+        Slipway.run(
+            new String[] {
+              "local",
+              "--state",
+              tmp.resolve("state").toString(),
+              "--template",
+              TEMPLATE.toString(),
+              "--release",
+              source.toString(),
+              "--timeout",
+              "240"
+            },
+            new PrintWriter(out),
+            new PrintWriter(err));
+    return new Run(code, out.toString().lines().toList(), err.toString());
+  }
+
+  @Test
+  void helloGo_goesLive() {
+    assertThat(TEMPLATE).as("synthesized by PipelineStackTest").exists();
+
+    Run run = local(ROOT.resolve("examples/hello-go"));
+
+    assertThat(run.code()).as(String.join("\n", run.out())).isZero();
+    assertThat(run.out()).anyMatch(l -> l.contains(" BUILDING "));
+    assertThat(run.out()).anyMatch(l -> l.contains(" IMAGE_READY "));
+    assertThat(run.out())
+        .anyMatch(l -> l.contains(" APPROVED ") && l.contains("scan passed the policy"));
+    assertThat(run.out())
+        .anyMatch(l -> l.contains(" LIVE ") && l.contains("healthy through the bake time"));
+    assertThat(run.out().get(run.out().size() - 1)).contains(" LIVE after ").contains("scan clean");
+  }
+
+  @Test
+  void aVersionThatNeverGetsReady_isRolledBack() throws Exception {
+    Path broken = tmp.resolve("broken");
+    try (Stream<Path> files = Files.walk(ROOT.resolve("examples/hello-go"))) {
+      for (Path file : files.toList()) {
+        Path target = broken.resolve(ROOT.resolve("examples/hello-go").relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else if (!file.toString().contains("/dist/")) {
+          Files.copy(file, target);
+        }
+      }
+    }
+    Path main = broken.resolve("main.go");
+    Files.writeString(
+        main,
+        Files.readString(main)
+            .replace("ready.set(true)", "ready.set(false) // this version never gets ready"));
+
+    Run run = local(broken);
+
+    assertThat(run.code()).as(String.join("\n", run.out())).isEqualTo(13);
+    assertThat(run.out().get(run.out().size() - 1))
+        .contains(" ROLLED_BACK ")
+        .contains("circuit breaker");
+  }
+}
