@@ -32,8 +32,39 @@ final class AwsOptions {
       description = "an emulator's endpoint, as for the AWS CLI (default: $AWS_ENDPOINT_URL)")
   String endpoint;
 
+  /**
+   * Without a bucket, the commands use a running `slipway local` (its {@code local.json} in the
+   * default state directory), so they work the same against it as against AWS.
+   */
+  void discoverLocal() {
+    if (bucket != null && !bucket.isBlank()) {
+      return;
+    }
+    java.nio.file.Path file =
+        java.nio.file.Path.of(
+            System.getProperty("user.home"), ".cache", "slipway", "local", "local.json");
+    if (!java.nio.file.Files.isRegularFile(file)) {
+      return;
+    }
+    try {
+      var local = dev.slipway.json.Json.parse(java.nio.file.Files.readString(file), "$");
+      bucket = local.path("bucket").asText(null);
+      if (endpoint == null || endpoint.isBlank()) {
+        endpoint = local.path("endpoint").asText(null);
+      }
+      if (region == null) {
+        region = local.path("region").asText(null);
+      }
+      System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "local"));
+      System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "local"));
+    } catch (java.io.IOException | RuntimeException unreadable) {
+      // an unreadable file is as good as none: the usual message about --bucket follows
+    }
+  }
+
   /** Null when the bucket is known, else the one-line problem. */
   String problem() {
+    discoverLocal();
     if (bucket == null || bucket.isBlank()) {
       return "--bucket: no bucket given (set --bucket or SLIPWAY_BUCKET to the stack's SourceBucketName output)";
     }

@@ -55,6 +55,7 @@ public final class LocalRuntime implements AutoCloseable {
   private String endpoint;
   private String bucket;
   private String registry;
+  private Path endpointsFile;
 
   private LocalRuntime() {}
 
@@ -234,7 +235,8 @@ public final class LocalRuntime implements AutoCloseable {
         .put("bucket", bucket)
         .put("region", REGION)
         .put("registry", registry);
-    Files.writeString(o.state().resolve("local.json"), endpoints.toString());
+    endpointsFile = o.state().resolve("local.json");
+    Files.writeString(endpointsFile, endpoints.toString());
   }
 
   interface Step {
@@ -308,6 +310,13 @@ public final class LocalRuntime implements AutoCloseable {
   @Override
   public void close() {
     running = false;
+    if (endpointsFile != null) {
+      try {
+        Files.deleteIfExists(endpointsFile); // no stale endpoint for the commands to find
+      } catch (IOException ignored) {
+        // best effort while shutting down
+      }
+    }
     threads.forEach(Thread::interrupt);
     for (int i = resources.size() - 1; i >= 0; i--) {
       try {

@@ -1,0 +1,246 @@
+package dev.slipway.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.cli.Slipway;
+import dev.slipway.json.Json;
+import dev.slipway.local.LocalRuntime;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 6's end-to-end checks against one running `slipway local`, driving the slipway command:
+ * hello-go goes LIVE and serves its release id; a version whose answers go bad during the bake is
+ * rolled back by the alarm while the previous release keeps answering; a version depending on a
+ * module with a published HIGH advisory is BLOCKED and nothing is deployed; two pushes back to back
+ * leave the newer LIVE and the older SUPERSEDED.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalScenariosIT {
+  static final Path ROOT = Path.of(System.getProperty("slipway.root", ".."));
+  static final Path TEMPLATE =
+      Path.of(System.getProperty("slipway.templateDir", "target/templates"))
+          .resolve("SlipwayPipeline.template.json");
+
+  @TempDir Path tmp;
+  final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
+  LocalRuntime runtime;
+  String liveRelease;
+
+  @BeforeAll
+  void start(@TempDir Path state) throws Exception {
+    runtime =
+        LocalRuntime.start(
+            new LocalRuntime.Options(
+                TEMPLATE,
+                state,
+                null,
+                List.of("hello-go"),
+                new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
+  }
+
+  @AfterAll
+  void stop() {
+    if (runtime != null) {
+      runtime.close();
+    }
+  }
+
+  record Run(int code, List<String> out, String err) {}
+
+  Run slipway(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    String[] all = new String[args.length + 6];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(
+        new String[] {
+          "--bucket",
+          runtime.bucket(),
+          "--endpoint-url",
+          runtime.endpoint(),
+          "--region",
+          LocalRuntime.REGION
+        },
+        0,
+        all,
+        args.length,
+        6);
+    int code = Slipway.run(all, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString().lines().toList(), err.toString());
+  }
+
+  Path variant(String name, String from, String to) throws Exception {
+    Path dir = tmp.resolve(name);
+    Path hello = ROOT.resolve("examples/hello-go");
+    try (Stream<Path> files = Files.walk(hello)) {
+      for (Path file : files.toList()) {
+        Path target = dir.resolve(hello.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else if (!file.toString().contains("/dist/")) {
+          Files.copy(file, target);
+        }
+      }
+    }
+    if (from != null) {
+      Path main = dir.resolve("main.go");
+      String text = Files.readString(main);
+      assertThat(text).contains(from);
+      Files.writeString(main, text.replace(from, to));
+    }
+    return dir;
+  }
+
+  /** The port of the newest healthy task, from the task runner's log. */
+  int taskPort() {
+    Matcher m =
+        Pattern.compile("healthy on 127\\.0\\.0\\.1:(\\d+)")
+            .matcher(logBytes.toString(StandardCharsets.UTF_8));
+    int port = -1;
+    while (m.find()) {
+      port = Integer.parseInt(m.group(1));
+    }
+    return port;
+  }
+
+  static String get(int port, String path) throws Exception {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    return response.statusCode() + " " + response.body();
+  }
+
+  String state(String releaseId) {
+    Run status = slipway("status", releaseId, "--json");
+    return status.code() == 0
+        ? Json.parse(String.join("\n", status.out()), "$").path("state").asText()
+        : "unknown";
+  }
+
+  @Test
+  @Order(1)
+  void helloGo_goesLive_andServesItsReleaseIdAsVersion() throws Exception {
+    Run push =
+        slipway(
+            "push",
+            ROOT.resolve("examples/hello-go").toString(),
+            "--follow",
+            "--timeout",
+            "180",
+            "--interval",
+            "0.5");
+
+    assertThat(push.code()).as(String.join("\n", push.out()) + push.err()).isZero();
+    liveRelease = push.out().get(0);
+    int port = taskPort();
+    assertThat(get(port, "/healthz")).startsWith("200 ");
+    assertThat(get(port, "/version")).isEqualTo("200 {\"version\":\"" + liveRelease + "\"}\n");
+  }
+
+  @Test
+  @Order(2)
+  void answersGoingBadDuringTheBake_raiseTheAlarmAndRollBack_whileThePreviousReleaseKeepsAnswering()
+      throws Exception {
+    Path bad =
+        variant(
+            "bad-answers",
+            "writeJSON(w, http.StatusOK, map[string]string{\"message\": \"hello from hello-go\", \"version\": version})",
+            "writeJSON(w, http.StatusInternalServerError, map[string]string{\"message\": \"broken\", \"version\": version})");
+
+    Run push = slipway("push", bad.toString(), "--follow", "--timeout", "180", "--interval", "0.5");
+
+    assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(13);
+    assertThat(push.out().get(push.out().size() - 1)).contains("alarm hello-go-5xx entered ALARM");
+    String answer = "";
+    for (int i = 0; i < 60 && !answer.contains(liveRelease); i++) {
+      TimeUnit.MILLISECONDS.sleep(500);
+      try {
+        answer = get(taskPort(), "/version");
+      } catch (Exception notYet) {
+        answer = "";
+      }
+    }
+    assertThat(answer)
+        .as("the previous release is back")
+        .isEqualTo("200 {\"version\":\"" + liveRelease + "\"}\n");
+  }
+
+  @Test
+  @Order(3)
+  void aModuleWithAPublishedHighAdvisory_isBlocked_andNothingIsDeployed() throws Exception {
+    Path vulnerable =
+        variant("vulnerable", "\"time\"\n)", "\"time\"\n\n\t_ \"golang.org/x/net/http2\"\n)");
+    Files.writeString(
+        vulnerable.resolve("go.mod"),
+        "module example.com/hello-go\n\ngo 1.22\n\nrequire golang.org/x/net v0.15.0\n");
+    Process tidy =
+        new ProcessBuilder("go", "mod", "tidy")
+            .directory(vulnerable.toFile())
+            .redirectErrorStream(true)
+            .start();
+    String tidyOut = new String(tidy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(tidy.waitFor()).as(tidyOut).isZero();
+    int before = taskPort();
+
+    Run push =
+        slipway("push", vulnerable.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
+
+    assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(11);
+    assertThat(push.out().get(push.out().size() - 1))
+        .contains("BLOCKED")
+        .contains("GO-2023-2102 (HIGH)");
+    assertThat(taskPort()).as("no new task").isEqualTo(before);
+  }
+
+  @Test
+  @Order(4)
+  void twoPushesBackToBack_theNewerGoesLiveAndTheOlderIsSuperseded() throws Exception {
+    Path first = variant("first", "hello from hello-go", "hello from the first push");
+    Path second = variant("second", "hello from hello-go", "hello from the second push");
+
+    Run older = slipway("push", first.toString());
+    Run newer =
+        slipway("push", second.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
+
+    assertThat(newer.code()).as(String.join("\n", newer.out())).isZero();
+    String olderId = older.out().get(0);
+    for (int i = 0; i < 40 && !state(olderId).equals("SUPERSEDED"); i++) {
+      TimeUnit.MILLISECONDS.sleep(500);
+    }
+    assertThat(state(olderId)).isEqualTo("SUPERSEDED");
+    JsonNode releases =
+        Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$");
+    assertThat(releases.get(0).path("releaseId").asText()).isEqualTo(newer.out().get(0));
+    assertThat(get(taskPort(), "/")).contains("hello from the second push");
+  }
+}
