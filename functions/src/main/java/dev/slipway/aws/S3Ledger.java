@@ -119,6 +119,20 @@ public final class S3Ledger implements ReleaseLedger {
   }
 
   @Override
+  public void relink(String key, ReleaseKey release) {
+    try {
+      s3.putObject(
+          r ->
+              r.bucket(bucket)
+                  .key(prefix + "links/" + key + ".json")
+                  .contentType("application/json"),
+          RequestBody.fromBytes(Json.mapper().writeValueAsBytes(release)));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  @Override
   public Optional<ReleaseKey> linked(String key) {
     return get(prefix + "links/" + key + ".json", ReleaseKey.class).map(Versioned::value);
   }

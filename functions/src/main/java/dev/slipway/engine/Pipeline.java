@@ -380,7 +380,7 @@ public final class Pipeline {
       if (outcome instanceof Outcome.Done done
           && done.followUp() instanceof Input.DeployStarted started
           && started.deploymentId() != null) {
-        ledger.link(
+        ledger.relink(
             "deployment/" + started.deploymentId(),
             new ReleaseLedger.ReleaseKey(release.service(), release.id()));
       }

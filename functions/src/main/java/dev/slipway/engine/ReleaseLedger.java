@@ -35,6 +35,12 @@ public interface ReleaseLedger {
    */
   void link(String key, ReleaseKey release);
 
+  /**
+   * Points a join key at {@code release} whatever it pointed at before: for ECS deployment ids,
+   * which AWS never reuses but the emulator does (one per service), so the newest deployment wins.
+   */
+  void relink(String key, ReleaseKey release);
+
   /** The release a join key belongs to. */
   Optional<ReleaseKey> linked(String key);
 

@@ -115,7 +115,7 @@ public final class ReleaseMachine {
         s.touch();
       }
     } else if (s.input instanceof Input.BuildFinished finished) {
-      buildFinished(s, finished);
+      buildFinished(s, finished, service);
     } else if (s.input instanceof Input.ImagePushed pushed) {
       if (b.image == null && b.state.ordinal() < ReleaseState.SCANNING.ordinal()) {
         b.image =
@@ -187,7 +187,7 @@ public final class ReleaseMachine {
     }
   }
 
-  private static void buildFinished(Step s, Input.BuildFinished finished) {
+  private static void buildFinished(Step s, Input.BuildFinished finished, ServiceView service) {
     Release.Builder b = s.b;
     if (b.state.ordinal() > ReleaseState.BUILDING.ordinal()) {
       return;
@@ -222,7 +222,7 @@ public final class ReleaseMachine {
       }
       b.imageBuilt = true;
       s.touch();
-      imageReadyIfComplete(s, null);
+      imageReadyIfComplete(s, service);
     }
   }
 

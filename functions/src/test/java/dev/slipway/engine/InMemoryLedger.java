@@ -99,6 +99,11 @@ public final class InMemoryLedger implements ReleaseLedger {
   }
 
   @Override
+  public void relink(String key, ReleaseKey release) {
+    links.put(key, release);
+  }
+
+  @Override
   public Optional<ReleaseKey> linked(String key) {
     return Optional.ofNullable(links.get(key));
   }

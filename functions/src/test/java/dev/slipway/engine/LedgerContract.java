@@ -136,6 +136,16 @@ public abstract class LedgerContract {
   }
 
   @Test
+  void relink_pointsTheKeyAtTheNewestRelease() {
+    ledger().link("deployment/ecs-svc/1", new ReleaseLedger.ReleaseKey("svc", "svc-000000000001"));
+    ledger()
+        .relink("deployment/ecs-svc/1", new ReleaseLedger.ReleaseKey("svc", "svc-000000000002"));
+
+    assertThat(ledger().linked("deployment/ecs-svc/1"))
+        .contains(new ReleaseLedger.ReleaseKey("svc", "svc-000000000002"));
+  }
+
+  @Test
   void index_listsItsService() {
     Release release = release("d");
     assertThat(ledger().createIndex(ServiceIndex.empty("svc").with(release))).isTrue();

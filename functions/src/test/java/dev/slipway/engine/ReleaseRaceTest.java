@@ -72,6 +72,35 @@ class ReleaseRaceTest {
   }
 
   @Test
+  void olderDeploying_whenTheNewersImageBuildIsTheLastEventToArrive_theOlderStillGivesWay() {
+    upTo(olderSource, Instant.parse("2026-11-27T10:00:00Z"), List.of());
+    String id = newer;
+    engine.apply(
+        "hello-go",
+        id,
+        new Input.SourceUploaded(
+            "up-" + id, Instant.parse("2026-11-27T10:05:00Z"), newerSource, world.config, null));
+    engine.apply(
+        "hello-go",
+        id,
+        new Input.BuildFinished(
+            "c-" + id, Effect.BuildKind.COMPILE, build(id, "compile", "COMPILE"), "SUCCEEDED"));
+    engine.apply(
+        "hello-go", id, new Input.ImagePushed("p-" + id, null, "repo", "sha256:" + id, List.of()));
+    engine.apply("hello-go", id, new Input.ScanCompleted("s-" + id, "sha256:" + id, List.of()));
+    // the image build's own SUCCEEDED event comes last, as `slipway local` and CodeBuild may order
+    // it
+    engine.apply(
+        "hello-go",
+        id,
+        new Input.BuildFinished(
+            "i-" + id, Effect.BuildKind.IMAGE, build(id, "image", "IMAGE"), "SUCCEEDED"));
+
+    assertThat(get(newer).state()).isEqualTo(ReleaseState.DEPLOYING);
+    assertThat(get(older).state()).isEqualTo(ReleaseState.SUPERSEDED);
+  }
+
+  @Test
   void olderDeploying_whenNewerIsApproved_theOlderGivesWay() {
     upTo(olderSource, Instant.parse("2026-11-27T10:00:00Z"), List.of());
     assertThat(get(older).state()).isEqualTo(ReleaseState.DEPLOYING);

@@ -237,7 +237,13 @@ class LocalScenariosIT {
     for (int i = 0; i < 40 && !state(olderId).equals("SUPERSEDED"); i++) {
       TimeUnit.MILLISECONDS.sleep(500);
     }
-    assertThat(state(olderId)).isEqualTo("SUPERSEDED");
+    assertThat(state(olderId))
+        .as(
+            "older %s:%n%s%nnewer:%n%s",
+            olderId,
+            String.join("\n", slipway("status", olderId).out()),
+            String.join("\n", newer.out()))
+        .isEqualTo("SUPERSEDED");
     JsonNode releases =
         Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$");
     assertThat(releases.get(0).path("releaseId").asText()).isEqualTo(newer.out().get(0));

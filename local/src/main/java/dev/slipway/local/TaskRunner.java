@@ -156,8 +156,11 @@ final class TaskRunner implements AutoCloseable {
                 StandardCharsets.UTF_8),
             "$");
     String entrypoint = config.path("config").path("Entrypoint").get(0).asText().substring(1);
+    // A directory per task start: a running task's binary is never overwritten ("text file busy").
     Path dir =
-        Files.createDirectories(work.resolve("tasks").resolve(deploymentId.replace('/', '_')));
+        Files.createDirectories(
+            work.resolve("tasks")
+                .resolve(manifestDigest.substring(7, 19) + "-" + System.nanoTime()));
     for (JsonNode layer : manifest.path("layers")) {
       byte[] blob = client.getBlob(repository, layer.path("digest").asText());
       try (TarArchiveInputStream tar =
