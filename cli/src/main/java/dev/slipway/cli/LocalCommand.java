@@ -54,6 +54,9 @@ final class LocalCommand implements Callable<Integer> {
       description = "ECS services to create (default: ${DEFAULT-VALUE})")
   List<String> services;
 
+  @Option(names = "--chaos", description = "deliver every event twice, in shuffled order (a drill)")
+  boolean chaos;
+
   @Option(
       names = "--release",
       paramLabel = "DIR",
@@ -84,7 +87,8 @@ final class LocalCommand implements Callable<Integer> {
             : Path.of(System.getProperty("user.home"), ".cache", "slipway", "local");
     try (LocalRuntime runtime =
         LocalRuntime.start(
-            new LocalRuntime.Options(template, stateDir, advisories, services, System.err))) {
+            new LocalRuntime.Options(
+                template, stateDir, advisories, services, System.err, chaos))) {
       out.println(
           "slipway local: AWS (moto) at " + runtime.endpoint() + ", region " + LocalRuntime.REGION);
       out.println(

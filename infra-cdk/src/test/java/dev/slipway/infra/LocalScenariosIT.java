@@ -61,7 +61,8 @@ class LocalScenariosIT {
                 state,
                 null,
                 List.of("hello-go"),
-                new PrintStream(logBytes, true, StandardCharsets.UTF_8)));
+                new PrintStream(logBytes, true, StandardCharsets.UTF_8),
+                false));
   }
 
   @AfterAll

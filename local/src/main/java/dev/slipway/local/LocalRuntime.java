@@ -46,8 +46,17 @@ public final class LocalRuntime implements AutoCloseable {
   static final String REPOSITORY = "slipway/hello-go";
 
   /** What to start: the synthesized template, a state directory, advisories, services to create. */
+  /**
+   * What to start: the synthesized template, a state directory, advisories, services to create, and
+   * {@code chaos}: deliver every event twice, in shuffled order (a drill for duplicates and order).
+   */
   public record Options(
-      Path template, Path state, Path advisories, List<String> services, PrintStream log) {}
+      Path template,
+      Path state,
+      Path advisories,
+      List<String> services,
+      PrintStream log,
+      boolean chaos) {}
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
@@ -220,7 +229,7 @@ public final class LocalRuntime implements AutoCloseable {
             aws, side, registry, Files.createDirectories(o.state().resolve("tasks")), log);
     resources.add(tasks);
     ReconcilerHandler reconciler = new ReconcilerHandler(pipeline, log);
-    loop("dispatcher", 200, () -> dispatch(sqs, handlerByQueue, log));
+    loop("dispatcher", 200, () -> dispatch(sqs, handlerByQueue, o.chaos()));
     loop("tasks", 1000, tasks::tick);
     loop(
         "reconciler",
@@ -269,7 +278,7 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /** Drains every rule's queue into its handler, as Lambda's SQS integration would. */
-  private static void dispatch(SqsClient sqs, Map<String, SlipwayHandler> handlers, PrintStream log)
+  private static void dispatch(SqsClient sqs, Map<String, SlipwayHandler> handlers, boolean chaos)
       throws IOException {
     for (var entry : handlers.entrySet()) {
       List<Message> messages =
@@ -281,7 +290,12 @@ public final class LocalRuntime implements AutoCloseable {
       }
       ObjectNode batch = Json.mapper().createObjectNode();
       ArrayNode records = batch.putArray("Records");
-      messages.forEach(
+      List<Message> delivered = new ArrayList<>(messages);
+      if (chaos) {
+        delivered.addAll(messages);
+        java.util.Collections.shuffle(delivered);
+      }
+      delivered.forEach(
           m ->
               records
                   .addObject()
