@@ -19,6 +19,8 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
     List<ServiceView.Entry> sorted = new ArrayList<>(releases);
     sorted.sort(
         Comparator.comparing(ServiceView.Entry::requestedAt)
+            .thenComparing(
+                ServiceView.Entry::seenAt, Comparator.nullsFirst(Comparator.naturalOrder()))
             .thenComparing(ServiceView.Entry::id)
             .reversed());
     releases = List.copyOf(sorted);
@@ -40,7 +42,12 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
         entries.add(e);
       }
     }
-    entries.add(new ServiceView.Entry(release.id(), release.requestedAt(), release.state()));
+    entries.add(
+        new ServiceView.Entry(
+            release.id(),
+            release.requestedAt(),
+            release.state(),
+            release.history().isEmpty() ? null : release.history().get(0).at()));
     return new ServiceIndex(service, entries);
   }
 

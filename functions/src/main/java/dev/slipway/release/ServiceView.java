@@ -20,13 +20,34 @@ public record ServiceView(String service, List<Entry> releases) {
     releases = List.copyOf(releases);
   }
 
-  /** One release in the index: id, upload time (its age), and state. */
-  public record Entry(String id, Instant requestedAt, ReleaseState state) {
-    /** True when this entry is newer than {@code other}: later upload, then larger id. */
-    public boolean isNewerThan(Instant otherRequestedAt, String otherId) {
-      int byTime = requestedAt.compareTo(otherRequestedAt);
-      return byTime > 0 || (byTime == 0 && id.compareTo(otherId) > 0);
+  /**
+   * One release in the index: id, upload time (its age), state, and when Slipway first saw it (null
+   * in records written before it was kept).
+   */
+  public record Entry(String id, Instant requestedAt, ReleaseState state, Instant seenAt) {
+    public Entry(String id, Instant requestedAt, ReleaseState state) {
+      this(id, requestedAt, state, null);
     }
+
+    /**
+     * True when this entry is newer than the other: a later upload; for uploads in the same second
+     * (S3's event time has no finer grain), the one Slipway saw later; then the larger id.
+     */
+    public boolean isNewerThan(Instant otherRequestedAt, Instant otherSeenAt, String otherId) {
+      int byTime = requestedAt.compareTo(otherRequestedAt);
+      if (byTime != 0) {
+        return byTime > 0;
+      }
+      if (seenAt != null && otherSeenAt != null && !seenAt.equals(otherSeenAt)) {
+        return seenAt.isAfter(otherSeenAt);
+      }
+      return id.compareTo(otherId) > 0;
+    }
+  }
+
+  /** When Slipway first saw {@code release}: its first transition. */
+  static Instant seenAt(Release release) {
+    return release.history().isEmpty() ? null : release.history().get(0).at();
   }
 
   /** The newest release newer than {@code release} that is approved, deploying or live. */
@@ -38,7 +59,7 @@ public record ServiceView(String service, List<Entry> releases) {
                 e.state() == ReleaseState.APPROVED
                     || e.state() == ReleaseState.DEPLOYING
                     || e.state() == ReleaseState.LIVE)
-        .filter(e -> e.isNewerThan(release.requestedAt(), release.id()))
+        .filter(e -> e.isNewerThan(release.requestedAt(), seenAt(release), release.id()))
         .max(Comparator.comparing(Entry::requestedAt).thenComparing(Entry::id));
   }
 
@@ -47,7 +68,7 @@ public record ServiceView(String service, List<Entry> releases) {
     return releases.stream()
         .filter(e -> !e.id().equals(release.id()))
         .filter(e -> e.state() == ReleaseState.DEPLOYING || e.state() == ReleaseState.APPROVED)
-        .filter(e -> !e.isNewerThan(release.requestedAt(), release.id()))
+        .filter(e -> !e.isNewerThan(release.requestedAt(), seenAt(release), release.id()))
         .toList();
   }
 }

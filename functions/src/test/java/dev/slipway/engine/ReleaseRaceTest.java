@@ -101,6 +101,21 @@ class ReleaseRaceTest {
   }
 
   @Test
+  void twoUploadsInTheSameSecond_theOneSeenLaterIsTheNewer() {
+    Instant sameSecond = Instant.parse("2026-11-27T10:00:00Z");
+    upTo(olderSource, sameSecond, List.of(new Finding("GO-1", Severity.MEDIUM, "x", "1")));
+    clock.advance(java.time.Duration.ofMillis(300));
+    upTo(newerSource, sameSecond, List.of());
+
+    engine.apply("hello-go", older, new Input.Approved("a-1", "dana", null));
+
+    assertThat(get(newer).state()).isEqualTo(ReleaseState.DEPLOYING);
+    assertThat(get(older).state()).isEqualTo(ReleaseState.SUPERSEDED);
+    assertThat(ledger.readIndex("hello-go").orElseThrow().value().releases().get(0).id())
+        .isEqualTo(newer);
+  }
+
+  @Test
   void olderDeploying_whenNewerIsApproved_theOlderGivesWay() {
     upTo(olderSource, Instant.parse("2026-11-27T10:00:00Z"), List.of());
     assertThat(get(older).state()).isEqualTo(ReleaseState.DEPLOYING);

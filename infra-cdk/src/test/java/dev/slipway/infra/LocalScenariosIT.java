@@ -169,6 +169,78 @@ class LocalScenariosIT {
   }
 
   @Test
+  @Order(5)
+  void badInput_isRefusedClearly_andTheRuntimeKeepsServingOtherReleases() throws Exception {
+    // An upload straight to S3 whose manifest is wrong: the release fails with the reason.
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
+      z.putNextEntry(new java.util.zip.ZipEntry("slipway.json"));
+      z.write(
+          "{\"service\": \"hello-go\", \"targets\": [\"linux/sparc\"]}"
+              .getBytes(StandardCharsets.UTF_8));
+      z.closeEntry();
+      z.putNextEntry(new java.util.zip.ZipEntry("go.mod"));
+      z.write("module m\n".getBytes(StandardCharsets.UTF_8));
+      z.closeEntry();
+    }
+    try (var aws =
+        new dev.slipway.aws.AwsClients(
+            java.util.Map.of(
+                "AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
+      aws.s3.putObject(
+          r -> r.bucket(runtime.bucket()).key("sources/hello-go/broken.zip"),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(zip.toByteArray()));
+    }
+    String failed = "";
+    for (int i = 0; i < 40 && failed.isEmpty(); i++) {
+      TimeUnit.MILLISECONDS.sleep(500);
+      for (JsonNode r :
+          Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$")) {
+        if (r.path("state").asText().equals("FAILED")) {
+          failed = r.path("releaseId").asText();
+        }
+      }
+    }
+    assertThat(failed).isNotEmpty();
+    assertThat(String.join("\n", slipway("status", failed).out()))
+        .contains("'linux/sparc' is not a supported platform");
+
+    // A tree without a manifest is refused before any upload, with exit 2.
+    Path empty = Files.createDirectories(tmp.resolve("empty"));
+    assertThat(slipway("push", empty.toString()).code()).isEqualTo(2);
+    // An unreachable emulator: one clear line, exit 1.
+    StringWriter err = new StringWriter();
+    int code =
+        Slipway.run(
+            new String[] {
+              "push",
+              ROOT.resolve("examples/hello-go").toString(),
+              "--bucket",
+              runtime.bucket(),
+              "--endpoint-url",
+              "http://127.0.0.1:9",
+              "--region",
+              LocalRuntime.REGION
+            },
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err));
+    assertThat(code).isEqualTo(1);
+    assertThat(err.toString()).contains("slipway push: ").doesNotContain("\tat ");
+
+    // ...and the runtime still takes a good release all the way.
+    Run push =
+        slipway(
+            "push",
+            ROOT.resolve("examples/hello-go").toString(),
+            "--follow",
+            "--timeout",
+            "180",
+            "--interval",
+            "0.5");
+    assertThat(push.code()).as(String.join("\n", push.out())).isZero();
+  }
+
+  @Test
   @Order(2)
   void answersGoingBadDuringTheBake_raiseTheAlarmAndRollBack_whileThePreviousReleaseKeepsAnswering()
       throws Exception {
