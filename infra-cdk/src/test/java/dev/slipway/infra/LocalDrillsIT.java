@@ -1,22 +1,19 @@
 package dev.slipway.infra;
 
+import static dev.slipway.infra.LocalSupport.slipway;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.aws.AwsClients;
-import dev.slipway.cli.Slipway;
 import dev.slipway.json.Json;
 import dev.slipway.local.LocalRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,41 +24,12 @@ import org.junit.jupiter.api.io.TempDir;
  * test's own advisories directory (the bundled advisories are real and all HIGH).
  */
 class LocalDrillsIT {
-  static final Path ROOT = Path.of(System.getProperty("slipway.root", ".."));
-  static final Path TEMPLATE =
-      Path.of(System.getProperty("slipway.templateDir", "target/templates"))
-          .resolve("SlipwayPipeline.template.json");
-
   @TempDir Path tmp;
-
-  record Run(int code, List<String> out, String err) {}
-
-  static Run slipway(LocalRuntime runtime, String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 6];
-    System.arraycopy(args, 0, all, 0, args.length);
-    System.arraycopy(
-        new String[] {
-          "--bucket",
-          runtime.bucket(),
-          "--endpoint-url",
-          runtime.endpoint(),
-          "--region",
-          LocalRuntime.REGION
-        },
-        0,
-        all,
-        args.length,
-        6);
-    int code = Slipway.run(all, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString().lines().toList(), err.toString());
-  }
 
   LocalRuntime start(Path advisories, boolean chaos) throws Exception {
     return LocalRuntime.start(
         new LocalRuntime.Options(
-            TEMPLATE,
+            LocalSupport.TEMPLATE,
             tmp.resolve("state"),
             advisories,
             List.of("hello-go"),
@@ -72,11 +40,11 @@ class LocalDrillsIT {
   @Test
   void everyEventTwiceAndShuffled_sameOutcome_oneDeployment() throws Exception {
     try (LocalRuntime runtime = start(null, true)) {
-      Run push =
+      LocalSupport.Run push =
           slipway(
               runtime,
               "push",
-              ROOT.resolve("examples/hello-go").toString(),
+              LocalSupport.EXAMPLE.toString(),
               "--follow",
               "--timeout",
               "240",
@@ -86,7 +54,8 @@ class LocalDrillsIT {
       assertThat(push.code()).as(String.join("\n", push.out())).isZero();
       JsonNode status =
           Json.parse(
-              String.join("\n", slipway(runtime, "status", push.out().get(0), "--json").out()),
+              String.join(
+                  "\n", LocalSupport.slipway(runtime, "status", push.out().get(0), "--json").out()),
               "$");
       assertThat(status.get("history").findValuesAsText("to"))
           .doesNotHaveDuplicates()
@@ -114,11 +83,11 @@ class LocalDrillsIT {
          "database_specific": {"severity": "MODERATE"}}
         """);
     try (LocalRuntime runtime = start(advisories, false)) {
-      Run first =
+      LocalSupport.Run first =
           slipway(
               runtime,
               "push",
-              ROOT.resolve("examples/hello-go").toString(),
+              LocalSupport.EXAMPLE.toString(),
               "--follow",
               "--timeout",
               "25",
@@ -130,52 +99,24 @@ class LocalDrillsIT {
       assertThat(first.err())
           .contains("waiting for a person: slipway approve " + first.out().get(0));
 
-      Run approve =
+      LocalSupport.Run approve =
           slipway(
               runtime, "approve", first.out().get(0), "--by", "dana", "--reason", "test advisory");
       assertThat(approve.code()).as(approve.err()).isZero();
-      String state = "";
-      for (int i = 0; i < 120 && !state.equals("LIVE"); i++) {
-        Thread.sleep(500);
-        state =
-            Json.parse(
-                    String.join(
-                        "\n", slipway(runtime, "status", first.out().get(0), "--json").out()),
-                    "$")
-                .path("state")
-                .asText();
-      }
-      assertThat(state).isEqualTo("LIVE");
+      assertThat(LocalSupport.awaitState(runtime, first.out().get(0), "LIVE", 60))
+          .isEqualTo("LIVE");
 
-      Path copy = tmp.resolve("second");
-      try (Stream<Path> files = Files.walk(ROOT.resolve("examples/hello-go"))) {
-        for (Path f : files.toList()) {
-          Path t = copy.resolve(ROOT.resolve("examples/hello-go").relativize(f).toString());
-          if (Files.isDirectory(f)) {
-            Files.createDirectories(t);
-          } else if (!f.toString().contains("/dist/")) {
-            Files.copy(f, t);
-          }
-        }
-      }
+      Path copy = LocalSupport.example(tmp.resolve("second"), null, null);
       Files.writeString(copy.resolve("NOTES.md"), "a second release\n");
-      Run second =
+      LocalSupport.Run second =
           slipway(
               runtime, "push", copy.toString(), "--follow", "--timeout", "25", "--interval", "0.5");
       assertThat(second.code()).isEqualTo(15);
-      Run reject = slipway(runtime, "reject", second.out().get(0), "--reason", "not today");
+      LocalSupport.Run reject =
+          LocalSupport.slipway(runtime, "reject", second.out().get(0), "--reason", "not today");
       assertThat(reject.code()).as(reject.err()).isZero();
-      for (int i = 0; i < 60 && !state.equals("REJECTED"); i++) {
-        Thread.sleep(500);
-        state =
-            Json.parse(
-                    String.join(
-                        "\n", slipway(runtime, "status", second.out().get(0), "--json").out()),
-                    "$")
-                .path("state")
-                .asText();
-      }
-      assertThat(state).isEqualTo("REJECTED");
+      assertThat(LocalSupport.awaitState(runtime, second.out().get(0), "REJECTED", 30))
+          .isEqualTo("REJECTED");
     }
   }
 }

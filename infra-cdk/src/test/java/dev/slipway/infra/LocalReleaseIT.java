@@ -53,7 +53,7 @@ class LocalReleaseIT {
   void helloGo_goesLive() {
     assertThat(TEMPLATE).as("synthesized by PipelineStackTest").exists();
 
-    Run run = local(ROOT.resolve("examples/hello-go"));
+    Run run = local(LocalSupport.EXAMPLE);
 
     assertThat(run.code()).as(String.join("\n", run.out())).isZero();
     assertThat(run.out()).anyMatch(l -> l.contains(" BUILDING "));
@@ -68,9 +68,9 @@ class LocalReleaseIT {
   @Test
   void aVersionThatNeverGetsReady_isRolledBack() throws Exception {
     Path broken = tmp.resolve("broken");
-    try (Stream<Path> files = Files.walk(ROOT.resolve("examples/hello-go"))) {
+    try (Stream<Path> files = Files.walk(LocalSupport.EXAMPLE)) {
       for (Path file : files.toList()) {
-        Path target = broken.resolve(ROOT.resolve("examples/hello-go").relativize(file).toString());
+        Path target = broken.resolve(LocalSupport.EXAMPLE.relativize(file).toString());
         if (Files.isDirectory(file)) {
           Files.createDirectories(target);
         } else if (!file.toString().contains("/dist/")) {

@@ -22,7 +22,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -97,25 +96,7 @@ class LocalScenariosIT {
   }
 
   Path variant(String name, String from, String to) throws Exception {
-    Path dir = tmp.resolve(name);
-    Path hello = ROOT.resolve("examples/hello-go");
-    try (Stream<Path> files = Files.walk(hello)) {
-      for (Path file : files.toList()) {
-        Path target = dir.resolve(hello.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else if (!file.toString().contains("/dist/")) {
-          Files.copy(file, target);
-        }
-      }
-    }
-    if (from != null) {
-      Path main = dir.resolve("main.go");
-      String text = Files.readString(main);
-      assertThat(text).contains(from);
-      Files.writeString(main, text.replace(from, to));
-    }
-    return dir;
+    return LocalSupport.example(tmp.resolve(name), from, to);
   }
 
   /** The port of the newest healthy task, from the task runner's log. */
@@ -139,13 +120,6 @@ class LocalScenariosIT {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
     return response.statusCode() + " " + response.body();
-  }
-
-  String state(String releaseId) {
-    Run status = slipway("status", releaseId, "--json");
-    return status.code() == 0
-        ? Json.parse(String.join("\n", status.out()), "$").path("state").asText()
-        : "unknown";
   }
 
   @Test
@@ -307,10 +281,7 @@ class LocalScenariosIT {
 
     assertThat(newer.code()).as(String.join("\n", newer.out())).isZero();
     String olderId = older.out().get(0);
-    for (int i = 0; i < 40 && !state(olderId).equals("SUPERSEDED"); i++) {
-      TimeUnit.MILLISECONDS.sleep(500);
-    }
-    assertThat(state(olderId))
+    assertThat(LocalSupport.awaitState(runtime, olderId, "SUPERSEDED", 20))
         .as(
             "older %s:%n%s%nnewer:%n%s",
             olderId,

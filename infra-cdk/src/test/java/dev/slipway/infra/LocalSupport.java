@@ -1,0 +1,95 @@
+package dev.slipway.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.slipway.cli.Slipway;
+import dev.slipway.json.Json;
+import dev.slipway.local.LocalRuntime;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/** What the local end-to-end tests share: the template, the example, and running `slipway`. */
+final class LocalSupport {
+  static final Path ROOT = Path.of(System.getProperty("slipway.root", ".."));
+  static final Path EXAMPLE = ROOT.resolve("examples/hello-go");
+  static final Path TEMPLATE =
+      Path.of(System.getProperty("slipway.templateDir", "target/templates"))
+          .resolve("SlipwayPipeline.template.json");
+
+  private LocalSupport() {}
+
+  /** What one `slipway` run printed and returned. */
+  record Run(int code, List<String> out, String err) {
+    String text() {
+      return String.join("\n", out);
+    }
+  }
+
+  /** Runs `slipway ARGS` against {@code runtime}'s endpoint, bucket and region. */
+  static Run slipway(LocalRuntime runtime, String... args) {
+    String[] all = new String[args.length + 6];
+    System.arraycopy(args, 0, all, 0, args.length);
+    System.arraycopy(
+        new String[] {
+          "--bucket",
+          runtime.bucket(),
+          "--endpoint-url",
+          runtime.endpoint(),
+          "--region",
+          LocalRuntime.REGION
+        },
+        0,
+        all,
+        args.length,
+        6);
+    return run(all);
+  }
+
+  static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Slipway.run(args, new PrintWriter(out), new PrintWriter(err));
+    return new Run(code, out.toString().lines().toList(), err.toString());
+  }
+
+  /** A copy of hello-go at {@code dir}, with {@code from} replaced by {@code to} in main.go. */
+  static Path example(Path dir, String from, String to) throws IOException {
+    try (Stream<Path> files = Files.walk(EXAMPLE)) {
+      for (Path file : files.toList()) {
+        Path target = dir.resolve(EXAMPLE.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(target);
+        } else if (!file.toString().contains("/dist/")) {
+          Files.copy(file, target);
+        }
+      }
+    }
+    if (from != null) {
+      Path main = dir.resolve("main.go");
+      String text = Files.readString(main);
+      assertThat(text).contains(from);
+      Files.writeString(main, text.replace(from, to));
+    }
+    return dir;
+  }
+
+  /** The release's state, waiting up to {@code seconds} for it to become {@code wanted}. */
+  static String awaitState(LocalRuntime runtime, String releaseId, String wanted, int seconds)
+      throws InterruptedException {
+    String state = "";
+    for (int i = 0; i < seconds * 2 && !state.equals(wanted); i++) {
+      Run status = slipway(runtime, "status", releaseId, "--json");
+      state =
+          status.code() == 0 ? Json.parse(status.text(), "$").path("state").asText() : "unknown";
+      if (!state.equals(wanted)) {
+        Thread.sleep(500);
+      }
+    }
+    return state;
+  }
+}
