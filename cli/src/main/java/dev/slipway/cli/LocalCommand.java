@@ -1,9 +1,17 @@
 package dev.slipway.cli;
 
+import dev.slipway.json.Json;
 import dev.slipway.local.LocalRuntime;
 import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,7 +29,9 @@ import picocli.CommandLine.Option;
       "Run the whole pipeline on this machine: moto_server as AWS, the CDK app's rules and the same"
           + " handlers, builds with the local Go, a local OCI registry, an OSV scanner, and tasks as"
           + " processes. Prints its endpoints; Ctrl-C stops it.",
-      "With --release DIR: push DIR, follow the release, stop, and exit with push --follow's code."
+      "With --release DIR: push DIR, follow the release, show the service answering on its port,"
+          + " stop, and exit with push --follow's code (1 if LIVE but the service does not answer"
+          + " with the release id as its version)."
     })
 final class LocalCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -102,7 +112,45 @@ final class LocalCommand implements Callable<Integer> {
               + LocalRuntime.REGION);
       out.flush();
       if (release != null) {
-        return Slipway.run(
+        return releaseAndShow(runtime, out, err);
+      }
+      CountDownLatch stop = new CountDownLatch(1);
+      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
+      stop.await();
+      return Slipway.OK;
+    } catch (java.io.IOException e) {
+      err.println("slipway local: " + e.getMessage());
+      return Slipway.FAILED;
+    }
+  }
+
+  /**
+   * Pushes {@link #release}, follows it, and when it is LIVE shows the service answering: its
+   * task's {@code /version} must carry the release id the push printed, or the run fails.
+   */
+  private int releaseAndShow(LocalRuntime runtime, PrintWriter out, PrintWriter err)
+      throws InterruptedException {
+    StringWriter pushed = new StringWriter();
+    PrintWriter tee =
+        new PrintWriter(
+            new Writer() {
+              @Override
+              public void write(char[] buf, int off, int len) {
+                out.write(buf, off, len);
+                pushed.write(buf, off, len);
+              }
+
+              @Override
+              public void flush() {
+                out.flush();
+              }
+
+              @Override
+              public void close() {}
+            },
+            true);
+    int code =
+        Slipway.run(
             new String[] {
               "push",
               release.toString(),
@@ -116,16 +164,60 @@ final class LocalCommand implements Callable<Integer> {
               "--region",
               LocalRuntime.REGION
             },
-            out,
+            tee,
             err);
-      }
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      stop.await();
-      return Slipway.OK;
+    tee.flush();
+    if (code != Slipway.OK) {
+      return code;
+    }
+    String releaseId = pushed.toString().lines().findFirst().orElse("").trim();
+    String service;
+    try {
+      service =
+          Json.mapper().readTree(release.resolve("slipway.json").toFile()).path("service").asText();
     } catch (java.io.IOException e) {
-      err.println("slipway local: " + e.getMessage());
+      err.println("slipway local: " + release.resolve("slipway.json") + ": " + e.getMessage());
       return Slipway.FAILED;
     }
+    // The task runner notes the new task a moment after the deployment completes; wait briefly.
+    java.util.OptionalInt port = java.util.OptionalInt.empty();
+    for (int i = 0; i < 50 && port.isEmpty(); i++) {
+      port = runtime.servicePort(service);
+      if (port.isEmpty()) {
+        Thread.sleep(100);
+      }
+    }
+    if (port.isEmpty()) {
+      err.println("slipway local: " + service + " is LIVE but no task of it runs here");
+      return Slipway.FAILED;
+    }
+    String url = "http://127.0.0.1:" + port.getAsInt() + "/version";
+    try {
+      HttpResponse<String> answer =
+          HttpClient.newHttpClient()
+              .send(
+                  HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+      String body = answer.body().trim();
+      out.println(
+          "slipway local: "
+              + service
+              + " answers at "
+              + url
+              + ": "
+              + answer.statusCode()
+              + " "
+              + body);
+      if (answer.statusCode() != 200 || !body.contains("\"" + releaseId + "\"")) {
+        err.println(
+            "slipway local: " + url + " does not report release " + releaseId + " as its version");
+        return Slipway.FAILED;
+      }
+    } catch (java.io.IOException e) {
+      err.println("slipway local: " + url + ": " + e.getMessage());
+      return Slipway.FAILED;
+    }
+    out.flush();
+    return Slipway.OK;
   }
 }

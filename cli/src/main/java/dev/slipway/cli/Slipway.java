@@ -25,6 +25,7 @@ import picocli.CommandLine.Command;
       ImageCommand.class,
       PushCommand.class,
       LocalCommand.class,
+      DemoCommand.class,
       ReleaseCommands.Status.class,
       ReleaseCommands.Releases.class,
       ReleaseCommands.Approve.class,

@@ -62,6 +62,18 @@ class SlipwayJarIT {
   }
 
   @Test
+  void jar_demoOfADirectoryWithoutAManifest_exits2WithOneLineAndStartsNothing() throws Exception {
+    Run run = slipway("demo", "docs");
+
+    assertThat(run.code()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+    assertThat(run.err().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("slipway demo: DIR: docs has no slipway.json");
+  }
+
+  @Test
   void jar_plansTheExample() throws Exception {
     Run run = slipway("plan", "examples/hello-go");
 

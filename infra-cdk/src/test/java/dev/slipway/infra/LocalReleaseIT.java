@@ -13,10 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The README's first command, end to end on this machine: `slipway local --release` runs a real
- * upload through the CDK app's rules (from the template synthesized by this module's tests), real
- * builds with the local Go, a real registry, the scanner, and hello-go as a process, to LIVE; and a
- * version whose readiness never passes is rolled back.
+ * The README's first command, end to end on this machine: `slipway local --release` (what `slipway
+ * demo` runs) takes a real upload through the CDK app's rules (from the template synthesized by
+ * this module's tests), real builds with the local Go, a real registry, the scanner, and hello-go
+ * as a process, to LIVE; and a version whose readiness never passes is rolled back.
  */
 class LocalReleaseIT {
   static final Path ROOT = Path.of(System.getProperty("slipway.root", ".."));
@@ -62,7 +62,20 @@ class LocalReleaseIT {
         .anyMatch(l -> l.contains(" APPROVED ") && l.contains("scan passed the policy"));
     assertThat(run.out())
         .anyMatch(l -> l.contains(" LIVE ") && l.contains("healthy through the bake time"));
-    assertThat(run.out().get(run.out().size() - 1)).contains(" LIVE after ").contains("scan clean");
+    String releaseId = run.out().get(3);
+    assertThat(releaseId).startsWith("hello-go-");
+    assertThat(run.out().stream().filter(l -> l.contains(" LIVE after ")).findFirst())
+        .get()
+        .asString()
+        .startsWith(releaseId + " LIVE after ")
+        .contains("scan clean");
+    // The demo's last word: the service answering on its port with the new release id.
+    assertThat(run.out().get(run.out().size() - 1))
+        .matches(
+            "slipway local: hello-go answers at http://127\\.0\\.0\\.1:\\d+/version: 200"
+                + " \\{\"version\":\""
+                + releaseId
+                + "\"\\}");
   }
 
   @Test

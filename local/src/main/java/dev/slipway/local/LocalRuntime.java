@@ -65,6 +65,7 @@ public final class LocalRuntime implements AutoCloseable {
   private String bucket;
   private String registry;
   private Path endpointsFile;
+  private TaskRunner tasks;
 
   private LocalRuntime() {}
 
@@ -78,6 +79,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   public String registry() {
     return registry;
+  }
+
+  /** The loopback port where the ECS service {@code serviceName}'s current task answers, if any. */
+  public java.util.OptionalInt servicePort(String serviceName) {
+    return tasks.port(serviceName);
   }
 
   public static LocalRuntime start(Options options) throws Exception {
@@ -224,7 +230,7 @@ public final class LocalRuntime implements AutoCloseable {
       handlerByQueue.put(queue, handler);
     }
 
-    TaskRunner tasks =
+    tasks =
         new TaskRunner(
             aws, side, registry, Files.createDirectories(o.state().resolve("tasks")), log);
     resources.add(tasks);

@@ -38,7 +38,7 @@ final class TaskRunner implements AutoCloseable {
   private final Path work;
   private final PrintStream log;
   private final Map<String, String> seenTaskDefinition = new HashMap<>();
-  private final Map<String, Running> running = new HashMap<>();
+  private final Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile boolean stopped;
@@ -51,6 +51,14 @@ final class TaskRunner implements AutoCloseable {
     this.registry = registry;
     this.work = work;
     this.log = log;
+  }
+
+  /** The loopback port of the task serving {@code serviceName} now, if one runs. */
+  java.util.OptionalInt port(String serviceName) {
+    return running.entrySet().stream()
+        .filter(e -> e.getKey().endsWith("/" + serviceName))
+        .mapToInt(e -> e.getValue().port())
+        .findFirst();
   }
 
   /** One pass: new task definitions, then traffic to what runs. */
