@@ -57,26 +57,10 @@ public record Release(
 
   /** This release with a different outbox: the engine's bookkeeping, not a transition. */
   public Release withOutbox(List<Effect> newPending, Map<String, Instant> newClaims) {
-    return new Release(
-        id,
-        service,
-        state,
-        source,
-        requestedAt,
-        config,
-        compileBuildId,
-        compiled,
-        imageBuildId,
-        imageBuilt,
-        image,
-        scans,
-        verdict,
-        deployment,
-        reason,
-        history,
-        seenEvents,
-        newPending,
-        newClaims);
+    Builder b = new Builder(this);
+    b.pending = newPending;
+    b.claims = newClaims;
+    return b.build();
   }
 
   /**

@@ -2,13 +2,7 @@ package dev.slipway.infra;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.slipway.cli.Slipway;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,34 +20,24 @@ class LocalReleaseIT {
 
   @TempDir Path tmp;
 
-  record Run(int code, List<String> out, String err) {}
-
-  Run local(Path source) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        Slipway.run(
-            new String[] {
-              "local",
-              "--state",
-              tmp.resolve("state").toString(),
-              "--template",
-              TEMPLATE.toString(),
-              "--release",
-              source.toString(),
-              "--timeout",
-              "240"
-            },
-            new PrintWriter(out),
-            new PrintWriter(err));
-    return new Run(code, out.toString().lines().toList(), err.toString());
+  LocalSupport.Run local(Path source) {
+    return LocalSupport.run(
+        "local",
+        "--state",
+        tmp.resolve("state").toString(),
+        "--template",
+        TEMPLATE.toString(),
+        "--release",
+        source.toString(),
+        "--timeout",
+        "240");
   }
 
   @Test
   void helloGo_goesLive() {
     assertThat(TEMPLATE).as("synthesized by PipelineStackTest").exists();
 
-    Run run = local(LocalSupport.EXAMPLE);
+    LocalSupport.Run run = local(LocalSupport.EXAMPLE);
 
     assertThat(run.code()).as(String.join("\n", run.out())).isZero();
     assertThat(run.out()).anyMatch(l -> l.contains(" BUILDING "));
@@ -80,24 +64,13 @@ class LocalReleaseIT {
 
   @Test
   void aVersionThatNeverGetsReady_isRolledBack() throws Exception {
-    Path broken = tmp.resolve("broken");
-    try (Stream<Path> files = Files.walk(LocalSupport.EXAMPLE)) {
-      for (Path file : files.toList()) {
-        Path target = broken.resolve(LocalSupport.EXAMPLE.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(target);
-        } else if (!file.toString().contains("/dist/")) {
-          Files.copy(file, target);
-        }
-      }
-    }
-    Path main = broken.resolve("main.go");
-    Files.writeString(
-        main,
-        Files.readString(main)
-            .replace("ready.set(true)", "ready.set(false) // this version never gets ready"));
+    Path broken =
+        LocalSupport.example(
+            tmp.resolve("broken"),
+            "ready.set(true)",
+            "ready.set(false) // this version never gets ready");
 
-    Run run = local(broken);
+    LocalSupport.Run run = local(broken);
 
     assertThat(run.code()).as(String.join("\n", run.out())).isEqualTo(13);
     assertThat(run.out().get(run.out().size() - 1))

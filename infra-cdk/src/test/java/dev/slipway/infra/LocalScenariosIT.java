@@ -71,28 +71,8 @@ class LocalScenariosIT {
     }
   }
 
-  record Run(int code, List<String> out, String err) {}
-
-  Run slipway(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    String[] all = new String[args.length + 6];
-    System.arraycopy(args, 0, all, 0, args.length);
-    System.arraycopy(
-        new String[] {
-          "--bucket",
-          runtime.bucket(),
-          "--endpoint-url",
-          runtime.endpoint(),
-          "--region",
-          LocalRuntime.REGION
-        },
-        0,
-        all,
-        args.length,
-        6);
-    int code = Slipway.run(all, new PrintWriter(out), new PrintWriter(err));
-    return new Run(code, out.toString().lines().toList(), err.toString());
+  LocalSupport.Run slipway(String... args) {
+    return LocalSupport.slipway(runtime, args);
   }
 
   Path variant(String name, String from, String to) throws Exception {
@@ -125,7 +105,7 @@ class LocalScenariosIT {
   @Test
   @Order(1)
   void helloGo_goesLive_andServesItsReleaseIdAsVersion() throws Exception {
-    Run push =
+    LocalSupport.Run push =
         slipway(
             "push",
             ROOT.resolve("examples/hello-go").toString(),
@@ -202,7 +182,7 @@ class LocalScenariosIT {
     assertThat(err.toString()).contains("slipway push: ").doesNotContain("\tat ");
 
     // ...and the runtime still takes a good release all the way.
-    Run push =
+    LocalSupport.Run push =
         slipway(
             "push",
             ROOT.resolve("examples/hello-go").toString(),
@@ -224,7 +204,8 @@ class LocalScenariosIT {
             "writeJSON(w, http.StatusOK, map[string]string{\"message\": \"hello from hello-go\", \"version\": version})",
             "writeJSON(w, http.StatusInternalServerError, map[string]string{\"message\": \"broken\", \"version\": version})");
 
-    Run push = slipway("push", bad.toString(), "--follow", "--timeout", "180", "--interval", "0.5");
+    LocalSupport.Run push =
+        slipway("push", bad.toString(), "--follow", "--timeout", "180", "--interval", "0.5");
 
     assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(13);
     assertThat(push.out().get(push.out().size() - 1)).contains("alarm hello-go-5xx entered ALARM");
@@ -259,7 +240,7 @@ class LocalScenariosIT {
     assertThat(tidy.waitFor()).as(tidyOut).isZero();
     int before = taskPort();
 
-    Run push =
+    LocalSupport.Run push =
         slipway("push", vulnerable.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
 
     assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(11);
@@ -275,8 +256,8 @@ class LocalScenariosIT {
     Path first = variant("first", "hello from hello-go", "hello from the first push");
     Path second = variant("second", "hello from hello-go", "hello from the second push");
 
-    Run older = slipway("push", first.toString());
-    Run newer =
+    LocalSupport.Run older = slipway("push", first.toString());
+    LocalSupport.Run newer =
         slipway("push", second.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
 
     assertThat(newer.code()).as(String.join("\n", newer.out())).isZero();
