@@ -12,8 +12,10 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Conformance with real events as AWS sends them ({@code ../shared/aws-events}). The expectations
- * in {@code src/test/resources/aws-events-expected/} were written by reading each sample; the run
- * is skipped, saying so, when the shared folder is not beside the checkout.
+ * in {@code src/test/resources/aws-events-expected/} were written by reading each sample. Without
+ * the shared folder beside the checkout, the unchanged copy in {@code
+ * src/test/resources/aws-events-samples/} is used; the run is skipped, saying so, only when neither
+ * is there.
  */
 class AwsSamplesConformanceTest {
   private static final Path EXPECTED = Path.of("src/test/resources/aws-events-expected");
