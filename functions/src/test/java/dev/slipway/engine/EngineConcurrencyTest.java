@@ -54,6 +54,17 @@ class EngineConcurrencyTest {
 
   @Test
   void manyThreadsDeliveringTheSameEvents_toOneRelease_loseAndDoubleNothing() throws Exception {
+    // The outcome is checked on every round; rounds repeat (on fresh engines) until the threads
+    // have really collided at least once, since a cold JVM on two cores can serialize one round.
+    long conflicts = 0;
+    for (int round = 0; round < 50 && conflicts == 0; round++) {
+      conflicts = new EngineConcurrencyTest().deliverTheSameEventsFromEightThreads();
+    }
+    assertThat(conflicts).as("the threads did collide").isPositive();
+  }
+
+  /** One round: every input applied by 8 threads at once; returns the ledger's write conflicts. */
+  long deliverTheSameEventsFromEightThreads() throws Exception {
     SourceRef source = source(1);
     String id = source.releaseId();
     List<Input> inputs = lifecycle(source, id);
@@ -93,7 +104,7 @@ class EngineConcurrencyTest {
     assertThat(world.ran).doesNotHaveDuplicates();
     assertThat(world.ran.stream().filter(r -> r.contains("StartBuild"))).hasSize(2);
     assertThat(world.registered).hasValue(1);
-    assertThat(ledger.conflicts.get()).as("the threads did collide").isPositive();
+    return ledger.conflicts.get();
   }
 
   @Test

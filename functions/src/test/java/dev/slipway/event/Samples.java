@@ -38,7 +38,7 @@ final class Samples {
     // A clone without the shared folder beside it (CI's clean clone) still checks conformance:
     // the samples are kept in the test resources too, copied unchanged with their SOURCES.md.
     Path kept = Path.of("src/test/resources/aws-events-samples");
-    return configured == null && Files.isDirectory(kept) ? kept : null;
+    return Files.isDirectory(kept) ? kept : null;
   }
 
   /** Every {@code *.json} under {@code dir}, sorted, as paths relative to {@code dir}. */
