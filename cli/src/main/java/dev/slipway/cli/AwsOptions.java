@@ -73,6 +73,15 @@ final class AwsOptions {
 
   AwsClients clients() {
     Map<String, String> env = new HashMap<>(System.getenv());
+    if (loopback(endpoint)
+        && System.getenv("AWS_ACCESS_KEY_ID") == null
+        && System.getenv("AWS_PROFILE") == null
+        && System.getProperty("aws.accessKeyId") == null) {
+      // An emulator on this machine (`slipway local`, moto) takes any credentials; with none
+      // configured the SDK would refuse before sending anything.
+      System.setProperty("aws.accessKeyId", "local");
+      System.setProperty("aws.secretAccessKey", "local");
+    }
     if (region != null) {
       env.put("AWS_REGION", region);
     }
@@ -80,6 +89,19 @@ final class AwsOptions {
       env.put("AWS_ENDPOINT_URL", endpoint);
     }
     return new AwsClients(env);
+  }
+
+  private static boolean loopback(String url) {
+    if (url == null || url.isBlank()) {
+      return false;
+    }
+    try {
+      String host = java.net.URI.create(url).getHost();
+      return host != null
+          && (host.equals("localhost") || host.equals("::1") || host.startsWith("127."));
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
   }
 
   S3Ledger ledger(AwsClients aws) {

@@ -35,7 +35,10 @@ final class DemoCommand implements Callable<Integer> {
       description = "the service to release (default: ${DEFAULT-VALUE})")
   Path dir;
 
-  @Option(names = "--state", paramLabel = "DIR", description = "state directory")
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      description = "state directory (default: a new temporary one, removed afterwards)")
   Path state;
 
   @Option(names = "--template", paramLabel = "FILE", description = "the synthesized template")
@@ -60,12 +63,33 @@ final class DemoCommand implements Callable<Integer> {
     }
     List<String> args = new ArrayList<>(List.of("local", "--release", dir.toString()));
     args.addAll(List.of("--timeout", Long.toString(timeoutSeconds)));
-    if (state != null) {
-      args.addAll(List.of("--state", state.toString()));
-    }
     if (template != null) {
       args.addAll(List.of("--template", template.toString()));
     }
-    return Slipway.run(args.toArray(String[]::new), spec.commandLine().getOut(), err);
+    // The demo starts from nothing each time (a user's `slipway local` state is not touched) and
+    // leaves nothing behind, unless --state names where to keep it.
+    Path used = state;
+    try {
+      if (used == null) {
+        used = Files.createTempDirectory("slipway-demo-");
+      }
+      args.addAll(List.of("--state", used.toString()));
+      return Slipway.run(args.toArray(String[]::new), spec.commandLine().getOut(), err);
+    } catch (java.io.IOException e) {
+      err.println("slipway demo: " + e.getMessage());
+      return Slipway.FAILED;
+    } finally {
+      if (state == null && used != null) {
+        deleteTree(used);
+      }
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (java.io.IOException ignored) {
+      // a temporary directory: best effort
+    }
   }
 }

@@ -64,6 +64,13 @@ final class LocalCommand implements Callable<Integer> {
       description = "ECS services to create (default: ${DEFAULT-VALUE})")
   List<String> services;
 
+  @Option(
+      names = "--fresh",
+      description =
+          "forget the releases an earlier run left in the state directory (by default a start"
+              + " replays them and resumes the ones in flight)")
+  boolean fresh;
+
   @Option(names = "--chaos", description = "deliver every event twice, in shuffled order (a drill)")
   boolean chaos;
 
@@ -98,11 +105,15 @@ final class LocalCommand implements Callable<Integer> {
     try (LocalRuntime runtime =
         LocalRuntime.start(
             new LocalRuntime.Options(
-                template, stateDir, advisories, services, System.err, chaos))) {
+                template, stateDir, advisories, services, System.err, chaos, fresh))) {
       out.println(
-          "slipway local: AWS (moto) at " + runtime.endpoint() + ", region " + LocalRuntime.REGION);
+          "slipway local: AWS (moto, journaled) at "
+              + runtime.endpoint()
+              + ", region "
+              + LocalRuntime.REGION);
       out.println(
           "slipway local: source bucket " + runtime.bucket() + "; registry " + runtime.registry());
+      out.println("slipway local: state in " + stateDir + " (a restart resumes from it)");
       out.println(
           "slipway local: push with: slipway push DIR --bucket "
               + runtime.bucket()
@@ -111,13 +122,23 @@ final class LocalCommand implements Callable<Integer> {
               + " --region "
               + LocalRuntime.REGION);
       out.flush();
-      if (release != null) {
-        return releaseAndShow(runtime, out, err);
+      // Ctrl-C or a TERM signal stops everything the runtime started (emulator, registry, tasks)
+      // before the JVM exits; the JVM does not wait for this thread's own close otherwise.
+      Thread hook = new Thread(runtime::close, "slipway-local-stop");
+      Runtime.getRuntime().addShutdownHook(hook);
+      try {
+        if (release != null) {
+          return releaseAndShow(runtime, out, err);
+        }
+        new CountDownLatch(1).await();
+        return Slipway.OK;
+      } finally {
+        try {
+          Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or has run
+        }
       }
-      CountDownLatch stop = new CountDownLatch(1);
-      Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      stop.await();
-      return Slipway.OK;
     } catch (java.io.IOException e) {
       err.println("slipway local: " + e.getMessage());
       return Slipway.FAILED;

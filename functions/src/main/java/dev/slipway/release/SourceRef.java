@@ -23,6 +23,11 @@ public record SourceRef(String bucket, String key, String versionId, String etag
   public SourceRef {
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(key, "key");
+    // An unversioned bucket reports the version id "null" (S3's name for the unversioned object):
+    // the object is then known by its key and ETag, and fetched without a version id.
+    if ("null".equals(versionId)) {
+      versionId = null;
+    }
   }
 
   /** The service an upload under {@code sources/<service>/} is for; empty for any other key. */

@@ -46,7 +46,7 @@ final class BuildExecutor implements AutoCloseable {
   private final ExecutorService builds = Executors.newSingleThreadExecutor();
   private final Map<String, String> statuses = new ConcurrentHashMap<>();
   private final Map<String, String> byToken = new ConcurrentHashMap<>();
-  private final Map<String, Path> outputs = new ConcurrentHashMap<>();
+  private final Path records;
   private final AwsClients aws;
   private final AwsSide side;
   private final Path work;
@@ -71,6 +71,21 @@ final class BuildExecutor implements AutoCloseable {
     this.registry = registry;
     this.scanner = scanner;
     this.log = log;
+    // Each build's request and status, so a restarted runtime answers BatchGetBuilds for builds
+    // it started before, and runs again the ones that were in progress when it stopped.
+    this.records = Files.createDirectories(work.resolve("records"));
+    try (var files = Files.list(records)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).sorted().toList()) {
+        JsonNode record = Json.parse(Files.readString(file), "$");
+        String id = record.path("id").asText();
+        statuses.put(id, record.path("status").asText());
+        byToken.put(record.path("token").asText(), id);
+        if (record.path("status").asText().equals("IN_PROGRESS")) {
+          log.println("local build " + id + " was in progress when the runtime stopped: again");
+          run(id, record.path("token").asText(), record.path("request"));
+        }
+      }
+    }
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(
         "/",
@@ -85,7 +100,7 @@ final class BuildExecutor implements AutoCloseable {
             String id =
                 byToken.computeIfAbsent(
                     request.path("idempotencyToken").asText(UUID.randomUUID().toString()),
-                    t -> start(request));
+                    t -> start(t, request));
             describe(response.putObject("build"), id);
           } else if (target.endsWith(".BatchGetBuilds")) {
             var list = response.putArray("builds");
@@ -125,10 +140,36 @@ final class BuildExecutor implements AutoCloseable {
         .put("startTime", System.currentTimeMillis() / 1000.0);
   }
 
-  private String start(JsonNode request) {
+  private String start(String token, JsonNode request) {
     String project = request.path("projectName").asText();
     String id = project + ":" + UUID.randomUUID();
     statuses.put(id, "IN_PROGRESS");
+    ObjectNode record = Json.mapper().createObjectNode();
+    record.put("id", id).put("token", token).set("request", request);
+    save(id, record);
+    run(id, token, request);
+    return id;
+  }
+
+  /** Writes the build's record with its current status (whole or not at all). */
+  private void save(String id, ObjectNode record) {
+    record.put("status", statuses.get(id));
+    Path file = records.resolve(id.replace(':', '_') + ".json");
+    try {
+      Path next = records.resolve(id.replace(':', '_') + ".next");
+      Files.writeString(next, record.toString());
+      Files.move(
+          next,
+          file,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      log.println("local build " + id + ": could not save its record: " + e.getMessage());
+    }
+  }
+
+  private void run(String id, String token, JsonNode request) {
+    String project = request.path("projectName").asText();
     Map<String, String> env = new TreeMap<>();
     request
         .path("environmentVariablesOverride")
@@ -146,9 +187,11 @@ final class BuildExecutor implements AutoCloseable {
             status = "FAILED";
           }
           statuses.put(id, status);
+          ObjectNode record = Json.mapper().createObjectNode();
+          record.put("id", id).put("token", token).set("request", request);
+          save(id, record);
           side.buildState(project, arn(id), status, releaseId);
         });
-    return id;
   }
 
   private String compile(JsonNode request, String releaseId) throws Exception {
@@ -156,6 +199,8 @@ final class BuildExecutor implements AutoCloseable {
     String bucket = location.substring(0, location.indexOf('/'));
     String key = location.substring(location.indexOf('/') + 1);
     String version = request.path("sourceVersion").asText(null);
+    // A build run again after a restart starts from nothing, as a new CodeBuild container would.
+    deleteTree(work.resolve(releaseId));
     Path src = Files.createDirectories(work.resolve(releaseId).resolve("src"));
     try (InputStream in = aws.s3.getObject(r -> r.bucket(bucket).key(key).versionId(version))) {
       SafeExtract.extract(in, key, src);
@@ -180,13 +225,12 @@ final class BuildExecutor implements AutoCloseable {
       log.println("local compile of " + releaseId + " failed: " + failed.message());
       return "FAILED";
     }
-    outputs.put(releaseId, out);
     return "SUCCEEDED";
   }
 
   private String image(String releaseId) throws Exception {
-    Path out = outputs.get(releaseId);
-    if (out == null) {
+    Path out = work.resolve(releaseId).resolve("dist");
+    if (!Files.isRegularFile(out.resolve(BuildReport.FILE_NAME))) {
       log.println("local image of " + releaseId + ": no compile output");
       return "FAILED";
     }
@@ -204,24 +248,26 @@ final class BuildExecutor implements AutoCloseable {
     ImagePublisher.push(new RegistryClient(registry, true, null), repository, releaseId, image);
     // Mirror into the emulator's ECR under the same digests, for BatchGetImage and the scan APIs.
     for (Image.PlatformImage p : image.platforms()) {
-      aws.ecr.putImage(
-          r ->
-              r.repositoryName(repository)
-                  .imageManifest(new String(p.manifest().content(), StandardCharsets.UTF_8))
-                  .imageManifestMediaType(p.manifest().mediaType())
-                  .imageDigest(p.manifest().digest())
-                  .imageTag(releaseId + "-" + p.platform().replace('/', '-')));
+      mirror(repository, p.manifest(), releaseId + "-" + p.platform().replace('/', '-'));
     }
-    aws.ecr.putImage(
-        r ->
-            r.repositoryName(repository)
-                .imageManifest(new String(image.index().content(), StandardCharsets.UTF_8))
-                .imageManifestMediaType(image.index().mediaType())
-                .imageDigest(image.index().digest())
-                .imageTag(releaseId));
+    mirror(repository, image.index(), releaseId);
     side.imagePushed(repository, image.index().digest(), releaseId);
     scan(repository, report, out, image, releaseId);
     return "SUCCEEDED";
+  }
+
+  private void mirror(String repository, dev.slipway.toolchain.image.Blob manifest, String tag) {
+    try {
+      aws.ecr.putImage(
+          r ->
+              r.repositoryName(repository)
+                  .imageManifest(new String(manifest.content(), StandardCharsets.UTF_8))
+                  .imageManifestMediaType(manifest.mediaType())
+                  .imageDigest(manifest.digest())
+                  .imageTag(tag));
+    } catch (software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException again) {
+      // a build run again after a restart: the same digest under the same tag is already there
+    }
   }
 
   /** Plays ECR scanning: findings from the OSV scanner, queued in the emulator, then the event. */
@@ -290,6 +336,17 @@ final class BuildExecutor implements AutoCloseable {
               + ": "
               + (findings.isEmpty() ? "no findings" : findings));
       side.imageScanned(repository, p.manifest().digest(), counts);
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
     }
   }
 

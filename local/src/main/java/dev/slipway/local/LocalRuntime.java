@@ -45,10 +45,21 @@ public final class LocalRuntime implements AutoCloseable {
   public static final String REGION = "eu-west-1";
   static final String REPOSITORY = "slipway/hello-go";
 
-  /** What to start: the synthesized template, a state directory, advisories, services to create. */
+  /** The template's rules that the dispatcher serves (the reconciler's schedule is a loop). */
+  private static final java.util.Set<String> HANDLED_RULES =
+      java.util.Set.of(
+          "SourceUploaded",
+          "BuildState",
+          "ImagePushed",
+          "Scan",
+          "Approval",
+          "Deployment",
+          "Alarms");
+
   /**
-   * What to start: the synthesized template, a state directory, advisories, services to create, and
-   * {@code chaos}: deliver every event twice, in shuffled order (a drill for duplicates and order).
+   * What to start: the synthesized template, a state directory, advisories, services to create,
+   * {@code chaos}: deliver every event twice, in shuffled order (a drill for duplicates and order),
+   * and {@code fresh}: forget what an earlier run in the same state directory left.
    */
   public record Options(
       Path template,
@@ -56,16 +67,33 @@ public final class LocalRuntime implements AutoCloseable {
       Path advisories,
       List<String> services,
       PrintStream log,
-      boolean chaos) {}
+      boolean chaos,
+      boolean fresh) {
+    public Options(
+        Path template,
+        Path state,
+        Path advisories,
+        List<String> services,
+        PrintStream log,
+        boolean chaos) {
+      this(template, state, advisories, services, log, chaos, false);
+    }
+  }
+
+  /** What a start found in its state directory and brought back. */
+  public record Resumed(int requests, int failed, int events) {}
 
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
+  private final java.util.concurrent.atomic.AtomicBoolean closed =
+      new java.util.concurrent.atomic.AtomicBoolean();
   private String endpoint;
   private String bucket;
   private String registry;
   private Path endpointsFile;
   private TaskRunner tasks;
+  private Resumed resumed = new Resumed(0, 0, 0);
 
   private LocalRuntime() {}
 
@@ -79,6 +107,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   public String registry() {
     return registry;
+  }
+
+  /** What this start replayed from an earlier run's journal (zeros on a first start). */
+  public Resumed resumed() {
+    return resumed;
   }
 
   /** The loopback port where the ECS service {@code serviceName}'s current task answers, if any. */
@@ -100,6 +133,12 @@ public final class LocalRuntime implements AutoCloseable {
   private void boot(Options o) throws Exception {
     PrintStream log = o.log();
     Files.createDirectories(o.state());
+    resources.add(StateDirectory.lock(o.state()));
+    Files.deleteIfExists(o.state().resolve("local.json")); // a killed run's endpoint is stale
+    StateDirectory.stopLeftovers(o.state(), log);
+    if (o.fresh()) {
+      StateDirectory.forget(o.state());
+    }
     JsonNode template = Json.parse(Files.readString(o.template()), "$");
     TemplateRules rules = new TemplateRules(template, ACCOUNT, REGION);
 
@@ -111,7 +150,14 @@ public final class LocalRuntime implements AutoCloseable {
             o.state().resolve("moto.log"),
             "pip install 'moto[server]'");
     resources.add(moto);
-    endpoint = "http://127.0.0.1:" + moto.port;
+    String motoEndpoint = "http://127.0.0.1:" + moto.port;
+    Path journalFile = o.state().resolve(StateDirectory.JOURNAL);
+    List<Journal.Entry> history = Journal.recover(journalFile);
+    Journal journal = new Journal(journalFile);
+    resources.add(journal);
+    JournalingProxy proxy = new JournalingProxy(motoEndpoint, journal, log);
+    resources.add(proxy);
+    endpoint = proxy.endpoint();
     Path registryConfig = o.state().resolve("registry.yml");
     Files.writeString(
         registryConfig,
@@ -127,6 +173,7 @@ public final class LocalRuntime implements AutoCloseable {
             "apt-get install docker-registry");
     resources.add(registryProcess);
     registry = "127.0.0.1:" + registryProcess.port;
+    StateDirectory.remember(o.state(), moto.pid(), registryProcess.pid());
 
     // The runtime's own credentials for the emulator; nothing leaves this machine.
     System.setProperty("aws.accessKeyId", "local");
@@ -139,7 +186,7 @@ public final class LocalRuntime implements AutoCloseable {
     SqsClient sqs =
         SqsClient.builder()
             .region(Region.of(REGION))
-            .endpointOverride(java.net.URI.create(endpoint))
+            .endpointOverride(java.net.URI.create(motoEndpoint)) // queues are not journaled
             .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
             .build();
     resources.add(sqs);
@@ -150,13 +197,16 @@ public final class LocalRuntime implements AutoCloseable {
     System.setProperty("slipway.local.repository", repository);
     aws.s3.createBucket(
         r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
-    aws.s3.putBucketVersioning(
-        r -> r.bucket(bucket).versioningConfiguration(v -> v.status("Enabled")));
+    // Unversioned, unlike the CDK stack's bucket: release ids then come from the key and ETag,
+    // which a replay of the journal gives back (moto's version ids are random on every replay).
     aws.s3.putBucketNotificationConfiguration(
         r -> r.bucket(bucket).notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
     aws.ecr.createRepository(r -> r.repositoryName(repository));
     aws.ecs.createCluster(r -> r.clusterName("default"));
     for (String service : o.services()) {
+      // The service's deployment id is drawn from moto's random source: seeded by the name, it is
+      // the same after a restart, so the ledger's deployment links still point at it.
+      MotoApi.post(motoEndpoint, "/moto-api/seed?a=" + (service.hashCode() & 0x7fffffff), "");
       String placeholder =
           ACCOUNT
               + ".dkr.ecr."
@@ -182,30 +232,10 @@ public final class LocalRuntime implements AutoCloseable {
           r -> r.cluster("default").serviceName(service).taskDefinition(td).desiredCount(1));
     }
 
-    BuildExecutor builds =
-        new BuildExecutor(
-            aws,
-            side,
-            Files.createDirectories(o.state().resolve("builds")),
-            registry,
-            OsvScanner.load(o.advisories()),
-            log,
-            endpoint);
-    resources.add(builds);
-    env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
-    Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC());
-    Map<String, SlipwayHandler> handlerByRule = new LinkedHashMap<>();
-    handlerByRule.put("SourceUploaded", new SourceUploadedHandler(pipeline, log));
-    handlerByRule.put("BuildState", new BuildStateHandler(pipeline, log));
-    handlerByRule.put("ImagePushed", new ImagePushedHandler(pipeline, log));
-    handlerByRule.put("Scan", new ScanHandler(pipeline, log));
-    handlerByRule.put("Approval", new ApprovalHandler(pipeline, log));
-    handlerByRule.put("Deployment", new DeploymentHandler(pipeline, log));
-    handlerByRule.put("Alarms", new DeploymentHandler(pipeline, log));
-    Map<String, SlipwayHandler> handlerByQueue = new LinkedHashMap<>();
+    // The rules' queues first: replaying the journal below puts past events on them again.
+    Map<String, String> queueByRule = new LinkedHashMap<>();
     for (var rule : rules.patterns().entrySet()) {
-      SlipwayHandler handler = handlerByRule.get(rule.getKey());
-      if (handler == null) {
+      if (!HANDLED_RULES.contains(rule.getKey())) {
         continue;
       }
       String name = "slipway-" + rule.getKey();
@@ -227,15 +257,56 @@ public final class LocalRuntime implements AutoCloseable {
                       t ->
                           t.id("dispatcher")
                               .arn("arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + name)));
-      handlerByQueue.put(queue, handler);
+      queueByRule.put(rule.getKey(), queue);
     }
+
+    Delivered delivered = new Delivered(o.state().resolve(StateDirectory.DELIVERED));
+    resources.add(delivered);
+    if (!history.isEmpty()) {
+      int failed = proxy.replay(history);
+      resumed = new Resumed(history.size(), failed, delivered.earlier());
+      log.println(
+          "slipway local: resumed from "
+              + o.state()
+              + ": "
+              + history.size()
+              + " journaled requests replayed ("
+              + failed
+              + " refused), "
+              + delivered.earlier()
+              + " events already handled");
+    }
+    proxy.startJournaling();
+
+    BuildExecutor builds =
+        new BuildExecutor(
+            aws,
+            side,
+            Files.createDirectories(o.state().resolve("builds")),
+            registry,
+            OsvScanner.load(o.advisories()),
+            log,
+            endpoint);
+    resources.add(builds);
+    env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
+    Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC());
+    Map<String, SlipwayHandler> handlerByRule = new LinkedHashMap<>();
+    handlerByRule.put("SourceUploaded", new SourceUploadedHandler(pipeline, log));
+    handlerByRule.put("BuildState", new BuildStateHandler(pipeline, log));
+    handlerByRule.put("ImagePushed", new ImagePushedHandler(pipeline, log));
+    handlerByRule.put("Scan", new ScanHandler(pipeline, log));
+    handlerByRule.put("Approval", new ApprovalHandler(pipeline, log));
+    handlerByRule.put("Deployment", new DeploymentHandler(pipeline, log));
+    handlerByRule.put("Alarms", new DeploymentHandler(pipeline, log));
+    Map<String, SlipwayHandler> handlerByQueue = new LinkedHashMap<>();
+    queueByRule.forEach((rule, queue) -> handlerByQueue.put(queue, handlerByRule.get(rule)));
 
     tasks =
         new TaskRunner(
             aws, side, registry, Files.createDirectories(o.state().resolve("tasks")), log);
     resources.add(tasks);
     ReconcilerHandler reconciler = new ReconcilerHandler(pipeline, log);
-    loop("dispatcher", 200, () -> dispatch(sqs, handlerByQueue, o.chaos()));
+    loop("dispatcher", 200, () -> dispatch(sqs, handlerByQueue, delivered, o.chaos()));
     loop("tasks", 1000, tasks::tick);
     loop(
         "reconciler",
@@ -284,24 +355,33 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /** Drains every rule's queue into its handler, as Lambda's SQS integration would. */
-  private static void dispatch(SqsClient sqs, Map<String, SlipwayHandler> handlers, boolean chaos)
+  private static void dispatch(
+      SqsClient sqs, Map<String, SlipwayHandler> handlers, Delivered delivered, boolean chaos)
       throws IOException {
     for (var entry : handlers.entrySet()) {
-      List<Message> messages =
+      List<Message> messages = new ArrayList<>();
+      for (Message m :
           sqs.receiveMessage(
                   r -> r.queueUrl(entry.getKey()).maxNumberOfMessages(10).waitTimeSeconds(0))
-              .messages();
+              .messages()) {
+        if (delivered.handledEarlier(m.body())) {
+          // a past event put on the queue again by the journal's replay
+          sqs.deleteMessage(r -> r.queueUrl(entry.getKey()).receiptHandle(m.receiptHandle()));
+        } else {
+          messages.add(m);
+        }
+      }
       if (messages.isEmpty()) {
         continue;
       }
       ObjectNode batch = Json.mapper().createObjectNode();
       ArrayNode records = batch.putArray("Records");
-      List<Message> delivered = new ArrayList<>(messages);
+      List<Message> batchOf = new ArrayList<>(messages);
       if (chaos) {
-        delivered.addAll(messages);
-        java.util.Collections.shuffle(delivered);
+        batchOf.addAll(messages);
+        java.util.Collections.shuffle(batchOf);
       }
-      delivered.forEach(
+      batchOf.forEach(
           m ->
               records
                   .addObject()
@@ -321,6 +401,7 @@ public final class LocalRuntime implements AutoCloseable {
       failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
       for (Message m : messages) {
         if (!failed.contains(m.messageId())) {
+          delivered.handled(m.body());
           sqs.deleteMessage(r -> r.queueUrl(entry.getKey()).receiptHandle(m.receiptHandle()));
         }
       }
@@ -329,6 +410,9 @@ public final class LocalRuntime implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     running = false;
     if (endpointsFile != null) {
       try {

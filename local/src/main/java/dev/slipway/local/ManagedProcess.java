@@ -72,6 +72,10 @@ final class ManagedProcess implements AutoCloseable {
     throw new IOException(argv.get(0) + " did not answer " + url + "; see " + log);
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();

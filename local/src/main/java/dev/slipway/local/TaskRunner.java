@@ -38,6 +38,11 @@ final class TaskRunner implements AutoCloseable {
   private final Path work;
   private final PrintStream log;
   private final Map<String, String> seenTaskDefinition = new HashMap<>();
+
+  /** Services whose task ran when an earlier run stopped: started again, silently, as ECS would. */
+  private final java.util.Set<String> restore = new java.util.HashSet<>();
+
+  private final Path stateFile;
   private final Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -45,12 +50,47 @@ final class TaskRunner implements AutoCloseable {
 
   record Running(Process process, int port, Instant since, int[] errors) {}
 
-  TaskRunner(AwsClients aws, AwsSide side, String registry, Path work, PrintStream log) {
+  TaskRunner(AwsClients aws, AwsSide side, String registry, Path work, PrintStream log)
+      throws IOException {
     this.aws = aws;
     this.side = side;
     this.registry = registry;
     this.work = work;
     this.log = log;
+    this.stateFile = work.resolve("services.json");
+    if (Files.exists(stateFile)) {
+      Json.parse(Files.readString(stateFile), "$")
+          .fields()
+          .forEachRemaining(
+              e -> {
+                seenTaskDefinition.put(e.getKey(), e.getValue().path("taskDefinition").asText());
+                if (e.getValue().path("running").asBoolean()) {
+                  restore.add(e.getKey());
+                }
+              });
+    }
+  }
+
+  /** What a restarted runtime needs: each service's task definition and whether a task ran. */
+  private synchronized void save() {
+    var state = Json.mapper().createObjectNode();
+    seenTaskDefinition.forEach(
+        (service, td) ->
+            state
+                .putObject(service)
+                .put("taskDefinition", td)
+                .put("running", running.containsKey(service)));
+    try {
+      Path next = stateFile.resolveSibling("services.json.next");
+      Files.writeString(next, state.toString());
+      Files.move(
+          next,
+          stateFile,
+          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      log.println("  tasks: could not save " + stateFile + ": " + e.getMessage());
+    }
   }
 
   /** The loopback port of the task serving {@code serviceName} now, if one runs. */
@@ -71,8 +111,13 @@ final class TaskRunner implements AutoCloseable {
       for (Service service :
           aws.ecs.describeServices(r -> r.cluster(cluster).services(arns)).services()) {
         String previous = seenTaskDefinition.put(service.serviceArn(), service.taskDefinition());
-        if (previous != null && !previous.equals(service.taskDefinition())) {
+        if (previous == null) {
+          save();
+        } else if (!previous.equals(service.taskDefinition())) {
+          restore.remove(service.serviceArn());
           deploy(cluster, service, previous);
+        } else if (restore.remove(service.serviceArn())) {
+          resume(service);
         }
         traffic(service);
       }
@@ -87,33 +132,12 @@ final class TaskRunner implements AutoCloseable {
             .map(d -> d.id())
             .orElse("ecs-svc/local");
     try {
-      var taskDefinition =
-          aws.ecs
-              .describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition()))
-              .taskDefinition();
-      String image = taskDefinition.containerDefinitions().get(0).image();
-      int at = image.indexOf('@');
-      if (at < 0) {
-        throw new IOException("image " + image + " is not pinned by digest");
-      }
-      String name = image.substring(0, at);
-      String first = name.contains("/") ? name.substring(0, name.indexOf('/')) : "";
-      // "registry.host/repo" or plain "repo": the registry part is ECR's name for ours.
-      String repository =
-          first.contains(".") || first.contains(":") ? name.substring(first.length() + 1) : name;
-      Path binary = pull(repository, image.substring(at + 1), deploymentId);
-      int port = ManagedProcess.freePort();
-      ProcessBuilder builder =
-          new ProcessBuilder(binary.toString())
-              .redirectErrorStream(true)
-              .redirectOutput(work.resolve(service.serviceName() + "-" + port + ".log").toFile());
-      builder.environment().put("PORT", Integer.toString(port));
-      Process process = builder.start();
-      if (!healthy(port)) {
-        process.destroy();
+      Running started = start(service);
+      if (started == null) {
         aws.ecs.updateService(
             r -> r.cluster(cluster).service(service.serviceName()).taskDefinition(previous));
         seenTaskDefinition.put(service.serviceArn(), previous);
+        save();
         side.deployment(
             service.serviceArn(),
             "SERVICE_DEPLOYMENT_FAILED",
@@ -122,14 +146,12 @@ final class TaskRunner implements AutoCloseable {
         log.println("  tasks " + service.serviceName() + ": unhealthy, rolled back to " + previous);
         return;
       }
-      Running old =
-          running.put(
-              service.serviceArn(), new Running(process, port, Instant.now(), new int[] {0}));
+      Running old = running.put(service.serviceArn(), started);
+      save();
       if (old != null) {
         old.process().destroy();
       }
-      log.println(
-          "  tasks " + service.serviceName() + ": " + repository + " healthy on 127.0.0.1:" + port);
+      log.println("  tasks " + service.serviceName() + ": healthy on 127.0.0.1:" + started.port());
       side.deployment(
           service.serviceArn(),
           "SERVICE_DEPLOYMENT_COMPLETED",
@@ -142,8 +164,60 @@ final class TaskRunner implements AutoCloseable {
     }
   }
 
+  /** Starts the service's task again after a restart of the runtime; no deployment, no event. */
+  private void resume(Service service) {
+    try {
+      Running started = start(service);
+      if (started != null) {
+        running.put(service.serviceArn(), started);
+        log.println(
+            "  tasks " + service.serviceName() + ": resumed on 127.0.0.1:" + started.port());
+      } else {
+        log.println("  tasks " + service.serviceName() + ": did not become healthy on resume");
+      }
+      save();
+    } catch (Exception e) {
+      log.println("  tasks " + service.serviceName() + ": resume: " + e.getMessage());
+    }
+  }
+
+  /**
+   * Pulls the service's image, starts its binary, and probes it; null when it never got healthy.
+   */
+  private Running start(Service service) throws Exception {
+    var taskDefinition =
+        aws.ecs
+            .describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition()))
+            .taskDefinition();
+    String image = taskDefinition.containerDefinitions().get(0).image();
+    int at = image.indexOf('@');
+    if (at < 0) {
+      throw new IOException("image " + image + " is not pinned by digest");
+    }
+    String name = image.substring(0, at);
+    String first = name.contains("/") ? name.substring(0, name.indexOf('/')) : "";
+    // "registry.host/repo" or plain "repo": the registry part is ECR's name for ours.
+    String repository =
+        first.contains(".") || first.contains(":") ? name.substring(first.length() + 1) : name;
+    Path binary = pull(repository, image.substring(at + 1));
+    int port = ManagedProcess.freePort();
+    ProcessBuilder builder =
+        new ProcessBuilder(binary.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(service.serviceName() + "-" + port + ".log").toFile());
+    builder.environment().put("PORT", Integer.toString(port));
+    Process process = builder.start();
+    {
+      if (!healthy(port)) {
+        process.destroy();
+        return null;
+      }
+      return new Running(process, port, Instant.now(), new int[] {0});
+    }
+  }
+
   /** Pulls the image for this machine's platform and unpacks its entrypoint binary. */
-  private Path pull(String repository, String digest, String deploymentId) throws Exception {
+  private Path pull(String repository, String digest) throws Exception {
     RegistryClient client = new RegistryClient(registry, true, null);
     JsonNode index = client.getManifest(repository, digest).json();
     String arch = System.getProperty("os.arch").matches("aarch64|arm64") ? "arm64" : "amd64";

@@ -1,0 +1,200 @@
+package dev.slipway.local;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The endpoint everything in the local runtime (and the `slipway` commands) calls as "AWS": a
+ * loopback pass-through to moto that writes each state-changing request to the {@link Journal}.
+ * State-changing requests are forwarded one at a time, so the journal's order is the order moto
+ * applied them in (it matters for the ledger's conditional writes); reads pass concurrently.
+ */
+final class JournalingProxy implements AutoCloseable {
+  /** Hop-by-hop or computed headers, which the HTTP client sets itself. */
+  private static final Set<String> NOT_FORWARDED =
+      Set.of(
+          "host",
+          "content-length",
+          "connection",
+          "expect",
+          "upgrade",
+          "transfer-encoding",
+          "keep-alive",
+          "date");
+
+  private final HttpServer server;
+  private final ExecutorService threads =
+      Executors.newCachedThreadPool(
+          r -> {
+            Thread t = new Thread(r, "slipway-local-aws");
+            t.setDaemon(true);
+            return t;
+          });
+  private final HttpClient http =
+      HttpClient.newBuilder()
+          .version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(2))
+          .build();
+  private final ReentrantLock writes = new ReentrantLock(true);
+  private final String upstream;
+  private final Journal journal;
+  private final PrintStream log;
+  private volatile boolean journaling;
+
+  JournalingProxy(String upstream, Journal journal, PrintStream log) throws IOException {
+    this.upstream = upstream;
+    this.journal = journal;
+    this.log = log;
+    server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 64);
+    server.setExecutor(threads);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  String endpoint() {
+    return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** From now on, state-changing requests are journaled (off while setting up and replaying). */
+  void startJournaling() {
+    journaling = true;
+  }
+
+  /** Replays journaled entries straight into moto, in order; returns how many failed. */
+  int replay(List<Journal.Entry> entries) {
+    int failed = 0;
+    for (Journal.Entry entry : entries) {
+      try {
+        int status = forward(entry).statusCode();
+        if (status >= 300) {
+          failed++;
+          log.println(
+              "slipway local: replay: "
+                  + entry.method()
+                  + " "
+                  + entry.pathAndQuery()
+                  + " → "
+                  + status);
+        }
+      } catch (IOException e) {
+        failed++;
+        log.println("slipway local: replay: " + entry.pathAndQuery() + ": " + e.getMessage());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return failed + 1;
+      }
+    }
+    return failed;
+  }
+
+  private HttpResponse<byte[]> forward(Journal.Entry entry)
+      throws IOException, InterruptedException {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(upstream + entry.pathAndQuery()))
+            .timeout(Duration.ofSeconds(60))
+            .method(
+                entry.method(),
+                entry.body().length == 0
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofByteArray(entry.body()));
+    entry.headers().forEach(request::header);
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      URI uri = exchange.getRequestURI();
+      String pathAndQuery =
+          uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      Map<String, String> headers = new LinkedHashMap<>();
+      exchange
+          .getRequestHeaders()
+          .forEach(
+              (name, values) -> {
+                String lower = name.toLowerCase(Locale.ROOT);
+                if (!NOT_FORWARDED.contains(lower)) {
+                  headers.put(lower, String.join(",", values));
+                }
+              });
+      byte[] body = exchange.getRequestBody().readAllBytes();
+      Journal.Entry entry =
+          new Journal.Entry(exchange.getRequestMethod(), pathAndQuery, headers, body);
+      HttpResponse<byte[]> response;
+      try {
+        if (journaling && Journal.changesState(entry.method(), pathAndQuery, headers, body)) {
+          writes.lock();
+          try {
+            response = forward(entry);
+            if (response.statusCode() < 300) {
+              journal.append(entry);
+            }
+          } finally {
+            writes.unlock();
+          }
+        } else {
+          response = forward(entry);
+        }
+      } catch (IOException | InterruptedException e) {
+        byte[] message =
+            ("slipway local: the emulator did not answer: " + e.getMessage())
+                .getBytes(StandardCharsets.UTF_8);
+        exchange.sendResponseHeaders(502, message.length);
+        exchange.getResponseBody().write(message);
+        return;
+      }
+      respond(exchange, response);
+    }
+  }
+
+  private static void respond(HttpExchange exchange, HttpResponse<byte[]> response)
+      throws IOException {
+    int status = response.statusCode();
+    response
+        .headers()
+        .map()
+        .forEach(
+            (name, values) -> {
+              String lower = name.toLowerCase(Locale.ROOT);
+              if (!NOT_FORWARDED.contains(lower) && !lower.startsWith(":")) {
+                exchange.getResponseHeaders().put(name, values);
+              }
+            });
+    byte[] body = response.body();
+    if (exchange.getRequestMethod().equalsIgnoreCase("HEAD")) {
+      // A HEAD answer carries the object's length without a body; the server leaves it as set.
+      response
+          .headers()
+          .firstValue("content-length")
+          .ifPresent(length -> exchange.getResponseHeaders().set("Content-Length", length));
+      exchange.sendResponseHeaders(status, -1);
+    } else if (status == 204 || status == 304 || body.length == 0) {
+      exchange.sendResponseHeaders(status, -1);
+    } else {
+      exchange.sendResponseHeaders(status, body.length);
+      exchange.getResponseBody().write(body);
+    }
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    threads.shutdownNow();
+  }
+}

@@ -1,0 +1,108 @@
+package dev.slipway.local;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local runtime's state directory: one runtime at a time (a lock), the helper processes an
+ * earlier run left behind when it was killed (stopped before starting new ones), and what {@code
+ * --fresh} forgets.
+ */
+final class StateDirectory {
+  static final String JOURNAL = "aws-journal.jsonl";
+  static final String DELIVERED = "delivered-events";
+  private static final String PIDS = "pids";
+
+  private StateDirectory() {}
+
+  /** Holds the directory's lock until closed; refuses when another runtime holds it. */
+  static AutoCloseable lock(Path state) throws IOException {
+    FileChannel channel =
+        FileChannel.open(
+            state.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = channel.tryLock();
+    if (lock == null) {
+      channel.close();
+      throw new IOException(
+          "--state: "
+              + state
+              + " is in use by another `slipway local`; stop it, or pass another --state DIR");
+    }
+    return () -> {
+      lock.release();
+      channel.close();
+    };
+  }
+
+  /** Notes the helper processes of this run, for {@link #stopLeftovers} after a kill. */
+  static void remember(Path state, long... pids) throws IOException {
+    StringBuilder text = new StringBuilder();
+    for (long pid : pids) {
+      text.append(pid).append('\n');
+    }
+    Files.writeString(state.resolve(PIDS), text.toString());
+  }
+
+  /**
+   * Stops what a killed earlier run left running: its emulator and registry (by the pids it noted,
+   * if they still run those programs) and its tasks (binaries under this state directory).
+   */
+  static void stopLeftovers(Path state, PrintStream log) throws IOException {
+    Path pids = state.resolve(PIDS);
+    if (Files.exists(pids)) {
+      for (String line : Files.readAllLines(pids, StandardCharsets.UTF_8)) {
+        if (line.isBlank()) {
+          continue;
+        }
+        ProcessHandle.of(Long.parseLong(line.trim()))
+            .filter(
+                p -> p.info().commandLine().orElse("").matches(".*(moto_server|docker-registry).*"))
+            .ifPresent(p -> stop(p, log));
+      }
+      Files.delete(pids);
+    }
+    String tasks = state.toAbsolutePath().resolve("tasks").toString();
+    ProcessHandle.allProcesses()
+        .filter(p -> p.info().command().orElse("").startsWith(tasks))
+        .forEach(p -> stop(p, log));
+  }
+
+  private static void stop(ProcessHandle process, PrintStream log) {
+    log.println(
+        "slipway local: stopping pid "
+            + process.pid()
+            + " left by an earlier run ("
+            + process.info().command().orElse("?")
+            + ")");
+    process.destroy();
+    try {
+      process.onExit().get(10, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      process.destroyForcibly();
+    }
+  }
+
+  /** Forgets an earlier run's releases: its journal, handled events, builds and tasks. */
+  static void forget(Path state) throws IOException {
+    for (String name : List.of(JOURNAL, DELIVERED, "builds", "tasks")) {
+      Path path = state.resolve(name);
+      if (!Files.exists(path)) {
+        continue;
+      }
+      try (var walk = Files.walk(path)) {
+        for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+          Files.delete(p);
+        }
+      }
+    }
+  }
+}
