@@ -46,7 +46,8 @@ class LocalReleaseIT {
         .anyMatch(l -> l.contains(" APPROVED ") && l.contains("scan passed the policy"));
     assertThat(run.out())
         .anyMatch(l -> l.contains(" LIVE ") && l.contains("healthy through the bake time"));
-    String releaseId = run.out().get(3);
+    // After the runtime's four lines (endpoints, bucket, state, how to push): the push's id.
+    String releaseId = run.out().get(4);
     assertThat(releaseId).startsWith("hello-go-");
     assertThat(run.out().stream().filter(l -> l.contains(" LIVE after ")).findFirst())
         .get()

@@ -35,6 +35,9 @@ final class Delivered implements AutoCloseable {
       }
     }
     out = new FileOutputStream(file.toFile(), true);
+    if (Files.size(file) > 0 && !Files.readString(file).endsWith("\n")) {
+      out.write('\n'); // after a torn line, the next fingerprint starts a line of its own
+    }
   }
 
   /** How many events earlier runs handled. */

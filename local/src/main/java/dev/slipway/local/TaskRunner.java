@@ -39,6 +39,14 @@ final class TaskRunner implements AutoCloseable {
   private final PrintStream log;
   private final Map<String, String> seenTaskDefinition = new HashMap<>();
 
+  /**
+   * What is kept across restarts: per service, the task definition whose rollout was reported (its
+   * event put on the bus). A runtime killed mid-rollout finds the service on a newer task
+   * definition than this on restart, and rolls it out again; one killed after the report finds them
+   * equal and only starts the task again.
+   */
+  private final Map<String, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
+
   /** Services whose task ran when an earlier run stopped: started again, silently, as ECS would. */
   private final java.util.Set<String> restore = new java.util.HashSet<>();
 
@@ -64,6 +72,7 @@ final class TaskRunner implements AutoCloseable {
           .forEachRemaining(
               e -> {
                 seenTaskDefinition.put(e.getKey(), e.getValue().path("taskDefinition").asText());
+                reported.put(e.getKey(), e.getValue().path("taskDefinition").asText());
                 if (e.getValue().path("running").asBoolean()) {
                   restore.add(e.getKey());
                 }
@@ -74,7 +83,7 @@ final class TaskRunner implements AutoCloseable {
   /** What a restarted runtime needs: each service's task definition and whether a task ran. */
   private synchronized void save() {
     var state = Json.mapper().createObjectNode();
-    seenTaskDefinition.forEach(
+    reported.forEach(
         (service, td) ->
             state
                 .putObject(service)
@@ -112,6 +121,7 @@ final class TaskRunner implements AutoCloseable {
           aws.ecs.describeServices(r -> r.cluster(cluster).services(arns)).services()) {
         String previous = seenTaskDefinition.put(service.serviceArn(), service.taskDefinition());
         if (previous == null) {
+          reported.put(service.serviceArn(), service.taskDefinition());
           save();
         } else if (!previous.equals(service.taskDefinition())) {
           restore.remove(service.serviceArn());
@@ -134,29 +144,42 @@ final class TaskRunner implements AutoCloseable {
     try {
       Running started = start(service);
       if (started == null) {
-        aws.ecs.updateService(
-            r -> r.cluster(cluster).service(service.serviceName()).taskDefinition(previous));
-        seenTaskDefinition.put(service.serviceArn(), previous);
-        save();
+        // The event first, then the rollback: a runtime killed in between rolls out again.
         side.deployment(
             service.serviceArn(),
             "SERVICE_DEPLOYMENT_FAILED",
             deploymentId,
             "ECS deployment circuit breaker: tasks failed to start.");
+        aws.ecs.updateService(
+            r -> r.cluster(cluster).service(service.serviceName()).taskDefinition(previous));
+        seenTaskDefinition.put(service.serviceArn(), previous);
+        reported.put(service.serviceArn(), previous);
+        if (!running.containsKey(service.serviceArn())) {
+          restore.add(service.serviceArn()); // after a restart: the previous task starts again
+        }
+        save();
         log.println("  tasks " + service.serviceName() + ": unhealthy, rolled back to " + previous);
         return;
       }
       Running old = running.put(service.serviceArn(), started);
-      save();
       if (old != null) {
         old.process().destroy();
       }
-      log.println("  tasks " + service.serviceName() + ": healthy on 127.0.0.1:" + started.port());
+      log.println(
+          "  tasks "
+              + service.serviceName()
+              + ": healthy on 127.0.0.1:"
+              + started.port()
+              + " ("
+              + deploymentId
+              + ")");
       side.deployment(
           service.serviceArn(),
           "SERVICE_DEPLOYMENT_COMPLETED",
           deploymentId,
           "ECS deployment " + deploymentId + " completed.");
+      reported.put(service.serviceArn(), service.taskDefinition());
+      save();
     } catch (Exception e) {
       log.println("  tasks " + service.serviceName() + ": " + e.getMessage());
       side.deployment(
