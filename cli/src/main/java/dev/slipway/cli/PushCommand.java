@@ -5,9 +5,11 @@ import dev.slipway.aws.S3Ledger;
 import dev.slipway.engine.ReleaseLedger;
 import dev.slipway.release.Problem;
 import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseState;
 import dev.slipway.release.SourceRef;
 import dev.slipway.release.TreePlanner;
 import dev.slipway.source.DirectoryTree;
+import dev.slipway.toolchain.build.BuildReport;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -152,22 +154,36 @@ final class PushCommand implements Callable<Integer> {
     Instant deadline = Instant.now().plusSeconds(timeoutSeconds);
     int shown = 0;
     boolean hinted = false;
+    boolean reported = false;
+    LiveLine live =
+        new LiveLine(out, System.console() != null && !"dumb".equals(System.getenv("TERM")));
     while (true) {
       Optional<Release> found = ledger.read(service, releaseId).map(ReleaseLedger.Versioned::value);
       if (found.isPresent()) {
         Release release = found.get();
+        if (shown < release.history().size()) {
+          live.clear();
+        }
         for (int i = shown; i < release.history().size(); i++) {
           Release.Transition t = release.history().get(i);
           out.println(
               ReleaseOutput.transition(t, i == 0 ? null : release.history().get(i - 1).at()));
+          if (!reported && t.from() == ReleaseState.BUILDING) {
+            reported = true;
+            buildReport(ledger, service, releaseId).ifPresent(out::println);
+          }
         }
         shown = release.history().size();
+        if (!release.state().isFinal()) {
+          live.show(release);
+        }
         if (release.state() == dev.slipway.release.ReleaseState.AWAITING_APPROVAL && !hinted) {
           err.println(
               "slipway push: waiting for a person: slipway approve " + releaseId + " (or reject)");
           hinted = true;
         }
         if (release.state().isFinal()) {
+          live.clear();
           out.println(ReleaseOutput.summary(release));
           out.flush();
           return ReleaseOutput.EXIT_CODES.get(release.state());
@@ -175,10 +191,31 @@ final class PushCommand implements Callable<Integer> {
       }
       out.flush();
       if (Instant.now().isAfter(deadline)) {
+        live.clear();
         err.println("slipway push: " + releaseId + " has not ended after " + timeoutSeconds + "s");
         return ReleaseOutput.TIMED_OUT;
       }
       Thread.sleep((long) (intervalSeconds * 1000));
+    }
+  }
+
+  /**
+   * The compile build's report (uploaded beside its artifact, {@code builds/<id>/}) as one line of
+   * the timeline: each binary's size and the Go version. Empty when there is none to read.
+   */
+  private java.util.Optional<String> buildReport(
+      S3Ledger ledger, String service, String releaseId) {
+    try (AwsClients clients = aws.clients()) {
+      byte[] bytes =
+          clients
+              .s3
+              .getObjectAsBytes(
+                  r -> r.bucket(aws.bucket).key("builds/" + releaseId + "/build-report.json"))
+              .asByteArray();
+      BuildReport report = dev.slipway.json.Json.mapper().readValue(bytes, BuildReport.class);
+      return java.util.Optional.of(ReleaseOutput.binaries(report));
+    } catch (java.io.IOException | RuntimeException none) {
+      return java.util.Optional.empty(); // an older build, or no access: the timeline goes on
     }
   }
 

@@ -35,6 +35,27 @@ final class ReleaseOutput {
         "%s  %-17s %8s  %s", t.at(), t.to(), since, t.detail() == null ? "" : t.detail());
   }
 
+  /** The build report as one timeline line: each binary's size, and the Go that built them. */
+  static String binaries(dev.slipway.toolchain.build.BuildReport report) {
+    return "  binaries: "
+        + report.targets().stream()
+            .map(
+                t ->
+                    t.platform()
+                        + " "
+                        + String.format(java.util.Locale.ROOT, "%.1f MiB", t.bytes() / 1048576.0)
+                        + (t.compressed() ? " (upx)" : ""))
+            .collect(Collectors.joining(", "))
+        + " ("
+        + report.goVersion()
+        + ")";
+  }
+
+  /** The line a terminal shows while a release waits in {@code state}: how long it has been. */
+  static String waiting(ReleaseState state, Duration in) {
+    return "  ... " + state + " for " + human(in);
+  }
+
   /** The closing line of a followed release. */
   static String summary(Release r) {
     StringBuilder out = new StringBuilder(r.id()).append(' ').append(r.state());

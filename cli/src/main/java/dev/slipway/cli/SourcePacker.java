@@ -43,6 +43,14 @@ final class SourcePacker {
   private SourcePacker() {}
 
   static Packed pack(Path dir) throws IOException, Refused {
+    return pack(dir, dev.slipway.aws.S3SourceArchives.MAX_ARCHIVE_BYTES);
+  }
+
+  /**
+   * Packs {@code dir}, refusing an archive larger than {@code maxArchiveBytes}: the release engine
+   * refuses to read a bigger one, so it is not uploaded at all.
+   */
+  static Packed pack(Path dir, long maxArchiveBytes) throws IOException, Refused {
     Path root = dir.toRealPath();
     List<Pattern[]> ignores = ignoreRules(root);
     List<Path> files = new ArrayList<>();
@@ -132,6 +140,14 @@ final class SourcePacker {
         }
         tar.closeArchiveEntry();
       }
+    }
+    if (out.size() > maxArchiveBytes) {
+      throw new Refused(
+          "the packed archive is "
+              + out.size()
+              + " bytes; releases are built from archives up to "
+              + maxArchiveBytes
+              + " bytes (use .slipwayignore)");
     }
     return new Packed(out.toByteArray(), all.size(), bytes);
   }

@@ -90,4 +90,32 @@ class SourcePackerTest {
         .isInstanceOf(SourcePacker.Refused.class)
         .hasMessage("secrets: a symlink that leaves the tree (to /etc/passwd)");
   }
+
+  @Test
+  void aTreeOverTheByteBound_isRefusedBeforeItIsRead() throws Exception {
+    write("slipway.json", "{\"service\": \"big\"}");
+    try (java.io.RandomAccessFile big =
+        new java.io.RandomAccessFile(dir.resolve("big.bin").toFile(), "rw")) {
+      big.setLength(SourcePacker.MAX_BYTES + 1); // sparse: nothing is written to disk
+    }
+    assertThatThrownBy(() -> SourcePacker.pack(dir))
+        .isInstanceOf(SourcePacker.Refused.class)
+        .hasMessage(
+            "the tree holds more than " + SourcePacker.MAX_BYTES + " bytes (use .slipwayignore)");
+  }
+
+  @Test
+  void anArchiveOverTheEnginesBound_isRefused_notUploaded() throws Exception {
+    write("slipway.json", "{\"service\": \"big\"}");
+    byte[] noise = new byte[64 * 1024];
+    new java.util.Random(7).nextBytes(noise); // incompressible
+    Files.write(dir.resolve("noise.bin"), noise);
+
+    assertThat(SourcePacker.pack(dir, 1024 * 1024).archive().length).isGreaterThan(64 * 1024);
+    assertThatThrownBy(() -> SourcePacker.pack(dir, 32 * 1024))
+        .isInstanceOf(SourcePacker.Refused.class)
+        .hasMessageStartingWith("the packed archive is ")
+        .hasMessageEndingWith(
+            " bytes; releases are built from archives up to 32768 bytes (use .slipwayignore)");
+  }
 }

@@ -61,7 +61,8 @@ public final class BuildProjects extends Construct {
     Map<String, BuildEnvironmentVariable> common =
         Map.of(
             "SLIPWAY_JAR_URL", variable(props.slipwayJar().getS3ObjectUrl()),
-            "SLIPWAY_REPOSITORY_URI", variable(props.repository().getRepositoryUri()));
+            "SLIPWAY_REPOSITORY_URI", variable(props.repository().getRepositoryUri()),
+            "SLIPWAY_ARTIFACT_BUCKET", variable(props.bucket().getBucketName()));
     BuildEnvironment environment =
         BuildEnvironment.builder()
             .buildImage(LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0)

@@ -42,6 +42,13 @@ class LocalReleaseIT {
     assertThat(run.code()).as(String.join("\n", run.out())).isZero();
     assertThat(run.out()).anyMatch(l -> l.contains(" BUILDING "));
     assertThat(run.out()).anyMatch(l -> l.contains(" IMAGE_READY "));
+    // the compile build's report: four binaries with their sizes, and the Go that built them
+    assertThat(run.out())
+        .anyMatch(
+            l ->
+                l.matches(
+                    "  binaries: linux/amd64 \\d+\\.\\d MiB, linux/arm64 \\d+\\.\\d MiB,"
+                        + " darwin/arm64 \\d+\\.\\d MiB, windows/amd64 \\d+\\.\\d MiB \\(go1\\.\\d+.*\\)"));
     assertThat(run.out())
         .anyMatch(l -> l.contains(" APPROVED ") && l.contains("scan passed the policy"));
     assertThat(run.out())

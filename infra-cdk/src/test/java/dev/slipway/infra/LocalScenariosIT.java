@@ -162,6 +162,15 @@ class LocalScenariosIT {
     // A tree without a manifest is refused before any upload, with exit 2.
     Path empty = Files.createDirectories(tmp.resolve("empty"));
     assertThat(slipway("push", empty.toString()).code()).isEqualTo(2);
+    // A tree over the size bound (a sparse 300 MiB file): refused before any upload, exit 2.
+    Path big = LocalSupport.example(tmp.resolve("big"), null, null);
+    try (java.io.RandomAccessFile blob =
+        new java.io.RandomAccessFile(big.resolve("blob.bin").toFile(), "rw")) {
+      blob.setLength(300L << 20);
+    }
+    LocalSupport.Run tooBig = slipway("push", big.toString());
+    assertThat(tooBig.code()).isEqualTo(2);
+    assertThat(tooBig.err()).contains("bytes (use .slipwayignore)").doesNotContain("\tat ");
     // An unreachable emulator: one clear line, exit 1.
     StringWriter err = new StringWriter();
     int code =

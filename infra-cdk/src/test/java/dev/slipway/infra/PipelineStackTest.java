@@ -114,7 +114,10 @@ class PipelineStackTest {
                               "ARM_CONTAINER",
                               "EnvironmentVariables",
                               Match.arrayWith(
-                                  List.of(Match.objectLike(Map.of("Name", "SLIPWAY_JAR_URL")))))),
+                                  List.of(
+                                      Match.objectLike(Map.of("Name", "SLIPWAY_JAR_URL")),
+                                      Match.objectLike(
+                                          Map.of("Name", "SLIPWAY_ARTIFACT_BUCKET")))))),
                   "Source", Match.objectLike(Map.of("BuildSpec", buildspec)))));
       String command =
           name.equals("slipway-compile") ? "slipway.jar build ." : "slipway.jar image .";
@@ -122,6 +125,12 @@ class PipelineStackTest {
           .contains(command)
           .contains("SLIPWAY_RELEASE_ID")
           .doesNotContain("docker");
+      if (name.equals("slipway-compile")) {
+        // the report beside the artifact, where `slipway push --follow` reads the binaries' sizes
+        assertThat(buildspec.asString())
+            .contains("post_build")
+            .contains("builds/${SLIPWAY_RELEASE_ID}/build-report.json");
+      }
     }
   }
 

@@ -225,6 +225,12 @@ final class BuildExecutor implements AutoCloseable {
       log.println("local compile of " + releaseId + " failed: " + failed.message());
       return "FAILED";
     }
+    // As compile.yml's post_build does: the report beside the artifact, for `push --follow`. (The
+    // binaries stay in this directory, where the image step reads them, not in the emulator.)
+    String artifacts = request.path("artifactsOverride").path("location").asText(bucket);
+    aws.s3.putObject(
+        r -> r.bucket(artifacts).key("builds/" + releaseId + "/" + BuildReport.FILE_NAME),
+        software.amazon.awssdk.core.sync.RequestBody.fromFile(out.resolve(BuildReport.FILE_NAME)));
     return "SUCCEEDED";
   }
 
