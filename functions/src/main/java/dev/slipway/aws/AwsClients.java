@@ -29,6 +29,14 @@ public final class AwsClients implements AutoCloseable {
   public final EcrClient ecr;
   public final Inspector2Client inspector;
   public final EcsClient ecs;
+
+  /**
+   * ECS without the SDK's retries, for {@code RegisterTaskDefinition}, which is not idempotent: a
+   * retry after an answer lost in transit registers a second revision. The deploy effect retries
+   * instead, after looking for the revision its earlier attempt may have registered.
+   */
+  public final EcsClient ecsOnce;
+
   public final EventBridgeClient events;
   public final CloudWatchClient cloudWatch;
 
@@ -48,6 +56,15 @@ public final class AwsClients implements AutoCloseable {
     ecr = configure(EcrClient.builder(), env, "ECR", region).build();
     inspector = configure(Inspector2Client.builder(), env, "INSPECTOR2", region).build();
     ecs = configure(EcsClient.builder(), env, "ECS", region).build();
+    var once = configure(EcsClient.builder(), env, "ECS", region);
+    ecsOnce =
+        once.overrideConfiguration(
+                ClientOverrideConfiguration.builder()
+                    .apiCallTimeout(Duration.ofSeconds(30))
+                    .apiCallAttemptTimeout(Duration.ofSeconds(10))
+                    .retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())
+                    .build())
+            .build();
     events = configure(EventBridgeClient.builder(), env, "EVENTBRIDGE", region).build();
     cloudWatch = configure(CloudWatchClient.builder(), env, "CLOUDWATCH", region).build();
   }
@@ -83,6 +100,7 @@ public final class AwsClients implements AutoCloseable {
     ecr.close();
     inspector.close();
     ecs.close();
+    ecsOnce.close();
     events.close();
     cloudWatch.close();
     http.close();

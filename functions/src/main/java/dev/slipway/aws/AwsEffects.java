@@ -21,6 +21,7 @@ import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.SortOrder;
 import software.amazon.awssdk.services.ecs.model.TaskDefinition;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
@@ -209,8 +210,15 @@ public final class AwsEffects implements EffectRunner {
             .ipcMode(previous.ipcMode())
             .proxyConfiguration(previous.proxyConfiguration())
             .tags(t -> t.key("slipway:release-id").value(release.id()));
+    // An earlier attempt may have registered the revision and lost the answer: use that one.
     String newArn =
-        aws.ecs.registerTaskDefinition(register.build()).taskDefinition().taskDefinitionArn();
+        registered(previous.family(), deploy.container(), deploy.image())
+            .orElseGet(
+                () ->
+                    aws.ecsOnce
+                        .registerTaskDefinition(register.build())
+                        .taskDefinition()
+                        .taskDefinitionArn());
     Service updated =
         aws.ecs
             .updateService(
@@ -220,6 +228,26 @@ public final class AwsEffects implements EffectRunner {
     return new Outcome.Done(
         new Input.DeployStarted("deployed:" + release.id(), newArn, previousArn, deploymentId));
   }
+
+  /** The newest few revisions of {@code family}: one whose container runs {@code image}. */
+  private Optional<String> registered(String family, String container, String image) {
+    for (String arn :
+        aws.ecs
+            .listTaskDefinitions(
+                r -> r.familyPrefix(family).sort(SortOrder.DESC).maxResults(RECENT_REVISIONS))
+            .taskDefinitionArns()) {
+      TaskDefinition candidate =
+          aws.ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
+      if (candidate.containerDefinitions().stream()
+          .anyMatch(c -> c.name().equals(container) && image.equals(c.image()))) {
+        return Optional.of(arn);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** How far back {@link #registered} looks: an earlier attempt of this deploy is recent. */
+  private static final int RECENT_REVISIONS = 5;
 
   private static Optional<Deployment> primaryDeployment(Service service) {
     return service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();

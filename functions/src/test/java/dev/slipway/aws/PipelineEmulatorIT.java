@@ -489,6 +489,39 @@ class PipelineEmulatorIT {
   }
 
   @Test
+  void deployAgainAfterItsAnswerWasLost_reusesTheRevisionItRegistered() throws Exception {
+    String id = upload(Map.of());
+    toDeploying(id);
+    Release deploying = release(id);
+    String registered = deploying.deployment().taskDefinitionArn();
+    // As if the first attempt registered the revision and then lost everything after it:
+    // the service is still on the original task definition, and the effect runs again.
+    aws.ecs.updateService(
+        r -> r.cluster("default").service("hello-go").taskDefinition(originalTaskDefinition));
+    AwsEffects effects =
+        new AwsEffects(
+            aws, new AwsEffects.Settings("slipway-compile", "slipway-image", BUCKET, "default"));
+    String image =
+        aws.ecs
+            .describeTaskDefinition(r -> r.taskDefinition(registered))
+            .taskDefinition()
+            .containerDefinitions()
+            .get(0)
+            .image();
+
+    var outcome =
+        effects.run(
+            deploying,
+            new dev.slipway.release.Effect.Deploy("default", "hello-go", "hello-go", image));
+
+    assertThat(outcome).isInstanceOf(dev.slipway.engine.EffectRunner.Outcome.Done.class);
+    assertThat(service().taskDefinition()).isEqualTo(registered);
+    assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
+        .as("the original and the one the release registered: no second revision")
+        .hasSize(2);
+  }
+
+  @Test
   void badManifestInTheUpload_failsTheReleaseWithTheReason() throws Exception {
     String id =
         upload(

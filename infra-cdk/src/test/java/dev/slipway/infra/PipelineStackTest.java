@@ -114,10 +114,7 @@ class PipelineStackTest {
                               "ARM_CONTAINER",
                               "EnvironmentVariables",
                               Match.arrayWith(
-                                  List.of(
-                                      Match.objectLike(Map.of("Name", "SLIPWAY_JAR_URL")),
-                                      Match.objectLike(
-                                          Map.of("Name", "SLIPWAY_ARTIFACT_BUCKET")))))),
+                                  List.of(Match.objectLike(Map.of("Name", "SLIPWAY_JAR_URL")))))),
                   "Source", Match.objectLike(Map.of("BuildSpec", buildspec)))));
       String command =
           name.equals("slipway-compile") ? "slipway.jar build ." : "slipway.jar image .";
@@ -125,6 +122,20 @@ class PipelineStackTest {
           .contains(command)
           .contains("SLIPWAY_RELEASE_ID")
           .doesNotContain("docker");
+      template.hasResourceProperties(
+          "AWS::CodeBuild::Project",
+          Match.objectLike(
+              Map.of(
+                  "Name",
+                  name,
+                  "Environment",
+                  Match.objectLike(
+                      Map.of(
+                          "EnvironmentVariables",
+                          Match.arrayWith(
+                              List.of(
+                                  Match.objectLike(
+                                      Map.of("Name", "SLIPWAY_ARTIFACT_BUCKET")))))))));
       if (name.equals("slipway-compile")) {
         // the report beside the artifact, where `slipway push --follow` reads the binaries' sizes
         assertThat(buildspec.asString())

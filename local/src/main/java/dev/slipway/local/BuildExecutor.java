@@ -54,6 +54,7 @@ final class BuildExecutor implements AutoCloseable {
   private final OsvScanner scanner;
   private final PrintStream log;
   private final String motoEndpoint;
+  private final boolean instant;
 
   BuildExecutor(
       AwsClients aws,
@@ -62,9 +63,11 @@ final class BuildExecutor implements AutoCloseable {
       String registry,
       OsvScanner scanner,
       PrintStream log,
-      String motoEndpoint)
+      String motoEndpoint,
+      boolean instant)
       throws IOException {
     this.motoEndpoint = motoEndpoint;
+    this.instant = instant;
     this.aws = aws;
     this.side = side;
     this.work = work;
@@ -180,8 +183,12 @@ final class BuildExecutor implements AutoCloseable {
           String status;
           try {
             side.buildState(project, arn(id), "IN_PROGRESS", releaseId);
-            status =
-                request.has("artifactsOverride") ? compile(request, releaseId) : image(releaseId);
+            if (instant) {
+              status = request.has("artifactsOverride") ? "SUCCEEDED" : instantImage(releaseId);
+            } else {
+              status =
+                  request.has("artifactsOverride") ? compile(request, releaseId) : image(releaseId);
+            }
           } catch (Exception e) {
             log.println("local build " + id + " failed: " + e.getMessage());
             status = "FAILED";
@@ -292,48 +299,11 @@ final class BuildExecutor implements AutoCloseable {
                   Map.of(),
                   out);
       List<Finding> findings = scanner.scan(GoBuildInfo.parse(info.output()));
-      String tag = releaseId + "-" + p.platform().replace('/', '-');
-      aws.ecr.startImageScan(
-          r ->
-              r.repositoryName(repository)
-                  .imageId(i -> i.imageDigest(p.manifest().digest()).imageTag(tag)));
-      ObjectNode result = Json.mapper().createObjectNode();
-      var list = result.putObject("imageScanFindings").putArray("findings");
-      Map<String, Integer> counts = new TreeMap<>();
-      for (Finding f : findings) {
-        list.addObject()
-            .put("name", f.id())
-            .put("severity", f.severity().name())
-            .putArray("attributes")
-            .add(
-                Json.mapper()
-                    .createObjectNode()
-                    .put("key", "package_name")
-                    .put("value", f.packageName()))
-            .add(
-                Json.mapper()
-                    .createObjectNode()
-                    .put("key", "package_version")
-                    .put("value", f.packageVersion()));
-        counts.merge(f.severity().name(), 1, Integer::sum);
-      }
-      result.with("imageScanFindings").putPOJO("findingSeverityCounts", counts);
-      result.put("registryId", side.account).put("repositoryName", repository);
-      result.putObject("imageId").put("imageDigest", p.manifest().digest());
-      result
-          .putObject("imageScanStatus")
-          .put("status", "COMPLETE")
-          .put("description", "scanned by slipway local");
-      MotoApi.post(
-          motoEndpoint,
-          "/moto-api/static/ecr/scan-finding-results",
-          "{\"results\": ["
-              + result
-              + "], \"region\": \""
-              + side.region
-              + "\", \"account_id\": \""
-              + side.account
-              + "\"}");
+      reportScan(
+          repository,
+          p.manifest().digest(),
+          releaseId + "-" + p.platform().replace('/', '-'),
+          findings);
       log.println(
           "  scan "
               + releaseId
@@ -341,7 +311,121 @@ final class BuildExecutor implements AutoCloseable {
               + p.platform()
               + ": "
               + (findings.isEmpty() ? "no findings" : findings));
-      side.imageScanned(repository, p.manifest().digest(), counts);
+    }
+  }
+
+  /** Queues the findings in moto's ECR scan results, then sends ECR's scan event. */
+  private void reportScan(String repository, String digest, String tag, List<Finding> findings)
+      throws Exception {
+    aws.ecr.startImageScan(
+        r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest).imageTag(tag)));
+    ObjectNode result = Json.mapper().createObjectNode();
+    var list = result.putObject("imageScanFindings").putArray("findings");
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Finding f : findings) {
+      list.addObject()
+          .put("name", f.id())
+          .put("severity", f.severity().name())
+          .putArray("attributes")
+          .add(
+              Json.mapper()
+                  .createObjectNode()
+                  .put("key", "package_name")
+                  .put("value", f.packageName()))
+          .add(
+              Json.mapper()
+                  .createObjectNode()
+                  .put("key", "package_version")
+                  .put("value", f.packageVersion()));
+      counts.merge(f.severity().name(), 1, Integer::sum);
+    }
+    result.with("imageScanFindings").putPOJO("findingSeverityCounts", counts);
+    result.put("registryId", side.account).put("repositoryName", repository);
+    result.putObject("imageId").put("imageDigest", digest);
+    result
+        .putObject("imageScanStatus")
+        .put("status", "COMPLETE")
+        .put("description", "scanned by slipway local");
+    MotoApi.post(
+        motoEndpoint,
+        "/moto-api/static/ecr/scan-finding-results",
+        "{\"results\": ["
+            + result
+            + "], \"region\": \""
+            + side.region
+            + "\", \"account_id\": \""
+            + side.account
+            + "\"}");
+    side.imageScanned(repository, digest, counts);
+  }
+
+  /**
+   * A drill's image build, answered at once: an index of two platform manifests whose contents are
+   * unique to the release (no blobs behind them; moto's ECR does not look), mirrored into ECR like
+   * a real one, then the push event and clean scans.
+   */
+  private String instantImage(String releaseId) throws Exception {
+    String repository = System.getProperty("slipway.local.repository", LocalRuntime.REPOSITORY);
+    ObjectNode index = Json.mapper().createObjectNode();
+    index.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.index.v1+json");
+    var manifests = index.putArray("manifests");
+    List<String> digests = new java.util.ArrayList<>();
+    List<String> tags = new java.util.ArrayList<>();
+    for (String platform : List.of("linux/amd64", "linux/arm64")) {
+      ObjectNode m = Json.mapper().createObjectNode();
+      m.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+      m.putObject("config")
+          .put("mediaType", "application/vnd.oci.image.config.v1+json")
+          .put("digest", sha256(releaseId + platform + "config"))
+          .put("size", 1);
+      m.putArray("layers")
+          .addObject()
+          .put("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip")
+          .put("digest", sha256(releaseId + platform + "layer"))
+          .put("size", 1);
+      byte[] bytes = Json.mapper().writeValueAsBytes(m);
+      String digest = sha256(bytes);
+      mirror(
+          repository,
+          new dev.slipway.toolchain.image.Blob(
+              "application/vnd.oci.image.manifest.v1+json", digest, bytes.length, bytes),
+          releaseId + "-" + platform.replace('/', '-'));
+      manifests
+          .addObject()
+          .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+          .put("digest", digest)
+          .put("size", bytes.length)
+          .putObject("platform")
+          .put("os", "linux")
+          .put("architecture", platform.substring(platform.indexOf('/') + 1));
+      digests.add(digest);
+      tags.add(releaseId + "-" + platform.replace('/', '-'));
+    }
+    byte[] bytes = Json.mapper().writeValueAsBytes(index);
+    String digest = sha256(bytes);
+    mirror(
+        repository,
+        new dev.slipway.toolchain.image.Blob(
+            "application/vnd.oci.image.index.v1+json", digest, bytes.length, bytes),
+        releaseId);
+    side.imagePushed(repository, digest, releaseId);
+    for (int i = 0; i < digests.size(); i++) {
+      reportScan(repository, digests.get(i), tags.get(i), List.of());
+    }
+    return "SUCCEEDED";
+  }
+
+  private static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return "sha256:"
+          + java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

@@ -57,6 +57,22 @@ final class JournalingProxy implements AutoCloseable {
   private final Journal journal;
   private final PrintStream log;
   private volatile boolean journaling;
+  private volatile double faultRate;
+  private java.util.Random faultRandom = new java.util.Random(0);
+  private final Map<String, java.util.concurrent.atomic.AtomicLong> faults =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** The kinds of failure a drill injects, and where they happen relative to moto applying. */
+  enum Fault {
+    /** 500 before moto sees the request. */
+    SERVER_ERROR,
+    /** Throttling (S3's 503 SlowDown, the JSON and query protocols' throttling errors). */
+    THROTTLED,
+    /** A 2 s stall, then the request goes through. */
+    SLOW,
+    /** moto applies the request, and the answer is lost (a 500 instead). */
+    ANSWER_LOST
+  }
 
   JournalingProxy(String upstream, Journal journal, PrintStream log) throws IOException {
     this.upstream = upstream;
@@ -70,6 +86,72 @@ final class JournalingProxy implements AutoCloseable {
 
   String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** Fails {@code rate} of the calls from now on, with faults drawn from {@code seed}. */
+  void injectFaults(double rate, long seed) {
+    faultRandom = new java.util.Random(seed);
+    faultRate = rate;
+  }
+
+  /** How many faults of each kind were injected. */
+  Map<String, Long> faults() {
+    Map<String, Long> counts = new java.util.TreeMap<>();
+    faults.forEach((k, v) -> counts.put(k, v.get()));
+    return counts;
+  }
+
+  private Fault drawFault(String path) {
+    if (faultRate <= 0 || path.startsWith("/moto-api/")) {
+      return null;
+    }
+    synchronized (faultRandom) {
+      if (faultRandom.nextDouble() >= faultRate) {
+        return null;
+      }
+      Fault fault = Fault.values()[faultRandom.nextInt(Fault.values().length)];
+      faults
+          .computeIfAbsent(fault.name(), k -> new java.util.concurrent.atomic.AtomicLong())
+          .incrementAndGet();
+      return fault;
+    }
+  }
+
+  /** The error each protocol's SDK client recognizes as retryable. */
+  private static void refuse(HttpExchange exchange, Map<String, String> headers, Fault fault)
+      throws IOException {
+    int status;
+    String contentType;
+    String body;
+    if (fault == Fault.THROTTLED && headers.containsKey("x-amz-target")) {
+      status = 400;
+      contentType = "application/x-amz-json-1.1";
+      body = "{\"__type\":\"ThrottlingException\",\"message\":\"Rate exceeded (drill)\"}";
+    } else if (fault == Fault.THROTTLED
+        && headers.getOrDefault("content-type", "").startsWith("application/x-www-form")) {
+      status = 400;
+      contentType = "text/xml";
+      body =
+          "<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>"
+              + "<Message>Rate exceeded (drill)</Message></Error></ErrorResponse>";
+    } else if (fault == Fault.THROTTLED) {
+      status = 503;
+      contentType = "application/xml";
+      body =
+          "<Error><Code>SlowDown</Code><Message>Reduce your request rate (drill)</Message></Error>";
+    } else {
+      status = 500;
+      contentType =
+          headers.containsKey("x-amz-target") ? "application/x-amz-json-1.1" : "application/xml";
+      body =
+          headers.containsKey("x-amz-target")
+              ? "{\"__type\":\"InternalFailure\",\"message\":\"injected (drill)\"}"
+              : "<Error><Code>InternalError</Code><Message>injected (drill)</Message></Error>";
+    }
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
   }
 
   /** From now on, state-changing requests are journaled (off while setting up and replaying). */
@@ -136,8 +218,16 @@ final class JournalingProxy implements AutoCloseable {
       byte[] body = exchange.getRequestBody().readAllBytes();
       Journal.Entry entry =
           new Journal.Entry(exchange.getRequestMethod(), pathAndQuery, headers, body);
+      Fault fault = drawFault(uri.getRawPath());
+      if (fault == Fault.SERVER_ERROR || fault == Fault.THROTTLED) {
+        refuse(exchange, headers, fault);
+        return;
+      }
       HttpResponse<byte[]> response;
       try {
+        if (fault == Fault.SLOW) {
+          Thread.sleep(2000);
+        }
         if (journaling && Journal.changesState(entry.method(), pathAndQuery, headers, body)) {
           writes.lock();
           try {
@@ -157,6 +247,10 @@ final class JournalingProxy implements AutoCloseable {
                 .getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(502, message.length);
         exchange.getResponseBody().write(message);
+        return;
+      }
+      if (fault == Fault.ANSWER_LOST) {
+        refuse(exchange, headers, Fault.SERVER_ERROR);
         return;
       }
       respond(exchange, response);

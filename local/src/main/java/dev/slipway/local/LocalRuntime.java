@@ -1,7 +1,6 @@
 package dev.slipway.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.Wiring;
@@ -19,7 +18,6 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -30,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
  * The whole pipeline on one machine (DESIGN.md §6): moto_server as the AWS control plane, the CDK
@@ -68,7 +65,19 @@ public final class LocalRuntime implements AutoCloseable {
       List<String> services,
       PrintStream log,
       boolean chaos,
-      boolean fresh) {
+      boolean fresh,
+      Drill drill) {
+    public Options(
+        Path template,
+        Path state,
+        Path advisories,
+        List<String> services,
+        PrintStream log,
+        boolean chaos,
+        boolean fresh) {
+      this(template, state, advisories, services, log, chaos, fresh, Drill.NONE);
+    }
+
     public Options(
         Path template,
         Path state,
@@ -76,7 +85,7 @@ public final class LocalRuntime implements AutoCloseable {
         List<String> services,
         PrintStream log,
         boolean chaos) {
-      this(template, state, advisories, services, log, chaos, false);
+      this(template, state, advisories, services, log, chaos, false, Drill.NONE);
     }
   }
 
@@ -93,6 +102,9 @@ public final class LocalRuntime implements AutoCloseable {
   private String registry;
   private Path endpointsFile;
   private TaskRunner tasks;
+  private JournalingProxy proxy;
+  private volatile Dispatcher dispatcher;
+  private volatile Thread dispatcherThread;
   private Resumed resumed = new Resumed(0, 0, 0);
 
   private LocalRuntime() {}
@@ -181,6 +193,7 @@ public final class LocalRuntime implements AutoCloseable {
     Map<String, String> env = new HashMap<>(rules.handlerEnvironment());
     env.put("AWS_REGION", REGION);
     env.put("AWS_ENDPOINT_URL", endpoint);
+    env.put("SLIPWAY_STUCK_AFTER_SECONDS", Integer.toString(o.drill().stuckAfterSeconds()));
     AwsClients aws = new AwsClients(env);
     resources.add(aws);
     SqsClient sqs =
@@ -234,11 +247,22 @@ public final class LocalRuntime implements AutoCloseable {
 
     // The rules' queues first: replaying the journal below puts past events on them again.
     Map<String, String> queueByRule = new LinkedHashMap<>();
+    Map<String, String> deadLetterQueues = new LinkedHashMap<>();
     for (var rule : rules.patterns().entrySet()) {
       if (!HANDLED_RULES.contains(rule.getKey())) {
         continue;
       }
       String name = "slipway-" + rule.getKey();
+      // As the stack's targets have: a dead-letter queue, here after five failed deliveries.
+      String dlq = sqs.createQueue(r -> r.queueName(name + "-dlq")).queueUrl();
+      String redrive =
+          "{\"deadLetterTargetArn\":\"arn:aws:sqs:"
+              + REGION
+              + ":"
+              + ACCOUNT
+              + ":"
+              + name
+              + "-dlq\",\"maxReceiveCount\":\"5\"}";
       String queue =
           sqs.createQueue(
                   r ->
@@ -247,8 +271,12 @@ public final class LocalRuntime implements AutoCloseable {
                               Map.of(
                                   software.amazon.awssdk.services.sqs.model.QueueAttributeName
                                       .VISIBILITY_TIMEOUT,
-                                  "10")))
+                                  "10",
+                                  software.amazon.awssdk.services.sqs.model.QueueAttributeName
+                                      .REDRIVE_POLICY,
+                                  redrive)))
               .queueUrl();
+      deadLetterQueues.put(queue, dlq);
       aws.events.putRule(r -> r.name(name).eventPattern(rule.getValue().toString()));
       aws.events.putTargets(
           r ->
@@ -277,6 +305,10 @@ public final class LocalRuntime implements AutoCloseable {
               + " events already handled");
     }
     proxy.startJournaling();
+    this.proxy = proxy;
+    if (o.drill().faultRate() > 0) {
+      proxy.injectFaults(o.drill().faultRate(), o.drill().seed());
+    }
 
     BuildExecutor builds =
         new BuildExecutor(
@@ -286,7 +318,8 @@ public final class LocalRuntime implements AutoCloseable {
             registry,
             OsvScanner.load(o.advisories()),
             log,
-            endpoint);
+            endpoint,
+            o.drill().instant());
     resources.add(builds);
     env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
     Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC());
@@ -303,10 +336,26 @@ public final class LocalRuntime implements AutoCloseable {
 
     tasks =
         new TaskRunner(
-            aws, side, registry, Files.createDirectories(o.state().resolve("tasks")), log);
+            aws,
+            side,
+            registry,
+            Files.createDirectories(o.state().resolve("tasks")),
+            log,
+            o.drill().instant());
     resources.add(tasks);
     ReconcilerHandler reconciler = new ReconcilerHandler(pipeline, log);
-    loop("dispatcher", 200, () -> dispatch(sqs, handlerByQueue, delivered, o.chaos()));
+    dispatcher =
+        new Dispatcher(
+            sqs,
+            handlerByQueue,
+            deadLetterQueues,
+            delivered,
+            o.chaos(),
+            o.drill().dropRate(),
+            o.drill().seed(),
+            log);
+    Dispatcher first = dispatcher;
+    dispatcherThread = loop("dispatcher", 200, first::drain, first::running);
     loop("tasks", 1000, tasks::tick);
     loop(
         "reconciler",
@@ -329,15 +378,20 @@ public final class LocalRuntime implements AutoCloseable {
     void run() throws Exception;
   }
 
-  private void loop(String name, long pauseMillis, Step step) {
+  private Thread loop(String name, long pauseMillis, Step step) {
+    return loop(name, pauseMillis, step, () -> true);
+  }
+
+  private Thread loop(
+      String name, long pauseMillis, Step step, java.util.function.BooleanSupplier alive) {
     Thread thread =
         new Thread(
             () -> {
-              while (running) {
+              while (running && alive.getAsBoolean()) {
                 try {
                   step.run();
                 } catch (Exception e) {
-                  if (running) {
+                  if (running && alive.getAsBoolean()) {
                     System.err.println("slipway local: " + name + ": " + e.getMessage());
                   }
                 }
@@ -352,60 +406,35 @@ public final class LocalRuntime implements AutoCloseable {
     thread.setDaemon(true);
     thread.start();
     threads.add(thread);
+    return thread;
   }
 
-  /** Drains every rule's queue into its handler, as Lambda's SQS integration would. */
-  private static void dispatch(
-      SqsClient sqs, Map<String, SlipwayHandler> handlers, Delivered delivered, boolean chaos)
-      throws IOException {
-    for (var entry : handlers.entrySet()) {
-      List<Message> messages = new ArrayList<>();
-      for (Message m :
-          sqs.receiveMessage(
-                  r -> r.queueUrl(entry.getKey()).maxNumberOfMessages(10).waitTimeSeconds(0))
-              .messages()) {
-        if (delivered.handledEarlier(m.body())) {
-          // a past event put on the queue again by the journal's replay
-          sqs.deleteMessage(r -> r.queueUrl(entry.getKey()).receiptHandle(m.receiptHandle()));
-        } else {
-          messages.add(m);
-        }
-      }
-      if (messages.isEmpty()) {
-        continue;
-      }
-      ObjectNode batch = Json.mapper().createObjectNode();
-      ArrayNode records = batch.putArray("Records");
-      List<Message> batchOf = new ArrayList<>(messages);
-      if (chaos) {
-        batchOf.addAll(messages);
-        java.util.Collections.shuffle(batchOf);
-      }
-      batchOf.forEach(
-          m ->
-              records
-                  .addObject()
-                  .put("messageId", m.messageId())
-                  .put("eventSource", "aws:sqs")
-                  .put("body", m.body()));
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      entry
-          .getValue()
-          .handleRequest(
-              new ByteArrayInputStream(batch.toString().getBytes(StandardCharsets.UTF_8)),
-              out,
-              null);
-      JsonNode failures =
-          Json.parse(out.toString(StandardCharsets.UTF_8), "$").path("batchItemFailures");
-      List<String> failed = new ArrayList<>();
-      failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
-      for (Message m : messages) {
-        if (!failed.contains(m.messageId())) {
-          delivered.handled(m.body());
-          sqs.deleteMessage(r -> r.queueUrl(entry.getKey()).receiptHandle(m.receiptHandle()));
-        }
-      }
-    }
+  /**
+   * A drill: kills the dispatcher thread wherever it is (a batch half handled stays on its queue,
+   * invisible until its visibility timeout) and starts a new one, as a Lambda poller restarts.
+   */
+  public synchronized void restartDispatcher() throws InterruptedException {
+    Dispatcher old = dispatcher;
+    old.stop();
+    dispatcherThread.interrupt();
+    dispatcherThread.join(30_000);
+    threads.remove(dispatcherThread);
+    dispatcher = old.again();
+    Dispatcher next = dispatcher;
+    dispatcherThread = loop("dispatcher", 200, next::drain, next::running);
+  }
+
+  /** What the drills count: events handled and dropped, faults injected by kind. */
+  public Map<String, Long> counters() {
+    Map<String, Long> counters = new java.util.TreeMap<>(proxy.faults());
+    counters.put("eventsHandled", dispatcher.handled());
+    counters.put("eventsDropped", dispatcher.dropped());
+    return counters;
+  }
+
+  /** Messages left in the dead-letter queues (after five failed deliveries), by queue. */
+  public Map<String, List<String>> deadLetters() {
+    return dispatcher.deadLetters();
   }
 
   @Override

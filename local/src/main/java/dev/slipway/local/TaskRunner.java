@@ -16,7 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -51,6 +53,10 @@ final class TaskRunner implements AutoCloseable {
   private final java.util.Set<String> restore = new java.util.HashSet<>();
 
   private final Path stateFile;
+
+  /** A drill's ECS: every rollout completes at once, with no process started. */
+  private final boolean instant;
+
   private final Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
@@ -58,8 +64,10 @@ final class TaskRunner implements AutoCloseable {
 
   record Running(Process process, int port, Instant since, int[] errors) {}
 
-  TaskRunner(AwsClients aws, AwsSide side, String registry, Path work, PrintStream log)
+  TaskRunner(
+      AwsClients aws, AwsSide side, String registry, Path work, PrintStream log, boolean instant)
       throws IOException {
+    this.instant = instant;
     this.aws = aws;
     this.side = side;
     this.registry = registry;
@@ -113,12 +121,15 @@ final class TaskRunner implements AutoCloseable {
   /** One pass: new task definitions, then traffic to what runs. */
   void tick() {
     for (String cluster : aws.ecs.listClusters().clusterArns()) {
-      var arns = aws.ecs.listServices(r -> r.cluster(cluster)).serviceArns();
-      if (arns.isEmpty()) {
-        continue;
+      List<String> all = new ArrayList<>();
+      aws.ecs.listServicesPaginator(r -> r.cluster(cluster)).serviceArns().forEach(all::add);
+      List<Service> services = new ArrayList<>();
+      for (int i = 0; i < all.size(); i += 10) { // DescribeServices takes ten at a time
+        List<String> page = all.subList(i, Math.min(all.size(), i + 10));
+        services.addAll(
+            aws.ecs.describeServices(r -> r.cluster(cluster).services(page)).services());
       }
-      for (Service service :
-          aws.ecs.describeServices(r -> r.cluster(cluster).services(arns)).services()) {
+      for (Service service : services) {
         String previous = seenTaskDefinition.put(service.serviceArn(), service.taskDefinition());
         if (previous == null) {
           reported.put(service.serviceArn(), service.taskDefinition());
@@ -126,7 +137,7 @@ final class TaskRunner implements AutoCloseable {
         } else if (!previous.equals(service.taskDefinition())) {
           restore.remove(service.serviceArn());
           deploy(cluster, service, previous);
-        } else if (restore.remove(service.serviceArn())) {
+        } else if (restore.remove(service.serviceArn()) && !instant) {
           resume(service);
         }
         traffic(service);
@@ -141,6 +152,16 @@ final class TaskRunner implements AutoCloseable {
             .findFirst()
             .map(d -> d.id())
             .orElse("ecs-svc/local");
+    if (instant) {
+      side.deployment(
+          service.serviceArn(),
+          "SERVICE_DEPLOYMENT_COMPLETED",
+          deploymentId,
+          "ECS deployment " + deploymentId + " completed.");
+      reported.put(service.serviceArn(), service.taskDefinition());
+      save();
+      return;
+    }
     try {
       Running started = start(service);
       if (started == null) {

@@ -1,0 +1,209 @@
+package dev.slipway.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.handler.SlipwayHandler;
+import dev.slipway.json.Json;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicLong;
+import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.Message;
+
+/**
+ * Lambda's SQS integration, played locally: drains every rule's queue into its handler as SQS
+ * batches and deletes what the handler did not report as failed. Events an earlier run handled are
+ * skipped ({@link Delivered}). Drills: {@code chaos} delivers every message twice in shuffled
+ * order; {@code dropRate} drops recoverable events unhandled (the reconciler must recover them).
+ */
+final class Dispatcher {
+  /** The events the reconciler can recover when lost: it asks CodeBuild, the scanners and ECS. */
+  private static final List<String> RECOVERABLE =
+      List.of("CodeBuild Build State Change", "ECR Image Scan", "ECS Deployment State Change");
+
+  private final SqsClient sqs;
+  private final Map<String, SlipwayHandler> handlers;
+  private final Map<String, String> deadLetterQueues;
+  private final Delivered delivered;
+  private final boolean chaos;
+  private final double dropRate;
+  private final Random random;
+  private final PrintStream log;
+  private final AtomicLong handled;
+  private final AtomicLong dropped;
+  private volatile boolean stopped;
+
+  Dispatcher(
+      SqsClient sqs,
+      Map<String, SlipwayHandler> handlers,
+      Map<String, String> deadLetterQueues,
+      Delivered delivered,
+      boolean chaos,
+      double dropRate,
+      long seed,
+      PrintStream log) {
+    this(
+        sqs,
+        handlers,
+        deadLetterQueues,
+        delivered,
+        chaos,
+        dropRate,
+        new Random(seed),
+        log,
+        new AtomicLong(),
+        new AtomicLong());
+  }
+
+  private Dispatcher(
+      SqsClient sqs,
+      Map<String, SlipwayHandler> handlers,
+      Map<String, String> deadLetterQueues,
+      Delivered delivered,
+      boolean chaos,
+      double dropRate,
+      Random random,
+      PrintStream log,
+      AtomicLong handled,
+      AtomicLong dropped) {
+    this.sqs = sqs;
+    this.handlers = handlers;
+    this.deadLetterQueues = deadLetterQueues;
+    this.delivered = delivered;
+    this.chaos = chaos;
+    this.dropRate = dropRate;
+    this.random = random;
+    this.log = log;
+    this.handled = handled;
+    this.dropped = dropped;
+  }
+
+  /** A new dispatcher in place of this stopped one, keeping the counts. */
+  Dispatcher again() {
+    return new Dispatcher(
+        sqs, handlers, deadLetterQueues, delivered, chaos, dropRate, random, log, handled, dropped);
+  }
+
+  void stop() {
+    stopped = true;
+  }
+
+  boolean running() {
+    return !stopped;
+  }
+
+  long handled() {
+    return handled.get();
+  }
+
+  long dropped() {
+    return dropped.get();
+  }
+
+  /** One pass over every queue. */
+  void drain() throws IOException {
+    for (var entry : handlers.entrySet()) {
+      if (stopped) {
+        return;
+      }
+      drain(entry.getKey(), entry.getValue());
+    }
+  }
+
+  private void drain(String queue, SlipwayHandler handler) throws IOException {
+    List<Message> messages = new ArrayList<>();
+    for (Message m :
+        sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0))
+            .messages()) {
+      if (delivered.handledEarlier(m.body())) {
+        // a past event put on the queue again by the journal's replay
+        sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()));
+      } else if (drop(m.body())) {
+        dropped.incrementAndGet();
+        log.println("slipway local: drill: dropped " + m.messageId());
+        sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()));
+      } else {
+        messages.add(m);
+      }
+    }
+    if (messages.isEmpty()) {
+      return;
+    }
+    ObjectNode batch = Json.mapper().createObjectNode();
+    ArrayNode records = batch.putArray("Records");
+    List<Message> deliveries = new ArrayList<>(messages);
+    if (chaos) {
+      deliveries.addAll(messages);
+      java.util.Collections.shuffle(deliveries);
+    }
+    deliveries.forEach(
+        m ->
+            records
+                .addObject()
+                .put("messageId", m.messageId())
+                .put("eventSource", "aws:sqs")
+                .put("body", m.body()));
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    handler.handleRequest(
+        new ByteArrayInputStream(batch.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+    JsonNode failures =
+        Json.parse(out.toString(StandardCharsets.UTF_8), "$").path("batchItemFailures");
+    List<String> failed = new ArrayList<>();
+    failures.forEach(f -> failed.add(f.path("itemIdentifier").asText()));
+    for (Message m : messages) {
+      if (!failed.contains(m.messageId())) {
+        delivered.handled(m.body());
+        handled.incrementAndGet();
+        sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()));
+      }
+    }
+  }
+
+  private boolean drop(String body) {
+    if (dropRate <= 0) {
+      return false;
+    }
+    String type;
+    try {
+      JsonNode event = Json.mapper().readTree(body);
+      type = event.path("detail-type").asText();
+      String status = event.path("detail").path("build-status").asText("");
+      if (status.equals("IN_PROGRESS")) {
+        return false; // only the build's end is asked again
+      }
+    } catch (IOException e) {
+      return false;
+    }
+    synchronized (random) {
+      return RECOVERABLE.contains(type) && random.nextDouble() < dropRate;
+    }
+  }
+
+  /** What is left in each dead-letter queue (message bodies), without consuming it. */
+  Map<String, List<String>> deadLetters() {
+    Map<String, List<String>> left = new LinkedHashMap<>();
+    for (String dlq : deadLetterQueues.values()) {
+      List<String> bodies = new ArrayList<>();
+      List<Message> seen;
+      do {
+        seen =
+            sqs.receiveMessage(r -> r.queueUrl(dlq).maxNumberOfMessages(10).visibilityTimeout(30))
+                .messages();
+        seen.forEach(m -> bodies.add(m.body()));
+      } while (!seen.isEmpty());
+      if (!bodies.isEmpty()) {
+        left.put(dlq, bodies);
+      }
+    }
+    return left;
+  }
+}
