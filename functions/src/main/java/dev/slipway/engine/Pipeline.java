@@ -66,6 +66,12 @@ public final class Pipeline {
     record Ignored(String reason) implements Outcome {}
   }
 
+  /** The mark a scan that ended before its image's push was handled leaves (see scanned). */
+  static final String EARLY_SCAN = "early-scan/";
+
+  private static final ReleaseLedger.ReleaseKey EARLY_SCAN_MARK =
+      new ReleaseLedger.ReleaseKey("-", "scan ended before the push was handled");
+
   public Outcome handle(PipelineEvent event) throws Images.Unavailable {
     String eventId = event.meta().id();
     if (event instanceof S3ObjectCreated e) {
@@ -116,8 +122,23 @@ public final class Pipeline {
           e.meta().account() != null && e.meta().region() != null
               ? e.meta().account() + ".dkr.ecr." + e.meta().region() + ".amazonaws.com"
               : null;
-      return apply(
-          e.tag(), new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms));
+      Outcome pushed =
+          apply(
+              e.tag(),
+              new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms));
+      // Scans that ended before this event was handled left a mark: apply them now.
+      List<String> scannable = new java.util.ArrayList<>(platforms);
+      scannable.add(e.digest());
+      for (String digest : scannable) {
+        if (ledger.linked(EARLY_SCAN + digest).isPresent()) {
+          Outcome early =
+              scanned(EARLY_SCAN + digest, e.repository(), digest, "COMPLETE", "COMPLETE");
+          if (early instanceof Outcome.Applied) {
+            pushed = early;
+          }
+        }
+      }
+      return pushed;
     }
     if (event instanceof EcrImageScan e) {
       return scanned(eventId, e.repository(), e.digest(), e.status(), "COMPLETE");
@@ -203,11 +224,19 @@ public final class Pipeline {
   private Outcome scanned(
       String eventId, String repository, String digest, String status, String complete)
       throws Images.Unavailable {
+    boolean completed = status.equals(complete) || status.equals("SCAN_COMPLETE");
     Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("digest/" + digest);
+    if (key.isEmpty() && completed && repository.equals(config.repository())) {
+      // A scan can end before its image's push event is handled (two rules, two handlers).
+      // Leave a mark, then look again: of this handler and the push's, whichever writes second
+      // sees the other's write (S3 reads after writes are consistent), so the scan is not lost.
+      ledger.relink(EARLY_SCAN + digest, EARLY_SCAN_MARK);
+      key = ledger.linked("digest/" + digest);
+    }
     if (key.isEmpty()) {
       return new Outcome.Ignored("scan of " + digest + " is not of a Slipway release's image");
     }
-    if (!status.equals(complete) && !status.equals("SCAN_COMPLETE")) {
+    if (!completed) {
       if (status.equals("FAILED")) {
         return apply(
             key.get(),

@@ -125,7 +125,14 @@ public final class ReleaseMachine {
         imageReadyIfComplete(s, service);
       }
     } else if (s.input instanceof Input.ScanCompleted scan) {
-      if (b.image != null
+      if (b.image == null
+          && b.state.ordinal() < ReleaseState.SCANNING.ordinal()
+          && !b.scans.containsKey(scan.digest())) {
+        // The scan ended before the push event was applied (the digest is already linked to
+        // this release): kept, and counted once the image is known.
+        b.scans.put(scan.digest(), scan.findings());
+        s.touch();
+      } else if (b.image != null
           && b.image.scannable().contains(scan.digest())
           && !b.scans.containsKey(scan.digest())) {
         b.scans.put(scan.digest(), scan.findings());

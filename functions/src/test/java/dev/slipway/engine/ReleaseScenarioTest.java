@@ -296,6 +296,43 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void scansEndingBeforeThePushIsHandled_areAppliedWhenItIs_notLeftToTheReconciler()
+      throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    // the scan's event is handled first: no release knows the digest yet
+    assertThat(deliver("ecr/image-scan-complete-clean.json"))
+        .isInstanceOf(Pipeline.Outcome.Ignored.class);
+    assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
+
+    deliver("ecr/image-action-push.json");
+
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+    assertThat(states()).doesNotHaveDuplicates().contains(ReleaseState.SCANNING);
+    assertThat(release().history().stream().map(Release.Transition::cause))
+        .noneMatch(cause -> cause != null && cause.startsWith("reconcile:"));
+  }
+
+  @Test
+  void aScanAppliedBeforeThePush_isCountedWhenTheImageIsKnown() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    // the push handler has linked the digest but not yet applied the push when the scan comes
+    ledger.link("digest/" + DIGEST, new ReleaseLedger.ReleaseKey("hello-go", ID));
+    deliver("ecr/image-scan-complete-clean.json");
+    assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
+
+    deliver("ecr/image-action-push.json");
+
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+    assertThat(states()).doesNotHaveDuplicates();
+  }
+
+  @Test
   void lostEvents_areRecoveredByTheReconciler() throws Exception {
     world.findings.put(DIGEST, List.of());
     deliver("s3/object-created-source-upload.json");

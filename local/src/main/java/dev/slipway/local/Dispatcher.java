@@ -109,17 +109,17 @@ final class Dispatcher {
     return dropped.get();
   }
 
-  /** One pass over every queue. */
-  void drain() throws IOException {
-    for (var entry : handlers.entrySet()) {
-      if (stopped) {
-        return;
-      }
-      drain(entry.getKey(), entry.getValue());
-    }
+  /** The queues it drains, one per rule. */
+  List<String> queues() {
+    return List.copyOf(handlers.keySet());
   }
 
-  private void drain(String queue, SlipwayHandler handler) throws IOException {
+  /** One receive from {@code queue}, handled as one batch. */
+  void drain(String queue) throws IOException {
+    if (stopped) {
+      return;
+    }
+    SlipwayHandler handler = handlers.get(queue);
     List<Message> messages = new ArrayList<>();
     for (Message m :
         sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0))

@@ -104,7 +104,7 @@ public final class LocalRuntime implements AutoCloseable {
   private TaskRunner tasks;
   private JournalingProxy proxy;
   private volatile Dispatcher dispatcher;
-  private volatile Thread dispatcherThread;
+  private final List<Thread> dispatcherThreads = new ArrayList<>();
   private Resumed resumed = new Resumed(0, 0, 0);
 
   private LocalRuntime() {}
@@ -143,6 +143,7 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   private void boot(Options o) throws Exception {
+    System.setProperty("sun.net.httpserver.nodelay", "true"); // see JournalingProxy
     PrintStream log = o.log();
     Files.createDirectories(o.state());
     resources.add(StateDirectory.lock(o.state()));
@@ -354,8 +355,7 @@ public final class LocalRuntime implements AutoCloseable {
             o.drill().dropRate(),
             o.drill().seed(),
             log);
-    Dispatcher first = dispatcher;
-    dispatcherThread = loop("dispatcher", 200, first::drain, first::running);
+    startDispatching();
     loop("tasks", 1000, tasks::tick);
     loop(
         "reconciler",
@@ -416,12 +416,29 @@ public final class LocalRuntime implements AutoCloseable {
   public synchronized void restartDispatcher() throws InterruptedException {
     Dispatcher old = dispatcher;
     old.stop();
-    dispatcherThread.interrupt();
-    dispatcherThread.join(30_000);
-    threads.remove(dispatcherThread);
+    for (Thread t : dispatcherThreads) {
+      t.interrupt();
+    }
+    for (Thread t : dispatcherThreads) {
+      t.join(30_000);
+      threads.remove(t);
+    }
+    dispatcherThreads.clear();
     dispatcher = old.again();
-    Dispatcher next = dispatcher;
-    dispatcherThread = loop("dispatcher", 200, next::drain, next::running);
+    startDispatching();
+  }
+
+  /** One poller per queue, as Lambda runs each function's batches concurrently with the others. */
+  private void startDispatching() {
+    Dispatcher current = dispatcher;
+    for (String queue : current.queues()) {
+      dispatcherThreads.add(
+          loop(
+              "dispatcher-" + queue.substring(queue.lastIndexOf('/') + 1),
+              200,
+              () -> current.drain(queue),
+              current::running));
+    }
   }
 
   /** What the drills count: events handled and dropped, faults injected by kind. */

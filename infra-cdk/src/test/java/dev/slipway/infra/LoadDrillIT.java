@@ -1,0 +1,329 @@
+package dev.slipway.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.json.Json;
+import dev.slipway.local.Drill;
+import dev.slipway.local.LocalRuntime;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 7's drills: many services, one release each, pushed at once through `slipway local` with
+ * builds and tasks answered instantly, so the engine, the ledger and the emulator are what is under
+ * load; then the same with faults. Each run checks that nothing was lost or done twice: every
+ * release ends, and the newest of each service is LIVE; each release has one ledger record with no
+ * transition twice; each service got exactly one new task definition and one service update per
+ * deployed release (counted in the emulator and in the journal); nothing is left in a dead-letter
+ * queue. {@code slipway.drill.releases} sets the load (CI: 40; `bench/engine-throughput.sh`: 200),
+ * {@code slipway.bench.out} where the figures are written.
+ */
+class LoadDrillIT {
+  private static final int RELEASES = Integer.getInteger("slipway.drill.releases", 40);
+  private static final Set FINAL =
+      new Set(List.of("LIVE", "FAILED", "BLOCKED", "REJECTED", "ROLLED_BACK", "SUPERSEDED"));
+
+  record Set(List<String> states) {
+    boolean has(String s) {
+      return states.contains(s);
+    }
+  }
+
+  @TempDir Path tmp;
+
+  static List<String> services(int n) {
+    return IntStream.range(0, n).mapToObj(i -> String.format("svc-%03d", i)).toList();
+  }
+
+  /** A small Go service's source for {@code service}, zipped: zero bake, two targets. */
+  static byte[] zip(String service) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(bytes)) {
+      for (var file :
+          Map.of(
+                  "slipway.json",
+                  "{\"service\": \""
+                      + service
+                      + "\", \"targets\": [\"linux/amd64\", \"linux/arm64\"],"
+                      + " \"deploy\": {\"bakeSeconds\": 0}}",
+                  "go.mod",
+                  "module example.com/" + service + "\n\ngo 1.22\n",
+                  "main.go",
+                  "package main\n\nfunc main() {}\n")
+              .entrySet()) {
+        zip.putNextEntry(new java.util.zip.ZipEntry(file.getKey()));
+        zip.write(file.getValue().getBytes(StandardCharsets.UTF_8));
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+
+  record Result(
+      int releases, double seconds, Map<String, Long> counters, Map<String, Object> checks) {}
+
+  Result run(String name, Drill drill, boolean restartDispatcher) throws Exception {
+    List<String> services = services(RELEASES);
+    String logTo = System.getProperty("slipway.drill.log");
+    PrintStream quiet =
+        logTo != null
+            ? new PrintStream(
+                Files.newOutputStream(Path.of(logTo + "-" + name + ".log")),
+                true,
+                StandardCharsets.UTF_8) {
+              @Override
+              public void println(String line) {
+                super.println(Instant.now() + " " + line);
+              }
+
+              @Override
+              public void println(Object line) {
+                super.println(Instant.now() + " " + line);
+              }
+            }
+            : new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Path state = tmp.resolve(name);
+    try (LocalRuntime runtime =
+        LocalRuntime.start(
+            new LocalRuntime.Options(
+                LocalSupport.TEMPLATE, state, null, services, quiet, false, false, drill))) {
+      // The uploads, zipped beforehand and put straight into the bucket by four threads (as many
+      // CI jobs would), so what is timed is Slipway and not the uploader.
+      Map<String, byte[]> archives = new TreeMap<>();
+      for (String s : services) {
+        archives.put(s, zip(s));
+      }
+      Map<String, List<String>> pushed = new ConcurrentHashMap<>();
+      Instant start = Instant.now();
+      try (AwsClients aws =
+          new AwsClients(
+              Map.of("AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
+        ExecutorService uploaders = Executors.newFixedThreadPool(4);
+        List<Future<?>> uploads = new ArrayList<>();
+        for (var archive : archives.entrySet()) {
+          uploads.add(
+              uploaders.submit(
+                  () -> {
+                    String key = "sources/" + archive.getKey() + "/drill.zip";
+                    // An upload that fails (injected faults outlasting the SDK's retries) is
+                    // tried again, as a CI job would.
+                    for (int attempt = 0; attempt < 5; attempt++) {
+                      try {
+                        var put =
+                            aws.s3.putObject(
+                                r -> r.bucket(runtime.bucket()).key(key),
+                                software.amazon.awssdk.core.sync.RequestBody.fromBytes(
+                                    archive.getValue()));
+                        pushed
+                            .computeIfAbsent(archive.getKey(), k -> new ArrayList<>())
+                            .add(
+                                new dev.slipway.release.SourceRef(
+                                        runtime.bucket(),
+                                        key,
+                                        put.versionId(),
+                                        put.eTag().replace("\"", ""))
+                                    .releaseId());
+                        return;
+                      } catch (software.amazon.awssdk.core.exception.SdkException e) {
+                        // again
+                      }
+                    }
+                  }));
+        }
+        for (Future<?> f : uploads) {
+          f.get();
+        }
+        uploaders.shutdown();
+      }
+      Thread restarter = null;
+      if (restartDispatcher) {
+        restarter =
+            new Thread(
+                () -> {
+                  try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                      Thread.sleep(3000);
+                      runtime.restartDispatcher();
+                    }
+                  } catch (InterruptedException stop) {
+                    // done
+                  }
+                });
+        restarter.setDaemon(true);
+        restarter.start();
+      }
+      // Wait until every service's releases have ended.
+      Map<String, JsonNode> releases = new TreeMap<>();
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(12));
+      Instant end = null;
+      while (Instant.now().isBefore(deadline)) {
+        releases.clear();
+        boolean allFinal = true;
+        for (String service : services) {
+          LocalSupport.Run list = LocalSupport.slipway(runtime, "releases", service, "--json");
+          JsonNode all = list.code() == 0 ? Json.parse(list.text(), "$") : null;
+          if (all == null || all.isEmpty()) {
+            allFinal = false;
+            continue;
+          }
+          for (JsonNode r : all) {
+            releases.put(r.path("releaseId").asText(), r);
+            allFinal &= FINAL.has(r.path("state").asText());
+          }
+        }
+        if (allFinal && pushed.size() == services.size()) {
+          end = Instant.now();
+          break;
+        }
+        Thread.sleep(1000);
+      }
+      if (restarter != null) {
+        restarter.interrupt();
+        restarter.join();
+      }
+      assertThat(end).as("every release ended within 12 minutes: %s", releases).isNotNull();
+      double seconds = Duration.between(start, end).toMillis() / 1000.0;
+
+      Map<String, Object> checks = new TreeMap<>();
+      // Every service: its newest release LIVE, every other one SUPERSEDED (a re-push).
+      for (String service : services) {
+        JsonNode all =
+            Json.parse(LocalSupport.slipway(runtime, "releases", service, "--json").text(), "$");
+        assertThat(all.get(0).path("state").asText()).as(service).isEqualTo("LIVE");
+        for (int i = 1; i < all.size(); i++) {
+          assertThat(all.get(i).path("state").asText()).as(service).isEqualTo("SUPERSEDED");
+        }
+        for (String id : pushed.get(service)) {
+          assertThat(all.findValuesAsText("releaseId")).as(service).contains(id);
+        }
+      }
+      checks.put("releasesEnded", releases.size());
+      // One ledger record per release, no transition twice.
+      int transitions = 0;
+      Map<String, List<Double>> secondsTo = new TreeMap<>();
+      for (String id : releases.keySet()) {
+        JsonNode status =
+            Json.parse(LocalSupport.slipway(runtime, "status", id, "--json").text(), "$");
+        List<String> to = status.get("history").findValuesAsText("to");
+        quiet.println("history of " + id + ": " + status.get("history"));
+        assertThat(to).as(id).doesNotHaveDuplicates();
+        transitions += to.size();
+        Instant requested = Instant.parse(status.get("history").get(0).path("at").asText());
+        for (JsonNode t : status.get("history")) {
+          secondsTo
+              .computeIfAbsent(t.path("to").asText(), k -> new ArrayList<>())
+              .add(
+                  Duration.between(requested, Instant.parse(t.path("at").asText())).toMillis()
+                      / 1000.0);
+        }
+      }
+      checks.put("transitions", transitions);
+      Map<String, Double> medians = new TreeMap<>();
+      secondsTo.forEach(
+          (k, v) -> {
+            List<Double> sorted = v.stream().sorted().toList();
+            medians.put(k, sorted.get(sorted.size() / 2));
+          });
+      checks.put("medianSecondsFromRequested", medians);
+      try (AwsClients aws =
+          new AwsClients(
+              Map.of("AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
+        List<String> ledger = new ArrayList<>();
+        aws.s3
+            .listObjectsV2Paginator(r -> r.bucket(runtime.bucket()).prefix("ledger/releases/"))
+            .contents()
+            .forEach(o -> ledger.add(o.key()));
+        List<String> records = ledger.stream().filter(k -> !k.endsWith("/index.json")).toList();
+        assertThat(records).as("one ledger record per release").hasSize(releases.size());
+        // Exactly one new task definition per service (the placeholder and the live one).
+        for (String service : services) {
+          assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix(service)).taskDefinitionArns())
+              .as(service)
+              .hasSize(2);
+        }
+      }
+      // One service update per deployed release, as the journal kept them.
+      Map<String, Integer> updates = new TreeMap<>();
+      for (String line : Files.readAllLines(state.resolve("aws-journal.jsonl"))) {
+        JsonNode entry = Json.parse(line, "$");
+        if (entry.path("headers").path("x-amz-target").asText().endsWith(".UpdateService")) {
+          String body =
+              new String(
+                  java.util.Base64.getDecoder().decode(entry.path("body").asText()),
+                  StandardCharsets.UTF_8);
+          updates.merge(Json.parse(body, "$").path("service").asText(), 1, Integer::sum);
+        }
+      }
+      assertThat(updates).as("one UpdateService per service").hasSize(services.size());
+      assertThat(updates.values()).allMatch(n -> n == 1);
+      checks.put("serviceUpdates", updates.size());
+      if (logTo != null) {
+        Files.copy(
+            state.resolve("moto.log"),
+            Path.of(logTo + "-" + name + "-moto.log"),
+            java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      Map<String, List<String>> dead = runtime.deadLetters();
+      assertThat(dead).as("dead-letter queues").isEmpty();
+      checks.put("deadLetters", 0);
+      return new Result(releases.size(), seconds, runtime.counters(), checks);
+    }
+  }
+
+  static void write(String name, Result r) throws Exception {
+    String out = System.getProperty("slipway.bench.out");
+    if (out == null) {
+      return;
+    }
+    Path file = Path.of(out);
+    ObjectNode all =
+        Files.exists(file)
+            ? (ObjectNode) Json.parse(Files.readString(file), "$")
+            : Json.mapper().createObjectNode();
+    ObjectNode node = all.putObject(name);
+    node.put("releases", r.releases())
+        .put("seconds", r.seconds())
+        .put("releasesPerSecond", r.releases() / r.seconds())
+        .put("eventsPerSecond", r.counters().getOrDefault("eventsHandled", 0L) / r.seconds());
+    node.putPOJO("counters", r.counters());
+    node.putPOJO("checks", r.checks());
+    node.put("cores", Runtime.getRuntime().availableProcessors());
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(all));
+  }
+
+  @Test
+  void load_everyReleaseEnds_nothingLostOrDoneTwice() throws Exception {
+    Result r = run("load", new Drill(true, 0, 0, 30, 1), false);
+    write("load", r);
+    assertThat(r.counters().get("eventsHandled")).isGreaterThan(RELEASES * 5L);
+  }
+
+  @Test
+  void loadWithFaults_emulatorErrorsDroppedEventsDispatcherRestarts_sameChecks() throws Exception {
+    Result r = run("faults", new Drill(true, 0.03, 0.05, 10, 7), true);
+    write("faults", r);
+    // the drill did inject what it says
+    assertThat(r.counters().get("eventsDropped")).isPositive();
+    assertThat(r.counters().keySet()).contains("ANSWER_LOST", "SERVER_ERROR", "THROTTLED");
+  }
+}
