@@ -156,6 +156,22 @@ public final class Pipeline {
         return new Outcome.Ignored(
             "deployment " + e.deploymentId() + " is not a Slipway release's");
       }
+      // ECS can finish before the deploy effect's result (the deployment id) is recorded: that
+      // event would be ignored and the release left to the reconciler. Not applied (so not marked
+      // seen), it fails to come again shortly, by which time the start is recorded.
+      Optional<Release> current =
+          ledger
+              .read(key.get().service(), key.get().releaseId())
+              .map(ReleaseLedger.Versioned::value);
+      if (current.isPresent()
+          && current.get().state() == ReleaseState.DEPLOYING
+          && current.get().deployment() == null) {
+        throw new Images.Unavailable(
+            "deployment "
+                + e.deploymentId()
+                + " ended before its start was recorded in "
+                + key.get().releaseId());
+      }
       return apply(
           key.get(), new Input.DeploymentEnded(eventId, e.deploymentId(), completed, e.reason()));
     }

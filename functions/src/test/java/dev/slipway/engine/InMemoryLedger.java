@@ -98,8 +98,20 @@ public final class InMemoryLedger implements ReleaseLedger {
     links.putIfAbsent(key, release);
   }
 
+  /** Runs once after the next relink: a test's way in between two steps of a handler. */
+  public volatile Runnable afterNextRelink;
+
   @Override
   public void relink(String key, ReleaseKey release) {
+    relinkOnly(key, release);
+    Runnable hook = afterNextRelink;
+    afterNextRelink = null;
+    if (hook != null) {
+      hook.run();
+    }
+  }
+
+  private void relinkOnly(String key, ReleaseKey release) {
     links.put(key, release);
   }
 

@@ -333,6 +333,34 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void ecsFinishingBeforeTheDeployIsRecorded_isRetried_notLost() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    deliver("ecr/image-action-push.json");
+    // ECS's event comes between the deployment's link and the record of its start
+    List<Object> early = new ArrayList<>();
+    ledger.afterNextRelink =
+        () -> {
+          try {
+            early.add(pipeline.handle(sample("ecs/deployment-completed.json")));
+          } catch (Exception e) {
+            early.add(e);
+          }
+        };
+    deliver("ecr/image-scan-complete-clean.json");
+
+    assertThat(early).singleElement().isInstanceOf(Images.Unavailable.class);
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+    // it comes again, as SQS or EventBridge redeliver a failed event: now it counts
+    deliver("ecs/deployment-completed.json");
+    clock.advance(Duration.ofSeconds(301));
+    pipeline.reconcile();
+    assertThat(release().state()).isEqualTo(ReleaseState.LIVE);
+  }
+
+  @Test
   void lostEvents_areRecoveredByTheReconciler() throws Exception {
     world.findings.put(DIGEST, List.of());
     deliver("s3/object-created-source-upload.json");

@@ -34,11 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
  * release ends, and the newest of each service is LIVE; each release has one ledger record with no
  * transition twice; each service got exactly one new task definition and one service update per
  * deployed release (counted in the emulator and in the journal); nothing is left in a dead-letter
- * queue. {@code slipway.drill.releases} sets the load (CI: 40; `bench/engine-throughput.sh`: 200),
+ * queue. {@code slipway.drill.releases} sets the load (CI: 30; `bench/engine-throughput.sh`: 200),
  * {@code slipway.bench.out} where the figures are written.
  */
 class LoadDrillIT {
-  private static final int RELEASES = Integer.getInteger("slipway.drill.releases", 40);
+  private static final int RELEASES = Integer.getInteger("slipway.drill.releases", 30);
   private static final Set FINAL =
       new Set(List.of("LIVE", "FAILED", "BLOCKED", "REJECTED", "ROLLED_BACK", "SUPERSEDED"));
 
@@ -155,14 +155,21 @@ class LoadDrillIT {
         uploaders.shutdown();
       }
       Thread restarter = null;
+      java.util.concurrent.atomic.AtomicInteger restarts =
+          new java.util.concurrent.atomic.AtomicInteger();
       if (restartDispatcher) {
         restarter =
             new Thread(
                 () -> {
+                  // Every 5 to 15 s: a Lambda poller crashing now and then, not one that never
+                  // finishes a batch (that would send every message to the dead-letter queue,
+                  // as it would on AWS).
+                  java.util.Random every = new java.util.Random(drill.seed());
                   try {
                     while (!Thread.currentThread().isInterrupted()) {
-                      Thread.sleep(3000);
+                      Thread.sleep(5000 + every.nextInt(10_000));
                       runtime.restartDispatcher();
+                      restarts.incrementAndGet();
                     }
                   } catch (InterruptedException stop) {
                     // done
@@ -173,34 +180,39 @@ class LoadDrillIT {
       }
       // Wait until every service's releases have ended.
       Map<String, JsonNode> releases = new TreeMap<>();
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(12));
+      Instant deadline = Instant.now().plus(Duration.ofMinutes(8));
       Instant end = null;
+      java.util.Set<String> ended = new java.util.HashSet<>();
       while (Instant.now().isBefore(deadline)) {
-        releases.clear();
-        boolean allFinal = true;
         for (String service : services) {
+          if (ended.contains(service)) {
+            continue; // a final state is final: asked once
+          }
           LocalSupport.Run list = LocalSupport.slipway(runtime, "releases", service, "--json");
           JsonNode all = list.code() == 0 ? Json.parse(list.text(), "$") : null;
-          if (all == null || all.isEmpty()) {
-            allFinal = false;
+          if (all == null || all.isEmpty() || !pushed.containsKey(service)) {
             continue;
           }
+          boolean allFinal = true;
           for (JsonNode r : all) {
             releases.put(r.path("releaseId").asText(), r);
             allFinal &= FINAL.has(r.path("state").asText());
           }
+          if (allFinal) {
+            ended.add(service);
+          }
         }
-        if (allFinal && pushed.size() == services.size()) {
+        if (ended.size() == services.size()) {
           end = Instant.now();
           break;
         }
-        Thread.sleep(1000);
+        Thread.sleep(2000);
       }
       if (restarter != null) {
         restarter.interrupt();
         restarter.join();
       }
-      assertThat(end).as("every release ended within 12 minutes: %s", releases).isNotNull();
+      assertThat(end).as("every release ended within 8 minutes: %s", releases).isNotNull();
       double seconds = Duration.between(start, end).toMillis() / 1000.0;
 
       Map<String, Object> checks = new TreeMap<>();
@@ -285,7 +297,9 @@ class LoadDrillIT {
       Map<String, List<String>> dead = runtime.deadLetters();
       assertThat(dead).as("dead-letter queues").isEmpty();
       checks.put("deadLetters", 0);
-      return new Result(releases.size(), seconds, runtime.counters(), checks);
+      Map<String, Long> counters = new TreeMap<>(runtime.counters());
+      counters.put("dispatcherRestarts", (long) restarts.get());
+      return new Result(releases.size(), seconds, counters, checks);
     }
   }
 
@@ -325,5 +339,6 @@ class LoadDrillIT {
     // the drill did inject what it says
     assertThat(r.counters().get("eventsDropped")).isPositive();
     assertThat(r.counters().keySet()).contains("ANSWER_LOST", "SERVER_ERROR", "THROTTLED");
+    assertThat(r.counters().get("dispatcherRestarts")).isPositive();
   }
 }

@@ -26,9 +26,14 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * order; {@code dropRate} drops recoverable events unhandled (the reconciler must recover them).
  */
 final class Dispatcher {
-  /** The events the reconciler can recover when lost: it asks CodeBuild, the scanners and ECS. */
+  /**
+   * The events the reconciler can recover when lost here: it asks CodeBuild (the build executor)
+   * and the scanners. ECS's deployment events are recoverable on AWS too (the reconciler reads the
+   * deployment's rollout state), but not locally: moto's rollout state never moves, the task runner
+   * cannot set it, so the drill does not drop them (ReleaseScenarioTest covers that path).
+   */
   private static final List<String> RECOVERABLE =
-      List.of("CodeBuild Build State Change", "ECR Image Scan", "ECS Deployment State Change");
+      List.of("CodeBuild Build State Change", "ECR Image Scan");
 
   private final SqsClient sqs;
   private final Map<String, SlipwayHandler> handlers;

@@ -7,8 +7,8 @@ package dev.slipway.local;
  *     emulator are what is measured
  * @param faultRate the share of calls to the emulator that fail: before moto sees them (500, 503
  *     SlowDown, throttling, a slow answer) or after moto applied them (the answer lost)
- * @param dropRate the share of recoverable events (build states, scans, deployments) the dispatcher
- *     drops unhandled, for the reconciler to recover
+ * @param dropRate the share of recoverable events (build ends, scans) the dispatcher drops
+ *     unhandled, for the reconciler to recover
  * @param stuckAfterSeconds when the reconciler asks AWS about a release that has not moved
  * @param seed makes the faults and drops repeatable
  */
