@@ -157,15 +157,9 @@ final class BuildExecutor implements AutoCloseable {
   /** Writes the build's record with its current status (whole or not at all). */
   private void save(String id, ObjectNode record) {
     record.put("status", statuses.get(id));
-    Path file = records.resolve(id.replace(':', '_') + ".json");
     try {
-      Path next = records.resolve(id.replace(':', '_') + ".next");
-      Files.writeString(next, record.toString());
-      Files.move(
-          next,
-          file,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      StateDirectory.writeAtomically(
+          records.resolve(id.replace(':', '_') + ".json"), record.toString());
     } catch (IOException e) {
       log.println("local build " + id + ": could not save its record: " + e.getMessage());
     }

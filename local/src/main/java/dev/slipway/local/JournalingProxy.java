@@ -158,6 +158,10 @@ final class JournalingProxy implements AutoCloseable {
     }
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", contentType);
+    if (exchange.getRequestMethod().equalsIgnoreCase("HEAD")) {
+      exchange.sendResponseHeaders(status, -1); // a HEAD answer has no body
+      return;
+    }
     exchange.sendResponseHeaders(status, bytes.length);
     exchange.getResponseBody().write(bytes);
   }

@@ -91,6 +91,17 @@ final class StateDirectory {
     }
   }
 
+  /** Writes {@code file} whole or not at all (a sibling, then an atomic rename). */
+  static void writeAtomically(Path file, String text) throws IOException {
+    Path next = file.resolveSibling(file.getFileName() + ".next");
+    Files.writeString(next, text);
+    Files.move(
+        next,
+        file,
+        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+  }
+
   /** Forgets an earlier run's releases: its journal, handled events, builds and tasks. */
   static void forget(Path state) throws IOException {
     for (String name : List.of(JOURNAL, DELIVERED, "builds", "tasks")) {

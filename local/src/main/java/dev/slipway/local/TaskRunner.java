@@ -98,13 +98,7 @@ final class TaskRunner implements AutoCloseable {
                 .put("taskDefinition", td)
                 .put("running", running.containsKey(service)));
     try {
-      Path next = stateFile.resolveSibling("services.json.next");
-      Files.writeString(next, state.toString());
-      Files.move(
-          next,
-          stateFile,
-          java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      StateDirectory.writeAtomically(stateFile, state.toString());
     } catch (IOException e) {
       log.println("  tasks: could not save " + stateFile + ": " + e.getMessage());
     }
@@ -153,13 +147,7 @@ final class TaskRunner implements AutoCloseable {
             .map(d -> d.id())
             .orElse("ecs-svc/local");
     if (instant) {
-      side.deployment(
-          service.serviceArn(),
-          "SERVICE_DEPLOYMENT_COMPLETED",
-          deploymentId,
-          "ECS deployment " + deploymentId + " completed.");
-      reported.put(service.serviceArn(), service.taskDefinition());
-      save();
+      completed(service, deploymentId);
       return;
     }
     try {
@@ -194,18 +182,23 @@ final class TaskRunner implements AutoCloseable {
               + " ("
               + deploymentId
               + ")");
-      side.deployment(
-          service.serviceArn(),
-          "SERVICE_DEPLOYMENT_COMPLETED",
-          deploymentId,
-          "ECS deployment " + deploymentId + " completed.");
-      reported.put(service.serviceArn(), service.taskDefinition());
-      save();
+      completed(service, deploymentId);
     } catch (Exception e) {
       log.println("  tasks " + service.serviceName() + ": " + e.getMessage());
       side.deployment(
           service.serviceArn(), "SERVICE_DEPLOYMENT_FAILED", deploymentId, e.getMessage());
     }
+  }
+
+  /** Reports the rollout with ECS's event, then saves it as reported (never the other way). */
+  private void completed(Service service, String deploymentId) {
+    side.deployment(
+        service.serviceArn(),
+        "SERVICE_DEPLOYMENT_COMPLETED",
+        deploymentId,
+        "ECS deployment " + deploymentId + " completed.");
+    reported.put(service.serviceArn(), service.taskDefinition());
+    save();
   }
 
   /** Starts the service's task again after a restart of the runtime; no deployment, no event. */
