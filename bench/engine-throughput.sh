@@ -7,7 +7,7 @@
 # that nothing was lost or done twice (see LoadDrillIT) and fail otherwise.
 #
 # Writes bench/results/engine-throughput.json and .md. Usage: bench/engine-throughput.sh [N]
-# (default 200; CI runs the same test with 30, and 20 under faults).
+# (default 200; CI runs the load run with 30; the fault run is not in CI yet: see LoadDrillIT).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-200}"
@@ -19,7 +19,8 @@ cd "$root"
 mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli >&2
 mvn -q -B -Dspotless.check.skip=true verify -pl infra-cdk \
   -Dtest=PipelineStackTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dit.test=LoadDrillIT -Dslipway.drill.releases="$n" -Dslipway.drill.faultReleases="$n" -Dslipway.bench.out="$out" >&2
+  -Dit.test=LoadDrillIT -Dslipway.drill.releases="$n" -Dslipway.drill.faultReleases="$n" -Dslipway.drill.faults=true \
+  -Dslipway.bench.out="$out" >&2
 python3 - "$out" "$results/engine-throughput.md" <<'PY'
 import json, sys, platform, os
 d = json.load(open(sys.argv[1]))
