@@ -6,7 +6,13 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 
-/** The ledger contract on S3 in moto: conditional PutObject over HTTP. */
+/**
+ * The ledger contract on S3 in moto: conditional PutObject over HTTP. moto checks {@code If-Match}
+ * and writes later without a lock (moto/s3/responses.py, put_object), so two concurrent conditional
+ * writes can both succeed there, which S3 does not allow (a CI run lost one update of 41 that way).
+ * The ledger is given an S3 client that sends its writes one at a time, standing in for S3's atomic
+ * check-and-write; the writers' reads, decisions and retries still interleave.
+ */
 class S3LedgerMotoIT extends LedgerContract {
   static MotoServer moto;
   static AwsClients aws;
@@ -32,11 +38,49 @@ class S3LedgerMotoIT extends LedgerContract {
   void bucket() throws Exception {
     moto.post("/moto-api/reset", "{}");
     aws.s3.createBucket(r -> r.bucket("ledger"));
-    ledger = new S3Ledger(aws.s3, "ledger", "ledger/");
+    ledger = new S3Ledger(new WritesOneAtATime(aws.s3), "ledger", "ledger/");
   }
 
   @Override
   protected ReleaseLedger ledger() {
     return ledger;
+  }
+
+  /** Delegates what the ledger uses; PutObject one at a time (see the class comment). */
+  static final class WritesOneAtATime implements software.amazon.awssdk.services.s3.S3Client {
+    private final software.amazon.awssdk.services.s3.S3Client s3;
+
+    WritesOneAtATime(software.amazon.awssdk.services.s3.S3Client s3) {
+      this.s3 = s3;
+    }
+
+    @Override
+    public synchronized software.amazon.awssdk.services.s3.model.PutObjectResponse putObject(
+        software.amazon.awssdk.services.s3.model.PutObjectRequest request,
+        software.amazon.awssdk.core.sync.RequestBody body) {
+      return s3.putObject(request, body);
+    }
+
+    @Override
+    public software.amazon.awssdk.core.ResponseBytes<
+            software.amazon.awssdk.services.s3.model.GetObjectResponse>
+        getObjectAsBytes(software.amazon.awssdk.services.s3.model.GetObjectRequest request) {
+      return s3.getObjectAsBytes(request);
+    }
+
+    @Override
+    public software.amazon.awssdk.services.s3.paginators.ListObjectsV2Iterable
+        listObjectsV2Paginator(
+            software.amazon.awssdk.services.s3.model.ListObjectsV2Request request) {
+      return s3.listObjectsV2Paginator(request);
+    }
+
+    @Override
+    public String serviceName() {
+      return s3.serviceName();
+    }
+
+    @Override
+    public void close() {}
   }
 }
