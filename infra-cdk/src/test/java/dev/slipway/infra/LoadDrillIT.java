@@ -47,14 +47,8 @@ class LoadDrillIT {
   private static final int FAULT_RELEASES =
       Integer.getInteger("slipway.drill.faultReleases", Math.min(RELEASES, 20));
 
-  private static final Set FINAL =
-      new Set(List.of("LIVE", "FAILED", "BLOCKED", "REJECTED", "ROLLED_BACK", "SUPERSEDED"));
-
-  record Set(List<String> states) {
-    boolean has(String s) {
-      return states.contains(s);
-    }
-  }
+  private static final java.util.Set<String> FINAL =
+      java.util.Set.of("LIVE", "FAILED", "BLOCKED", "REJECTED", "ROLLED_BACK", "SUPERSEDED");
 
   @TempDir Path tmp;
 
@@ -204,7 +198,7 @@ class LoadDrillIT {
           boolean allFinal = true;
           for (JsonNode r : all) {
             releases.put(r.path("releaseId").asText(), r);
-            allFinal &= FINAL.has(r.path("state").asText());
+            allFinal &= FINAL.contains(r.path("state").asText());
           }
           if (allFinal) {
             ended.add(service);

@@ -47,29 +47,8 @@ final class Dispatcher {
   private final AtomicLong dropped;
   private volatile boolean stopped;
 
+  /** {@code random} draws the drops; the counts carry over to {@link #again}. */
   Dispatcher(
-      SqsClient sqs,
-      Map<String, SlipwayHandler> handlers,
-      Map<String, String> deadLetterQueues,
-      Delivered delivered,
-      boolean chaos,
-      double dropRate,
-      long seed,
-      PrintStream log) {
-    this(
-        sqs,
-        handlers,
-        deadLetterQueues,
-        delivered,
-        chaos,
-        dropRate,
-        new Random(seed),
-        log,
-        new AtomicLong(),
-        new AtomicLong());
-  }
-
-  private Dispatcher(
       SqsClient sqs,
       Map<String, SlipwayHandler> handlers,
       Map<String, String> deadLetterQueues,

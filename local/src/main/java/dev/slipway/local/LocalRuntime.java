@@ -353,8 +353,10 @@ public final class LocalRuntime implements AutoCloseable {
             delivered,
             o.chaos(),
             o.drill().dropRate(),
-            o.drill().seed(),
-            log);
+            new java.util.Random(o.drill().seed()),
+            log,
+            new java.util.concurrent.atomic.AtomicLong(),
+            new java.util.concurrent.atomic.AtomicLong());
     startDispatching();
     loop("tasks", 1000, tasks::tick);
     loop(
