@@ -7,7 +7,9 @@ import java.util.Objects;
 /**
  * The pipeline's own names and limits, read once from the environment by each handler (STYLE.md
  * §10): the source bucket, the two CodeBuild projects, the image repository, which alarm guards
- * which service, and when the reconciler calls a release stuck.
+ * which service, when the reconciler calls a release stuck, and how long a handler may hold an
+ * effect's claim before another takes it over (longer than a handler can run: on Lambda, more than
+ * the function's timeout).
  */
 public record EngineConfig(
     String sourceBucket,
@@ -15,7 +17,28 @@ public record EngineConfig(
     String imageProject,
     String repository,
     Map<String, String> alarmServices,
-    Duration stuckAfter) {
+    Duration stuckAfter,
+    Duration claimTtl) {
+
+  /** The claim's lifetime when none is configured: five minutes, five times the Lambda timeout. */
+  public static final Duration DEFAULT_CLAIM_TTL = Duration.ofMinutes(5);
+
+  public EngineConfig(
+      String sourceBucket,
+      String compileProject,
+      String imageProject,
+      String repository,
+      Map<String, String> alarmServices,
+      Duration stuckAfter) {
+    this(
+        sourceBucket,
+        compileProject,
+        imageProject,
+        repository,
+        alarmServices,
+        stuckAfter,
+        DEFAULT_CLAIM_TTL);
+  }
 
   public EngineConfig {
     Objects.requireNonNull(sourceBucket, "sourceBucket");
@@ -24,12 +47,17 @@ public record EngineConfig(
     Objects.requireNonNull(repository, "repository");
     alarmServices = Map.copyOf(alarmServices);
     Objects.requireNonNull(stuckAfter, "stuckAfter");
+    Objects.requireNonNull(claimTtl, "claimTtl");
+    if (claimTtl.isNegative() || claimTtl.isZero()) {
+      throw new IllegalArgumentException("claimTtl must be positive: " + claimTtl);
+    }
   }
 
   /**
    * Reads the configuration from environment variables: {@code SLIPWAY_SOURCE_BUCKET}, {@code
    * SLIPWAY_COMPILE_PROJECT}, {@code SLIPWAY_IMAGE_PROJECT}, {@code SLIPWAY_REPOSITORY}, {@code
-   * SLIPWAY_ALARMS} ({@code alarm=service,alarm=service}), {@code SLIPWAY_STUCK_AFTER_SECONDS}.
+   * SLIPWAY_ALARMS} ({@code alarm=service,alarm=service}), {@code SLIPWAY_STUCK_AFTER_SECONDS},
+   * {@code SLIPWAY_CLAIM_TTL_SECONDS}.
    */
   public static EngineConfig fromEnvironment(Map<String, String> env) {
     Map<String, String> alarms = new java.util.LinkedHashMap<>();
@@ -46,7 +74,10 @@ public record EngineConfig(
         env.getOrDefault("SLIPWAY_IMAGE_PROJECT", "slipway-image"),
         required(env, "SLIPWAY_REPOSITORY"),
         alarms,
-        Duration.ofSeconds(Long.parseLong(env.getOrDefault("SLIPWAY_STUCK_AFTER_SECONDS", "900"))));
+        Duration.ofSeconds(Long.parseLong(env.getOrDefault("SLIPWAY_STUCK_AFTER_SECONDS", "900"))),
+        env.containsKey("SLIPWAY_CLAIM_TTL_SECONDS")
+            ? Duration.ofSeconds(Long.parseLong(env.get("SLIPWAY_CLAIM_TTL_SECONDS")))
+            : DEFAULT_CLAIM_TTL);
   }
 
   private static String required(Map<String, String> env, String name) {

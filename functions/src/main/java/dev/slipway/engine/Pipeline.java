@@ -54,7 +54,7 @@ public final class Pipeline {
     this.images = images;
     this.observations = observations;
     this.clock = clock;
-    this.engine = new ReleaseEngine(ledger, new Linking(effects, ledger), clock);
+    this.engine = new ReleaseEngine(ledger, new Linking(effects, ledger), clock, config.claimTtl());
   }
 
   /** What became of one event. */
@@ -71,6 +71,18 @@ public final class Pipeline {
 
   private static final ReleaseLedger.ReleaseKey EARLY_SCAN_MARK =
       new ReleaseLedger.ReleaseKey("-", "scan ended before the push was handled");
+
+  /** The mark an ECS deployment that ended before its start was recorded leaves (see handle). */
+  static final String EARLY_DEPLOYMENT = "early-deployment/";
+
+  static String earlyDeploymentMark(String releaseId, String deploymentId, boolean completed) {
+    // The release id is in the name: the emulator reuses one deployment id per service.
+    return EARLY_DEPLOYMENT
+        + releaseId
+        + "/"
+        + deploymentId
+        + (completed ? "/COMPLETED" : "/FAILED");
+  }
 
   public Outcome handle(PipelineEvent event) throws Images.Unavailable {
     String eventId = event.meta().id();
@@ -166,6 +178,11 @@ public final class Pipeline {
       if (current.isPresent()
           && current.get().state() == ReleaseState.DEPLOYING
           && current.get().deployment() == null) {
+        // The retries may all come while the handler that started the deployment is gone with
+        // its claim (minutes, until the claim expires): leave a mark first, which the
+        // reconciler applies once the start is recorded, so the end is not lost with them.
+        ledger.relink(
+            earlyDeploymentMark(key.get().releaseId(), e.deploymentId(), completed), key.get());
         throw new Images.Unavailable(
             "deployment "
                 + e.deploymentId()
@@ -334,6 +351,21 @@ public final class Pipeline {
       }
       if (current.deployment().bakeUntil() != null) {
         return applyOr(current, new Input.Tick(tick + ":bake"));
+      }
+      String deploymentId = current.deployment().deploymentId();
+      if (deploymentId != null && current.deployment().completedAt() == null) {
+        for (boolean completed : new boolean[] {true, false}) {
+          String mark = earlyDeploymentMark(current.id(), deploymentId, completed);
+          if (ledger.linked(mark).isPresent()) {
+            return applyOr(
+                current,
+                new Input.DeploymentEnded(
+                    mark,
+                    deploymentId,
+                    completed,
+                    "ECS reported the deployment's end before its start was recorded"));
+          }
+        }
       }
     }
     Instant lastMove =

@@ -31,10 +31,18 @@ public final class ReleaseEngine {
   private final EffectRunner effects;
   private final Clock clock;
 
+  /** How long a handler may hold an effect before another may take it over (a crashed handler). */
+  private final Duration claimTtl;
+
   public ReleaseEngine(ReleaseLedger ledger, EffectRunner effects, Clock clock) {
+    this(ledger, effects, clock, EngineConfig.DEFAULT_CLAIM_TTL);
+  }
+
+  public ReleaseEngine(ReleaseLedger ledger, EffectRunner effects, Clock clock, Duration claimTtl) {
     this.ledger = ledger;
     this.effects = effects;
     this.clock = clock;
+    this.claimTtl = claimTtl;
   }
 
   /** Raised when the effects of a release could not be completed now; the caller retries later. */
@@ -115,9 +123,6 @@ public final class ReleaseEngine {
     throw new RetryLater("index of " + release.service() + " kept changing");
   }
 
-  /** How long a handler may hold an effect before another may take it over (a crashed handler). */
-  static final Duration CLAIM_TTL = Duration.ofMinutes(5);
-
   private Release runPending(Release release) {
     Release current = release;
     for (int round = 0; round < MAX_ROUNDS; round++) {
@@ -161,7 +166,7 @@ public final class ReleaseEngine {
 
   /**
    * Claims the first pending effect nobody else is carrying out (or whose claim is older than
-   * {@link #CLAIM_TTL}), in a conditional write, so that of two handlers only one runs it.
+   * {@link #claimTtl}), in a conditional write, so that of two handlers only one runs it.
    */
   private Optional<Claimed> claimNext(String service, String releaseId) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
@@ -176,7 +181,7 @@ public final class ReleaseEngine {
               .filter(
                   e -> {
                     Instant claimedAt = current.claims().get(e.key());
-                    return claimedAt == null || claimedAt.plus(CLAIM_TTL).isBefore(now);
+                    return claimedAt == null || claimedAt.plus(claimTtl).isBefore(now);
                   })
               .findFirst();
       if (next.isEmpty()) {

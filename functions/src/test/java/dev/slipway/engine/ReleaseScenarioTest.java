@@ -1,6 +1,7 @@
 package dev.slipway.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.event.EventParser;
 import dev.slipway.event.ParseResult;
@@ -358,6 +359,40 @@ class ReleaseScenarioTest {
     clock.advance(Duration.ofSeconds(301));
     pipeline.reconcile();
     assertThat(release().state()).isEqualTo(ReleaseState.LIVE);
+  }
+
+  @Test
+  void ecsEndingWhileTheDeployingHandlerIsDeadWithItsClaim_isAppliedOnceTheStartIsRecorded()
+      throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    deliver("ecr/image-action-push.json");
+    // the handler carrying out the deploy dies after ECS took the update, holding the claim
+    ledger.afterNextRelink =
+        () -> {
+          throw new IllegalStateException("handler killed");
+        };
+    assertThatThrownBy(() -> deliver("ecr/image-scan-complete-clean.json"))
+        .hasMessage("handler killed");
+    assertThat(release().deployment()).isNull();
+    // ECS's event fails each of its deliveries within the claim's lifetime, then is gone (DLQ)
+    for (int delivery = 0; delivery < 5; delivery++) {
+      assertThatThrownBy(() -> deliver("ecs/deployment-completed.json"))
+          .isInstanceOf(Images.Unavailable.class);
+      clock.advance(Duration.ofSeconds(10));
+    }
+    // ECS never shows the outcome here (world.deploymentOutcomes is empty): only the mark can
+    clock.advance(Duration.ofSeconds(301));
+    pipeline.reconcile(); // the claim has expired: the deploy is done again and recorded
+    pipeline.reconcile(); // the mark the lost event left ends the deployment
+    clock.advance(Duration.ofSeconds(301));
+    pipeline.reconcile(); // the bake ends
+
+    assertThat(release().state()).isEqualTo(ReleaseState.LIVE);
+    assertThat(states()).doesNotHaveDuplicates();
+    assertThat(world.ran.stream().filter(r -> r.contains(" Deploy "))).hasSize(2);
   }
 
   @Test

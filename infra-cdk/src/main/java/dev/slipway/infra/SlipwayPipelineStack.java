@@ -135,6 +135,10 @@ public final class SlipwayPipelineStack extends Stack {
                 .map(e -> e.getKey() + "=" + e.getValue())
                 .toList()));
     environment.put("JAVA_TOOL_OPTIONS", "-XX:+TieredCompilation -XX:TieredStopAtLevel=1");
+    int handlerTimeoutSeconds = 60;
+    // A claim on an effect outlives any invocation that could hold it (Lambda ends an invocation
+    // at its timeout): twice the timeout, so a crashed handler's effect is taken over in minutes.
+    environment.put("SLIPWAY_CLAIM_TTL_SECONDS", Integer.toString(2 * handlerTimeoutSeconds));
     Handlers handlers =
         new Handlers(
             this,
@@ -147,7 +151,7 @@ public final class SlipwayPipelineStack extends Stack {
                 builds.image().getProjectArn(),
                 environment,
                 1024,
-                Duration.seconds(60)));
+                Duration.seconds(handlerTimeoutSeconds)));
 
     Topic alarmTopic =
         Topic.Builder.create(this, "Alarms")

@@ -228,7 +228,14 @@ class LoadDrillIT {
       for (String service : services) {
         JsonNode all =
             Json.parse(LocalSupport.slipway(runtime, "releases", service, "--json").text(), "$");
-        assertThat(all.get(0).path("state").asText()).as(service).isEqualTo("LIVE");
+        assertThat(all.get(0).path("state").asText())
+            .as(
+                "%s: %s",
+                service,
+                LocalSupport.slipway(
+                        runtime, "status", all.get(0).path("releaseId").asText(), "--json")
+                    .text())
+            .isEqualTo("LIVE");
         for (int i = 1; i < all.size(); i++) {
           assertThat(all.get(i).path("state").asText()).as(service).isEqualTo("SUPERSEDED");
         }
@@ -354,7 +361,12 @@ class LoadDrillIT {
       named = "slipway.drill.faults",
       matches = "true")
   void loadWithFaults_emulatorErrorsDroppedEventsDispatcherRestarts_sameChecks() throws Exception {
-    Result r = run("faults", new Drill(true, 0.03, 0.05, 10, 7), true, FAULT_RELEASES);
+    Result r =
+        run(
+            "faults",
+            new Drill(true, 0.03, 0.05, 10, Long.getLong("slipway.drill.seed", 7)),
+            true,
+            FAULT_RELEASES);
     write("faults", r);
     // the drill did inject what it says
     assertThat(r.counters().get("eventsDropped")).isPositive();

@@ -311,8 +311,15 @@ final class BuildExecutor implements AutoCloseable {
   /** Queues the findings in moto's ECR scan results, then sends ECR's scan event. */
   private void reportScan(String repository, String digest, String tag, List<Finding> findings)
       throws Exception {
-    aws.ecr.startImageScan(
-        r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest).imageTag(tag)));
+    try {
+      aws.ecr.startImageScan(
+          r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest).imageTag(tag)));
+    } catch (software.amazon.awssdk.services.ecr.model.LimitExceededException again) {
+      // ECR allows one scan per image a day: this is the SDK's retry of a start whose answer
+      // was lost (or a build run again after a restart), and the scan it started stands.
+      log.println(
+          "  scan of " + digest + " already started: " + again.awsErrorDetails().errorMessage());
+    }
     ObjectNode result = Json.mapper().createObjectNode();
     var list = result.putObject("imageScanFindings").putArray("findings");
     Map<String, Integer> counts = new TreeMap<>();

@@ -195,6 +195,9 @@ public final class LocalRuntime implements AutoCloseable {
     env.put("AWS_REGION", REGION);
     env.put("AWS_ENDPOINT_URL", endpoint);
     env.put("SLIPWAY_STUCK_AFTER_SECONDS", Integer.toString(o.drill().stuckAfterSeconds()));
+    // Local handlers run in this process with no timeout, but their effects are short (builds and
+    // rollouts run apart and answer with events): a claim a minute old is a killed handler's.
+    env.put("SLIPWAY_CLAIM_TTL_SECONDS", "60");
     AwsClients aws = new AwsClients(env);
     resources.add(aws);
     SqsClient sqs =
