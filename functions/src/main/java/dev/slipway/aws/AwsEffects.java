@@ -219,8 +219,11 @@ public final class AwsEffects implements EffectRunner {
                         .registerTaskDefinition(register.build())
                         .taskDefinition()
                         .taskDefinitionArn());
+    // Once, without the SDK's retries, as RegisterTaskDefinition above: a retry after a lost
+    // answer would update the service a second time. The effect's own retry reads the service
+    // first and finds it updated (the branch above), so the deployment starts exactly once.
     Service updated =
-        aws.ecs
+        aws.ecsOnce
             .updateService(
                 r -> r.cluster(deploy.cluster()).service(deploy.service()).taskDefinition(newArn))
             .service();

@@ -124,6 +124,14 @@ public final class ArchiveTree implements SourceTree {
       throw new Unreadable(
           "archive is truncated or corrupt: "
               + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+    } catch (RuntimeException e) {
+      // commons-compress answers some damaged archives with an unchecked exception (a zip entry
+      // whose header was cut or flipped: NullPointerException; found by HostileInputFuzzTest).
+      // Whatever the library throws while reading an upload is the upload's fault, said as such.
+      throw new Unreadable(
+          "archive is truncated or corrupt: it could not be read ("
+              + e.getClass().getSimpleName()
+              + ")");
     }
     return stripTopDirectory(files, large, links);
   }

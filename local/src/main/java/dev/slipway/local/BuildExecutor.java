@@ -45,6 +45,10 @@ final class BuildExecutor implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService builds = Executors.newSingleThreadExecutor();
   private final Map<String, String> statuses = new ConcurrentHashMap<>();
+
+  /** When each build started and ended (epoch ms), answered as CodeBuild's startTime/endTime. */
+  private final Map<String, long[]> times = new ConcurrentHashMap<>();
+
   private final Map<String, String> byToken = new ConcurrentHashMap<>();
   private final Path records;
   private final AwsClients aws;
@@ -138,15 +142,18 @@ final class BuildExecutor implements AutoCloseable {
 
   private void describe(ObjectNode build, String id) {
     build.put("id", id).put("arn", arn(id)).put("projectName", id.substring(0, id.indexOf(':')));
-    build
-        .put("buildStatus", statuses.get(id))
-        .put("startTime", System.currentTimeMillis() / 1000.0);
+    long[] t = times.getOrDefault(id, new long[] {System.currentTimeMillis(), 0});
+    build.put("buildStatus", statuses.get(id)).put("startTime", t[0] / 1000.0);
+    if (t[1] > 0) {
+      build.put("endTime", t[1] / 1000.0);
+    }
   }
 
   private String start(String token, JsonNode request) {
     String project = request.path("projectName").asText();
     String id = project + ":" + UUID.randomUUID();
     statuses.put(id, "IN_PROGRESS");
+    times.put(id, new long[] {System.currentTimeMillis(), 0});
     ObjectNode record = Json.mapper().createObjectNode();
     record.put("id", id).put("token", token).set("request", request);
     save(id, record);
@@ -187,6 +194,8 @@ final class BuildExecutor implements AutoCloseable {
             log.println("local build " + id + " failed: " + e.getMessage());
             status = "FAILED";
           }
+          times.computeIfAbsent(id, k -> new long[] {System.currentTimeMillis(), 0})[1] =
+              System.currentTimeMillis();
           statuses.put(id, status);
           ObjectNode record = Json.mapper().createObjectNode();
           record.put("id", id).put("token", token).set("request", request);

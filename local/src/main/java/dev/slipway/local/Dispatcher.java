@@ -27,13 +27,12 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 final class Dispatcher {
   /**
-   * The events the reconciler can recover when lost here: it asks CodeBuild (the build executor)
-   * and the scanners. ECS's deployment events are recoverable on AWS too (the reconciler reads the
-   * deployment's rollout state), but not locally: moto's rollout state never moves, the task runner
-   * cannot set it, so the drill does not drop them (ReleaseScenarioTest covers that path).
+   * The events the reconciler can recover when lost: it asks CodeBuild (the build executor), the
+   * scanners, and ECS for the deployment's rollout state (which the pass-through answers from what
+   * the task runner reported: see Rollouts).
    */
   private static final List<String> RECOVERABLE =
-      List.of("CodeBuild Build State Change", "ECR Image Scan");
+      List.of("CodeBuild Build State Change", "ECR Image Scan", "ECS Deployment State Change");
 
   private final SqsClient sqs;
   private final Map<String, SlipwayHandler> handlers;
@@ -106,7 +105,10 @@ final class Dispatcher {
     SlipwayHandler handler = handlers.get(queue);
     List<Message> messages = new ArrayList<>();
     for (Message m :
-        sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0))
+        sqs.receiveMessage(
+                // One event per invocation, as EventBridge invokes a Lambda target; a killed
+                // handler then takes only its own event down. Chaos needs several to shuffle.
+                r -> r.queueUrl(queue).maxNumberOfMessages(chaos ? 10 : 1).waitTimeSeconds(0))
             .messages()) {
       if (delivered.handledEarlier(m.body())) {
         // a past event put on the queue again by the journal's replay

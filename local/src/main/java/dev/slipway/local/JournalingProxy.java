@@ -82,7 +82,12 @@ final class JournalingProxy implements AutoCloseable {
     ANSWER_LOST
   }
 
-  JournalingProxy(String upstream, Journal journal, PrintStream log) throws IOException {
+  /** ECS's deployments as ECS would answer them (see Rollouts). */
+  private final Rollouts rollouts;
+
+  JournalingProxy(String upstream, Journal journal, PrintStream log, Rollouts rollouts)
+      throws IOException {
+    this.rollouts = rollouts;
     this.upstream = upstream;
     this.journal = journal;
     this.log = log;
@@ -265,11 +270,23 @@ final class JournalingProxy implements AutoCloseable {
         refuse(exchange, headers, Fault.SERVER_ERROR);
         return;
       }
-      respond(exchange, response);
+      respond(exchange, response, ecsServiceAnswer(headers) ? rollouts::rewrite : b -> b);
     }
   }
 
-  private static void respond(HttpExchange exchange, HttpResponse<byte[]> response)
+  private static final Set<String> ECS_SERVICE_ANSWERS =
+      Set.of("DescribeServices", "CreateService", "UpdateService");
+
+  private static boolean ecsServiceAnswer(Map<String, String> headers) {
+    String target = headers.getOrDefault("x-amz-target", "");
+    return target.startsWith("AmazonEC2ContainerServiceV20141113.")
+        && ECS_SERVICE_ANSWERS.contains(target.substring(target.indexOf('.') + 1));
+  }
+
+  private static void respond(
+      HttpExchange exchange,
+      HttpResponse<byte[]> response,
+      java.util.function.UnaryOperator<byte[]> rewrite)
       throws IOException {
     int status = response.statusCode();
     response
@@ -282,7 +299,7 @@ final class JournalingProxy implements AutoCloseable {
                 exchange.getResponseHeaders().put(name, values);
               }
             });
-    byte[] body = response.body();
+    byte[] body = status < 300 ? rewrite.apply(response.body()) : response.body();
     if (exchange.getRequestMethod().equalsIgnoreCase("HEAD")) {
       // A HEAD answer carries the object's length without a body; the server leaves it as set.
       response

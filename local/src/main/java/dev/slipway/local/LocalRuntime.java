@@ -99,6 +99,7 @@ public final class LocalRuntime implements AutoCloseable {
       new java.util.concurrent.atomic.AtomicBoolean();
   private String endpoint;
   private String bucket;
+  private String codeBuild;
   private String registry;
   private Path endpointsFile;
   private TaskRunner tasks;
@@ -111,6 +112,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   public String endpoint() {
     return endpoint;
+  }
+
+  /** The CodeBuild stand-in's endpoint (StartBuild, BatchGetBuilds with start and end times). */
+  public String codeBuildEndpoint() {
+    return codeBuild;
   }
 
   public String bucket() {
@@ -168,7 +174,8 @@ public final class LocalRuntime implements AutoCloseable {
     List<Journal.Entry> history = Journal.recover(journalFile);
     Journal journal = new Journal(journalFile);
     resources.add(journal);
-    JournalingProxy proxy = new JournalingProxy(motoEndpoint, journal, log);
+    Rollouts rollouts = new Rollouts(o.state());
+    JournalingProxy proxy = new JournalingProxy(motoEndpoint, journal, log, rollouts);
     resources.add(proxy);
     endpoint = proxy.endpoint();
     Path registryConfig = o.state().resolve("registry.yml");
@@ -221,9 +228,8 @@ public final class LocalRuntime implements AutoCloseable {
     aws.ecr.createRepository(r -> r.repositoryName(repository));
     aws.ecs.createCluster(r -> r.clusterName("default"));
     for (String service : o.services()) {
-      // The service's deployment id is drawn from moto's random source: seeded by the name, it is
-      // the same after a restart, so the ledger's deployment links still point at it.
-      MotoApi.post(motoEndpoint, "/moto-api/seed?a=" + (service.hashCode() & 0x7fffffff), "");
+      // Deployment ids are the pass-through's (Rollouts), derived from the service and its task
+      // definition, so they are the same after a restart and the ledger's links still match.
       String placeholder =
           ACCOUNT
               + ".dkr.ecr."
@@ -257,7 +263,8 @@ public final class LocalRuntime implements AutoCloseable {
         continue;
       }
       String name = "slipway-" + rule.getKey();
-      // As the stack's targets have: a dead-letter queue, here after five failed deliveries.
+      // As the stack's targets have: a dead-letter queue after the first delivery and eight
+      // retries (the rules' retryAttempts; EventBridge spreads them over up to six hours).
       String dlq = sqs.createQueue(r -> r.queueName(name + "-dlq")).queueUrl();
       String redrive =
           "{\"deadLetterTargetArn\":\"arn:aws:sqs:"
@@ -266,7 +273,7 @@ public final class LocalRuntime implements AutoCloseable {
               + ACCOUNT
               + ":"
               + name
-              + "-dlq\",\"maxReceiveCount\":\"5\"}";
+              + "-dlq\",\"maxReceiveCount\":\"9\"}";
       String queue =
           sqs.createQueue(
                   r ->
@@ -326,6 +333,7 @@ public final class LocalRuntime implements AutoCloseable {
             o.drill().instant());
     resources.add(builds);
     env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
+    codeBuild = builds.endpoint();
     Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC());
     Map<String, SlipwayHandler> handlerByRule = new LinkedHashMap<>();
     handlerByRule.put("SourceUploaded", new SourceUploadedHandler(pipeline, log));
@@ -345,7 +353,8 @@ public final class LocalRuntime implements AutoCloseable {
             registry,
             Files.createDirectories(o.state().resolve("tasks")),
             log,
-            o.drill().instant());
+            o.drill().instant(),
+            rollouts);
     resources.add(tasks);
     ReconcilerHandler reconciler = new ReconcilerHandler(pipeline, log);
     dispatcher =
@@ -454,7 +463,7 @@ public final class LocalRuntime implements AutoCloseable {
     return counters;
   }
 
-  /** Messages left in the dead-letter queues (after five failed deliveries), by queue. */
+  /** Messages left in the dead-letter queues (after nine failed deliveries), by queue. */
   public Map<String, List<String>> deadLetters() {
     return dispatcher.deadLetters();
   }

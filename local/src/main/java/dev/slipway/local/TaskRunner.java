@@ -64,9 +64,21 @@ final class TaskRunner implements AutoCloseable {
 
   record Running(Process process, int port, Instant since, int[] errors) {}
 
+  /**
+   * What ECS answers about deployments (moto does not keep it): written here, read by the proxy.
+   */
+  private final Rollouts rollouts;
+
   TaskRunner(
-      AwsClients aws, AwsSide side, String registry, Path work, PrintStream log, boolean instant)
+      AwsClients aws,
+      AwsSide side,
+      String registry,
+      Path work,
+      PrintStream log,
+      boolean instant,
+      Rollouts rollouts)
       throws IOException {
+    this.rollouts = rollouts;
     this.instant = instant;
     this.aws = aws;
     this.side = side;
@@ -154,6 +166,7 @@ final class TaskRunner implements AutoCloseable {
       Running started = start(service);
       if (started == null) {
         // The event first, then the rollback: a runtime killed in between rolls out again.
+        rollouts.ended(service.serviceArn(), service.taskDefinition(), false);
         side.deployment(
             service.serviceArn(),
             "SERVICE_DEPLOYMENT_FAILED",
@@ -185,6 +198,7 @@ final class TaskRunner implements AutoCloseable {
       completed(service, deploymentId);
     } catch (Exception e) {
       log.println("  tasks " + service.serviceName() + ": " + e.getMessage());
+      rollouts.ended(service.serviceArn(), service.taskDefinition(), false);
       side.deployment(
           service.serviceArn(), "SERVICE_DEPLOYMENT_FAILED", deploymentId, e.getMessage());
     }
@@ -192,6 +206,7 @@ final class TaskRunner implements AutoCloseable {
 
   /** Reports the rollout with ECS's event, then saves it as reported (never the other way). */
   private void completed(Service service, String deploymentId) {
+    rollouts.ended(service.serviceArn(), service.taskDefinition(), true);
     side.deployment(
         service.serviceArn(),
         "SERVICE_DEPLOYMENT_COMPLETED",

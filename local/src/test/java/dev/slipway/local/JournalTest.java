@@ -111,7 +111,8 @@ class JournalTest {
     Path file = tmp.resolve("journal.jsonl");
     try (MotoServer first = MotoServer.start();
         Journal journal = new Journal(file);
-        JournalingProxy proxy = new JournalingProxy(first.endpoint, journal, quiet)) {
+        JournalingProxy proxy =
+            new JournalingProxy(first.endpoint, journal, quiet, new Rollouts(tmp))) {
       proxy.startJournaling();
       try (AwsClients aws = clients(proxy.endpoint())) {
         aws.s3.createBucket(
@@ -145,7 +146,8 @@ class JournalTest {
 
     try (MotoServer second = MotoServer.start();
         Journal journal = new Journal(tmp.resolve("unused.jsonl"));
-        JournalingProxy proxy = new JournalingProxy(second.endpoint, journal, quiet)) {
+        JournalingProxy proxy =
+            new JournalingProxy(second.endpoint, journal, quiet, new Rollouts(tmp))) {
       assertThat(proxy.replay(entries)).isZero();
       try (AwsClients aws = clients(second.endpoint)) {
         assertThat(

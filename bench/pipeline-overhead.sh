@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Pipeline overhead of a real release in `slipway local` (issue 7, benchmark 3): N releases of
+# hello-go one after another (default 20, after one warm-up), each timed from its accepted upload to
+# LIVE, minus what Slipway waits for: the compile build and the image build (CodeBuild's start/end
+# times; locally the scan runs inside the image build), the rollout (ledger: deployment started to
+# ECS's completed event) and the bake (zero here). See PipelineOverheadIT.
+# Writes bench/results/pipeline-overhead.json, .md and .png. Usage: bench/pipeline-overhead.sh [N]
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+n="${1:-20}"
+out="$root/bench/results/pipeline-overhead.json"
+cd "$root"
+mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli >&2
+mvn -q -B -Dspotless.check.skip=true verify -pl infra-cdk \
+  -Dtest=PipelineStackTest -Dsurefire.failIfNoSpecifiedTests=false \
+  -Dit.test=PipelineOverheadIT -Dslipway.bench.overhead=true -Dslipway.bench.releases="$n" \
+  -Dslipway.bench.out="$out" >&2
+python3 - "$out" "$root/bench/results" <<'PY'
+import json, os, platform, statistics, sys
+d = json.load(open(sys.argv[1]))
+rows = d["rows"]
+def pct(values, p):
+    v = sorted(values)
+    return v[min(len(v) - 1, int(round(p / 100 * (len(v) - 1))))]
+keys = ["totalSeconds", "compileSeconds", "imageAndScanSeconds", "rolloutSeconds", "bakeSeconds", "overheadSeconds"]
+stats = {k: {"median": statistics.median(r[k] for r in rows), "p95": pct([r[k] for r in rows], 95),
+             "max": max(r[k] for r in rows)} for k in keys}
+d["summary"] = stats
+json.dump(d, open(sys.argv[1], "w"), indent=2)
+lines = ["# Pipeline overhead per release (slipway local)", "",
+         f"Machine: {os.cpu_count()} cores, {platform.machine()}; {len(rows)} releases of hello-go one after another "
+         "(2 targets, bake 0), after one warm-up; `bench/pipeline-overhead.sh`.", "",
+         "| part | median s | p95 s | max s |", "|---|---|---|---|"]
+names = {"totalSeconds": "upload accepted to LIVE", "compileSeconds": "compile build (waited for)",
+         "imageAndScanSeconds": "image build + scan (waited for)", "rolloutSeconds": "rollout (waited for)",
+         "bakeSeconds": "bake (waited for)", "overheadSeconds": "**Slipway's overhead** (the rest)"}
+for k in keys:
+    s = stats[k]
+    lines.append(f"| {names[k]} | {s['median']:.3f} | {s['p95']:.3f} | {s['max']:.3f} |")
+lines += ["", f"Overhead as a share of the whole (median): {stats['overheadSeconds']['median'] / stats['totalSeconds']['median']:.1%}."]
+open(os.path.join(sys.argv[2], "pipeline-overhead.md"), "w").write("\n".join(lines) + "\n")
+print("\n".join(lines))
+try:
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(9, 4))
+    parts = ["compileSeconds", "imageAndScanSeconds", "rolloutSeconds", "overheadSeconds"]
+    left = [0] * len(rows)
+    for k in parts:
+        vals = [r[k] for r in rows]
+        ax.barh(range(len(rows)), vals, left=left, label=names[k].replace("**", ""))
+        left = [a + b for a, b in zip(left, vals)]
+    ax.set_xlabel("seconds from upload to LIVE")
+    ax.set_ylabel("release")
+    ax.set_title(f"Where a release's time goes ({os.cpu_count()} cores)")
+    ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    fig.savefig(os.path.join(sys.argv[2], "pipeline-overhead.png"), dpi=110)
+except ImportError:
+    print("(no chart: pip install matplotlib)", file=sys.stderr)
+PY
