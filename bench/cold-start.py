@@ -97,11 +97,16 @@ class CodeBuild:
         import threading
         import uuid
 
+        started = self.started = []
+
         class Answer(http.server.BaseHTTPRequestHandler):
             def do_POST(self):
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])) or b"{}")
                 project = body.get("projectName", "slipway-compile")
                 build_id = f"{project}:{uuid.uuid4()}"
+                release = next((v["value"] for v in body.get("environmentVariablesOverride", [])
+                                if v["name"] == "SLIPWAY_RELEASE_ID"), None)
+                started.append((build_id, project, release))
                 answer = json.dumps({"build": {
                     "id": build_id, "buildStatus": "IN_PROGRESS", "projectName": project,
                     "arn": f"arn:aws:codebuild:us-east-1:123456789012:build/{build_id}",
@@ -172,13 +177,14 @@ def events_for(moto, work, run_index, archive):
     return files
 
 
-def invoke(cp, handler, event, env, extra, work):
+def invoke(cp, handler, event, env, extra, work, warm_dir=None):
     result = work / "result.json"
     if result.exists():
         result.unlink()
     start = time.perf_counter()
     p = subprocess.run(["java", *JVM_FLAGS, *extra, "-cp", cp, "Invoke", handler, str(event),
-                        str(result)], env=env, capture_output=True, text=True)
+                        str(result), *([str(warm_dir)] if warm_dir else [])],
+                       env=env, capture_output=True, text=True)
     wall = (time.perf_counter() - start) * 1000
     if p.returncode != 0 or not result.exists():
         raise SystemExit(f"{handler} failed (exit {p.returncode}): {p.stderr[-2000:]}")
@@ -224,22 +230,85 @@ def main():
                 samples[name + "+cds"].append(
                     invoke(cp, cls, event, env, [f"-XX:SharedArchiveFile={archives[name]}"], work))
             print(f"round {i + 1}/{runs} done", file=sys.stderr)
-        report(samples, runs)
+        warm = warm_runs(moto, codebuild, work, archive, configs, env)
+        report(samples, runs, warm)
     finally:
         if moto:
             moto.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
+WARM_EVENTS = 200
+
+
+def warm_runs(moto, codebuild, work, archive, configs, env):
+    """Warm cost against the emulator: one JVM per handler, its first event as above, then
+    WARM_EVENTS more, each timed. SourceUploaded gets new uploads (each creates a release and starts
+    its compile build); BuildState gets the end of each of those compile builds (each starts the
+    image build); the others get their sample again (read the ledger, find nothing to do)."""
+    s3 = moto.client("s3")
+    up_dir = work / "warm-SourceUploadedHandler"
+    up_dir.mkdir()
+    template = json.loads((ROOT / "events/s3/object-created-source-upload.json").read_text())
+    codebuild.started.clear()
+    for n in range(WARM_EVENTS):
+        key = f"sources/hello-go/warm-{n}.zip"
+        put = s3.put_object(Bucket=BUCKET, Key=key, Body=archive + b"")
+        event = json.loads(json.dumps(template))
+        event["detail"]["bucket"]["name"] = BUCKET
+        obj = event["detail"]["object"]
+        obj.update(key=key, size=len(archive), etag=put["ETag"].strip('"'))
+        obj.pop("version-id", None)
+        event["id"] = f"warm-upload-{n}"
+        (up_dir / f"{n:05d}.json").write_text(json.dumps(event))
+    dirs = {"SourceUploadedHandler": up_dir}
+    cp_of = {name: (cp, cls) for name, cp, cls in configs}
+    files = events_for(moto, work, "warm", archive)
+    out = {}
+    for name in ["SourceUploadedHandler", "BuildStateHandler"] + [
+            n for n, _, _ in configs if n not in ("SourceUploadedHandler", "BuildStateHandler")]:
+        if name == "BuildStateHandler":
+            bs_dir = work / "warm-BuildStateHandler"
+            bs_dir.mkdir()
+            template = json.loads((ROOT / "events/codebuild/build-state-compile-succeeded.json").read_text())
+            compiles = [b for b in codebuild.started if b[1] == "slipway-compile"][:WARM_EVENTS]
+            for n, (build_id, project, release) in enumerate(compiles):
+                event = json.loads(json.dumps(template))
+                event["id"] = f"warm-build-{n}"
+                event["detail"]["build-id"] = f"arn:aws:codebuild:us-east-1:123456789012:build/{build_id}"
+                for v in event["detail"]["additional-information"]["environment"]["environment-variables"]:
+                    if v["name"] == "SLIPWAY_RELEASE_ID":
+                        v["value"] = release
+                (bs_dir / f"{n:05d}.json").write_text(json.dumps(event))
+            dirs[name] = bs_dir
+        if name not in dirs:
+            d = work / f"warm-{name}"
+            d.mkdir()
+            sample = files.get(name, files["ReconcilerHandler"]).read_text()
+            for n in range(WARM_EVENTS):
+                (d / f"{n:05d}.json").write_text(sample)
+            dirs[name] = d
+        cp, cls = cp_of[name]
+        first = files.get(name, files["ReconcilerHandler"])
+        r = invoke(cp, cls, first, env, [], work, dirs[name])
+        ms = sorted(r["warmMs"])
+        out[name] = {"events": len(ms), "errors": r["warmErrors"],
+                     "p50Ms": round(ms[len(ms) // 2], 2) if ms else None,
+                     "p99Ms": round(ms[min(len(ms) - 1, int(len(ms) * 0.99))], 2) if ms else None,
+                     "maxMs": round(ms[-1], 2) if ms else None}
+        print(f"warm {name}: {out[name]}", file=sys.stderr)
+    return out
+
+
 def med(rows, key):
     return statistics.median(r[key] for r in rows)
 
 
-def report(samples, runs):
+def report(samples, runs, warm):
     floor = samples["EmptyHandler"]
     out = {"machine": f"{os.cpu_count()} cores, {platform.machine()}", "runs": runs,
            "jvm": subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0],
-           "jvmFlags": JVM_FLAGS, "jarBytes": JAR.stat().st_size, "handlers": {}}
+           "jvmFlags": JVM_FLAGS, "jarBytes": JAR.stat().st_size, "handlers": {}, "warm": warm}
     for name, rows in samples.items():
         base = samples["EmptyHandler+cds" if name.endswith("+cds") else "EmptyHandler"]
         out["handlers"][name] = {
@@ -271,6 +340,13 @@ def report(samples, runs):
                      f"{h['uptimeMsMedian']:.0f} | {h['initMsMedian']:.0f} | {h['handleMsMedian']:.0f} | "
                      f"{h['classesMedian']:.0f} | {c['wallMsMedian']:.0f} | {c['wallRatioToFloorMedian']:.2f} | "
                      f"{c['classesMedian']:.0f} |")
+    lines += ["", f"Warm, against the emulator (one JVM per handler, after its first event, {WARM_EVENTS} more "
+              "events each; SourceUploaded: new uploads, each creating a release and starting its build; "
+              "BuildState: each of those builds' end, each starting the image build; the others: their "
+              "sample again, a ledger read that finds nothing to do):", "",
+              "| handler | events | p50 ms | p99 ms | max ms | failed |", "|---|---|---|---|---|---|"]
+    for name, w in warm.items():
+        lines.append(f"| {name} | {w['events']} | {w['p50Ms']} | {w['p99Ms']} | {w['maxMs']} | {w['errors']} |")
     lines += ["", "What each handler did with its event (its last log line):", ""]
     for name in [n for n in samples if not n.endswith("+cds") and n != "EmptyHandler"]:
         h = out["handlers"][name]

@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * the first event), classes (loaded so far; the management classes read for it are the same in
  * every run) and the handler's output.
  *
- * <p>Usage: java -cp JAR:DRIVER Invoke HANDLER_CLASS EVENT_FILE RESULT_FILE
+ * <p>Usage: java -cp JAR:DRIVER Invoke HANDLER_CLASS EVENT_FILE RESULT_FILE [WARM_EVENTS_DIR]
+ * (then warmMs: each further event's time in the same JVM, for warm p50/p99)
  */
 public final class Invoke {
   public static void main(String[] args) throws Exception {
@@ -43,16 +44,36 @@ public final class Invoke {
     long t2 = System.nanoTime();
     long uptime = ManagementFactory.getRuntimeMXBean().getUptime();
     int classes = ManagementFactory.getClassLoadingMXBean().getLoadedClassCount();
+    // Warm: every event file in the fourth argument's directory, in name order, each timed.
+    StringBuilder warm = new StringBuilder();
+    int warmErrors = 0;
+    if (args.length > 3) {
+      java.io.File[] files = new java.io.File(args[3]).listFiles();
+      java.util.Arrays.sort(files);
+      for (java.io.File f : files) {
+        byte[] next = Files.readAllBytes(f.toPath());
+        long a = System.nanoTime();
+        try {
+          handle.invoke(
+              handler, new java.io.ByteArrayInputStream(next), new ByteArrayOutputStream(), null);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+          warmErrors++;
+        }
+        warm.append(warm.length() == 0 ? "" : ",").append(String.format("%.3f", (System.nanoTime() - a) / 1e6));
+      }
+    }
     String output = out.toString(StandardCharsets.UTF_8);
     String line =
         String.format(
-            "{\"initMs\":%.2f,\"handleMs\":%.2f,\"uptimeMs\":%d,\"classes\":%d,\"output\":\"%s\",\"error\":%s}%n",
+            "{\"initMs\":%.2f,\"handleMs\":%.2f,\"uptimeMs\":%d,\"classes\":%d,\"output\":\"%s\",\"error\":%s,\"warmMs\":[%s],\"warmErrors\":%d}%n",
             (t1 - t0) / 1e6,
             (t2 - t1) / 1e6,
             uptime,
             classes,
             escape(output),
-            error == null ? "null" : "\"" + escape(error) + "\"");
+            error == null ? "null" : "\"" + escape(error) + "\"",
+            warm,
+            warmErrors);
     Files.writeString(Path.of(args[2]), line);
   }
 

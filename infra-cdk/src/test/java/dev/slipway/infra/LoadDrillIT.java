@@ -182,7 +182,10 @@ class LoadDrillIT {
       }
       // Wait until every service's releases have ended.
       Map<String, JsonNode> releases = new TreeMap<>();
-      Instant deadline = Instant.now().plus(Duration.ofMinutes(8));
+      // 8 minutes, or 5 s a release for the big runs (the 200-release bench): far above what the
+      // runs take (30 releases end in about 2 minutes), so only a stuck release meets it.
+      Duration bound = Duration.ofSeconds(Math.max(480, 5L * count));
+      Instant deadline = Instant.now().plus(bound);
       Instant end = null;
       java.util.Set<String> ended = new java.util.HashSet<>();
       while (Instant.now().isBefore(deadline)) {
@@ -220,7 +223,7 @@ class LoadDrillIT {
         restarter.interrupt();
         restarter.join();
       }
-      assertThat(end).as("every release ended within 8 minutes: %s", releases).isNotNull();
+      assertThat(end).as("every release ended within %s: %s", bound, releases).isNotNull();
       double seconds = Duration.between(start, end).toMillis() / 1000.0;
 
       Map<String, Object> checks = new TreeMap<>();
@@ -349,17 +352,14 @@ class LoadDrillIT {
   }
 
   /**
-   * Run by {@code bench/engine-throughput.sh} (which sets {@code slipway.drill.faults}), not by CI:
-   * it does not pass reliably yet. It passed with 20 releases (204 faults, 3 dropped events, 33
-   * dispatcher restarts, nothing lost) and failed in a CI run with 1 of 20 releases left in
-   * DEPLOYING after 8 minutes. Suspected: ECS's event, retried while a killed handler still held
-   * the deploy's claim (5 minutes), reached the dead-letter queue; on AWS the reconciler would then
-   * read the completed rollout from ECS, but moto's rollout state never moves. Open in issue 7.
+   * The load under faults (CI: 20 releases, seed 7; {@code slipway.drill.seed} draws others): 3% of
+   * the emulator calls fail, 5% of the recoverable events (build ends, scan results, ECS deployment
+   * ends) are dropped for the reconciler, and the dispatcher is killed every 5 to 15 s. It was out
+   * of CI while it lost releases; what it found is fixed (an ECS end arriving while the deploying
+   * handler was dead with its claim; the local ECS never showing a rollout's end; a retried scan
+   * start failing the image build; UpdateService retried after a lost answer) and pinned by tests.
    */
   @Test
-  @org.junit.jupiter.api.condition.EnabledIfSystemProperty(
-      named = "slipway.drill.faults",
-      matches = "true")
   void loadWithFaults_emulatorErrorsDroppedEventsDispatcherRestarts_sameChecks() throws Exception {
     Result r =
         run(
