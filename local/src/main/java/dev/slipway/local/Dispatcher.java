@@ -108,7 +108,9 @@ final class Dispatcher {
         sqs.receiveMessage(
                 // One event per invocation, as EventBridge invokes a Lambda target; a killed
                 // handler then takes only its own event down. Chaos needs several to shuffle.
-                r -> r.queueUrl(queue).maxNumberOfMessages(chaos ? 10 : 1).waitTimeSeconds(0))
+                // Long polling (1 s): an event is handed on as soon as it arrives, not at the next
+                // poll (each hop waited 100 ms on average at five polls a second).
+                r -> r.queueUrl(queue).maxNumberOfMessages(chaos ? 10 : 1).waitTimeSeconds(1))
             .messages()) {
       if (delivered.handledEarlier(m.body())) {
         // a past event put on the queue again by the journal's replay

@@ -402,15 +402,17 @@ public final class LocalRuntime implements AutoCloseable {
         new Thread(
             () -> {
               while (running && alive.getAsBoolean()) {
+                long pause = pauseMillis;
                 try {
                   step.run();
                 } catch (Exception e) {
                   if (running && alive.getAsBoolean()) {
                     System.err.println("slipway local: " + name + ": " + e.getMessage());
                   }
+                  pause = Math.max(pauseMillis, 200); // a failing step is not tried in a spin
                 }
                 try {
-                  Thread.sleep(pauseMillis);
+                  Thread.sleep(pause);
                 } catch (InterruptedException e) {
                   return;
                 }
@@ -449,7 +451,7 @@ public final class LocalRuntime implements AutoCloseable {
       dispatcherThreads.add(
           loop(
               "dispatcher-" + queue.substring(queue.lastIndexOf('/') + 1),
-              200,
+              0, // the receive itself waits (long polling)
               () -> current.drain(queue),
               current::running));
     }
