@@ -167,20 +167,9 @@ class HostileInputIT {
     hostile.forEach(h -> services.add(h.service()));
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     try (LocalRuntime runtime =
-            LocalRuntime.start(
-                new LocalRuntime.Options(
-                    LocalSupport.TEMPLATE,
-                    tmp.resolve("state"),
-                    null,
-                    services,
-                    quiet,
-                    false,
-                    false,
-                    new Drill(true, 0, 0, 30, 1)));
-        AwsClients aws =
-            new AwsClients(
-                Map.of(
-                    "AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
+            LocalSupport.start(
+                tmp.resolve("state"), services, quiet, new Drill(true, 0, 0, 30, 1));
+        AwsClients aws = LocalSupport.aws(runtime)) {
       Map<String, String> ids = new LinkedHashMap<>();
       // interleaved: good, hostile, good, hostile...
       int g = 0;
@@ -221,14 +210,8 @@ class HostileInputIT {
 
   static String upload(
       AwsClients aws, LocalRuntime runtime, String service, byte[] archive, String extension) {
-    String key = "sources/" + service + "/upload." + extension;
-    var put =
-        aws.s3.putObject(
-            r -> r.bucket(runtime.bucket()).key(key),
-            software.amazon.awssdk.core.sync.RequestBody.fromBytes(archive));
-    return new dev.slipway.release.SourceRef(
-            runtime.bucket(), key, put.versionId(), put.eTag().replace("\"", ""))
-        .releaseId();
+    return LocalSupport.upload(
+        aws, runtime, "sources/" + service + "/upload." + extension, archive);
   }
 
   static JsonNode status(LocalRuntime runtime, String id) {

@@ -104,10 +104,7 @@ class LoadDrillIT {
             }
             : new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Path state = tmp.resolve(name);
-    try (LocalRuntime runtime =
-        LocalRuntime.start(
-            new LocalRuntime.Options(
-                LocalSupport.TEMPLATE, state, null, services, quiet, false, false, drill))) {
+    try (LocalRuntime runtime = LocalSupport.start(state, services, quiet, drill)) {
       // The uploads, zipped beforehand and put straight into the bucket by four threads (as many
       // CI jobs would), so what is timed is Slipway and not the uploader.
       Map<String, byte[]> archives = new TreeMap<>();
@@ -116,9 +113,7 @@ class LoadDrillIT {
       }
       Map<String, List<String>> pushed = new ConcurrentHashMap<>();
       Instant start = Instant.now();
-      try (AwsClients aws =
-          new AwsClients(
-              Map.of("AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
+      try (AwsClients aws = LocalSupport.aws(runtime)) {
         ExecutorService uploaders = Executors.newFixedThreadPool(4);
         List<Future<?>> uploads = new ArrayList<>();
         for (var archive : archives.entrySet()) {
@@ -274,9 +269,7 @@ class LoadDrillIT {
             medians.put(k, sorted.get(sorted.size() / 2));
           });
       checks.put("medianSecondsFromRequested", medians);
-      try (AwsClients aws =
-          new AwsClients(
-              Map.of("AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
+      try (AwsClients aws = LocalSupport.aws(runtime)) {
         List<String> ledger = new ArrayList<>();
         aws.s3
             .listObjectsV2Paginator(r -> r.bucket(runtime.bucket()).prefix("ledger/releases/"))

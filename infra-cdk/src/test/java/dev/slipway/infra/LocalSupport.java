@@ -78,6 +78,38 @@ final class LocalSupport {
     return dir;
   }
 
+  /** A runtime on {@code state} for {@code services} (the template synthesized by this module). */
+  static LocalRuntime start(
+      java.nio.file.Path state,
+      List<String> services,
+      java.io.PrintStream log,
+      dev.slipway.local.Drill drill)
+      throws Exception {
+    return LocalRuntime.start(
+        new LocalRuntime.Options(TEMPLATE, state, null, services, log, false, false, drill));
+  }
+
+  /** SDK clients against {@code runtime}'s endpoints (CodeBuild's stand-in included). */
+  static dev.slipway.aws.AwsClients aws(LocalRuntime runtime) {
+    return new dev.slipway.aws.AwsClients(
+        java.util.Map.of(
+            "AWS_REGION", LocalRuntime.REGION,
+            "AWS_ENDPOINT_URL", runtime.endpoint(),
+            "AWS_ENDPOINT_URL_CODEBUILD", runtime.codeBuildEndpoint()));
+  }
+
+  /** Puts {@code archive} at {@code key} in the runtime's bucket; returns its release id. */
+  static String upload(
+      dev.slipway.aws.AwsClients aws, LocalRuntime runtime, String key, byte[] archive) {
+    var put =
+        aws.s3.putObject(
+            r -> r.bucket(runtime.bucket()).key(key),
+            software.amazon.awssdk.core.sync.RequestBody.fromBytes(archive));
+    return new dev.slipway.release.SourceRef(
+            runtime.bucket(), key, put.versionId(), put.eTag().replace("\"", ""))
+        .releaseId();
+  }
+
   /** The release's state, waiting up to {@code seconds} for it to become {@code wanted}. */
   static String awaitState(LocalRuntime runtime, String releaseId, String wanted, int seconds)
       throws InterruptedException {

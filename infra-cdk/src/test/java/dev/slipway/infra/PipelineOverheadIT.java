@@ -19,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -76,34 +75,13 @@ class PipelineOverheadIT {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     ArrayNode rows = Json.mapper().createArrayNode();
     try (LocalRuntime runtime =
-            LocalRuntime.start(
-                new LocalRuntime.Options(
-                    LocalSupport.TEMPLATE,
-                    tmp.resolve("state"),
-                    null,
-                    List.of("hello-go"),
-                    quiet,
-                    false,
-                    false,
-                    Drill.NONE));
-        AwsClients aws =
-            new AwsClients(
-                Map.of(
-                    "AWS_REGION", LocalRuntime.REGION,
-                    "AWS_ENDPOINT_URL", runtime.endpoint(),
-                    "AWS_ENDPOINT_URL_CODEBUILD", runtime.codeBuildEndpoint()))) {
+            LocalSupport.start(tmp.resolve("state"), List.of("hello-go"), quiet, Drill.NONE);
+        AwsClients aws = LocalSupport.aws(runtime)) {
       for (int i = 0; i < RELEASES + 1; i++) { // the first is a warm-up, not counted
         byte[] archive = helloGo(i);
         String key = "sources/hello-go/overhead-" + i + ".zip";
-        var put =
-            aws.s3.putObject(
-                r -> r.bucket(runtime.bucket()).key(key),
-                software.amazon.awssdk.core.sync.RequestBody.fromBytes(archive));
+        String id = LocalSupport.upload(aws, runtime, key, archive);
         Instant uploaded = Instant.now();
-        String id =
-            new dev.slipway.release.SourceRef(
-                    runtime.bucket(), key, put.versionId(), put.eTag().replace("\"", ""))
-                .releaseId();
         assertThat(LocalSupport.awaitState(runtime, id, "LIVE", 180)).as(id).isEqualTo("LIVE");
         Release r =
             Json.mapper()

@@ -104,7 +104,7 @@ public class ParseAndDecide {
     alarm = sample("cloudwatch/alarm-5xx-entered-alarm.json");
     approved = sample("slipway/release-approved.json");
 
-    Release requested = uploadedInput((S3ObjectCreated) parse(upload)).apply(null);
+    Release requested = step(null, uploadedInput((S3ObjectCreated) parse(upload)));
     building = step(requested, new Input.BuildStarted("b1", Effect.BuildKind.COMPILE, COMPILE));
     Release compiled =
         step(
@@ -140,7 +140,7 @@ public class ParseAndDecide {
         throw new IllegalStateException("set-up reached a final state: " + r.state());
       }
     }
-    step(null, uploadedInput((S3ObjectCreated) parse(upload)).input());
+    step(null, uploadedInput((S3ObjectCreated) parse(upload)));
     step(building, compileInput((CodeBuildBuildState) parse(compileDone)));
     step(imageBuilt, pushInput((EcrImageAction) parse(pushed)));
     step(scanning, scanInput((EcrImageScan) parse(scanned)));
@@ -156,16 +156,9 @@ public class ParseAndDecide {
     return ((ParseResult.Parsed) parser.parse(text).get(0)).event();
   }
 
-  record Upload(Input input) {
-    Release apply(Release current) {
-      return step(current, input);
-    }
-  }
-
-  static Upload uploadedInput(S3ObjectCreated e) {
+  static Input uploadedInput(S3ObjectCreated e) {
     SourceRef source = new SourceRef(e.bucket(), e.key(), e.versionId(), e.etag());
-    return new Upload(
-        new Input.SourceUploaded(e.meta().id(), e.meta().time(), source, CONFIG, null));
+    return new Input.SourceUploaded(e.meta().id(), e.meta().time(), source, CONFIG, null);
   }
 
   static Input compileInput(CodeBuildBuildState e) {
@@ -205,8 +198,7 @@ public class ParseAndDecide {
 
   @Benchmark
   public ReleaseMachine.Decision s3ObjectCreated() {
-    Input input = uploadedInput((S3ObjectCreated) parse(upload)).input();
-    return ReleaseMachine.decide(null, input, NOW, view);
+    return ReleaseMachine.decide(null, uploadedInput((S3ObjectCreated) parse(upload)), NOW, view);
   }
 
   @Benchmark
