@@ -7,7 +7,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli >&2
+mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli -am >&2
 python3 - "$root" <<'PY'
 import json, os, platform, sys, zipfile, collections
 root = sys.argv[1]

@@ -17,7 +17,7 @@ mkdir -p "$results"
 out="$results/engine-throughput.json"
 rm -f "$out"
 cd "$root"
-mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli >&2
+mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli -am >&2
 mvn -q -B -Dspotless.check.skip=true verify -pl infra-cdk \
   -Dtest=PipelineStackTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=LoadDrillIT -Dslipway.drill.releases="$n" -Dslipway.drill.faultReleases="$fault_n" \

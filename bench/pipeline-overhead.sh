@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-20}"
 out="$root/bench/results/pipeline-overhead.json"
 cd "$root"
-mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli >&2
+mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli -am >&2
 mvn -q -B -Dspotless.check.skip=true verify -pl infra-cdk \
   -Dtest=PipelineStackTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=PipelineOverheadIT -Dslipway.bench.overhead=true -Dslipway.bench.releases="$n" \

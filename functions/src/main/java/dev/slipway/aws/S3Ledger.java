@@ -57,7 +57,8 @@ public final class S3Ledger implements ReleaseLedger {
     }
   }
 
-  private boolean put(String key, Object value, String ifMatch) {
+  /** The stored object's ETag, or empty when the condition failed. */
+  private Optional<String> put(String key, Object value, String ifMatch) {
     byte[] body;
     try {
       body = Json.mapper().writeValueAsBytes(value);
@@ -68,13 +69,14 @@ public final class S3Ledger implements ReleaseLedger {
         PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json");
     request = ifMatch == null ? request.ifNoneMatch("*") : request.ifMatch(ifMatch);
     try {
-      s3.putObject(request.build(), RequestBody.fromBytes(body));
-      return true;
+      String etag = s3.putObject(request.build(), RequestBody.fromBytes(body)).eTag();
+      // S3 always answers a PUT with the ETag; without one, the next write must read first.
+      return Optional.of(etag == null ? "" : etag);
     } catch (S3Exception e) {
       if (e.statusCode() == 412
           || e.statusCode() == 409
           || (ifMatch != null && e.statusCode() == 404)) {
-        return false;
+        return Optional.empty();
       }
       throw e;
     }
@@ -86,12 +88,12 @@ public final class S3Ledger implements ReleaseLedger {
   }
 
   @Override
-  public boolean create(Release release) {
+  public Optional<String> create(Release release) {
     return put(releaseKey(release.service(), release.id()), release, null);
   }
 
   @Override
-  public boolean replace(Release release, String version) {
+  public Optional<String> replace(Release release, String version) {
     return put(releaseKey(release.service(), release.id()), release, version);
   }
 
@@ -102,12 +104,12 @@ public final class S3Ledger implements ReleaseLedger {
 
   @Override
   public boolean createIndex(ServiceIndex index) {
-    return put(indexKey(index.service()), index, null);
+    return put(indexKey(index.service()), index, null).isPresent();
   }
 
   @Override
   public boolean replaceIndex(ServiceIndex index, String version) {
-    return put(indexKey(index.service()), index, version);
+    return put(indexKey(index.service()), index, version).isPresent();
   }
 
   @Override

@@ -15,6 +15,7 @@ import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
+import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
 import java.time.Clock;
 import java.time.Instant;
@@ -308,20 +309,20 @@ public final class Pipeline {
     int moved = 0;
     Instant now = clock.instant();
     for (String service : ledger.services()) {
-      List<String> open = new ArrayList<>();
-      ledger
-          .readIndex(service)
-          .ifPresent(
-              i ->
-                  i.value().releases().stream()
-                      .filter(e -> !e.state().isFinal())
-                      .forEach(e -> open.add(e.id())));
-      for (String id : open) {
-        Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, id);
+      Optional<ReleaseLedger.Versioned<ServiceIndex>> index = ledger.readIndex(service);
+      List<ServiceView.Entry> open = new ArrayList<>();
+      index.ifPresent(
+          i -> i.value().releases().stream().filter(e -> !e.state().isFinal()).forEach(open::add));
+      for (ServiceView.Entry entry : open) {
+        Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, entry.id());
         if (found.isEmpty()) {
           continue;
         }
         Release before = found.get().value();
+        if (before.state() != entry.state()) {
+          // A handler stopped between writing the release and its index: bring the index up.
+          engine.index(before, index);
+        }
         Release after = reconcileOne(before, now);
         if (!after.equals(before)) {
           moved++;

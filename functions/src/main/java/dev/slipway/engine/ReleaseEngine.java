@@ -60,23 +60,32 @@ public final class ReleaseEngine {
    * the input does not create one).
    */
   public Optional<Release> apply(String service, String releaseId, Input input) {
-    Optional<Release> after = decideAndWrite(service, releaseId, input);
+    Optional<ReleaseLedger.Versioned<Release>> after = decideAndWrite(service, releaseId, input);
     if (after.isEmpty()) {
-      return after;
+      return Optional.empty();
     }
-    return Optional.of(runPending(after.get()));
+    return Optional.of(runPending(after.get().value(), after.get()));
   }
 
   /** Runs whatever effects a release still has pending (the reconciler's way to finish them). */
   public Release resume(Release release) {
-    return runPending(release);
+    return runPending(release, null);
   }
 
-  private Optional<Release> decideAndWrite(String service, String releaseId, Input input) {
+  /*
+   * Reads: each step goes on from the version its own last winning write stored (the ledger
+   * answers it), instead of reading the record back; when someone else wrote in between, the
+   * conditional write fails and the step reads and decides again, as it would have after a read.
+   * The service index is written only when a write changed the release's history (its state), from
+   * the copy of the index read for the decision.
+   */
+
+  private Optional<ReleaseLedger.Versioned<Release>> decideAndWrite(
+      String service, String releaseId, Input input) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<ReleaseLedger.Versioned<Release>> current = ledger.read(service, releaseId);
-      ServiceView view =
-          ledger.readIndex(service).map(v -> v.value().view()).orElse(ServiceView.empty(service));
+      Optional<ReleaseLedger.Versioned<ServiceIndex>> index = ledger.readIndex(service);
+      ServiceView view = index.map(v -> v.value().view()).orElse(ServiceView.empty(service));
       ReleaseMachine.Decision decision =
           ReleaseMachine.decide(
               current.map(ReleaseLedger.Versioned::value).orElse(null),
@@ -84,34 +93,44 @@ public final class ReleaseEngine {
               clock.instant(),
               view);
       if (!decision.changed()) {
-        return current.map(ReleaseLedger.Versioned::value);
+        return current;
       }
       Release next = decision.release();
-      boolean written =
+      Optional<String> written =
           current.isEmpty() ? ledger.create(next) : ledger.replace(next, current.get().version());
-      if (written) {
-        index(next);
-        return Optional.of(next);
+      if (written.isPresent()) {
+        if (current.isEmpty() || historyChanged(current.get().value(), next)) {
+          index(next, index);
+        }
+        return Optional.of(new ReleaseLedger.Versioned<>(next, written.get()));
       }
     }
     throw new RetryLater(
         "release " + releaseId + " kept changing under " + MAX_ATTEMPTS + " attempts");
   }
 
-  /** Brings the service index up to date with {@code release} (conditional, retried). */
-  private void index(Release release) {
+  private static boolean historyChanged(Release before, Release after) {
+    return before.history().size() != after.history().size();
+  }
+
+  /**
+   * Brings the service index up to date with {@code release} (conditional, retried), starting from
+   * {@code read}, a copy of the index read earlier (the conditional write catches a stale one). An
+   * index already showing a later state of the release is left alone (see {@link
+   * ServiceIndex#with}), so a writer holding an older copy never overwrites newer news.
+   */
+  void index(Release release, Optional<ReleaseLedger.Versioned<ServiceIndex>> read) {
+    Optional<ReleaseLedger.Versioned<ServiceIndex>> current = read;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Optional<ReleaseLedger.Versioned<ServiceIndex>> current = ledger.readIndex(release.service());
+      if (attempt > 0) {
+        current = ledger.readIndex(release.service());
+      }
       ServiceIndex index =
           current.map(ReleaseLedger.Versioned::value).orElse(ServiceIndex.empty(release.service()));
-      // Never overwrite a newer state with an older one read from a stale release.
-      Optional<Release> latest =
-          ledger.read(release.service(), release.id()).map(ReleaseLedger.Versioned::value);
-      Release shown = latest.orElse(release);
-      if (index.shows(shown)) {
+      if (index.shows(release)) {
         return;
       }
-      ServiceIndex next = index.with(shown);
+      ServiceIndex next = index.with(release);
       boolean written =
           current.isEmpty()
               ? ledger.createIndex(next)
@@ -123,58 +142,71 @@ public final class ReleaseEngine {
     throw new RetryLater("index of " + release.service() + " kept changing");
   }
 
-  private Release runPending(Release release) {
-    Release current = release;
+  /**
+   * Runs the pending effects of {@code release}, one claim at a time; {@code known} is the version
+   * this handler just wrote (null: read it first).
+   */
+  private Release runPending(Release release, ReleaseLedger.Versioned<Release> known) {
+    String service = release.service();
+    String id = release.id();
+    ReleaseLedger.Versioned<Release> current = known;
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      Optional<Claimed> claimed = claimNext(current.service(), current.id());
+      Optional<Claimed> claimed = claimNext(service, id, current);
       if (claimed.isEmpty()) {
-        return ledger
-            .read(current.service(), current.id())
-            .map(ReleaseLedger.Versioned::value)
-            .orElse(current);
+        return current == null ? release : current.value(); // the record vanished
       }
       current = claimed.get().release();
       Effect effect = claimed.get().effect();
+      if (effect == null) {
+        return current.value();
+      }
       EffectRunner.Outcome outcome;
       if (effect instanceof Effect.Supersede supersede) {
         apply(
-            current.service(),
+            service,
             supersede.releaseId(),
             new Input.Superseded(
                 "supersede:" + supersede.releaseId() + ":" + supersede.by(), supersede.by()));
         outcome = new EffectRunner.Outcome.Done(null);
       } else {
-        outcome = effects.run(current, effect);
+        outcome = effects.run(current.value(), effect);
       }
       if (outcome instanceof EffectRunner.Outcome.Retry retry) {
-        complete(current.service(), current.id(), effect.key(), null, false);
-        throw new RetryLater(effect.key() + " for " + current.id() + ": " + retry.reason());
+        complete(service, id, effect.key(), null, false, current);
+        throw new RetryLater(effect.key() + " for " + id + ": " + retry.reason());
       }
       Input followUp =
           outcome instanceof EffectRunner.Outcome.Done done
               ? done.followUp()
               : new Input.EffectFailed(
-                  "effect:" + current.id() + ":" + effect.key() + ":failed",
+                  "effect:" + id + ":" + effect.key() + ":failed",
                   effect.key(),
                   ((EffectRunner.Outcome.Failed) outcome).reason());
-      current = complete(current.service(), current.id(), effect.key(), followUp, true);
+      current = complete(service, id, effect.key(), followUp, true, current);
     }
-    return current;
+    return current.value();
   }
 
-  private record Claimed(Release release, Effect effect) {}
+  /** The release as the claim left it, and the effect claimed (null: nothing left to claim). */
+  private record Claimed(ReleaseLedger.Versioned<Release> release, Effect effect) {}
 
   /**
    * Claims the first pending effect nobody else is carrying out (or whose claim is older than
-   * {@link #claimTtl}), in a conditional write, so that of two handlers only one runs it.
+   * {@link #claimTtl}), in a conditional write, so that of two handlers only one runs it. Starts
+   * from {@code known} when given; empty when the release does not exist.
    */
-  private Optional<Claimed> claimNext(String service, String releaseId) {
+  private Optional<Claimed> claimNext(
+      String service, String releaseId, ReleaseLedger.Versioned<Release> known) {
+    ReleaseLedger.Versioned<Release> read = known;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      Optional<ReleaseLedger.Versioned<Release>> read = ledger.read(service, releaseId);
-      if (read.isEmpty()) {
-        return Optional.empty();
+      if (read == null) {
+        Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, releaseId);
+        if (found.isEmpty()) {
+          return Optional.empty();
+        }
+        read = found.get();
       }
-      Release current = read.get().value();
+      Release current = read.value();
       Instant now = clock.instant();
       Optional<Effect> next =
           current.pending().stream()
@@ -185,29 +217,40 @@ public final class ReleaseEngine {
                   })
               .findFirst();
       if (next.isEmpty()) {
-        return Optional.empty();
+        return Optional.of(new Claimed(read, null));
       }
       Map<String, Instant> claims = new LinkedHashMap<>(current.claims());
       claims.put(next.get().key(), now);
       Release claimed = current.withOutbox(current.pending(), claims);
-      if (ledger.replace(claimed, read.get().version())) {
-        return Optional.of(new Claimed(claimed, next.get()));
+      Optional<String> written = ledger.replace(claimed, read.version());
+      if (written.isPresent()) {
+        return Optional.of(
+            new Claimed(new ReleaseLedger.Versioned<>(claimed, written.get()), next.get()));
       }
+      read = null;
     }
     throw new RetryLater("release " + releaseId + " kept changing while claiming an effect");
   }
 
   /**
    * Drops the claim on an effect and, when {@code done}, the effect itself, applying its result in
-   * the same conditional write.
+   * the same conditional write. Starts from {@code known}, the version the claim wrote.
    */
-  private Release complete(
-      String service, String releaseId, String effectKey, Input followUp, boolean done) {
+  private ReleaseLedger.Versioned<Release> complete(
+      String service,
+      String releaseId,
+      String effectKey,
+      Input followUp,
+      boolean done,
+      ReleaseLedger.Versioned<Release> known) {
+    ReleaseLedger.Versioned<Release> current = known;
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-      ReleaseLedger.Versioned<Release> current =
-          ledger
-              .read(service, releaseId)
-              .orElseThrow(() -> new IllegalStateException(releaseId + " vanished"));
+      if (attempt > 0) {
+        current =
+            ledger
+                .read(service, releaseId)
+                .orElseThrow(() -> new IllegalStateException(releaseId + " vanished"));
+      }
       List<Effect> remaining = new ArrayList<>(current.value().pending());
       if (done) {
         remaining.removeIf(e -> e.key().equals(effectKey));
@@ -215,17 +258,21 @@ public final class ReleaseEngine {
       Map<String, Instant> claims = new LinkedHashMap<>(current.value().claims());
       claims.remove(effectKey);
       Release next = current.value().withOutbox(remaining, claims);
+      Optional<ReleaseLedger.Versioned<ServiceIndex>> index = Optional.empty();
       if (followUp != null) {
-        ServiceView view =
-            ledger.readIndex(service).map(v -> v.value().view()).orElse(ServiceView.empty(service));
+        index = ledger.readIndex(service);
+        ServiceView view = index.map(v -> v.value().view()).orElse(ServiceView.empty(service));
         next = ReleaseMachine.decide(next, followUp, clock.instant(), view).release();
       }
       if (next.equals(current.value())) {
-        return current.value();
+        return current;
       }
-      if (ledger.replace(next, current.version())) {
-        index(next);
-        return next;
+      Optional<String> written = ledger.replace(next, current.version());
+      if (written.isPresent()) {
+        if (historyChanged(current.value(), next)) {
+          index(next, followUp != null ? index : ledger.readIndex(service));
+        }
+        return new ReleaseLedger.Versioned<>(next, written.get());
       }
     }
     throw new RetryLater("release " + releaseId + " kept changing while completing " + effectKey);

@@ -6,8 +6,10 @@ import java.util.Optional;
 
 /**
  * Where releases are kept (the port; S3 in AWS). Every write is conditional: {@link #create} only
- * when absent, {@link #replace} only when the stored version is the one read. A {@code false}
- * result means someone else wrote first: re-read and decide again.
+ * when absent, {@link #replace} only when the stored version is the one read. An empty (or {@code
+ * false}) result means someone else wrote first: re-read and decide again. A release write that
+ * wins answers the version it stored, so the writer can go on from its own write without reading it
+ * back (if someone wrote in between, its next conditional write fails and it re-reads).
  */
 public interface ReleaseLedger {
 
@@ -19,9 +21,11 @@ public interface ReleaseLedger {
 
   Optional<Versioned<Release>> read(String service, String releaseId);
 
-  boolean create(Release release);
+  /** Stores a new release; its version, or empty when it exists already. */
+  Optional<String> create(Release release);
 
-  boolean replace(Release release, String version);
+  /** Replaces the release stored at {@code version}; the new version, or empty when it changed. */
+  Optional<String> replace(Release release, String version);
 
   Optional<Versioned<ServiceIndex>> readIndex(String service);
 

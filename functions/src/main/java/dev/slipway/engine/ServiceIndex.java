@@ -34,8 +34,14 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
     return new ServiceView(service, releases);
   }
 
-  /** This index with {@code release}'s entry added or brought up to date. */
+  /**
+   * This index with {@code release}'s entry added or brought up to date; unchanged when the index
+   * already shows a later state of it (more transitions: {@code release} is a stale copy).
+   */
   public ServiceIndex with(Release release) {
+    if (showsLaterThan(release)) {
+      return this;
+    }
     List<ServiceView.Entry> entries = new ArrayList<>();
     for (ServiceView.Entry e : releases) {
       if (!e.id().equals(release.id())) {
@@ -47,14 +53,24 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
             release.id(),
             release.requestedAt(),
             release.state(),
-            release.history().isEmpty() ? null : release.history().get(0).at()));
+            release.history().isEmpty() ? null : release.history().get(0).at(),
+            release.history().size()));
     return new ServiceIndex(service, entries);
   }
 
-  /** True when the index already shows {@code release} in its current state. */
+  /**
+   * True when the index already shows {@code release} in its current state, or a later one (so
+   * there is nothing to write for this copy of it).
+   */
   public boolean shows(Release release) {
+    return showsLaterThan(release)
+        || releases.stream()
+            .anyMatch(e -> e.id().equals(release.id()) && e.state() == release.state());
+  }
+
+  private boolean showsLaterThan(Release release) {
     return releases.stream()
-        .anyMatch(e -> e.id().equals(release.id()) && e.state() == release.state());
+        .anyMatch(e -> e.id().equals(release.id()) && e.transitions() > release.history().size());
   }
 
   /** The release deploying now, if any. */

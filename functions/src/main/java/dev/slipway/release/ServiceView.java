@@ -21,12 +21,20 @@ public record ServiceView(String service, List<Entry> releases) {
   }
 
   /**
-   * One release in the index: id, upload time (its age), state, and when Slipway first saw it (null
-   * in records written before it was kept).
+   * One release in the index: id, upload time (its age), state, when Slipway first saw it (null in
+   * records written before it was kept), and how many transitions the release had when indexed (0
+   * in records written before it was kept): every state change adds one, so an entry with more
+   * transitions is the newer news of that release, and an index writer holding an older copy of the
+   * release leaves it alone.
    */
-  public record Entry(String id, Instant requestedAt, ReleaseState state, Instant seenAt) {
+  public record Entry(
+      String id, Instant requestedAt, ReleaseState state, Instant seenAt, int transitions) {
     public Entry(String id, Instant requestedAt, ReleaseState state) {
-      this(id, requestedAt, state, null);
+      this(id, requestedAt, state, null, 0);
+    }
+
+    public Entry(String id, Instant requestedAt, ReleaseState state, Instant seenAt) {
+      this(id, requestedAt, state, seenAt, 0);
     }
 
     /**

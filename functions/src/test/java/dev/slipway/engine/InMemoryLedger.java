@@ -24,6 +24,12 @@ public final class InMemoryLedger implements ReleaseLedger {
   private final AtomicLong versions = new AtomicLong();
   final AtomicLong conflicts = new AtomicLong();
 
+  /** Requests made, by kind: what a release costs in ledger traffic (S3 requests in AWS). */
+  final AtomicLong releaseReads = new AtomicLong();
+
+  final AtomicLong indexReads = new AtomicLong();
+  final AtomicLong writes = new AtomicLong();
+
   private static String releaseKey(String service, String id) {
     return "releases/" + service + "/" + id + ".json";
   }
@@ -45,52 +51,54 @@ public final class InMemoryLedger implements ReleaseLedger {
     }
   }
 
-  private synchronized boolean put(String key, Object value, String expectedVersion) {
+  private synchronized Optional<String> put(String key, Object value, String expectedVersion) {
+    writes.incrementAndGet();
     Stored current = objects.get(key);
     if (expectedVersion == null
         ? current != null
         : current == null || !current.version().equals(expectedVersion)) {
       conflicts.incrementAndGet();
-      return false;
+      return Optional.empty();
     }
+    String version = "v" + versions.incrementAndGet();
     try {
-      objects.put(
-          key,
-          new Stored(Json.mapper().writeValueAsString(value), "v" + versions.incrementAndGet()));
+      objects.put(key, new Stored(Json.mapper().writeValueAsString(value), version));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return true;
+    return Optional.of(version);
   }
 
   @Override
   public Optional<Versioned<Release>> read(String service, String releaseId) {
+    releaseReads.incrementAndGet();
     return get(releaseKey(service, releaseId), Release.class);
   }
 
   @Override
-  public boolean create(Release release) {
+  public Optional<String> create(Release release) {
     return put(releaseKey(release.service(), release.id()), release, null);
   }
 
   @Override
-  public boolean replace(Release release, String version) {
+  public Optional<String> replace(Release release, String version) {
     return put(releaseKey(release.service(), release.id()), release, version);
   }
 
   @Override
   public Optional<Versioned<ServiceIndex>> readIndex(String service) {
+    indexReads.incrementAndGet();
     return get(indexKey(service), ServiceIndex.class);
   }
 
   @Override
   public boolean createIndex(ServiceIndex index) {
-    return put(indexKey(index.service()), index, null);
+    return put(indexKey(index.service()), index, null).isPresent();
   }
 
   @Override
   public boolean replaceIndex(ServiceIndex index, String version) {
-    return put(indexKey(index.service()), index, version);
+    return put(indexKey(index.service()), index, version).isPresent();
   }
 
   @Override

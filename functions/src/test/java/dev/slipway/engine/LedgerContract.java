@@ -73,8 +73,8 @@ public abstract class LedgerContract {
   void create_onlyWhenAbsent() {
     Release release = release("a");
 
-    assertThat(ledger().create(release)).isTrue();
-    assertThat(ledger().create(release)).isFalse();
+    assertThat(ledger().create(release)).isPresent();
+    assertThat(ledger().create(release)).isEmpty();
     assertThat(ledger().read("svc", release.id()).orElseThrow().value()).isEqualTo(release);
   }
 
@@ -84,11 +84,25 @@ public abstract class LedgerContract {
     ledger().create(release);
     String version = ledger().read("svc", release.id()).orElseThrow().version();
 
-    assertThat(ledger().replace(withSeen(release, "first"), version)).isTrue();
-    assertThat(ledger().replace(withSeen(release, "second"), version)).isFalse();
+    assertThat(ledger().replace(withSeen(release, "first"), version)).isPresent();
+    assertThat(ledger().replace(withSeen(release, "second"), version)).isEmpty();
     assertThat(ledger().read("svc", release.id()).orElseThrow().value().seenEvents())
         .contains("first")
         .doesNotContain("second");
+  }
+
+  @Test
+  void aWinningWrite_answersTheVersionItStored_soTheWriterCanGoOnWithoutReading() {
+    Release release = release("e");
+    String created = ledger().create(release).orElseThrow();
+    assertThat(ledger().read("svc", release.id()).orElseThrow().version()).isEqualTo(created);
+
+    String replaced = ledger().replace(withSeen(release, "first"), created).orElseThrow();
+    assertThat(replaced).isNotEqualTo(created);
+    assertThat(ledger().read("svc", release.id()).orElseThrow().version()).isEqualTo(replaced);
+    // the answered version is the one to replace with next, and the old one no longer is
+    assertThat(ledger().replace(withSeen(release, "second"), created)).isEmpty();
+    assertThat(ledger().replace(withSeen(release, "third"), replaced)).isPresent();
   }
 
   @Test
@@ -107,7 +121,8 @@ public abstract class LedgerContract {
                   while (true) {
                     var current = ledger().read("svc", release.id()).orElseThrow();
                     if (ledger()
-                        .replace(withSeen(current.value(), thread + "-" + i), current.version())) {
+                        .replace(withSeen(current.value(), thread + "-" + i), current.version())
+                        .isPresent()) {
                       break;
                     }
                   }

@@ -76,6 +76,29 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void aHandlerStoppedBetweenTheReleaseAndItsIndex_theReconcilerBringsTheIndexUp()
+      throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    ServiceIndex before = ledger.readIndex("hello-go").orElseThrow().value();
+    deliver("codebuild/build-state-image-succeeded.json");
+    deliver("ecr/image-action-push.json");
+    deliver("ecr/image-scan-complete-clean.json");
+    // As if the handler died after writing the release: the index still shows BUILDING.
+    var now = ledger.readIndex("hello-go").orElseThrow();
+    assertThat(ledger.replaceIndex(before, now.version())).isTrue();
+    assertThat(ledger.readIndex("hello-go").orElseThrow().value().releases().get(0).state())
+        .isEqualTo(ReleaseState.BUILDING);
+
+    pipeline.reconcile();
+
+    assertThat(ledger.readIndex("hello-go").orElseThrow().value().releases().get(0).state())
+        .isEqualTo(release().state())
+        .isEqualTo(ReleaseState.DEPLOYING);
+  }
+
+  @Test
   void happyPath_uploadToLive() throws Exception {
     world.findings.put(DIGEST, List.of());
 
