@@ -93,6 +93,7 @@ public final class ReleaseMachine {
     Step step = new Step(seed, uploaded, now);
     step.effect(new Effect.Publish(SlipwayDetailType.RELEASE_REQUESTED, null));
     if (uploaded.config() == null) {
+      step.b.reason = uploaded.invalidReason(); // shown by `slipway status`, as for any failure
       step.move(ReleaseState.FAILED, uploaded.invalidReason());
     } else {
       step.effect(new Effect.StartBuild(Effect.BuildKind.COMPILE, seed.id(), service, source));

@@ -371,12 +371,24 @@ public final class LocalRuntime implements AutoCloseable {
             new java.util.concurrent.atomic.AtomicLong());
     startDispatching();
     loop("tasks", 1000, tasks::tick);
+    // The reconciler's schedule (rate(N minutes) in AWS) runs every 5 s here, so a bake ends or a
+    // lost event is recovered while one watches; but a tick reads every open release, and with
+    // hundreds open it would take most of the emulator: it then waits four times as long as its
+    // last tick took (at most a fifth of the time spent reconciling).
+    long[] lastTick = {0};
     loop(
         "reconciler",
-        5000,
-        () ->
+        () -> Math.max(5000, 4 * lastTick[0]),
+        () -> {
+          long start = System.nanoTime();
+          try {
             reconciler.handleRequest(
-                new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null));
+                new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null);
+          } finally {
+            lastTick[0] = (System.nanoTime() - start) / 1_000_000;
+          }
+        },
+        () -> true);
 
     ObjectNode endpoints = Json.mapper().createObjectNode();
     endpoints
@@ -398,18 +410,30 @@ public final class LocalRuntime implements AutoCloseable {
 
   private Thread loop(
       String name, long pauseMillis, Step step, java.util.function.BooleanSupplier alive) {
+    return loop(name, () -> pauseMillis, step, alive);
+  }
+
+  private Thread loop(
+      String name,
+      java.util.function.LongSupplier pauseMillis,
+      Step step,
+      java.util.function.BooleanSupplier alive) {
     Thread thread =
         new Thread(
             () -> {
               while (running && alive.getAsBoolean()) {
-                long pause = pauseMillis;
+                boolean failed = false;
                 try {
                   step.run();
                 } catch (Exception e) {
                   if (running && alive.getAsBoolean()) {
                     System.err.println("slipway local: " + name + ": " + e.getMessage());
                   }
-                  pause = Math.max(pauseMillis, 200); // a failing step is not tried in a spin
+                  failed = true;
+                }
+                long pause = pauseMillis.getAsLong(); // after the step: it may depend on it
+                if (failed) {
+                  pause = Math.max(pause, 200); // a failing step is not tried in a spin
                 }
                 try {
                   Thread.sleep(pause);
