@@ -212,7 +212,7 @@ public final class AwsEffects implements EffectRunner {
             .tags(t -> t.key("slipway:release-id").value(release.id()));
     // An earlier attempt may have registered the revision and lost the answer: use that one.
     String newArn =
-        registered(previous.family(), deploy.container(), deploy.image())
+        registered(previous, deploy.container(), deploy.image())
             .orElseGet(
                 () ->
                     aws.ecsOnce
@@ -232,13 +232,23 @@ public final class AwsEffects implements EffectRunner {
         new Input.DeployStarted("deployed:" + release.id(), newArn, previousArn, deploymentId));
   }
 
-  /** The newest few revisions of {@code family}: one whose container runs {@code image}. */
-  private Optional<String> registered(String family, String container, String image) {
+  /**
+   * Among the newest few revisions of {@code current}'s family registered after it (an earlier
+   * attempt that registered but never updated the service left one there), the one whose container
+   * runs {@code image}. On a first attempt the service's own revision is the newest: one list call.
+   */
+  private Optional<String> registered(TaskDefinition current, String container, String image) {
     for (String arn :
         aws.ecs
             .listTaskDefinitions(
-                r -> r.familyPrefix(family).sort(SortOrder.DESC).maxResults(RECENT_REVISIONS))
+                r ->
+                    r.familyPrefix(current.family())
+                        .sort(SortOrder.DESC)
+                        .maxResults(RECENT_REVISIONS))
             .taskDefinitionArns()) {
+      if (revision(arn) <= current.revision()) {
+        break; // newest first: the rest are the service's own revision and older ones
+      }
       TaskDefinition candidate =
           aws.ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
       if (candidate.containerDefinitions().stream()
@@ -247,6 +257,15 @@ public final class AwsEffects implements EffectRunner {
       }
     }
     return Optional.empty();
+  }
+
+  /** The revision number at the end of a task definition ARN ({@code ...:family:12}). */
+  private static int revision(String arn) {
+    try {
+      return Integer.parseInt(arn.substring(arn.lastIndexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      return Integer.MAX_VALUE; // not the usual form: look at it
+    }
   }
 
   /** How far back {@link #registered} looks: an earlier attempt of this deploy is recent. */
