@@ -47,10 +47,19 @@ public abstract class LedgerContract {
   static Release withSeen(Release r, String event) {
     List<String> seen = new ArrayList<>(r.seenEvents());
     seen.add(event);
+    return copy(r, r.state(), r.history(), seen);
+  }
+
+  /** {@code r} with another state, history and seen events (the rest as it is). */
+  static Release copy(
+      Release r,
+      dev.slipway.release.ReleaseState state,
+      List<Release.Transition> history,
+      List<String> seen) {
     return new Release(
         r.id(),
         r.service(),
-        r.state(),
+        state,
         r.source(),
         r.requestedAt(),
         r.config(),
@@ -63,7 +72,7 @@ public abstract class LedgerContract {
         r.verdict(),
         r.deployment(),
         r.reason(),
-        r.history(),
+        history,
         seen,
         r.pending(),
         r.claims());

@@ -21,26 +21,7 @@ class ServiceIndexTest {
       history.add(new Release.Transition(AT.plusSeconds(history.size()), from, to, "e", ""));
       from = to;
     }
-    return new Release(
-        r.id(),
-        r.service(),
-        states[states.length - 1],
-        r.source(),
-        r.requestedAt(),
-        r.config(),
-        r.compileBuildId(),
-        r.compiled(),
-        r.imageBuildId(),
-        r.imageBuilt(),
-        r.image(),
-        r.scans(),
-        r.verdict(),
-        r.deployment(),
-        r.reason(),
-        history,
-        r.seenEvents(),
-        r.pending(),
-        r.claims());
+    return LedgerContract.copy(r, states[states.length - 1], history, r.seenEvents());
   }
 
   @Test
