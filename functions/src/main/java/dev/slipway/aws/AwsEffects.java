@@ -247,7 +247,7 @@ public final class AwsEffects implements EffectRunner {
                         .maxResults(RECENT_REVISIONS))
             .taskDefinitionArns()) {
       if (revision(arn) <= current.revision()) {
-        break; // newest first: the rest are the service's own revision and older ones
+        continue; // the service's own revision or an older one (moto ignores the sort order)
       }
       TaskDefinition candidate =
           aws.ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
