@@ -15,7 +15,6 @@ import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
-import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
 import java.time.Clock;
 import java.time.Instant;
@@ -310,19 +309,21 @@ public final class Pipeline {
     Instant now = clock.instant();
     for (String service : ledger.services()) {
       Optional<ReleaseLedger.Versioned<ServiceIndex>> index = ledger.readIndex(service);
-      List<ServiceView.Entry> open = new ArrayList<>();
+      List<String> open = new ArrayList<>();
       index.ifPresent(
-          i -> i.value().releases().stream().filter(e -> !e.state().isFinal()).forEach(open::add));
-      for (ServiceView.Entry entry : open) {
-        Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, entry.id());
+          i ->
+              i.value().releases().stream()
+                  .filter(e -> !e.state().isFinal())
+                  .forEach(e -> open.add(e.id())));
+      for (String id : open) {
+        Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, id);
         if (found.isEmpty()) {
           continue;
         }
         Release before = found.get().value();
-        if (before.state() != entry.state()) {
-          // A handler stopped between writing the release and its index: bring the index up.
-          engine.index(before, index);
-        }
+        // A handler may have stopped between writing the release and its index: bring the index
+        // up (no request when it already shows this state).
+        engine.index(before, index);
         Release after = reconcileOne(before, now);
         if (!after.equals(before)) {
           moved++;

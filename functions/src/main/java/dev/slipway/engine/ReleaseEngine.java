@@ -269,8 +269,8 @@ public final class ReleaseEngine {
       }
       Optional<String> written = ledger.replace(next, current.version());
       if (written.isPresent()) {
-        if (historyChanged(current.value(), next)) {
-          index(next, followUp != null ? index : ledger.readIndex(service));
+        if (historyChanged(current.value(), next)) { // only a follow-up changes the state
+          index(next, index);
         }
         return new ReleaseLedger.Versioned<>(next, written.get());
       }
