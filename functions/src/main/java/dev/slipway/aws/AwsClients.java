@@ -3,6 +3,7 @@ package dev.slipway.aws;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -24,6 +25,7 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 public final class AwsClients implements AutoCloseable {
   private final SdkHttpClient http;
+  private final AwsCredentialsProvider credentials;
   public final S3Client s3;
   public final CodeBuildClient codeBuild;
   public final EcrClient ecr;
@@ -41,6 +43,15 @@ public final class AwsClients implements AutoCloseable {
   public final CloudWatchClient cloudWatch;
 
   public AwsClients(Map<String, String> env) {
+    this(env, null);
+  }
+
+  /**
+   * With {@code credentials} instead of the SDK's default chain (the local runtime gives each
+   * handler its own role's key; {@code null} means the default chain, as on Lambda).
+   */
+  public AwsClients(Map<String, String> env, AwsCredentialsProvider credentials) {
+    this.credentials = credentials;
     http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(3))
@@ -76,6 +87,9 @@ public final class AwsClients implements AutoCloseable {
       B configure(B builder, Map<String, String> env, String service, Region region) {
     builder.region(region);
     builder.httpClient(http);
+    if (credentials != null) {
+      builder.credentialsProvider(credentials);
+    }
     builder.overrideConfiguration(
         ClientOverrideConfiguration.builder()
             .apiCallTimeout(Duration.ofSeconds(30))

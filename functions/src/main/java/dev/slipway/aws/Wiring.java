@@ -4,6 +4,7 @@ import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.Pipeline;
 import java.time.Clock;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * The composition root shared by every handler: configuration read once from the environment, SDK
@@ -19,8 +20,14 @@ public final class Wiring {
   private Wiring() {}
 
   public static Pipeline pipeline(Map<String, String> env, Clock clock) {
+    return pipeline(env, clock, null);
+  }
+
+  /** With the given credentials instead of the default chain ({@code null}: the default chain). */
+  public static Pipeline pipeline(
+      Map<String, String> env, Clock clock, AwsCredentialsProvider credentials) {
     EngineConfig config = EngineConfig.fromEnvironment(env);
-    AwsClients aws = new AwsClients(env);
+    AwsClients aws = new AwsClients(env, credentials);
     String ledgerBucket = env.getOrDefault("SLIPWAY_LEDGER_BUCKET", config.sourceBucket());
     AwsImages images = new AwsImages(aws, "inspector".equals(env.get("SLIPWAY_SCANNER")));
     AwsEffects effects =

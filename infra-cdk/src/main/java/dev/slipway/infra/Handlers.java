@@ -116,22 +116,28 @@ public final class Handlers extends Construct {
                                 .resourceName("default")
                                 .build())))
             .build());
+    // ReleaseEngine runs a transition's follow-on effects in whichever handler made it: a passing
+    // scan, an approval, a late push or a late build end all reach `deploy`, and a build end starts
+    // the next build. So each role holds the grants of every effect its events can lead to (found
+    // by slipway local's IAM enforcement: a BuildState handler without ECS failed every deploy).
     switch (name) {
       case "SourceUploaded" -> {
         props.bucket().grantRead(function, "sources/*");
         startBuilds(function, props);
       }
-      case "BuildState" -> startBuilds(function, props);
-      case "ImagePushed", "Scan" -> readImages(function, props);
-      case "Approval" -> {
-        // the ledger and events only
-      }
-      case "Deployment", "Reconciler" -> {
+      case "BuildState" -> {
+        startBuilds(function, props);
         deploy(function, props);
-        if (name.equals("Reconciler")) {
-          startBuilds(function, props);
-          readImages(function, props);
-        }
+      }
+      case "ImagePushed", "Scan" -> {
+        readImages(function, props);
+        deploy(function, props);
+      }
+      case "Approval", "Deployment" -> deploy(function, props);
+      case "Reconciler" -> {
+        deploy(function, props);
+        startBuilds(function, props);
+        readImages(function, props);
       }
       default -> throw new IllegalStateException("no grants for " + name);
     }
@@ -175,13 +181,16 @@ public final class Handlers extends Construct {
                             .resourceName("*")
                             .build())))
             .build());
-    // RegisterTaskDefinition and DescribeTaskDefinition accept no resource ARN; AWS allows only
-    // "*".
+    // RegisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions (the deploy looks for
+    // a revision an earlier attempt registered) accept no resource ARN; AWS allows only "*".
     function.addToRolePolicy(
         PolicyStatement.Builder.create()
             .actions(
                 List.of(
-                    "ecs:RegisterTaskDefinition", "ecs:DescribeTaskDefinition", "ecs:TagResource"))
+                    "ecs:RegisterTaskDefinition",
+                    "ecs:DescribeTaskDefinition",
+                    "ecs:ListTaskDefinitions",
+                    "ecs:TagResource"))
             .resources(List.of("*"))
             .build());
     // Registering a clone passes the service's own task and execution roles on; only to ECS tasks.

@@ -287,6 +287,7 @@ class PipelineStackTest {
             "cloudwatch:DescribeAlarms",
             "ecs:RegisterTaskDefinition",
             "ecs:DescribeTaskDefinition",
+            "ecs:ListTaskDefinitions",
             "ecs:TagResource");
     List<String> offending = new ArrayList<>();
     for (Map<String, Object> policy : template.findResources("AWS::IAM::Policy").values()) {

@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
  */
 final class BuildExecutor implements AutoCloseable {
   private final HttpServer server;
+  private volatile IamEnforcer iam;
   private final ExecutorService builds = Executors.newSingleThreadExecutor();
   private final Map<String, String> statuses = new ConcurrentHashMap<>();
 
@@ -98,10 +99,29 @@ final class BuildExecutor implements AutoCloseable {
         "/",
         exchange -> {
           String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
-          JsonNode request =
-              Json.parse(
-                  new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8),
-                  "$");
+          byte[] bytes = exchange.getRequestBody().readAllBytes();
+          IamEnforcer enforcer = iam;
+          if (enforcer != null) {
+            Map<String, String> headers = new java.util.HashMap<>();
+            exchange
+                .getRequestHeaders()
+                .forEach(
+                    (name, values) ->
+                        headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+            var denial =
+                enforcer.check(
+                    exchange.getRequestMethod(),
+                    exchange.getRequestURI().getRawPath(),
+                    exchange.getRequestURI().getRawQuery(),
+                    headers,
+                    bytes);
+            if (denial.isPresent()) {
+              IamEnforcer.refuse(exchange, headers, denial.get());
+              exchange.close();
+              return;
+            }
+          }
+          JsonNode request = Json.parse(new String(bytes, StandardCharsets.UTF_8), "$");
           ObjectNode response = Json.mapper().createObjectNode();
           if (target.endsWith(".StartBuild")) {
             String id =
@@ -134,6 +154,11 @@ final class BuildExecutor implements AutoCloseable {
 
   String endpoint() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /** From now on, requests signed as a handler are judged as its role (see IamEnforcer). */
+  void enforce(IamEnforcer enforcer) {
+    iam = enforcer;
   }
 
   private String arn(String id) {
@@ -210,7 +235,7 @@ final class BuildExecutor implements AutoCloseable {
     String key = location.substring(location.indexOf('/') + 1);
     String version = request.path("sourceVersion").asText(null);
     // A build run again after a restart starts from nothing, as a new CodeBuild container would.
-    deleteTree(work.resolve(releaseId));
+    StateDirectory.deleteTree(work.resolve(releaseId));
     Path src = Files.createDirectories(work.resolve(releaseId).resolve("src"));
     try (InputStream in = aws.s3.getObject(r -> r.bucket(bucket).key(key).versionId(version))) {
       SafeExtract.extract(in, key, src);
@@ -436,17 +461,6 @@ final class BuildExecutor implements AutoCloseable {
               .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 

@@ -65,6 +65,7 @@ final class JournalingProxy implements AutoCloseable {
   private final Journal journal;
   private final PrintStream log;
   private volatile boolean journaling;
+  private volatile IamEnforcer iam;
   private volatile double faultRate;
   private java.util.Random faultRandom = new java.util.Random(0);
   private final Map<String, java.util.concurrent.atomic.AtomicLong> faults =
@@ -171,6 +172,11 @@ final class JournalingProxy implements AutoCloseable {
     exchange.getResponseBody().write(bytes);
   }
 
+  /** From now on, requests signed as a handler are judged as its role (see IamEnforcer). */
+  void enforce(IamEnforcer enforcer) {
+    iam = enforcer;
+  }
+
   /** From now on, state-changing requests are journaled (off while setting up and replaying). */
   void startJournaling() {
     journaling = true;
@@ -233,6 +239,16 @@ final class JournalingProxy implements AutoCloseable {
                 }
               });
       byte[] body = exchange.getRequestBody().readAllBytes();
+      IamEnforcer enforcer = iam;
+      if (enforcer != null) {
+        var denial =
+            enforcer.check(
+                exchange.getRequestMethod(), uri.getRawPath(), uri.getRawQuery(), headers, body);
+        if (denial.isPresent()) {
+          IamEnforcer.refuse(exchange, headers, denial.get());
+          return;
+        }
+      }
       Journal.Entry entry =
           new Journal.Entry(exchange.getRequestMethod(), pathAndQuery, headers, body);
       Fault fault = drawFault(uri.getRawPath());

@@ -5,14 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.Wiring;
 import dev.slipway.engine.Pipeline;
-import dev.slipway.handler.ApprovalHandler;
-import dev.slipway.handler.BuildStateHandler;
-import dev.slipway.handler.DeploymentHandler;
-import dev.slipway.handler.ImagePushedHandler;
 import dev.slipway.handler.ReconcilerHandler;
-import dev.slipway.handler.ScanHandler;
 import dev.slipway.handler.SlipwayHandler;
-import dev.slipway.handler.SourceUploadedHandler;
 import dev.slipway.json.Json;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -334,15 +328,50 @@ public final class LocalRuntime implements AutoCloseable {
     resources.add(builds);
     env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
     codeBuild = builds.endpoint();
-    Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC());
+    // Each handler is the class its function's Handler names, with its function's environment, and
+    // calls "AWS" as its function's role: the proxy and the CodeBuild stand-in judge every request
+    // it signs against that role's policies in the template (IamEnforcer), as AWS would.
+    IamEnforcer iam =
+        new IamEnforcer(IamSimulator.start(cacheDirectory(), log), ACCOUNT, REGION, log);
+    resources.add(iam);
+    proxy.enforce(iam);
+    builds.enforce(iam);
+    Map<String, SlipwayHandler> handlerByClass = new LinkedHashMap<>();
+    for (TemplateRules.Function function : rules.functions()) {
+      String accessKey = "LOCALROLE" + function.logicalId().toUpperCase(java.util.Locale.ROOT);
+      iam.register(
+          accessKey,
+          new IamEnforcer.Principal(function.logicalId(), function.roleName(), function.roleArn()),
+          function.policies());
+      Map<String, String> functionEnv = new HashMap<>(function.environment());
+      for (String local :
+          List.of(
+              "AWS_REGION",
+              "AWS_ENDPOINT_URL",
+              "AWS_ENDPOINT_URL_CODEBUILD",
+              "SLIPWAY_STUCK_AFTER_SECONDS",
+              "SLIPWAY_CLAIM_TTL_SECONDS")) {
+        functionEnv.put(local, env.get(local));
+      }
+      Pipeline pipeline =
+          Wiring.pipeline(
+              functionEnv,
+              Clock.systemUTC(),
+              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                      accessKey, "local")));
+      handlerByClass.put(function.handlerClass(), handler(function.handlerClass(), pipeline, log));
+    }
     Map<String, SlipwayHandler> handlerByRule = new LinkedHashMap<>();
-    handlerByRule.put("SourceUploaded", new SourceUploadedHandler(pipeline, log));
-    handlerByRule.put("BuildState", new BuildStateHandler(pipeline, log));
-    handlerByRule.put("ImagePushed", new ImagePushedHandler(pipeline, log));
-    handlerByRule.put("Scan", new ScanHandler(pipeline, log));
-    handlerByRule.put("Approval", new ApprovalHandler(pipeline, log));
-    handlerByRule.put("Deployment", new DeploymentHandler(pipeline, log));
-    handlerByRule.put("Alarms", new DeploymentHandler(pipeline, log));
+    for (String rule : HANDLED_RULES) {
+      String handlerClass =
+          "dev.slipway.handler." + (rule.equals("Alarms") ? "Deployment" : rule) + "Handler";
+      if (!handlerByClass.containsKey(handlerClass)) {
+        throw new IllegalArgumentException(
+            "the template has no function with the handler " + handlerClass);
+      }
+      handlerByRule.put(rule, handlerByClass.get(handlerClass));
+    }
     Map<String, SlipwayHandler> handlerByQueue = new LinkedHashMap<>();
     queueByRule.forEach((rule, queue) -> handlerByQueue.put(queue, handlerByRule.get(rule)));
 
@@ -356,7 +385,8 @@ public final class LocalRuntime implements AutoCloseable {
             o.drill().instant(),
             rollouts);
     resources.add(tasks);
-    ReconcilerHandler reconciler = new ReconcilerHandler(pipeline, log);
+    SlipwayHandler reconciler =
+        handlerByClass.get("dev.slipway.handler." + ReconcilerHandler.class.getSimpleName());
     dispatcher =
         new Dispatcher(
             sqs,
@@ -398,6 +428,25 @@ public final class LocalRuntime implements AutoCloseable {
         .put("registry", registry);
     endpointsFile = o.state().resolve("local.json");
     Files.writeString(endpointsFile, endpoints.toString());
+  }
+
+  /** The handler class a function's Handler names, built with that function's pipeline. */
+  private static SlipwayHandler handler(String className, Pipeline pipeline, PrintStream log)
+      throws ReflectiveOperationException {
+    Class<?> type = Class.forName(className);
+    if (!SlipwayHandler.class.isAssignableFrom(type)) {
+      throw new IllegalArgumentException(className + " is not a Slipway handler");
+    }
+    return (SlipwayHandler)
+        type.getConstructor(Pipeline.class, PrintStream.class).newInstance(pipeline, log);
+  }
+
+  /** Where Slipway keeps what it installs for itself: $SLIPWAY_CACHE, else ~/.cache/slipway. */
+  static Path cacheDirectory() {
+    String set = System.getenv("SLIPWAY_CACHE");
+    return set != null && !set.isBlank()
+        ? Path.of(set)
+        : Path.of(System.getProperty("user.home"), ".cache", "slipway");
   }
 
   interface Step {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -70,7 +72,125 @@ public final class TemplateRules {
     throw new IllegalArgumentException("the template has no Slipway handler");
   }
 
-  /** Replaces Ref, Fn::GetAtt and Fn::Join with their values here. */
+  /** A handler function as the template defines it: its class, role, policies and environment. */
+  public record Function(
+      String logicalId,
+      String handlerClass,
+      String roleName,
+      String roleArn,
+      Map<String, String> environment,
+      Map<String, JsonNode> policies,
+      List<String> managedPolicies) {}
+
+  /**
+   * Every Lambda function whose handler is one of Slipway's classes, with what the template gives
+   * it: the class its {@code Handler} names, its environment, and its role with the identity
+   * policies attached to that role (inline, and each AWS::IAM::Policy that lists it).
+   */
+  public List<Function> functions() {
+    List<Function> out = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode props = entry.getValue().path("Properties");
+      String handler = props.path("Handler").asText();
+      if (!entry.getValue().path("Type").asText().equals("AWS::Lambda::Function")
+          || !handler.startsWith("dev.slipway.handler.")) {
+        continue;
+      }
+      String roleId = props.path("Role").path("Fn::GetAtt").path(0).asText();
+      Map<String, String> env = new LinkedHashMap<>();
+      resolve(props.path("Environment").path("Variables"))
+          .fields()
+          .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+      Map<String, JsonNode> policies = new LinkedHashMap<>();
+      List<String> managed = new ArrayList<>();
+      JsonNode role = resources.path(roleId).path("Properties");
+      role.path("Policies")
+          .forEach(
+              p -> policies.put(p.path("PolicyName").asText(), resolve(p.path("PolicyDocument"))));
+      role.path("ManagedPolicyArns").forEach(m -> managed.add(resolve(m).asText()));
+      for (Iterator<Map.Entry<String, JsonNode>> ps = resources.fields(); ps.hasNext(); ) {
+        Map.Entry<String, JsonNode> policy = ps.next();
+        JsonNode pp = policy.getValue().path("Properties");
+        if (policy.getValue().path("Type").asText().equals("AWS::IAM::Policy")) {
+          for (JsonNode r : pp.path("Roles")) {
+            if (r.path("Ref").asText().equals(roleId)) {
+              policies.put(policy.getKey(), resolve(pp.path("PolicyDocument")));
+            }
+          }
+        }
+      }
+      String roleName = physicalName(roleId);
+      out.add(
+          new Function(
+              entry.getKey(),
+              handler.substring(
+                  0, handler.indexOf("::") < 0 ? handler.length() : handler.indexOf("::")),
+              roleName,
+              "arn:aws:iam::" + account + ":role/" + roleName,
+              env,
+              policies,
+              managed));
+    }
+    return out;
+  }
+
+  /** The name a resource has here: its name property when the template sets one, else its id. */
+  public String physicalName(String logicalId) {
+    JsonNode resource = resources.path(logicalId);
+    String property =
+        switch (resource.path("Type").asText()) {
+          case "AWS::S3::Bucket" -> "BucketName";
+          case "AWS::ECR::Repository" -> "RepositoryName";
+          case "AWS::CodeBuild::Project" -> "Name";
+          case "AWS::SQS::Queue" -> "QueueName";
+          case "AWS::IAM::Role" -> "RoleName";
+          case "AWS::Lambda::Function" -> "FunctionName";
+          case "AWS::SNS::Topic" -> "TopicName";
+          case "AWS::Events::Rule" -> "Name";
+          default -> null;
+        };
+    JsonNode name = property == null ? null : resource.path("Properties").get(property);
+    return name != null ? resolve(name).asText() : logicalId;
+  }
+
+  /** What {@code Ref} of a resource gives (its name, or its ARN or URL where AWS says so). */
+  private String ref(String logicalId) {
+    String name = physicalName(logicalId);
+    return switch (resources.path(logicalId).path("Type").asText()) {
+      case "AWS::SNS::Topic" -> "arn:aws:sns:" + region + ":" + account + ":" + name;
+      case "AWS::SQS::Queue" -> "https://sqs." + region + ".amazonaws.com/" + account + "/" + name;
+      default -> name;
+    };
+  }
+
+  /** What {@code Fn::GetAtt [id, attribute]} gives here. */
+  private String attribute(String logicalId, String attribute) {
+    String name = physicalName(logicalId);
+    String type = resources.path(logicalId).path("Type").asText();
+    if (!attribute.equals("Arn")) {
+      return switch (attribute) {
+        case "QueueName", "RepositoryName" -> name;
+        case "QueueUrl" -> ref(logicalId);
+        default -> logicalId + "." + attribute;
+      };
+    }
+    String prefix = ":" + region + ":" + account + ":";
+    return switch (type) {
+      case "AWS::S3::Bucket" -> "arn:aws:s3:::" + name;
+      case "AWS::ECR::Repository" -> "arn:aws:ecr" + prefix + "repository/" + name;
+      case "AWS::CodeBuild::Project" -> "arn:aws:codebuild" + prefix + "project/" + name;
+      case "AWS::SQS::Queue" -> "arn:aws:sqs" + prefix + name;
+      case "AWS::IAM::Role" -> "arn:aws:iam::" + account + ":role/" + name;
+      case "AWS::Lambda::Function" -> "arn:aws:lambda" + prefix + "function:" + name;
+      case "AWS::KMS::Key" -> "arn:aws:kms" + prefix + "key/" + name;
+      case "AWS::SNS::Topic" -> ref(logicalId);
+      case "AWS::Events::Rule" -> "arn:aws:events" + prefix + "rule/" + name;
+      default -> "arn:aws:cloudformation" + prefix + "unresolved/" + logicalId;
+    };
+  }
+
+  /** Replaces Ref, Fn::GetAtt, Fn::Join, Fn::Select and Fn::Split with their values here. */
   public JsonNode resolve(JsonNode node) {
     var nodes = Json.mapper().getNodeFactory();
     if (node.isObject()) {
@@ -81,22 +201,32 @@ public final class TemplateRules {
           case "AWS::Region" -> nodes.textNode(region);
           case "AWS::AccountId" -> nodes.textNode(account);
           case "AWS::URLSuffix" -> nodes.textNode("amazonaws.com");
-          default ->
-              nodes.textNode(resources.path(ref).path("Properties").path("BucketName").asText(ref));
+          case "AWS::StackName" -> nodes.textNode("SlipwayPipeline");
+          default -> nodes.textNode(ref(ref));
         };
       }
       if (node.has("Fn::GetAtt")) {
-        String resource = node.get("Fn::GetAtt").get(0).asText();
-        String name =
-            resources.path(resource).path("Properties").path("RepositoryName").asText(resource);
-        return nodes.textNode("arn:aws:ecr:" + region + ":" + account + ":repository/" + name);
+        JsonNode args = node.get("Fn::GetAtt");
+        return nodes.textNode(attribute(args.get(0).asText(), args.get(1).asText()));
       }
       if (node.has("Fn::Join")) {
-        StringBuilder joined = new StringBuilder();
-        for (JsonNode part : node.get("Fn::Join").get(1)) {
-          joined.append(resolve(part).asText());
+        List<String> parts = new ArrayList<>();
+        resolve(node.get("Fn::Join").get(1)).forEach(part -> parts.add(part.asText()));
+        return nodes.textNode(String.join(node.get("Fn::Join").get(0).asText(), parts));
+      }
+      if (node.has("Fn::Split")) {
+        ArrayNode out = Json.mapper().createArrayNode();
+        String separator = node.get("Fn::Split").get(0).asText();
+        for (String part :
+            resolve(node.get("Fn::Split").get(1))
+                .asText()
+                .split(java.util.regex.Pattern.quote(separator), -1)) {
+          out.add(part);
         }
-        return nodes.textNode(joined.toString());
+        return out;
+      }
+      if (node.has("Fn::Select")) {
+        return resolve(node.get("Fn::Select").get(1)).get(node.get("Fn::Select").get(0).asInt());
       }
       ObjectNode out = Json.mapper().createObjectNode();
       node.fields().forEachRemaining(e -> out.set(e.getKey(), resolve(e.getValue())));
