@@ -1,0 +1,75 @@
+package dev.slipway.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The rule of fidelity, checked from outside: what AWS would refuse, `slipway local` refuses, as
+ * derived from the template it is given. A template whose roles lack a grant the release needs ends
+ * FAILED locally, with the denied action in the reason, as it would on AWS.
+ */
+class LocalFidelityIT {
+  @TempDir Path tmp;
+
+  @Test
+  void withoutEcsUpdateService_theReleaseFails_namingTheDeniedAction() throws Exception {
+    JsonNode template = Json.parse(Files.readString(LocalReleaseIT.TEMPLATE), "$");
+    int removed = 0;
+    for (JsonNode resource : template.path("Resources")) {
+      if (!resource.path("Type").asText().equals("AWS::IAM::Policy")) {
+        continue;
+      }
+      for (JsonNode statement :
+          resource.path("Properties").path("PolicyDocument").path("Statement")) {
+        JsonNode action = statement.path("Action");
+        if (action.isArray()) {
+          ArrayNode kept = Json.mapper().createArrayNode();
+          for (JsonNode a : action) {
+            if (a.asText().equals("ecs:UpdateService")) {
+              removed++;
+            } else {
+              kept.add(a);
+            }
+          }
+          ((ObjectNode) statement).set("Action", kept);
+        } else if (action.asText().equals("ecs:UpdateService")) {
+          ((ObjectNode) statement).put("Action", "ecs:DescribeServices");
+          removed++;
+        }
+      }
+    }
+    assertThat(removed).as("grants of ecs:UpdateService in the template").isPositive();
+    Path mutated = tmp.resolve("no-update-service.template.json");
+    Files.writeString(mutated, template.toString());
+
+    LocalSupport.Run run =
+        LocalSupport.run(
+            "local",
+            "--state",
+            tmp.resolve("state").toString(),
+            "--template",
+            mutated.toString(),
+            "--release",
+            LocalSupport.EXAMPLE.toString(),
+            "--timeout",
+            "240");
+
+    String out = String.join("\n", run.out());
+    assertThat(run.code()).as(out).isNotZero();
+    assertThat(run.out())
+        .as(out)
+        .anyMatch(
+            l ->
+                l.contains(" FAILED ")
+                    && l.contains("AccessDenied")
+                    && l.contains("not authorized to perform: ecs:UpdateService"));
+  }
+}
