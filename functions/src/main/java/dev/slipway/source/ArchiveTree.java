@@ -29,8 +29,8 @@ import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
  * An uploaded source archive (zip or tar.gz) read into memory as a {@link SourceTree}, without
  * writing anything to disk and within fixed bounds: entries, total expanded bytes (a zip bomb stops
  * at the limit, not at the disk's end), path depth and length. Names that are absolute, climb out
- * with {@code ..}, hold control characters or are not valid UTF-8 are refused; links are recorded
- * but never followed. A single top-level directory (as GitHub's archives have) is stripped.
+ * with {@code ..}, hold control characters or are not valid UTF-8 are refused; links are refused
+ * (the build would create them), and the tree is read as the build extracts it, as it is.
  */
 public final class ArchiveTree implements SourceTree {
   /** Bounds on what an archive may hold. */
@@ -91,8 +91,14 @@ public final class ArchiveTree implements SourceTree {
           continue;
         }
         if (isLink(entry)) {
-          links.add(name);
-          continue;
+          // CodeBuild extracts an archive as it is, links included: a hard link to /etc/shadow
+          // would become one. No Go module needs a link, so the upload check refuses them all.
+          throw new Unreadable(
+              "archive entry "
+                  + name
+                  + " is a "
+                  + (entry instanceof TarArchiveEntry tar && tar.isLink() ? "hard" : "symbolic")
+                  + " link; uploaded archives may hold no links");
         }
         if (!isRegular(entry)) {
           continue; // devices, fifos: never part of a Go source tree
@@ -133,7 +139,7 @@ public final class ArchiveTree implements SourceTree {
               + e.getClass().getSimpleName()
               + ")");
     }
-    return stripTopDirectory(files, large, links);
+    return asExtracted(files, large, links);
   }
 
   @SuppressWarnings("unchecked")
@@ -194,8 +200,13 @@ public final class ArchiveTree implements SourceTree {
     return name;
   }
 
-  private static ArchiveTree stripTopDirectory(
-      Map<String, byte[]> files, Map<String, Long> large, Set<String> links) {
+  /**
+   * The tree as CodeBuild extracts it: as it is. An archive whose files all sit under one top
+   * directory holding the manifest (as GitHub's archives are) would build nothing there, so it is
+   * refused here with the way out, rather than at compile.
+   */
+  private static ArchiveTree asExtracted(
+      Map<String, byte[]> files, Map<String, Long> large, Set<String> links) throws Unreadable {
     Set<String> all = new HashSet<>(files.keySet());
     all.addAll(large.keySet());
     all.addAll(links);
@@ -215,23 +226,15 @@ public final class ArchiveTree implements SourceTree {
         break;
       }
     }
-    if (single && !all.contains(top + "/slipway.json") && !all.contains(top + "/go.mod")) {
-      single = false; // a tree whose root happens to be one directory without a manifest: keep it
+    if (single && (all.contains(top + "/slipway.json") || all.contains(top + "/go.mod"))) {
+      throw new Unreadable(
+          "the archive's files are all under "
+              + top
+              + "/ (as GitHub's archives are); the build extracts it as it is, so slipway.json"
+              + " and go.mod must be at its root: pack the directory's contents (slipway push DIR"
+              + " does)");
     }
-    if (!single) {
-      return new ArchiveTree(files, large, links, directoriesOf(all));
-    }
-    String prefix = top + "/";
-    Map<String, byte[]> strippedFiles = new TreeMap<>();
-    files.forEach((k, v) -> strippedFiles.put(k.substring(prefix.length()), v));
-    Map<String, Long> strippedLarge = new TreeMap<>();
-    large.forEach((k, v) -> strippedLarge.put(k.substring(prefix.length()), v));
-    Set<String> strippedLinks = new HashSet<>();
-    links.forEach(l -> strippedLinks.add(l.substring(prefix.length())));
-    Set<String> names = new HashSet<>(strippedFiles.keySet());
-    names.addAll(strippedLarge.keySet());
-    names.addAll(strippedLinks);
-    return new ArchiveTree(strippedFiles, strippedLarge, strippedLinks, directoriesOf(names));
+    return new ArchiveTree(files, large, links, directoriesOf(all));
   }
 
   private static Set<String> directoriesOf(Set<String> paths) {

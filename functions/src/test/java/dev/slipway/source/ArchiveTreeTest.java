@@ -74,12 +74,15 @@ class ArchiveTreeTest {
   }
 
   @Test
-  void zip_withATopDirectory_isCheckedLikePlan() throws IOException {
+  void zip_withATopDirectory_isRefusedAtUpload_asTheBuildWouldNotFindTheModule()
+      throws IOException {
+    // CodeBuild extracts the archive as it is: the module would sit under hello-go-main/.
     SourceArchives.Checked checked =
         check(zip(goodTree("hello-go-main/")), "sources/hello-go/a.zip");
 
-    assertThat(checked.invalidReason()).isNull();
-    assertThat(checked.config().deploy().bakeSeconds()).isEqualTo(120);
+    assertThat(checked.invalidReason())
+        .startsWith("the archive's files are all under hello-go-main/")
+        .contains("pack the directory's contents");
   }
 
   @Test
@@ -147,7 +150,27 @@ class ArchiveTreeTest {
             });
 
     assertThat(check(archive, "sources/hello-go/a.tar.gz").invalidReason())
-        .isEqualTo("slipway.json: is a link; Slipway does not follow links in uploaded archives");
+        .isEqualTo(
+            "archive entry slipway.json is a symbolic link; uploaded archives may hold no links");
+  }
+
+  @Test
+  void aHardLinkOutOfTheTree_isRefusedAtUpload_namingTheEntry() throws IOException {
+    // `tar x` in a build would create extra.go as a link to /etc/shadow.
+    byte[] archive =
+        tarGz(
+            tar -> {
+              for (var e : goodTree("").entrySet()) {
+                file(tar, e.getKey(), e.getValue());
+              }
+              TarArchiveEntry link = new TarArchiveEntry("extra.go", TarArchiveEntry.LF_LINK);
+              link.setLinkName("/etc/shadow");
+              tar.putArchiveEntry(link);
+              tar.closeArchiveEntry();
+            });
+
+    assertThat(check(archive, "sources/hello-go/a.tar.gz").invalidReason())
+        .isEqualTo("archive entry extra.go is a hard link; uploaded archives may hold no links");
   }
 
   @Test

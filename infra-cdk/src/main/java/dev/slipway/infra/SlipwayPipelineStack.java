@@ -153,14 +153,23 @@ public final class SlipwayPipelineStack extends Stack {
                 1024,
                 Duration.seconds(handlerTimeoutSeconds)));
 
+    Key alarmKey =
+        Key.Builder.create(this, "AlarmKey")
+            .enableKeyRotation(true)
+            .description("Slipway alarm topic")
+            .build();
     Topic alarmTopic =
         Topic.Builder.create(this, "Alarms")
             .displayName("Slipway alarms")
             .enforceSsl(true)
-            .masterKey(Key.Builder.create(this, "AlarmKey").enableKeyRotation(true).build())
+            .masterKey(alarmKey)
             .build();
-    key.grantEncryptDecrypt(
-        new software.amazon.awscdk.services.iam.ServicePrincipal("cloudwatch.amazonaws.com"));
+    // CloudWatch publishes an alarm to an encrypted topic only when the topic's own key lets it
+    // (kms:Decrypt and kms:GenerateDataKey*); granting another key leaves every alarm unpublished.
+    alarmKey.grant(
+        new software.amazon.awscdk.services.iam.ServicePrincipal("cloudwatch.amazonaws.com"),
+        "kms:Decrypt",
+        "kms:GenerateDataKey*");
 
     String bucketName = source.bucket().getBucketName();
     rule(

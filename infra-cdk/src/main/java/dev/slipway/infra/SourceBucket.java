@@ -58,9 +58,18 @@ public final class SourceBucket extends Construct {
             .serverAccessLogsPrefix("source-bucket/")
             .lifecycleRules(
                 List.of(
+                    // Every upload has a key of its own, so its version stays current: sources
+                    // expire by age, not only their overwritten versions.
                     LifecycleRule.builder()
                         .id("old-sources")
                         .prefix("sources/")
+                        .expiration(Duration.days(props.retentionDays()))
+                        .noncurrentVersionExpiration(Duration.days(1))
+                        .build(),
+                    // Each conditional write of a record leaves a noncurrent version behind.
+                    LifecycleRule.builder()
+                        .id("old-ledger-versions")
+                        .prefix("ledger/")
                         .noncurrentVersionExpiration(Duration.days(props.retentionDays()))
                         .build(),
                     LifecycleRule.builder()

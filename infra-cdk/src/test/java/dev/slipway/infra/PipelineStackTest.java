@@ -41,7 +41,7 @@ class PipelineStackTest {
             Map.of(
                 "Id", "old-sources",
                 "Prefix", "sources/",
-                "NoncurrentVersionExpiration", Map.of("NoncurrentDays", 30)));
+                "ExpirationInDays", 30));
     template.hasResourceProperties(
         "AWS::S3::Bucket",
         Match.objectLike(
@@ -352,5 +352,52 @@ class PipelineStackTest {
         .hasMessage("cliJar /nope/slipway.jar does not exist (build the cli module first)");
     assertThatThrownBy(() -> Stacks.props(false).alarmServices().put("x", "y"))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void alarmTopicKey_letsCloudWatchPublish() {
+    // The topic's own key must grant CloudWatch, or every alarm publishes nothing (finding 8).
+    Capture key = new Capture();
+    template.hasResourceProperties(
+        "AWS::SNS::Topic", Map.of("KmsMasterKeyId", Map.of("Fn::GetAtt", List.of(key, "Arn"))));
+    Map<String, Object> keyResource = template.findResources("AWS::KMS::Key").get(key.asString());
+    assertThat(keyResource).as("the topic's key " + key.asString()).isNotNull();
+    String policy = String.valueOf(((Map<?, ?>) keyResource.get("Properties")).get("KeyPolicy"));
+    assertThat(policy)
+        .contains("cloudwatch.amazonaws.com")
+        .contains("kms:Decrypt")
+        .contains("kms:GenerateDataKey*");
+    for (var other : template.findResources("AWS::KMS::Key").entrySet()) {
+      if (!other.getKey().equals(key.asString())) {
+        assertThat(String.valueOf(other.getValue()))
+            .as("no other key grants CloudWatch (an unused grant)")
+            .doesNotContain("cloudwatch.amazonaws.com");
+      }
+    }
+  }
+
+  @Test
+  void sourcesExpireByAge_andOldLedgerVersionsExpire() {
+    template.hasResourceProperties(
+        "AWS::S3::Bucket",
+        Map.of(
+            "LifecycleConfiguration",
+            Map.of(
+                "Rules",
+                Match.arrayWith(
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "Id", "old-sources",
+                                "Prefix", "sources/",
+                                "ExpirationInDays", 30)),
+                        Match.objectLike(
+                            Map.of(
+                                "Id",
+                                "old-ledger-versions",
+                                "Prefix",
+                                "ledger/",
+                                "NoncurrentVersionExpiration",
+                                Map.of("NoncurrentDays", 30))))))));
   }
 }
