@@ -103,14 +103,14 @@ final class PushCommand implements Callable<Integer> {
                 .format(Instant.now())
             + "-"
             + sha256(packed.archive()).substring(0, 12)
-            + ".tar.gz";
+            + ".zip";
     try (AwsClients clients = aws.clients()) {
       var put =
           clients.s3.putObject(
               r ->
                   r.bucket(aws.bucket)
                       .key(key)
-                      .contentType("application/gzip")
+                      .contentType("application/zip")
                       .metadata(
                           Map.of(
                               "slipway-service",

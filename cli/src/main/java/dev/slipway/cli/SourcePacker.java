@@ -10,19 +10,18 @@ import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
-import java.util.Date;
 import java.util.List;
 import java.util.regex.Pattern;
-import java.util.zip.GZIPOutputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 
 /**
- * Packs a source tree for upload as a reproducible tar.gz: sorted entries, fixed times and owners,
- * the executable bit kept. {@code .git/} and the default build output {@code dist/} are never
- * packed; {@code .slipwayignore} (a gitignore subset: comments, {@code *}, {@code ?}, {@code **}, a
- * leading {@code /} to anchor, a trailing {@code /} for directories; no {@code !}) excludes more.
- * Symlinks that leave the tree are refused; the archive is bounded in files and bytes.
+ * Packs a source tree for upload as a reproducible zip (CodeBuild extracts an S3 source only when
+ * it is a zip): sorted entries, a fixed time, the executable bit kept, in-tree links as the files
+ * they point to. {@code .git/} and the default build output {@code dist/} are never packed; {@code
+ * .slipwayignore} (a gitignore subset: comments, {@code *}, {@code ?}, {@code **}, a leading {@code
+ * /} to anchor, a trailing {@code /} for directories; no {@code !}) excludes more. Symlinks that
+ * leave the tree are refused; the archive is bounded in files and bytes.
  */
 final class SourcePacker {
   static final int MAX_FILES = 20_000;
@@ -39,6 +38,16 @@ final class SourcePacker {
 
   /** The packed archive and how many files it holds. */
   record Packed(byte[] archive, int files, long bytes) {}
+
+  /**
+   * 1980-01-01 00:00 in this machine's zone: zip stores local "DOS" time, so the same wall-clock
+   * value gives the same bytes in every zone (reproducible archives, as before).
+   */
+  private static final long FIXED_TIME =
+      java.time.LocalDateTime.of(1980, 1, 1, 0, 0)
+          .atZone(java.time.ZoneId.systemDefault())
+          .toInstant()
+          .toEpochMilli();
 
   private SourcePacker() {}
 
@@ -108,37 +117,27 @@ final class SourcePacker {
     all.sort((a, b) -> root.relativize(a).toString().compareTo(root.relativize(b).toString()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     long bytes = 0;
-    try (TarArchiveOutputStream tar =
-        new TarArchiveOutputStream(new GZIPOutputStream(out), StandardCharsets.UTF_8.name())) {
-      tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
-      tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
+    try (ZipArchiveOutputStream zip = new ZipArchiveOutputStream(out)) {
+      zip.setEncoding(StandardCharsets.UTF_8.name());
       for (Path path : all) {
         String rel = root.relativize(path).toString().replace('\\', '/');
-        TarArchiveEntry entry;
-        if (Files.isSymbolicLink(path)) {
-          entry = new TarArchiveEntry(rel, TarArchiveEntry.LF_SYMLINK);
-          entry.setLinkName(Files.readSymbolicLink(path).toString());
-          entry.setMode(0120777);
-        } else {
-          entry = new TarArchiveEntry(rel);
-          entry.setSize(Files.size(path));
-          entry.setMode(Files.isExecutable(path) ? 0100755 : 0100644);
-          bytes += entry.getSize();
-          if (bytes > MAX_BYTES) {
-            throw new Refused(
-                "the tree holds more than " + MAX_BYTES + " bytes (use .slipwayignore)");
-          }
+        if (!Files.isRegularFile(path)) {
+          throw new Refused(rel + ": a symlink to a directory (pack the directory itself)");
         }
-        entry.setModTime(new Date(0));
-        entry.setUserId(0);
-        entry.setGroupId(0);
-        entry.setUserName("");
-        entry.setGroupName("");
-        tar.putArchiveEntry(entry);
-        if (!entry.isSymbolicLink()) {
-          Files.copy(path, tar);
+        // A link inside the tree is packed as the file it points to: CodeBuild extracts the zip as
+        // it is, and the upload check refuses links, so the archive holds regular files only.
+        ZipArchiveEntry entry = new ZipArchiveEntry(rel);
+        entry.setSize(Files.size(path));
+        entry.setUnixMode(Files.isExecutable(path) ? 0100755 : 0100644);
+        entry.setTime(FIXED_TIME);
+        bytes += entry.getSize();
+        if (bytes > MAX_BYTES) {
+          throw new Refused(
+              "the tree holds more than " + MAX_BYTES + " bytes (use .slipwayignore)");
         }
-        tar.closeArchiveEntry();
+        zip.putArchiveEntry(entry);
+        Files.copy(path, zip);
+        zip.closeArchiveEntry();
       }
     }
     if (out.size() > maxArchiveBytes) {

@@ -3,16 +3,14 @@ package dev.slipway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
+import org.apache.commons.compress.archivers.zip.ZipFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,18 +23,21 @@ class SourcePackerTest {
     Files.writeString(file, text);
   }
 
+  /** Each entry's name and mode, from the central directory (where zip keeps the mode). */
   static List<String> entries(byte[] archive) throws IOException {
     List<String> names = new ArrayList<>();
-    try (TarArchiveInputStream tar =
-        new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(archive)))) {
-      TarArchiveEntry e;
-      while ((e = tar.getNextEntry()) != null) {
-        names.add(
-            e.getName()
-                + " "
-                + Integer.toOctalString(e.getMode() & 0777)
-                + (e.isSymbolicLink() ? " -> " + e.getLinkName() : ""));
-        assertThat(e.getModTime().getTime()).isZero();
+    try (ZipFile zip =
+        ZipFile.builder()
+            .setSeekableByteChannel(
+                new org.apache.commons.compress.utils.SeekableInMemoryByteChannel(archive))
+            .get()) {
+      for (ZipArchiveEntry e : java.util.Collections.list(zip.getEntriesInPhysicalOrder())) {
+        names.add(e.getName() + " " + Integer.toOctalString(e.getUnixMode() & 0777));
+        assertThat(e.isUnixSymlink()).as(e.getName() + " is a link").isFalse();
+        assertThat(
+                java.time.LocalDateTime.ofInstant(
+                    e.getLastModifiedDate().toInstant(), java.time.ZoneId.systemDefault()))
+            .isEqualTo(java.time.LocalDateTime.of(1980, 1, 1, 0, 0));
       }
     }
     return names;
@@ -79,11 +80,12 @@ class SourcePackerTest {
   }
 
   @Test
-  void pack_refusesASymlinkOutOfTheTree_butKeepsOneInside() throws Exception {
+  void pack_refusesASymlinkOutOfTheTree_andPacksOneInsideAsItsFile() throws Exception {
     write("go.mod", "module m\n");
     write("real.go", "package main\n");
     Files.createSymbolicLink(dir.resolve("inside.go"), Path.of("real.go"));
-    assertThat(entries(SourcePacker.pack(dir).archive())).contains("inside.go 777 -> real.go");
+    // The upload check refuses links (CodeBuild would create them): the file's content instead.
+    assertThat(entries(SourcePacker.pack(dir).archive())).contains("inside.go 644");
 
     Files.createSymbolicLink(dir.resolve("secrets"), Path.of("/etc/passwd"));
     assertThatThrownBy(() -> SourcePacker.pack(dir))

@@ -19,11 +19,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.ArchiveEntry;
-import org.apache.commons.compress.archivers.ArchiveInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipArchiveInputStream;
+import org.apache.commons.compress.archivers.zip.ZipFile;
+import org.apache.commons.compress.utils.SeekableInMemoryByteChannel;
 
 /**
  * An uploaded source archive (zip or tar.gz) read into memory as a {@link SourceTree}, without
@@ -80,9 +80,9 @@ public final class ArchiveTree implements SourceTree {
     Set<String> links = new HashSet<>();
     long expanded = 0;
     int entries = 0;
-    try (ArchiveInputStream<? extends ArchiveEntry> archive = open(in, format)) {
+    try (Entries archive = open(in, format, limits)) {
       ArchiveEntry entry;
-      while ((entry = archive.getNextEntry()) != null) {
+      while ((entry = archive.next()) != null) {
         if (++entries > limits.maxEntries()) {
           throw new Unreadable("archive has more than " + limits.maxEntries() + " entries");
         }
@@ -107,7 +107,8 @@ public final class ArchiveTree implements SourceTree {
         byte[] buffer = new byte[8192];
         long size = 0;
         int n;
-        while ((n = archive.read(buffer)) > 0) {
+        InputStream content = archive.content(entry);
+        while ((n = content.read(buffer)) > 0) {
           size += n;
           expanded += n;
           if (expanded > limits.maxExpandedBytes()) {
@@ -142,16 +143,73 @@ public final class ArchiveTree implements SourceTree {
     return asExtracted(files, large, links);
   }
 
-  @SuppressWarnings("unchecked")
-  private static ArchiveInputStream<? extends ArchiveEntry> open(InputStream in, String format)
+  /** An archive's entries in order, and each one's content. */
+  private interface Entries extends java.io.Closeable {
+    ArchiveEntry next() throws IOException;
+
+    InputStream content(ArchiveEntry entry) throws IOException;
+  }
+
+  /**
+   * A tar.gz is read as a stream. A zip is read through its central directory, as unzip (and so
+   * CodeBuild) reads it: only there are an entry's Unix mode and so its being a link recorded, and
+   * a local header that disagrees with it cannot show the check a different tree.
+   */
+  private static Entries open(InputStream in, String format, Limits limits)
       throws IOException, Unreadable {
-    InputStream buffered = new BufferedInputStream(in);
-    return switch (format) {
-      case "zip" -> new ZipArchiveInputStream(buffered, StandardCharsets.UTF_8.name(), false, true);
-      case "tar.gz" ->
-          new TarArchiveInputStream(new GZIPInputStream(buffered), StandardCharsets.UTF_8.name());
+    switch (format) {
+      case "zip" -> {
+        byte[] bytes =
+            in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, limits.maxExpandedBytes() + 1));
+        if (bytes.length > limits.maxExpandedBytes()) {
+          throw new Unreadable("archive is larger than " + limits.maxExpandedBytes() + " bytes");
+        }
+        ZipFile zip =
+            ZipFile.builder()
+                .setSeekableByteChannel(new SeekableInMemoryByteChannel(bytes))
+                .setCharset(StandardCharsets.UTF_8)
+                .get();
+        java.util.Enumeration<ZipArchiveEntry> all = zip.getEntriesInPhysicalOrder();
+        return new Entries() {
+          @Override
+          public ArchiveEntry next() {
+            return all.hasMoreElements() ? all.nextElement() : null;
+          }
+
+          @Override
+          public InputStream content(ArchiveEntry entry) throws IOException {
+            return zip.getInputStream((ZipArchiveEntry) entry);
+          }
+
+          @Override
+          public void close() throws IOException {
+            zip.close();
+          }
+        };
+      }
+      case "tar.gz" -> {
+        TarArchiveInputStream tar =
+            new TarArchiveInputStream(
+                new GZIPInputStream(new BufferedInputStream(in)), StandardCharsets.UTF_8.name());
+        return new Entries() {
+          @Override
+          public ArchiveEntry next() throws IOException {
+            return tar.getNextEntry();
+          }
+
+          @Override
+          public InputStream content(ArchiveEntry entry) {
+            return tar;
+          }
+
+          @Override
+          public void close() throws IOException {
+            tar.close();
+          }
+        };
+      }
       default -> throw new Unreadable("unknown archive format " + format + " (zip or tar.gz)");
-    };
+    }
   }
 
   private static boolean isLink(ArchiveEntry entry) {

@@ -21,6 +21,21 @@ public final class SourceCheck {
     if (format == null) {
       return SourceArchives.Checked.invalid(key + " is neither .zip nor .tar.gz");
     }
+    if (!format.equals("zip")) {
+      // CodeBuild extracts an S3 source only when it is a zip; any other archive would reach the
+      // compile build as one file and no Go module.
+      return SourceArchives.Checked.invalid(
+          key
+              + " is a "
+              + format
+              + ": the build extracts only .zip sources (slipway push uploads a zip)");
+    }
+    return checkArchive(archive, format, releaseId, today);
+  }
+
+  /** Reads and plans an archive of {@code format} (zip or tar.gz), whatever its key says. */
+  static SourceArchives.Checked checkArchive(
+      InputStream archive, String format, String releaseId, LocalDate today) {
     ArchiveTree tree;
     try {
       tree = ArchiveTree.read(archive, format, ArchiveTree.Limits.DEFAULT);

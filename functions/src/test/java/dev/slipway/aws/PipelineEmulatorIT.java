@@ -209,7 +209,7 @@ class PipelineEmulatorIT {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       for (String name : List.of("go.mod", "main.go", "slipway.json")) {
-        zip.putNextEntry(new ZipEntry("hello-go/" + name));
+        zip.putNextEntry(new ZipEntry(name)); // at the root, as CodeBuild extracts it
         zip.write(
             overrides.containsKey(name)
                 ? overrides.get(name).getBytes(StandardCharsets.UTF_8)

@@ -68,9 +68,43 @@ class ArchiveTreeTest {
     tar.closeArchiveEntry();
   }
 
+  /** The upload check's reading and planning, for either format the reader knows. */
   static SourceArchives.Checked check(byte[] archive, String key) {
-    return SourceCheck.check(
-        new ByteArrayInputStream(archive), key, "hello-go-000000000000", TODAY);
+    return SourceCheck.checkArchive(
+        new ByteArrayInputStream(archive),
+        ArchiveTree.formatOf(key).orElseThrow(),
+        "hello-go-000000000000",
+        TODAY);
+  }
+
+  @Test
+  void aTarGzUpload_isRefused_becauseTheBuildExtractsOnlyZips() throws IOException {
+    byte[] archive =
+        tarGz(
+            tar -> {
+              for (var e : goodTree("").entrySet()) {
+                file(tar, e.getKey(), e.getValue());
+              }
+            });
+
+    assertThat(
+            SourceCheck.check(
+                    new ByteArrayInputStream(archive),
+                    "sources/hello-go/a.tar.gz",
+                    "hello-go-000000000000",
+                    TODAY)
+                .invalidReason())
+        .isEqualTo(
+            "sources/hello-go/a.tar.gz is a tar.gz: the build extracts only .zip sources"
+                + " (slipway push uploads a zip)");
+    assertThat(
+            SourceCheck.check(
+                    new ByteArrayInputStream(zip(goodTree(""))),
+                    "sources/hello-go/a.zip",
+                    "hello-go-000000000000",
+                    TODAY)
+                .invalidReason())
+        .isNull();
   }
 
   @Test
@@ -155,6 +189,29 @@ class ArchiveTreeTest {
   }
 
   @Test
+  void aZipSymlink_recordedOnlyInTheCentralDirectory_isRefused() throws IOException {
+    // unzip (and CodeBuild) creates a link from the central directory's Unix mode.
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(out)) {
+      for (var e : goodTree("").entrySet()) {
+        zip.putArchiveEntry(
+            new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(e.getKey()));
+        zip.write(e.getValue().getBytes(StandardCharsets.UTF_8));
+        zip.closeArchiveEntry();
+      }
+      var link = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry("extra.go");
+      link.setUnixMode(0120777);
+      zip.putArchiveEntry(link);
+      zip.write("/etc/shadow".getBytes(StandardCharsets.UTF_8));
+      zip.closeArchiveEntry();
+    }
+
+    assertThat(check(out.toByteArray(), "sources/hello-go/a.zip").invalidReason())
+        .isEqualTo(
+            "archive entry extra.go is a symbolic link; uploaded archives may hold no links");
+  }
+
+  @Test
   void aHardLinkOutOfTheTree_isRefusedAtUpload_namingTheEntry() throws IOException {
     // `tar x` in a build would create extra.go as a link to /etc/shadow.
     byte[] archive =
@@ -230,7 +287,13 @@ class ArchiveTreeTest {
             check("hello".getBytes(StandardCharsets.UTF_8), "sources/hello-go/a.tar.gz")
                 .invalidReason())
         .startsWith("archive is truncated or corrupt: ");
-    assertThat(check(new byte[0], "sources/hello-go/a.rar").invalidReason())
+    assertThat(
+            SourceCheck.check(
+                    new ByteArrayInputStream(new byte[0]),
+                    "sources/hello-go/a.rar",
+                    "hello-go-000000000000",
+                    TODAY)
+                .invalidReason())
         .isEqualTo("sources/hello-go/a.rar is neither .zip nor .tar.gz");
   }
 

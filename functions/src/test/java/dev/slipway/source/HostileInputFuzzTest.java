@@ -111,8 +111,13 @@ class HostileInputFuzzTest {
     return files;
   }
 
+  /** The upload check's reader and planner, for both formats it reads (tar.gz too). */
   static SourceArchives.Checked check(byte[] archive, String key) {
-    return SourceCheck.check(new ByteArrayInputStream(archive), key, RELEASE, TODAY);
+    return SourceCheck.checkArchive(
+        new ByteArrayInputStream(archive),
+        dev.slipway.source.ArchiveTree.formatOf(key).orElseThrow(),
+        RELEASE,
+        TODAY);
   }
 
   /** A refusal is one printable line that says something; an acceptance has a configuration. */
@@ -212,13 +217,14 @@ class HostileInputFuzzTest {
   @org.junit.jupiter.api.Test
   void aZipWithADamagedEntryHeader_isRefusedAsCorrupt_notAnExceptionOfTheLibrary()
       throws IOException {
-    // Found by the property above: commons-compress threw NullPointerException for this one.
+    // Found by the property above: commons-compress's streaming reader threw
+    // NullPointerException for this one (the reader now goes through the central directory).
     byte[] damaged = zip(goodFiles());
     damaged[291] ^= (byte) 87;
     byte[] cut = Arrays.copyOf(damaged, 596);
 
     assertThat(check(cut, "sources/hello-go/a.zip").invalidReason())
-        .isEqualTo("archive is truncated or corrupt: it could not be read (NullPointerException)");
+        .startsWith("archive is truncated or corrupt: ");
   }
 
   /** Deterministic, beside the random runs above: every byte of a zip and a tar.gz, inverted. */

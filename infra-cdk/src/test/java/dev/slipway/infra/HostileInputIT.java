@@ -68,6 +68,26 @@ class HostileInputIT {
     return out.toByteArray();
   }
 
+  /** A zip of {@code files} plus a symbolic link entry, as `zip --symlinks` makes one. */
+  static byte[] zipWithLink(Map<String, byte[]> files, String linkName, String linkTarget)
+      throws IOException {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    try (var zip = new org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream(out)) {
+      for (var e : files.entrySet()) {
+        zip.putArchiveEntry(
+            new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(e.getKey()));
+        zip.write(e.getValue());
+        zip.closeArchiveEntry();
+      }
+      var link = new org.apache.commons.compress.archivers.zip.ZipArchiveEntry(linkName);
+      link.setUnixMode(0120777);
+      zip.putArchiveEntry(link);
+      zip.write(linkTarget.getBytes(StandardCharsets.UTF_8));
+      zip.closeArchiveEntry();
+    }
+    return out.toByteArray();
+  }
+
   static byte[] tarGz(Map<String, byte[]> files, String linkName, String linkTarget)
       throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -133,7 +153,7 @@ class HostileInputIT {
     big.put(
         "big.go",
         ("package main\n" + "// padding\n".repeat(20_000)).getBytes(StandardCharsets.UTF_8));
-    byte[] truncated = tarGz(big, null, null);
+    byte[] truncated = zip(big);
     truncated = Arrays.copyOf(truncated, truncated.length / 2);
     Map<String, byte[]> symlink = goodFiles("symlink", "");
     symlink.remove("slipway.json");
@@ -151,8 +171,18 @@ class HostileInputIT {
         new Hostile("traversal", zip(traversal), "zip", "climbs out of the tree"),
         new Hostile("deep", zip(deep), "zip", "nested too deeply"),
         new Hostile("latin1", latin1, "zip", "not printable UTF-8"),
-        new Hostile("truncated", truncated, "tar.gz", "truncated or corrupt"),
-        new Hostile("symlink", tarGz(symlink, "slipway.json", "/etc/passwd"), "tar.gz", "link"),
+        new Hostile("truncated", truncated, "zip", "truncated or corrupt"),
+        new Hostile(
+            "symlink",
+            zipWithLink(symlink, "slipway.json", "/etc/passwd"),
+            "zip",
+            "archive entry slipway.json is a symbolic link"),
+        // CodeBuild would hand a tar.gz to the build as one file: refused at upload instead.
+        new Hostile(
+            "hardlink",
+            tarGz(goodFiles("hardlink", ""), "extra.go", "/etc/shadow"),
+            "tar.gz",
+            "the build extracts only .zip sources"),
         new Hostile("huge-manifest", zip(huge), "zip", "slipway.json"),
         new Hostile("nested-manifest", zip(nested), "zip", "slipway.json"),
         new Hostile("injection", zip(injection), "zip", "xflags"));
