@@ -53,6 +53,15 @@ public final class BuildProjects extends Construct {
     }
   }
 
+  /**
+   * The exact Go every compile build uses (same source + same Go = same bytes); the build image's
+   * own Go only bootstraps it (compile.yml).
+   */
+  public static final String GO_VERSION = "1.26.8";
+
+  /** Where the build image (Amazon Linux 2023) keeps its CA certificates. */
+  public static final String BUILD_IMAGE_CA_BUNDLE = "/etc/pki/tls/certs/ca-bundle.crt";
+
   private final Project compile;
   private final Project image;
 
@@ -62,10 +71,12 @@ public final class BuildProjects extends Construct {
         Map.of(
             "SLIPWAY_JAR_URL", variable(props.slipwayJar().getS3ObjectUrl()),
             "SLIPWAY_REPOSITORY_URI", variable(props.repository().getRepositoryUri()),
-            "SLIPWAY_ARTIFACT_BUCKET", variable(props.bucket().getBucketName()));
+            "SLIPWAY_ARTIFACT_BUCKET", variable(props.bucket().getBucketName()),
+            "SLIPWAY_GO_VERSION", variable(GO_VERSION),
+            "SLIPWAY_CA_BUNDLE", variable(BUILD_IMAGE_CA_BUNDLE));
     BuildEnvironment environment =
         BuildEnvironment.builder()
-            .buildImage(LinuxArmBuildImage.AMAZON_LINUX_2_STANDARD_3_0)
+            .buildImage(LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0)
             .computeType(ComputeType.SMALL)
             .privileged(false)
             .environmentVariables(common)

@@ -117,7 +117,9 @@ class PipelineStackTest {
                                   List.of(Match.objectLike(Map.of("Name", "SLIPWAY_JAR_URL")))))),
                   "Source", Match.objectLike(Map.of("BuildSpec", buildspec)))));
       String command =
-          name.equals("slipway-compile") ? "slipway.jar build ." : "slipway.jar image .";
+          name.equals("slipway-compile")
+              ? "java -jar \"${SLIPWAY_JAR}\" build ."
+              : "java -jar \"${SLIPWAY_JAR}\" image .";
       assertThat(buildspec.asString())
           .contains(command)
           .contains("SLIPWAY_RELEASE_ID")
