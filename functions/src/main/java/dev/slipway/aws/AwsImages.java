@@ -14,22 +14,17 @@ import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsRespon
 import software.amazon.awssdk.services.ecr.model.ImageFailure;
 import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
 import software.amazon.awssdk.services.ecs.model.Deployment;
-import software.amazon.awssdk.services.inspector2.model.ListFindingsResponse;
-import software.amazon.awssdk.services.inspector2.model.StringComparison;
-import software.amazon.awssdk.services.inspector2.model.StringFilter;
 
 /**
  * The registry, the scanners and the reconciler's questions, answered by ECR, Inspector2, CodeBuild
- * and ECS. Findings come from ECR basic scanning or, when {@code inspector} is set, from Inspector
- * enhanced scanning, always looked up by image digest.
+ * and ECS. Findings are ECR's for the image digest, whichever scanning the registry runs (basic, or
+ * enhanced with Inspector, whose findings ECR answers with too).
  */
 public final class AwsImages implements Images, Observations {
   private final AwsClients aws;
-  private final boolean inspector;
 
-  public AwsImages(AwsClients aws, boolean inspector) {
+  public AwsImages(AwsClients aws) {
     this.aws = aws;
-    this.inspector = inspector;
   }
 
   @Override
@@ -67,48 +62,103 @@ public final class AwsImages implements Images, Observations {
     }
   }
 
+  /**
+   * ECR's statuses that end a scan without findings: basic scanning answers UNSUPPORTED_IMAGE for
+   * an image without an OS package database (a scratch image, Slipway's default), enhanced scanning
+   * SCAN_ELIGIBILITY_EXPIRED or FINDINGS_UNAVAILABLE.
+   */
+  static final java.util.Set<String> UNSCANNABLE =
+      java.util.Set.of(
+          "FAILED",
+          "UNSUPPORTED_IMAGE",
+          "SCAN_ELIGIBILITY_EXPIRED",
+          "FINDINGS_UNAVAILABLE",
+          "LIMIT_EXCEEDED",
+          "IMAGE_ARCHIVED");
+
+  /**
+   * Read from ECR's DescribeImageScanFindings in both modes: with enhanced scanning ECR answers
+   * with Inspector's findings and the image's scan status, so "no findings" is told apart from "not
+   * scanned" (Inspector's ListFindings alone cannot tell them apart). COMPLETE (basic) and ACTIVE
+   * (enhanced, scanned and monitored) are finished scans; PENDING, IN_PROGRESS or no scan yet is
+   * null; the statuses in {@link #UNSCANNABLE} are {@link Unscannable}.
+   */
   @Override
-  public List<Finding> findings(String repository, String digest) throws Unavailable {
+  public List<Finding> findings(String repository, String digest) throws Unavailable, Unscannable {
     try {
-      return inspector ? inspectorFindings(repository, digest) : ecrFindings(repository, digest);
+      List<Finding> out = new ArrayList<>();
+      String token = null;
+      do {
+        String next = token;
+        DescribeImageScanFindingsResponse response;
+        try {
+          response =
+              aws.ecr.describeImageScanFindings(
+                  r ->
+                      r.repositoryName(repository)
+                          .imageId(i -> i.imageDigest(digest))
+                          .maxResults(1000)
+                          .nextToken(next));
+        } catch (ScanNotFoundException e) {
+          return null;
+        }
+        String status =
+            response.imageScanStatus() == null ? "" : response.imageScanStatus().statusAsString();
+        if (UNSCANNABLE.contains(status)) {
+          throw new Unscannable(
+              unscannable(digest, status, response.imageScanStatus().description()));
+        }
+        if (!"COMPLETE".equals(status) && !"ACTIVE".equals(status)) {
+          return null;
+        }
+        if (response.imageScanFindings() != null) {
+          collect(response.imageScanFindings(), out);
+        }
+        token = response.nextToken();
+      } while (token != null);
+      return out;
     } catch (SdkException e) {
       throw new Unavailable(AwsErrors.reason(e));
     }
   }
 
-  private List<Finding> ecrFindings(String repository, String digest) {
-    DescribeImageScanFindingsResponse response;
-    try {
-      response =
-          aws.ecr.describeImageScanFindings(
-              r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest)));
-    } catch (ScanNotFoundException e) {
-      return null;
+  private String unscannable(String digest, String status, String description) {
+    String why = description == null || description.isBlank() ? "" : " (" + description + ")";
+    String hint =
+        status.equals("UNSUPPORTED_IMAGE")
+            ? "; ECR basic scanning reads OS packages only and this image has none: use enhanced"
+                + " scanning (Amazon Inspector), the stack's default"
+            : "";
+    return "the scan of " + digest + " ended " + status + why + hint;
+  }
+
+  private static void collect(
+      software.amazon.awssdk.services.ecr.model.ImageScanFindings findings, List<Finding> out) {
+    for (var f : findings.findings()) {
+      out.add(
+          new Finding(
+              f.name(),
+              severity(f.severityAsString()),
+              attribute(f.attributes(), "package_name"),
+              attribute(f.attributes(), "package_version")));
     }
-    String status =
-        response.imageScanStatus() == null ? "" : response.imageScanStatus().statusAsString();
-    if (!"COMPLETE".equals(status) && !"ACTIVE".equals(status)) {
-      return null;
+    for (var f : findings.enhancedFindings()) {
+      var details = f.packageVulnerabilityDetails();
+      String id =
+          details != null && details.vulnerabilityId() != null
+              ? details.vulnerabilityId()
+              : f.findingArn();
+      var pkg =
+          details != null && !details.vulnerablePackages().isEmpty()
+              ? details.vulnerablePackages().get(0)
+              : null;
+      out.add(
+          new Finding(
+              id == null ? "unknown" : id,
+              severity(f.severity()),
+              pkg == null ? null : pkg.name(),
+              pkg == null ? null : pkg.version()));
     }
-    List<Finding> out = new ArrayList<>();
-    if (response.imageScanFindings() != null) {
-      for (var f : response.imageScanFindings().findings()) {
-        out.add(
-            new Finding(
-                f.name(),
-                severity(f.severityAsString()),
-                attribute(f.attributes(), "package_name"),
-                attribute(f.attributes(), "package_version")));
-      }
-      for (var f : response.imageScanFindings().enhancedFindings()) {
-        String id =
-            f.packageVulnerabilityDetails() != null
-                ? f.packageVulnerabilityDetails().vulnerabilityId()
-                : f.findingArn();
-        out.add(new Finding(id, severity(f.severity()), null, null));
-      }
-    }
-    return out;
   }
 
   private static String attribute(
@@ -118,47 +168,6 @@ public final class AwsImages implements Images, Observations {
         .map(software.amazon.awssdk.services.ecr.model.Attribute::value)
         .findFirst()
         .orElse(null);
-  }
-
-  private List<Finding> inspectorFindings(String repository, String digest) {
-    List<Finding> out = new ArrayList<>();
-    String token = null;
-    do {
-      String next = token;
-      ListFindingsResponse page =
-          aws.inspector.listFindings(
-              r ->
-                  r.filterCriteria(
-                          c ->
-                              c.ecrImageHash(eq(digest))
-                                  .ecrImageRepositoryName(eq(repository))
-                                  .findingStatus(eq("ACTIVE")))
-                      .nextToken(next));
-      for (var f : page.findings()) {
-        String id =
-            f.packageVulnerabilityDetails() != null
-                    && f.packageVulnerabilityDetails().vulnerabilityId() != null
-                ? f.packageVulnerabilityDetails().vulnerabilityId()
-                : f.findingArn();
-        var pkg =
-            f.packageVulnerabilityDetails() != null
-                    && !f.packageVulnerabilityDetails().vulnerablePackages().isEmpty()
-                ? f.packageVulnerabilityDetails().vulnerablePackages().get(0)
-                : null;
-        out.add(
-            new Finding(
-                id == null ? "unknown" : id,
-                severity(f.severityAsString()),
-                pkg == null ? null : pkg.name(),
-                pkg == null ? null : pkg.version()));
-      }
-      token = page.nextToken();
-    } while (token != null);
-    return out;
-  }
-
-  private static List<StringFilter> eq(String value) {
-    return List.of(StringFilter.builder().comparison(StringComparison.EQUALS).value(value).build());
   }
 
   static Severity severity(String text) {

@@ -29,7 +29,7 @@ public final class Wiring {
     EngineConfig config = EngineConfig.fromEnvironment(env);
     AwsClients aws = new AwsClients(env, credentials);
     String ledgerBucket = env.getOrDefault("SLIPWAY_LEDGER_BUCKET", config.sourceBucket());
-    AwsImages images = new AwsImages(aws, "inspector".equals(env.get("SLIPWAY_SCANNER")));
+    AwsImages images = new AwsImages(aws);
     AwsEffects effects =
         new AwsEffects(
             aws,

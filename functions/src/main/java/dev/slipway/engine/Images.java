@@ -9,8 +9,21 @@ public interface Images {
   /** The digests of the platform images under an index (empty for a single-platform image). */
   List<String> platformDigests(String repository, String digest) throws Unavailable;
 
-  /** The findings of the finished scan of one image, or null when no scan has finished yet. */
-  List<Finding> findings(String repository, String digest) throws Unavailable;
+  /**
+   * The findings of the finished scan of one image, or null when no scan has finished yet. Never an
+   * empty list for an image that was not scanned: a scan that cannot happen is {@link Unscannable},
+   * one not seen yet is null, and only a finished scan is an answer.
+   */
+  List<Finding> findings(String repository, String digest) throws Unavailable, Unscannable;
+
+  /** The scanner will not scan this image (unsupported, failed, expired); the message says why. */
+  final class Unscannable extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    public Unscannable(String message) {
+      super(message, null, false, false);
+    }
+  }
 
   /** The registry or scanner could not answer now. */
   final class Unavailable extends Exception {

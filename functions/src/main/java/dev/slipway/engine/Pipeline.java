@@ -258,8 +258,9 @@ public final class Pipeline {
       String eventId, String repository, String digest, String status, String complete)
       throws Images.Unavailable {
     boolean completed = status.equals(complete) || status.equals("SCAN_COMPLETE");
+    boolean ended = completed || status.equals("FAILED") || status.equals("UNSUPPORTED_IMAGE");
     Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("digest/" + digest);
-    if (key.isEmpty() && completed && repository.equals(config.repository())) {
+    if (key.isEmpty() && ended && repository.equals(config.repository())) {
       // A scan can end before its image's push event is handled (two rules, two handlers).
       // Leave a mark, then look again: of this handler and the push's, whichever writes second
       // sees the other's write (S3 reads after writes are consistent), so the scan is not lost.
@@ -269,15 +270,21 @@ public final class Pipeline {
     if (key.isEmpty()) {
       return new Outcome.Ignored("scan of " + digest + " is not of a Slipway release's image");
     }
+    List<Finding> findings;
+    try {
+      findings = images.findings(repository, digest);
+    } catch (Images.Unscannable e) {
+      // An image the scanner will not scan is never taken as clean: the release fails, saying why.
+      return apply(key.get(), new Input.EffectFailed(eventId, "scan", e.getMessage()));
+    }
     if (!completed) {
-      if (status.equals("FAILED")) {
+      if (status.equals("FAILED") || status.equals("UNSUPPORTED_IMAGE")) {
         return apply(
             key.get(),
-            new Input.EffectFailed(eventId, "scan", "the scan of " + digest + " failed"));
+            new Input.EffectFailed(eventId, "scan", "the scan of " + digest + " ended " + status));
       }
       return new Outcome.Ignored("scan status " + status);
     }
-    List<Finding> findings = images.findings(repository, digest);
     if (findings == null) {
       return new Outcome.Ignored("no findings to read yet for " + digest);
     }
@@ -406,10 +413,34 @@ public final class Pipeline {
       case SCANNING -> {
         for (String digest : current.image().scannable()) {
           if (!current.scans().containsKey(digest)) {
-            List<Finding> findings = images.findings(current.image().repository(), digest);
-            if (findings != null) {
+            // Only a finished scan completes one: "nothing yet" is never taken as clean.
+            try {
+              List<Finding> findings = images.findings(current.image().repository(), digest);
+              if (findings != null) {
+                current =
+                    applyOr(
+                        current, new Input.ScanCompleted(tick + ":" + digest, digest, findings));
+              } else if (!now.isBefore(lastMove.plus(config.stuckAfter().multipliedBy(4)))) {
+                // Enhanced scanning turns basic scan-on-push off: without Inspector's ECR scanning
+                // in the account, no scan ever comes. Say so rather than wait forever.
+                current =
+                    applyOr(
+                        current,
+                        new Input.EffectFailed(
+                            tick + ":" + digest,
+                            "scan",
+                            "no finished scan of "
+                                + digest
+                                + " "
+                                + config.stuckAfter().multipliedBy(4).toMinutes()
+                                + " minutes after the push: is Amazon Inspector's ECR scanning"
+                                + " enabled in this account and region (aws inspector2 enable"
+                                + " --resource-types ECR)?"));
+              }
+            } catch (Images.Unscannable e) {
               current =
-                  applyOr(current, new Input.ScanCompleted(tick + ":" + digest, digest, findings));
+                  applyOr(
+                      current, new Input.EffectFailed(tick + ":" + digest, "scan", e.getMessage()));
             }
           }
         }

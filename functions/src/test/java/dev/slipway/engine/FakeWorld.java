@@ -49,8 +49,14 @@ public final class FakeWorld implements SourceArchives, Images, Observations, Ef
     return List.of();
   }
 
+  /** Digests the scanner will not scan, with ECR's answer. */
+  public final Map<String, String> unscannable = new ConcurrentHashMap<>();
+
   @Override
-  public List<Finding> findings(String repository, String digest) {
+  public List<Finding> findings(String repository, String digest) throws Unscannable {
+    if (unscannable.containsKey(digest)) {
+      throw new Unscannable(unscannable.get(digest));
+    }
     return findings.get(digest);
   }
 

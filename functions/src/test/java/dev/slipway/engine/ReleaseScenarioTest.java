@@ -449,6 +449,41 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void anImageNeverScanned_isNeverTakenAsClean_andFailsWithTheReasonInTime() throws Exception {
+    // Finding 6: "no findings yet" after the stuck period used to pass the scan as clean.
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    deliver("ecr/image-action-push.json");
+    for (int i = 0; i < 3; i++) {
+      clock.advance(Duration.ofMinutes(16));
+      pipeline.reconcile();
+      assertThat(release().state()).isEqualTo(ReleaseState.SCANNING);
+    }
+    clock.advance(Duration.ofMinutes(16));
+    pipeline.reconcile();
+
+    assertThat(release().state()).isEqualTo(ReleaseState.FAILED);
+    assertThat(release().reason())
+        .contains("no finished scan of")
+        .contains("aws inspector2 enable");
+    assertThat(world.ran).noneMatch(effect -> effect.contains("Deploy"));
+  }
+
+  @Test
+  void anImageTheScannerWillNotScan_failsTheRelease_withEcrsAnswer() throws Exception {
+    world.unscannable.put(DIGEST, "the scan of " + DIGEST + " ended UNSUPPORTED_IMAGE");
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    deliver("ecr/image-action-push.json");
+    deliver("ecr/image-scan-complete-clean.json");
+
+    assertThat(release().state()).isEqualTo(ReleaseState.FAILED);
+    assertThat(release().reason()).contains("ended UNSUPPORTED_IMAGE");
+  }
+
+  @Test
   void scanOfAnotherDigest_isIgnored() throws Exception {
     world.findings.put(DIGEST, List.of());
     deliver("s3/object-created-source-upload.json");

@@ -151,12 +151,8 @@ public final class Handlers extends Construct {
                 List.of("ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:DescribeImages"))
             .resources(List.of(props.repository().getRepositoryArn()))
             .build());
-    // Inspector's ListFindings has no resource-level permissions; AWS allows nothing narrower.
-    function.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("inspector2:ListFindings"))
-            .resources(List.of("*"))
-            .build());
+    // Enhanced scanning's findings and status are read from ECR too (DescribeImageScanFindings):
+    // no Inspector permission, and none on "*".
   }
 
   private static void startBuilds(Function function, Props props) {

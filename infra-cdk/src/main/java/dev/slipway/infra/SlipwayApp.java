@@ -44,7 +44,7 @@ public final class SlipwayApp {
             context(app, "repositoryName", defaults.repositoryName()),
             defaults.compileProject(),
             defaults.imageProject(),
-            Boolean.parseBoolean(context(app, "enhancedScanning", "false")),
+            Boolean.parseBoolean(context(app, "enhancedScanning", "true")),
             alarms,
             defaults.reconcileMinutes(),
             defaults.retentionDays());

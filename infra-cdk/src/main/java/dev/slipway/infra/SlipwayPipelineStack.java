@@ -79,7 +79,7 @@ public final class SlipwayPipelineStack extends Stack {
           "slipway/services",
           "slipway-compile",
           "slipway-image",
-          false,
+          true,
           Map.of(),
           5,
           30);

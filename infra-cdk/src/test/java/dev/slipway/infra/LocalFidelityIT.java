@@ -72,4 +72,34 @@ class LocalFidelityIT {
                     && l.contains("AccessDenied")
                     && l.contains("not authorized to perform: ecs:UpdateService"));
   }
+
+  @Test
+  void withBasicScanning_aScratchImageIsUnsupported_andTheReleaseFails_neverCleanByDefault() {
+    // Finding 6: ECR basic scanning reads OS packages only; Slipway's images have none.
+    Path basic = LocalReleaseIT.TEMPLATE.resolveSibling("SlipwayPipelineBasic.template.json");
+    assertThat(basic).as("synthesized by PipelineStackTest").exists();
+
+    LocalSupport.Run run =
+        LocalSupport.run(
+            "local",
+            "--state",
+            tmp.resolve("state").toString(),
+            "--template",
+            basic.toString(),
+            "--release",
+            LocalSupport.EXAMPLE.toString(),
+            "--timeout",
+            "240");
+
+    String out = String.join("\n", run.out());
+    assertThat(run.code()).as(out).isNotZero();
+    assertThat(run.out())
+        .as(out)
+        .anyMatch(
+            l ->
+                l.contains(" FAILED ")
+                    && l.contains("ended UNSUPPORTED_IMAGE")
+                    && l.contains("use enhanced scanning"));
+    assertThat(run.out()).as(out).noneMatch(l -> l.contains(" DEPLOYING "));
+  }
 }

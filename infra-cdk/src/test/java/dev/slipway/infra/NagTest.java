@@ -16,7 +16,7 @@ class NagTest {
   @Test
   void pipelineStack_passesAwsSolutions() {
     App app = new App();
-    SlipwayPipelineStack stack = Stacks.pipeline(app, false);
+    SlipwayPipelineStack stack = Stacks.pipeline(app, true);
     Aspects.of(stack).add(new AwsSolutionsChecks());
     app.synth();
 

@@ -23,9 +23,10 @@ class PipelineStackTest {
 
   @BeforeAll
   void synth() {
-    template = Template.fromStack(Stacks.pipeline(new App(), false));
+    // The default: enhanced scanning (Inspector); basic scanning cannot scan Slipway's images.
+    template = Template.fromStack(Stacks.pipeline(new App(), true));
     Stacks.write("SlipwayPipeline", template);
-    Stacks.write("SlipwayPipelineEnhanced", Template.fromStack(Stacks.pipeline(new App(), true)));
+    Stacks.write("SlipwayPipelineBasic", Template.fromStack(Stacks.pipeline(new App(), false)));
   }
 
   @Test
@@ -78,8 +79,9 @@ class PipelineStackTest {
   }
 
   @Test
-  void repository_hasImmutableTagsScanOnPushAndALifecycle() {
-    template.hasResourceProperties(
+  void repository_hasImmutableTagsAndALifecycle_andBasicScanOnPushOnlyWithBasicScanning() {
+    Template basic = Template.fromStack(Stacks.pipeline(new App(), false));
+    basic.hasResourceProperties(
         "AWS::ECR::Repository",
         Match.objectLike(
             Map.of(
@@ -215,7 +217,7 @@ class PipelineStackTest {
                 List.of(Stacks.REPOSITORY))));
     rulePattern(
         "Slipway: Scan",
-        Map.of("source", List.of("aws.ecr"), "detail-type", List.of("ECR Image Scan")));
+        Map.of("source", List.of("aws.inspector2"), "detail-type", List.of("Inspector2 Scan")));
     rulePattern(
         "Slipway: Deployment",
         Map.of(
@@ -312,8 +314,21 @@ class PipelineStackTest {
   }
 
   @Test
-  void enhancedScanning_switchesTheScanRuleToInspectorByRepositoryArn() {
-    Template enhanced = Template.fromStack(Stacks.pipeline(new App(), true));
+  void enhancedScanning_isTheDefault_andRoutesInspectorScansByRepositoryArn() {
+    Template enhanced =
+        Template.fromStack(
+            new SlipwayPipelineStack(
+                new App(),
+                "Defaults",
+                software.amazon.awscdk.StackProps.builder()
+                    .env(
+                        software.amazon.awscdk.Environment.builder()
+                            .account(Stacks.ACCOUNT)
+                            .region(Stacks.REGION)
+                            .build())
+                    .build(),
+                SlipwayPipelineStack.PipelineProps.defaults(
+                    Stacks.props(true).functionsJar(), Stacks.props(true).cliJar())));
     enhanced.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(

@@ -78,6 +78,33 @@ final class AwsSide {
         d);
   }
 
+  /** Inspector's scan event: the repository as an ARN, counts with their TOTAL, as AWS sends it. */
+  void inspectorScanned(String repository, String digest, String tag, Map<String, Integer> counts) {
+    String arn = "arn:aws:ecr:" + region + ":" + account + ":repository/" + repository;
+    ObjectNode d = Json.mapper().createObjectNode();
+    d.put("scan-status", "INITIAL_SCAN_COMPLETE")
+        .put("repository-name", arn)
+        .put("image-digest", digest);
+    ObjectNode c = d.putObject("finding-severity-counts");
+    counts.forEach(c::put);
+    c.put("TOTAL", counts.values().stream().mapToInt(Integer::intValue).sum());
+    d.putArray("image-tags").add(tag);
+    put("aws.inspector2", "Inspector2 Scan", List.of(arn), d);
+  }
+
+  /** ECR's basic scan event for a scan that ended without findings (its status says why). */
+  void imageScanFailed(String repository, String digest) {
+    ObjectNode d = Json.mapper().createObjectNode();
+    d.put("scan-status", "FAILED").put("repository-name", repository).put("image-digest", digest);
+    d.putObject("finding-severity-counts");
+    d.putArray("image-tags");
+    put(
+        "aws.ecr",
+        "ECR Image Scan",
+        List.of("arn:aws:ecr:" + region + ":" + account + ":repository/" + repository),
+        d);
+  }
+
   void deployment(String serviceArn, String name, String deploymentId, String reason) {
     ObjectNode d = Json.mapper().createObjectNode();
     d.put("eventType", name.endsWith("FAILED") ? "ERROR" : "INFO")

@@ -60,6 +60,7 @@ final class BuildExecutor implements AutoCloseable {
   private final PrintStream log;
   private final String motoEndpoint;
   private final boolean instant;
+  private final boolean enhancedScanning;
 
   BuildExecutor(
       AwsClients aws,
@@ -69,8 +70,10 @@ final class BuildExecutor implements AutoCloseable {
       OsvScanner scanner,
       PrintStream log,
       String motoEndpoint,
-      boolean instant)
+      boolean instant,
+      boolean enhancedScanning)
       throws IOException {
+    this.enhancedScanning = enhancedScanning;
     this.motoEndpoint = motoEndpoint;
     this.instant = instant;
     this.aws = aws;
@@ -342,7 +345,12 @@ final class BuildExecutor implements AutoCloseable {
     }
   }
 
-  /** Queues the findings in moto's ECR scan results, then sends ECR's scan event. */
+  /**
+   * Answers as the registry's scanning would, then sends its event: with enhanced scanning
+   * (Inspector) the image is ACTIVE with the OSV scanner's findings of its Go modules and Inspector
+   * sends its scan event; with basic scanning, which reads OS packages only, an image Slipway
+   * assembles (scratch: no OS package database) is UNSUPPORTED_IMAGE, as ECR answers it.
+   */
   private void reportScan(String repository, String digest, String tag, List<Finding> findings)
       throws Exception {
     try {
@@ -355,32 +363,49 @@ final class BuildExecutor implements AutoCloseable {
           "  scan of " + digest + " already started: " + again.awsErrorDetails().errorMessage());
     }
     ObjectNode result = Json.mapper().createObjectNode();
-    var list = result.putObject("imageScanFindings").putArray("findings");
     Map<String, Integer> counts = new TreeMap<>();
-    for (Finding f : findings) {
-      list.addObject()
-          .put("name", f.id())
-          .put("severity", f.severity().name())
-          .putArray("attributes")
-          .add(
-              Json.mapper()
-                  .createObjectNode()
-                  .put("key", "package_name")
-                  .put("value", f.packageName()))
-          .add(
-              Json.mapper()
-                  .createObjectNode()
-                  .put("key", "package_version")
-                  .put("value", f.packageVersion()));
-      counts.merge(f.severity().name(), 1, Integer::sum);
+    if (enhancedScanning) {
+      var list = result.putObject("imageScanFindings").putArray("enhancedFindings");
+      for (Finding f : findings) {
+        ObjectNode finding =
+            list.addObject()
+                .put("awsAccountId", side.account)
+                .put(
+                    "findingArn",
+                    "arn:aws:inspector2:"
+                        + side.region
+                        + ":"
+                        + side.account
+                        + ":finding/"
+                        + sha256(digest + f.id()).substring(7, 39))
+                .put("severity", f.severity().name())
+                .put("status", "ACTIVE")
+                .put("type", "PACKAGE_VULNERABILITY");
+        ObjectNode details = finding.putObject("packageVulnerabilityDetails");
+        details.put("vulnerabilityId", f.id()).put("source", "OSV");
+        details
+            .putArray("vulnerablePackages")
+            .addObject()
+            .put("name", f.packageName())
+            .put("version", f.packageVersion());
+        counts.merge(f.severity().name(), 1, Integer::sum);
+      }
+      result.with("imageScanFindings").putPOJO("findingSeverityCounts", counts);
+      result
+          .putObject("imageScanStatus")
+          .put("status", "ACTIVE")
+          .put("description", "Continuous scan is selected for image (slipway local).");
+    } else {
+      result
+          .putObject("imageScanStatus")
+          .put("status", "UNSUPPORTED_IMAGE")
+          .put(
+              "description",
+              "UnsupportedImageError: The operating system and/or package manager are not"
+                  + " supported.");
     }
-    result.with("imageScanFindings").putPOJO("findingSeverityCounts", counts);
     result.put("registryId", side.account).put("repositoryName", repository);
     result.putObject("imageId").put("imageDigest", digest);
-    result
-        .putObject("imageScanStatus")
-        .put("status", "COMPLETE")
-        .put("description", "scanned by slipway local");
     MotoApi.post(
         motoEndpoint,
         "/moto-api/static/ecr/scan-finding-results",
@@ -391,7 +416,11 @@ final class BuildExecutor implements AutoCloseable {
             + "\", \"account_id\": \""
             + side.account
             + "\"}");
-    side.imageScanned(repository, digest, counts);
+    if (enhancedScanning) {
+      side.inspectorScanned(repository, digest, tag, counts);
+    } else {
+      side.imageScanFailed(repository, digest);
+    }
   }
 
   /**

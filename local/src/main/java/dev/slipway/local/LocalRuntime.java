@@ -324,7 +324,9 @@ public final class LocalRuntime implements AutoCloseable {
             OsvScanner.load(o.advisories()),
             log,
             endpoint,
-            o.drill().instant());
+            o.drill().instant(),
+            // The scanning the template's Scan rule listens to: Inspector's (enhanced) or ECR's.
+            rules.patterns().get("Scan").path("source").toString().contains("aws.inspector2"));
     resources.add(builds);
     env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
     codeBuild = builds.endpoint();
