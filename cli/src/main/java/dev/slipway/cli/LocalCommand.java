@@ -139,6 +139,9 @@ final class LocalCommand implements Callable<Integer> {
           // the hook is running or has run
         }
       }
+    } catch (dev.slipway.local.TemplateRules.Refused e) {
+      err.println("slipway local: --template " + template + ": " + e.getMessage());
+      return Slipway.BAD_INPUT;
     } catch (java.io.IOException e) {
       err.println("slipway local: " + e.getMessage());
       return Slipway.FAILED;

@@ -32,10 +32,12 @@ public final class ReconcilerHandler extends SlipwayHandler {
     try {
       int moved = pipeline().reconcile();
       logLine("info", null, null, "reconciled; " + moved + " release(s) moved");
-      output.write(("{\"moved\":" + moved + "}").getBytes(StandardCharsets.UTF_8));
+      // Delivered through its queue, the tick is one SQS message: none of it failed.
+      output.write(
+          ("{\"batchItemFailures\":[],\"moved\":" + moved + "}").getBytes(StandardCharsets.UTF_8));
     } catch (Images.Unavailable e) {
       logLine("warn", null, null, "reconcile incomplete, next tick retries: " + e.getMessage());
-      output.write("{\"moved\":0}".getBytes(StandardCharsets.UTF_8));
+      output.write("{\"batchItemFailures\":[],\"moved\":0}".getBytes(StandardCharsets.UTF_8));
     }
   }
 }

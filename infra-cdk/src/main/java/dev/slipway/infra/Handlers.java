@@ -64,10 +64,12 @@ public final class Handlers extends Construct {
   }
 
   private final Map<String, Function> functions = new LinkedHashMap<>();
+  private final Duration timeout;
   private final Map<String, Alias> aliases = new LinkedHashMap<>();
 
   public Handlers(Construct scope, String id, Props props) {
     super(scope, id);
+    this.timeout = props.timeout();
     Code code = Code.fromAsset(props.functionsJar().toString());
     for (String name : NAMES) {
       LogGroup logs =
@@ -219,5 +221,10 @@ public final class Handlers extends Construct {
 
   public Map<String, Alias> aliases() {
     return aliases;
+  }
+
+  /** Every handler's timeout (queues' visibility timeouts follow from it). */
+  public Duration timeout() {
+    return timeout;
   }
 }

@@ -17,11 +17,13 @@ import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Match;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
-import software.amazon.awscdk.services.events.targets.LambdaFunction;
+import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.kms.Key;
-import software.amazon.awscdk.services.lambda.Alias;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
+import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.s3.assets.Asset;
 import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
 import software.constructs.Construct;
@@ -294,7 +296,7 @@ public final class SlipwayPipelineStack extends Stack {
             .description("Slipway: reconcile releases stuck on a lost event")
             .schedule(Schedule.rate(Duration.minutes(props.reconcileMinutes())))
             .build();
-    reconcile.addTarget(target("Reconcile", handlers.aliases().get("Reconciler"), alarmTopic));
+    reconcile.addTarget(target("Reconciler", handlers, alarmTopic));
     rules.put("Reconcile", reconcile);
 
     for (var entry : handlers.functions().entrySet()) {
@@ -344,38 +346,82 @@ public final class SlipwayPipelineStack extends Stack {
             .description("Slipway: " + name)
             .eventPattern(pattern)
             .build();
-    rule.addTarget(target(name, handlers.aliases().get(handler), alarms));
+    rule.addTarget(target(handler, handlers, alarms));
     rules.put(name, rule);
   }
 
-  /** A Lambda target with retries and its own encrypted dead-letter queue, alarmed. */
-  private LambdaFunction target(String name, Alias alias, Topic alarms) {
-    Queue dlq =
-        Queue.Builder.create(this, name + "DeadLetters")
-            .encryption(QueueEncryption.SQS_MANAGED)
-            .enforceSsl(true)
-            .retentionPeriod(Duration.days(14))
-            .build();
-    Alarm depth =
-        dlq.metricApproximateNumberOfMessagesVisible(
-                software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                    .period(Duration.minutes(5))
-                    .build())
-            .createAlarm(
-                this,
-                name + "DeadLettersAlarm",
-                software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
-                    .alarmDescription("Slipway " + name + " events are dead-lettered")
-                    .threshold(1)
-                    .evaluationPeriods(1)
-                    .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
-                    .treatMissingData(TreatMissingData.NOT_BREACHING)
-                    .build());
-    depth.addAlarmAction(new SnsAction(alarms));
-    return LambdaFunction.Builder.create(alias)
+  /** How many times a handler may fail an event before it is dead-lettered. */
+  static final int MAX_RECEIVES = 10;
+
+  private final Map<String, Queue[]> queues = new LinkedHashMap<>();
+
+  /**
+   * The handler's queue as a rule target (DESIGN §2, event topology): every rule delivers to the
+   * queue of the function that handles it, and the function reads it through an event source
+   * mapping with ReportBatchItemFailures, so an event it cannot handle yet comes back after the
+   * visibility timeout, up to {@link #MAX_RECEIVES} times, then goes to the dead-letter queue
+   * (alarmed). A rule invoking the Lambda directly would give a failing handler two retries and
+   * then drop the event; EventBridge's own retries and dead-letter queue cover delivery only.
+   */
+  private SqsQueue target(String handler, Handlers handlers, Topic alarms) {
+    Queue[] pair =
+        queues.computeIfAbsent(
+            handler,
+            h -> {
+              Queue dlq =
+                  Queue.Builder.create(this, h + "DeadLetters")
+                      .encryption(QueueEncryption.SQS_MANAGED)
+                      .enforceSsl(true)
+                      .retentionPeriod(Duration.days(14))
+                      .build();
+              Queue queue =
+                  Queue.Builder.create(this, h + "Queue")
+                      .encryption(QueueEncryption.SQS_MANAGED)
+                      .enforceSsl(true)
+                      // Lambda's advice for an SQS event source: six times the function timeout.
+                      .visibilityTimeout(
+                          Duration.seconds(6 * handlers.timeout().toSeconds().longValue()))
+                      .retentionPeriod(Duration.days(4))
+                      .deadLetterQueue(
+                          DeadLetterQueue.builder()
+                              .queue(dlq)
+                              .maxReceiveCount(MAX_RECEIVES)
+                              .build())
+                      .build();
+              handlers
+                  .aliases()
+                  .get(h)
+                  .addEventSource(
+                      new SqsEventSource(
+                          queue,
+                          SqsEventSourceProps.builder()
+                              .batchSize(10)
+                              .reportBatchItemFailures(true)
+                              .build()));
+              Alarm depth =
+                  dlq.metricApproximateNumberOfMessagesVisible(
+                          software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
+                              .period(Duration.minutes(5))
+                              .build())
+                      .createAlarm(
+                          this,
+                          h + "DeadLettersAlarm",
+                          software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
+                              .alarmDescription("Slipway " + h + " events are dead-lettered")
+                              .threshold(1)
+                              .evaluationPeriods(1)
+                              .comparisonOperator(
+                                  ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                              .treatMissingData(TreatMissingData.NOT_BREACHING)
+                              .build());
+              depth.addAlarmAction(new SnsAction(alarms));
+              return new Queue[] {queue, dlq};
+            });
+    // A delivery EventBridge could not make (the queue refused it) goes to the same dead letters.
+    return SqsQueue.Builder.create(pair[0])
+        .deadLetterQueue(pair[1])
         .retryAttempts(8)
         .maxEventAge(Duration.hours(6))
-        .deadLetterQueue(dlq)
         .build();
   }
 

@@ -102,4 +102,34 @@ class LocalFidelityIT {
                     && l.contains("use enhanced scanning"));
     assertThat(run.out()).as(out).noneMatch(l -> l.contains(" DEPLOYING "));
   }
+
+  @Test
+  void aTemplateWhoseMappingLacksPartialBatchFailures_isRefused_namingTheQueue() throws Exception {
+    JsonNode template = Json.parse(Files.readString(LocalReleaseIT.TEMPLATE), "$");
+    String queue = null;
+    for (JsonNode resource : template.path("Resources")) {
+      if (resource.path("Type").asText().equals("AWS::Lambda::EventSourceMapping")) {
+        ((ObjectNode) resource.path("Properties")).remove("FunctionResponseTypes");
+        queue =
+            resource.path("Properties").path("EventSourceArn").path("Fn::GetAtt").path(0).asText();
+        break;
+      }
+    }
+    assertThat(queue).as("an event source mapping in the template").isNotNull();
+    Path mutated = tmp.resolve("no-partial-failures.template.json");
+    Files.writeString(mutated, template.toString());
+
+    LocalSupport.Run run =
+        LocalSupport.run(
+            "local",
+            "--state",
+            tmp.resolve("state").toString(),
+            "--template",
+            mutated.toString(),
+            "--release",
+            LocalSupport.EXAMPLE.toString());
+
+    assertThat(run.code()).as(run.err()).isEqualTo(2);
+    assertThat(run.err()).contains(queue).contains("lacks ReportBatchItemFailures");
+  }
 }

@@ -247,26 +247,53 @@ class PipelineStackTest {
   }
 
   @Test
-  void everyTarget_hasRetriesAndItsOwnDeadLetterQueue_andEveryQueueIsAlarmed() {
+  void everyRuleTargetsAQueue_readByItsFunctionWithPartialBatchFailures_deadLetteredAndAlarmed() {
+    // Finding 7: a rule invoking a Lambda gives a failing handler two retries, then drops the
+    // event. Every rule now delivers to a queue; each function reads its own queue.
     Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
     assertThat(rules).hasSize(8);
-    Set<Object> queues = new java.util.HashSet<>();
+    Map<String, Map<String, Object>> queues = template.findResources("AWS::SQS::Queue");
+    Set<String> targeted = new java.util.HashSet<>();
     for (Map<String, Object> rule : rules.values()) {
       @SuppressWarnings("unchecked")
       List<Map<String, Object>> targets =
           (List<Map<String, Object>>) ((Map<String, Object>) rule.get("Properties")).get("Targets");
       assertThat(targets).hasSize(1);
+      Object arn = targets.get(0).get("Arn");
+      assertThat(arn).as("a rule's target is a queue of the stack").isInstanceOf(Map.class);
+      String queue = (String) ((List<?>) ((Map<?, ?>) arn).get("Fn::GetAtt")).get(0);
+      assertThat(queues).containsKey(queue);
+      targeted.add(queue);
       assertThat(targets.get(0))
           .containsEntry(
-              "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 21600, "MaximumRetryAttempts", 8));
-      queues.add(((Map<?, ?>) targets.get(0).get("DeadLetterConfig")).get("Arn"));
+              "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 21600, "MaximumRetryAttempts", 8))
+          .containsKey("DeadLetterConfig");
     }
-    assertThat(queues).hasSize(8);
+    // One queue per function (the Alarms and Deployment rules share the Deployment function's).
+    assertThat(targeted).hasSize(Handlers.NAMES.size());
+    Map<String, Map<String, Object>> mappings =
+        template.findResources("AWS::Lambda::EventSourceMapping");
+    assertThat(mappings).hasSize(Handlers.NAMES.size());
+    Set<String> read = new java.util.HashSet<>();
+    for (Map<String, Object> mapping : mappings.values()) {
+      Map<?, ?> props = (Map<?, ?>) mapping.get("Properties");
+      assertThat(props.get("FunctionResponseTypes")).isEqualTo(List.of("ReportBatchItemFailures"));
+      read.add(
+          (String) ((List<?>) ((Map<?, ?>) props.get("EventSourceArn")).get("Fn::GetAtt")).get(0));
+    }
+    assertThat(read).isEqualTo(targeted);
+    for (String queue : targeted) {
+      Map<?, ?> props = (Map<?, ?>) queues.get(queue).get("Properties");
+      assertThat(props.get("VisibilityTimeout")).as(queue).isEqualTo(360);
+      assertThat(((Map<?, ?>) props.get("RedrivePolicy")).get("maxReceiveCount"))
+          .as(queue)
+          .isEqualTo(SlipwayPipelineStack.MAX_RECEIVES);
+    }
     template.resourcePropertiesCountIs(
         "AWS::CloudWatch::Alarm",
         Match.objectLike(
             Map.of("MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1)),
-        8);
+        Handlers.NAMES.size());
     template.resourcePropertiesCountIs(
         "AWS::CloudWatch::Alarm",
         Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda")),

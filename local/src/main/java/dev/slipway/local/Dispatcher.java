@@ -32,10 +32,15 @@ final class Dispatcher {
    * the task runner reported: see Rollouts).
    */
   private static final List<String> RECOVERABLE =
-      List.of("CodeBuild Build State Change", "ECR Image Scan", "ECS Deployment State Change");
+      List.of(
+          "CodeBuild Build State Change",
+          "ECR Image Scan",
+          "Inspector2 Scan",
+          "ECS Deployment State Change");
 
   private final SqsClient sqs;
   private final Map<String, SlipwayHandler> handlers;
+  private final Map<String, Integer> batchSizes;
   private final Map<String, String> deadLetterQueues;
   private final Delivered delivered;
   private final boolean chaos;
@@ -50,6 +55,7 @@ final class Dispatcher {
   Dispatcher(
       SqsClient sqs,
       Map<String, SlipwayHandler> handlers,
+      Map<String, Integer> batchSizes,
       Map<String, String> deadLetterQueues,
       Delivered delivered,
       boolean chaos,
@@ -60,6 +66,7 @@ final class Dispatcher {
       AtomicLong dropped) {
     this.sqs = sqs;
     this.handlers = handlers;
+    this.batchSizes = batchSizes;
     this.deadLetterQueues = deadLetterQueues;
     this.delivered = delivered;
     this.chaos = chaos;
@@ -73,7 +80,17 @@ final class Dispatcher {
   /** A new dispatcher in place of this stopped one, keeping the counts. */
   Dispatcher again() {
     return new Dispatcher(
-        sqs, handlers, deadLetterQueues, delivered, chaos, dropRate, random, log, handled, dropped);
+        sqs,
+        handlers,
+        batchSizes,
+        deadLetterQueues,
+        delivered,
+        chaos,
+        dropRate,
+        random,
+        log,
+        handled,
+        dropped);
   }
 
   void stop() {
@@ -106,11 +123,13 @@ final class Dispatcher {
     List<Message> messages = new ArrayList<>();
     for (Message m :
         sqs.receiveMessage(
-                // One event per invocation, as EventBridge invokes a Lambda target; a killed
-                // handler then takes only its own event down. Chaos needs several to shuffle.
-                // Long polling (1 s): an event is handed on as soon as it arrives, not at the next
-                // poll (each hop waited 100 ms on average at five polls a second).
-                r -> r.queueUrl(queue).maxNumberOfMessages(chaos ? 10 : 1).waitTimeSeconds(1))
+                // The mapping's batch size, as Lambda's poller takes them; a killed handler takes
+                // its whole batch down (back after the visibility timeout). Long polling (1 s): an
+                // event is handed on as soon as it arrives, not at the next poll.
+                r ->
+                    r.queueUrl(queue)
+                        .maxNumberOfMessages(Math.min(10, batchSizes.getOrDefault(queue, 10)))
+                        .waitTimeSeconds(1))
             .messages()) {
       if (delivered.handledEarlier(m.body())) {
         // a past event put on the queue again by the journal's replay

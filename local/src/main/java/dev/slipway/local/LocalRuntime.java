@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.Wiring;
 import dev.slipway.engine.Pipeline;
-import dev.slipway.handler.ReconcilerHandler;
 import dev.slipway.handler.SlipwayHandler;
 import dev.slipway.json.Json;
 import java.io.ByteArrayInputStream;
@@ -36,16 +35,11 @@ public final class LocalRuntime implements AutoCloseable {
   public static final String REGION = "eu-west-1";
   static final String REPOSITORY = "slipway/hello-go";
 
-  /** The template's rules that the dispatcher serves (the reconciler's schedule is a loop). */
-  private static final java.util.Set<String> HANDLED_RULES =
-      java.util.Set.of(
-          "SourceUploaded",
-          "BuildState",
-          "ImagePushed",
-          "Scan",
-          "Approval",
-          "Deployment",
-          "Alarms");
+  /**
+   * How much faster than on AWS the local runtime's waits run: queue visibility timeouts (360 s
+   * there, 10 s here). The reconciler's schedule is compressed too (rate(5 minutes) every 5 s).
+   */
+  static final int LOCAL_TIME_SCALE = 36;
 
   /**
    * What to start: the synthesized template, a state directory, advisories, services to create,
@@ -249,48 +243,48 @@ public final class LocalRuntime implements AutoCloseable {
           r -> r.cluster("default").serviceName(service).taskDefinition(td).desiredCount(1));
     }
 
-    // The rules' queues first: replaying the journal below puts past events on them again.
-    Map<String, String> queueByRule = new LinkedHashMap<>();
+    // The template's queues and rules first: replaying the journal below puts past events on them
+    // again. Every rule delivers to a queue (DESIGN §2's topology, as on AWS), with the template's
+    // receive counts before the dead-letter queue; visibility timeouts run LOCAL_TIME_SCALE times
+    // faster here, as the reconciler's schedule does (see README, fidelity).
+    Map<String, String> queueUrls = new LinkedHashMap<>();
     Map<String, String> deadLetterQueues = new LinkedHashMap<>();
-    for (var rule : rules.patterns().entrySet()) {
-      if (!HANDLED_RULES.contains(rule.getKey())) {
-        continue;
+    for (TemplateRules.QueueSpec spec : rules.queues()) {
+      Map<software.amazon.awssdk.services.sqs.model.QueueAttributeName, String> attributes =
+          new LinkedHashMap<>();
+      attributes.put(
+          software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT,
+          Integer.toString(Math.max(1, spec.visibilityTimeoutSeconds() / LOCAL_TIME_SCALE)));
+      if (spec.deadLetterQueue() != null) {
+        attributes.put(
+            software.amazon.awssdk.services.sqs.model.QueueAttributeName.REDRIVE_POLICY,
+            "{\"deadLetterTargetArn\":\"arn:aws:sqs:"
+                + REGION
+                + ":"
+                + ACCOUNT
+                + ":"
+                + spec.deadLetterQueue()
+                + "\",\"maxReceiveCount\":\""
+                + spec.maxReceiveCount()
+                + "\"}");
       }
-      String name = "slipway-" + rule.getKey();
-      // As the stack's targets have: a dead-letter queue after the first delivery and eight
-      // retries (the rules' retryAttempts; EventBridge spreads them over up to six hours).
-      String dlq = sqs.createQueue(r -> r.queueName(name + "-dlq")).queueUrl();
-      String redrive =
-          "{\"deadLetterTargetArn\":\"arn:aws:sqs:"
-              + REGION
-              + ":"
-              + ACCOUNT
-              + ":"
-              + name
-              + "-dlq\",\"maxReceiveCount\":\"9\"}";
-      String queue =
-          sqs.createQueue(
-                  r ->
-                      r.queueName(name)
-                          .attributes(
-                              Map.of(
-                                  software.amazon.awssdk.services.sqs.model.QueueAttributeName
-                                      .VISIBILITY_TIMEOUT,
-                                  "10",
-                                  software.amazon.awssdk.services.sqs.model.QueueAttributeName
-                                      .REDRIVE_POLICY,
-                                  redrive)))
-              .queueUrl();
-      deadLetterQueues.put(queue, dlq);
-      aws.events.putRule(r -> r.name(name).eventPattern(rule.getValue().toString()));
+      String url = sqs.createQueue(r -> r.queueName(spec.name()).attributes(attributes)).queueUrl();
+      queueUrls.put(spec.name(), url);
+    }
+    for (TemplateRules.QueueSpec spec : rules.queues()) {
+      if (spec.deadLetterQueue() != null) {
+        deadLetterQueues.put(queueUrls.get(spec.name()), queueUrls.get(spec.deadLetterQueue()));
+      }
+    }
+    for (TemplateRules.RuleSpec rule : rules.queueRules()) {
+      aws.events.putRule(r -> r.name(rule.name()).eventPattern(rule.pattern().toString()));
       aws.events.putTargets(
           r ->
-              r.rule(name)
+              r.rule(rule.name())
                   .targets(
                       t ->
-                          t.id("dispatcher")
-                              .arn("arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + name)));
-      queueByRule.put(rule.getKey(), queue);
+                          t.id("queue")
+                              .arn("arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + rule.queue())));
     }
 
     Delivered delivered = new Delivered(o.state().resolve(StateDirectory.DELIVERED));
@@ -338,7 +332,7 @@ public final class LocalRuntime implements AutoCloseable {
     resources.add(iam);
     proxy.enforce(iam);
     builds.enforce(iam);
-    Map<String, SlipwayHandler> handlerByClass = new LinkedHashMap<>();
+    Map<String, SlipwayHandler> handlerByFunction = new LinkedHashMap<>();
     for (TemplateRules.Function function : rules.functions()) {
       String accessKey = "LOCALROLE" + function.logicalId().toUpperCase(java.util.Locale.ROOT);
       iam.register(
@@ -362,20 +356,41 @@ public final class LocalRuntime implements AutoCloseable {
               software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
                   software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
                       accessKey, "local")));
-      handlerByClass.put(function.handlerClass(), handler(function.handlerClass(), pipeline, log));
+      handlerByFunction.put(function.logicalId(), handler(function.handlerClass(), pipeline, log));
     }
-    Map<String, SlipwayHandler> handlerByRule = new LinkedHashMap<>();
-    for (String rule : HANDLED_RULES) {
-      String handlerClass =
-          "dev.slipway.handler." + (rule.equals("Alarms") ? "Deployment" : rule) + "Handler";
-      if (!handlerByClass.containsKey(handlerClass)) {
-        throw new IllegalArgumentException(
-            "the template has no function with the handler " + handlerClass);
-      }
-      handlerByRule.put(rule, handlerByClass.get(handlerClass));
-    }
+    // The event source mappings: each queue's messages go to the function the template maps it
+    // to, in batches of the mapping's size, with partial batch failures.
     Map<String, SlipwayHandler> handlerByQueue = new LinkedHashMap<>();
-    queueByRule.forEach((rule, queue) -> handlerByQueue.put(queue, handlerByRule.get(rule)));
+    Map<String, Integer> batchSizes = new LinkedHashMap<>();
+    String scheduleQueue = rules.scheduleQueue().orElse(null);
+    SlipwayHandler reconciler = null;
+    for (TemplateRules.MappingSpec mapping : rules.mappings()) {
+      SlipwayHandler handler = handlerByFunction.get(mapping.function());
+      if (handler == null) {
+        throw new TemplateRules.Refused(
+            "the template maps queue "
+                + mapping.queue()
+                + " to "
+                + mapping.function()
+                + ", which is not a Slipway handler function");
+      }
+      if (!mapping.partialFailures()) {
+        throw new TemplateRules.Refused(
+            "the template's mapping of "
+                + mapping.queue()
+                + " lacks ReportBatchItemFailures: one failed event would fail its whole batch");
+      }
+      if (mapping.queue().equals(scheduleQueue)) {
+        // The schedule is a timer here (the loop below), not a queue: rate(N minutes) every 5 s.
+        reconciler = handler;
+        continue;
+      }
+      handlerByQueue.put(queueUrls.get(mapping.queue()), handler);
+      batchSizes.put(queueUrls.get(mapping.queue()), mapping.batchSize());
+    }
+    if (reconciler == null) {
+      throw new TemplateRules.Refused("the template has no scheduled reconciler");
+    }
 
     tasks =
         new TaskRunner(
@@ -387,12 +402,11 @@ public final class LocalRuntime implements AutoCloseable {
             o.drill().instant(),
             rollouts);
     resources.add(tasks);
-    SlipwayHandler reconciler =
-        handlerByClass.get("dev.slipway.handler." + ReconcilerHandler.class.getSimpleName());
     dispatcher =
         new Dispatcher(
             sqs,
             handlerByQueue,
+            batchSizes,
             deadLetterQueues,
             delivered,
             o.chaos(),
@@ -408,13 +422,14 @@ public final class LocalRuntime implements AutoCloseable {
     // hundreds open it would take most of the emulator: it then waits four times as long as its
     // last tick took (at most a fifth of the time spent reconciling).
     long[] lastTick = {0};
+    SlipwayHandler scheduled = reconciler;
     loop(
         "reconciler",
         () -> Math.max(5000, 4 * lastTick[0]),
         () -> {
           long start = System.nanoTime();
           try {
-            reconciler.handleRequest(
+            scheduled.handleRequest(
                 new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null);
           } finally {
             lastTick[0] = (System.nanoTime() - start) / 1_000_000;

@@ -154,10 +154,147 @@ public final class TemplateRules {
     return name != null ? resolve(name).asText() : logicalId;
   }
 
+  /** The template breaks a rule the local runtime enforces as AWS would; the message says which. */
+  public static final class Refused extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+
+    public Refused(String message) {
+      super(message);
+    }
+  }
+
+  /** An SQS queue as the template declares it. */
+  public record QueueSpec(
+      String name, int visibilityTimeoutSeconds, String deadLetterQueue, int maxReceiveCount) {}
+
+  /** An event rule's pattern and the queue it delivers to. */
+  public record RuleSpec(String name, JsonNode pattern, String queue) {}
+
+  /** An event source mapping: which function reads which queue, how many messages at a time. */
+  public record MappingSpec(
+      String queue, String function, int batchSize, boolean partialFailures) {}
+
+  /** Every queue, with its redrive policy (dead-letter queues first). */
+  public List<QueueSpec> queues() {
+    List<QueueSpec> out = new ArrayList<>();
+    List<QueueSpec> withRedrive = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (!entry.getValue().path("Type").asText().equals("AWS::SQS::Queue")) {
+        continue;
+      }
+      JsonNode props = entry.getValue().path("Properties");
+      JsonNode redrive = props.path("RedrivePolicy");
+      QueueSpec queue =
+          new QueueSpec(
+              physicalName(entry.getKey()),
+              props.path("VisibilityTimeout").asInt(30),
+              redrive.isMissingNode()
+                  ? null
+                  : physicalName(
+                      redrive.path("deadLetterTargetArn").path("Fn::GetAtt").path(0).asText()),
+              redrive.path("maxReceiveCount").asInt(0));
+      (queue.deadLetterQueue() == null ? out : withRedrive).add(queue);
+    }
+    out.addAll(withRedrive);
+    return out;
+  }
+
+  /** Every rule with an event pattern whose target is one of the template's queues. */
+  public List<RuleSpec> queueRules() {
+    List<RuleSpec> out = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode props = entry.getValue().path("Properties");
+      if (!entry.getValue().path("Type").asText().equals("AWS::Events::Rule")
+          || !props.has("EventPattern")) {
+        continue;
+      }
+      for (JsonNode target : props.path("Targets")) {
+        String queueId = target.path("Arn").path("Fn::GetAtt").path(0).asText();
+        String targetId = queueId.isEmpty() ? target.path("Arn").path("Ref").asText() : queueId;
+        String targetType = resources.path(targetId).path("Type").asText();
+        if (targetType.startsWith("AWS::Lambda::")) {
+          throw new Refused(
+              "rule "
+                  + entry.getKey()
+                  + " invokes the Lambda "
+                  + targetId
+                  + " directly: a handler that fails an event gets two more tries and the event"
+                  + " is dropped; target the function's queue (DESIGN §2)");
+        }
+        if (resources.path(queueId).path("Type").asText().equals("AWS::SQS::Queue")) {
+          out.add(
+              new RuleSpec(
+                  physicalName(entry.getKey()),
+                  resolve(props.path("EventPattern")),
+                  physicalName(queueId)));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** The queue the schedule rule (the reconciler's) delivers to, if any. */
+  public java.util.Optional<String> scheduleQueue() {
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      JsonNode props = entry.getValue().path("Properties");
+      if (entry.getValue().path("Type").asText().equals("AWS::Events::Rule")
+          && props.has("ScheduleExpression")) {
+        for (JsonNode target : props.path("Targets")) {
+          String queueId = target.path("Arn").path("Fn::GetAtt").path(0).asText();
+          if (resources.path(queueId).path("Type").asText().equals("AWS::SQS::Queue")) {
+            return java.util.Optional.of(physicalName(queueId));
+          }
+        }
+      }
+    }
+    return java.util.Optional.empty();
+  }
+
+  /** Every SQS event source mapping, with the function (its logical id) it invokes. */
+  public List<MappingSpec> mappings() {
+    List<MappingSpec> out = new ArrayList<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (!entry.getValue().path("Type").asText().equals("AWS::Lambda::EventSourceMapping")) {
+        continue;
+      }
+      JsonNode props = entry.getValue().path("Properties");
+      String queueId = props.path("EventSourceArn").path("Fn::GetAtt").path(0).asText();
+      String function = resolve(props.path("FunctionName")).asText();
+      if (function.startsWith("arn:")) {
+        function = function.split(":")[6];
+      }
+      int colon = function.indexOf(':');
+      boolean partial = false;
+      for (JsonNode type : props.path("FunctionResponseTypes")) {
+        partial |= type.asText().equals("ReportBatchItemFailures");
+      }
+      out.add(
+          new MappingSpec(
+              physicalName(queueId),
+              colon < 0 ? function : function.substring(0, colon),
+              props.path("BatchSize").asInt(10),
+              partial));
+    }
+    return out;
+  }
+
   /** What {@code Ref} of a resource gives (its name, or its ARN or URL where AWS says so). */
   private String ref(String logicalId) {
     String name = physicalName(logicalId);
     return switch (resources.path(logicalId).path("Type").asText()) {
+      case "AWS::Lambda::Alias" ->
+          "arn:aws:lambda:"
+              + region
+              + ":"
+              + account
+              + ":function:"
+              + resolve(resources.path(logicalId).path("Properties").path("FunctionName")).asText()
+              + ":"
+              + resources.path(logicalId).path("Properties").path("Name").asText();
       case "AWS::SNS::Topic" -> "arn:aws:sns:" + region + ":" + account + ":" + name;
       case "AWS::SQS::Queue" -> "https://sqs." + region + ".amazonaws.com/" + account + "/" + name;
       default -> name;
