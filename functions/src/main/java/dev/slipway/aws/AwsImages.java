@@ -22,9 +22,35 @@ import software.amazon.awssdk.services.ecs.model.Deployment;
  */
 public final class AwsImages implements Images, Observations {
   private final AwsClients aws;
+  private final String artifactBucket;
 
-  public AwsImages(AwsClients aws) {
+  /** {@code artifactBucket}: where builds leave their outputs, under builds/<release id>/. */
+  public AwsImages(AwsClients aws, String artifactBucket) {
     this.aws = aws;
+    this.artifactBucket = artifactBucket;
+  }
+
+  @Override
+  public Optional<String> buildFailure(String releaseId) throws Unavailable {
+    if (artifactBucket == null) {
+      return Optional.empty();
+    }
+    String text;
+    try {
+      text =
+          aws.s3
+              .getObjectAsBytes(
+                  r -> r.bucket(artifactBucket).key("builds/" + releaseId + "/build-failure.log"))
+              .asUtf8String();
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      if (AwsErrors.isTransient(e)) {
+        throw new Unavailable(AwsErrors.reason(e));
+      }
+      return Optional.empty(); // refused: the reason without the line
+    }
+    return dev.slipway.release.BuildLog.errorLine(text);
   }
 
   @Override

@@ -29,7 +29,8 @@ public final class Wiring {
     EngineConfig config = EngineConfig.fromEnvironment(env);
     AwsClients aws = new AwsClients(env, credentials);
     String ledgerBucket = env.getOrDefault("SLIPWAY_LEDGER_BUCKET", config.sourceBucket());
-    AwsImages images = new AwsImages(aws);
+    AwsImages images =
+        new AwsImages(aws, env.getOrDefault("SLIPWAY_ARTIFACT_BUCKET", config.sourceBucket()));
     AwsEffects effects =
         new AwsEffects(
             aws,

@@ -12,6 +12,14 @@ public interface Observations {
   /** CodeBuild's status of a build (IN_PROGRESS, SUCCEEDED, FAILED, ...), or empty if unknown. */
   Optional<String> buildStatus(String buildId) throws Images.Unavailable;
 
+  /**
+   * The failed compile build's own last error line (the buildspec leaves its last lines beside the
+   * release's build outputs), or empty when there is none to read.
+   */
+  default Optional<String> buildFailure(String releaseId) throws Images.Unavailable {
+    return Optional.empty();
+  }
+
   /** Which of {@code alarms} are in the ALARM state now (in case their event was lost). */
   java.util.List<String> alarmsFiring(java.util.List<String> alarms) throws Images.Unavailable;
 

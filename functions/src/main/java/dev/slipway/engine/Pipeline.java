@@ -98,9 +98,19 @@ public final class Pipeline {
         return new Outcome.Ignored(
             "build of project " + e.project() + " is not a Slipway release build");
       }
+      String detail = null;
+      if (FINISHED_BUILD.contains(e.status())
+          && !e.status().equals("SUCCEEDED")
+          && kind == Effect.BuildKind.COMPILE) {
+        try {
+          detail = observations.buildFailure(e.releaseId()).orElse(null);
+        } catch (Images.Unavailable unavailable) {
+          detail = null; // the reason without the build's line is still the truth
+        }
+      }
       Input input =
           FINISHED_BUILD.contains(e.status())
-              ? new Input.BuildFinished(eventId, kind, e.buildId(), e.status())
+              ? new Input.BuildFinished(eventId, kind, e.buildId(), e.status(), detail)
               : new Input.BuildStarted(eventId, kind, e.buildId());
       return apply(e.releaseId(), input);
     }

@@ -34,8 +34,14 @@ public sealed interface Input {
   /**
    * A build ended: {@code status} is CodeBuild's (SUCCEEDED, FAILED, FAULT, STOPPED, TIMED_OUT).
    */
-  record BuildFinished(String eventId, Effect.BuildKind kind, String buildId, String status)
+  /** A build's end; {@code detail} is the build's own last error line when it failed, if known. */
+  record BuildFinished(
+      String eventId, Effect.BuildKind kind, String buildId, String status, String detail)
       implements Input {
+    public BuildFinished(String eventId, Effect.BuildKind kind, String buildId, String status) {
+      this(eventId, kind, buildId, status, null);
+    }
+
     public boolean succeeded() {
       return "SUCCEEDED".equals(status);
     }

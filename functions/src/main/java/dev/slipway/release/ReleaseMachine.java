@@ -210,7 +210,12 @@ public final class ReleaseMachine {
         s.move(ReleaseState.BUILDING, "compile build " + finished.buildId());
       }
       if (!finished.succeeded()) {
-        b.reason = "compile build " + finished.buildId() + " " + finished.status();
+        b.reason =
+            "compile build "
+                + finished.buildId()
+                + " "
+                + finished.status()
+                + (finished.detail() != null ? ": " + finished.detail() : "");
         s.move(ReleaseState.FAILED, b.reason);
         return;
       }
@@ -224,7 +229,12 @@ public final class ReleaseMachine {
       }
       b.imageBuildId = finished.buildId();
       if (!finished.succeeded()) {
-        b.reason = "image build " + finished.buildId() + " " + finished.status();
+        b.reason =
+            "image build "
+                + finished.buildId()
+                + " "
+                + finished.status()
+                + (finished.detail() != null ? ": " + finished.detail() : "");
         s.move(ReleaseState.FAILED, b.reason);
         return;
       }

@@ -130,6 +130,8 @@ public final class Handlers extends Construct {
       case "BuildState" -> {
         startBuilds(function, props);
         deploy(function, props);
+        // A failed compile's last lines, quoted in the release's reason.
+        props.bucket().grantRead(function, "builds/*/build-failure.log");
       }
       case "ImagePushed", "Scan" -> {
         readImages(function, props);
@@ -137,6 +139,7 @@ public final class Handlers extends Construct {
       }
       case "Approval", "Deployment" -> deploy(function, props);
       case "Reconciler" -> {
+        props.bucket().grantRead(function, "builds/*/build-failure.log");
         deploy(function, props);
         startBuilds(function, props);
         readImages(function, props);

@@ -52,6 +52,11 @@ final class NagExemptions {
                             .regex(
                                 "/^Resource::<SourceBucket[0-9A-F]+\\.Arn>\\/(sources|builds|ledger)\\/\\*$/g")
                             .build(),
+                        // the failed compile's last lines, one file name under any release
+                        RegexAppliesTo.builder()
+                            .regex(
+                                "/^Resource::<SourceBucket[0-9A-F]+\\.Arn>\\/builds\\/\\*\\/build-failure\\.log$/g")
+                            .build(),
                         RegexAppliesTo.builder()
                             .regex(
                                 "/^Resource::arn:<AWS::Partition>:s3:::cdk-[a-z0-9]+-assets-.*\\/\\*$/g")

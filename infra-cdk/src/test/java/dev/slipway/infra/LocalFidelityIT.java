@@ -132,4 +132,79 @@ class LocalFidelityIT {
     assertThat(run.code()).as(run.err()).isEqualTo(2);
     assertThat(run.err()).contains(queue).contains("lacks ReportBatchItemFailures");
   }
+
+  @Test
+  void aCompileError_failsTheRelease_withTheBuildsOwnErrorLine() throws Exception {
+    Path broken =
+        LocalSupport.example(
+            tmp.resolve("broken"), "ready.set(true)", "ready.set(notDefinedAnywhere)");
+
+    LocalSupport.Run run =
+        LocalSupport.run(
+            "local",
+            "--state",
+            tmp.resolve("state").toString(),
+            "--template",
+            LocalReleaseIT.TEMPLATE.toString(),
+            "--release",
+            broken.toString(),
+            "--timeout",
+            "240");
+
+    String out = String.join("\n", run.out());
+    assertThat(run.code()).as(out).isNotZero();
+    assertThat(run.out())
+        .as(out)
+        .anyMatch(
+            l ->
+                l.contains(" FAILED ")
+                    && l.contains("compile build arn:aws:codebuild:")
+                    && l.contains("undefined: notDefinedAnywhere"));
+  }
+
+  @Test
+  void aBuildspecThatFails_failsTheRelease_namingTheBuild() throws Exception {
+    JsonNode template = Json.parse(Files.readString(LocalReleaseIT.TEMPLATE), "$");
+    int changed = 0;
+    for (JsonNode resource : template.path("Resources")) {
+      if (resource.path("Type").asText().equals("AWS::CodeBuild::Project")
+          && resource.path("Properties").path("Name").asText().equals("slipway-compile")) {
+        ObjectNode source = (ObjectNode) resource.path("Properties").path("Source");
+        source.put(
+            "BuildSpec",
+            source
+                .path("BuildSpec")
+                .asText()
+                .replace(
+                    "build:\n    commands:\n",
+                    "build:\n    commands:\n      - echo 'the build refuses' && false\n"));
+        changed++;
+      }
+    }
+    assertThat(changed).isEqualTo(1);
+    Path mutated = tmp.resolve("failing-buildspec.template.json");
+    Files.writeString(mutated, template.toString());
+
+    LocalSupport.Run run =
+        LocalSupport.run(
+            "local",
+            "--state",
+            tmp.resolve("state").toString(),
+            "--template",
+            mutated.toString(),
+            "--release",
+            LocalSupport.EXAMPLE.toString(),
+            "--timeout",
+            "240");
+
+    String out = String.join("\n", run.out());
+    assertThat(run.code()).as(out).isNotZero();
+    assertThat(run.out())
+        .as(out)
+        .anyMatch(
+            l ->
+                l.contains(" FAILED ")
+                    && l.contains(
+                        "compile build arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:"));
+  }
 }

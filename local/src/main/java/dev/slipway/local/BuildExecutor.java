@@ -6,26 +6,17 @@ import com.sun.net.httpserver.HttpServer;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.json.Json;
 import dev.slipway.release.Finding;
-import dev.slipway.release.TreePlanner;
-import dev.slipway.source.DirectoryTree;
 import dev.slipway.toolchain.build.BuildReport;
-import dev.slipway.toolchain.build.GoBuild;
 import dev.slipway.toolchain.build.GoBuildInfo;
 import dev.slipway.toolchain.build.ProcessRunner;
-import dev.slipway.toolchain.image.Image;
-import dev.slipway.toolchain.image.ImageAssembler;
-import dev.slipway.toolchain.image.ImagePublisher;
 import dev.slipway.toolchain.image.RegistryClient;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -61,6 +52,10 @@ final class BuildExecutor implements AutoCloseable {
   private final String motoEndpoint;
   private final boolean instant;
   private final boolean enhancedScanning;
+  private final Map<String, TemplateRules.Project> projects;
+  private final LocalBuild.Setting setting;
+  private final java.util.function.Function<String, AwsClients> roleClients;
+  private final java.util.function.Function<String, String> roleKeys;
 
   BuildExecutor(
       AwsClients aws,
@@ -71,9 +66,17 @@ final class BuildExecutor implements AutoCloseable {
       PrintStream log,
       String motoEndpoint,
       boolean instant,
-      boolean enhancedScanning)
+      boolean enhancedScanning,
+      Map<String, TemplateRules.Project> projects,
+      LocalBuild.Setting setting,
+      java.util.function.Function<String, AwsClients> roleClients,
+      java.util.function.Function<String, String> roleKeys)
       throws IOException {
     this.enhancedScanning = enhancedScanning;
+    this.projects = projects;
+    this.setting = setting;
+    this.roleClients = roleClients;
+    this.roleKeys = roleKeys;
     this.motoEndpoint = motoEndpoint;
     this.instant = instant;
     this.aws = aws;
@@ -215,8 +218,7 @@ final class BuildExecutor implements AutoCloseable {
             if (instant) {
               status = request.has("artifactsOverride") ? "SUCCEEDED" : instantImage(releaseId);
             } else {
-              status =
-                  request.has("artifactsOverride") ? compile(request, releaseId) : image(releaseId);
+              status = execute(id, project, request, releaseId);
             }
           } catch (Exception e) {
             log.println("local build " + id + " failed: " + e.getMessage());
@@ -232,71 +234,84 @@ final class BuildExecutor implements AutoCloseable {
         });
   }
 
-  private String compile(JsonNode request, String releaseId) throws Exception {
-    String location = request.path("sourceLocationOverride").asText();
-    String bucket = location.substring(0, location.indexOf('/'));
-    String key = location.substring(location.indexOf('/') + 1);
-    String version = request.path("sourceVersion").asText(null);
-    // A build run again after a restart starts from nothing, as a new CodeBuild container would.
-    StateDirectory.deleteTree(work.resolve(releaseId));
-    Path src = Files.createDirectories(work.resolve(releaseId).resolve("src"));
-    try (InputStream in = aws.s3.getObject(r -> r.bucket(bucket).key(key).versionId(version))) {
-      SafeExtract.extract(in, key, src);
-    }
-    Path out = work.resolve(releaseId).resolve("dist");
-    var planned =
-        TreePlanner.plan(
-            DirectoryTree.open(src), releaseId, out.toString(), LocalDate.now(ZoneOffset.UTC));
-    if (planned instanceof TreePlanner.Result.Invalid invalid) {
-      log.println("local compile of " + releaseId + ": " + invalid.problems());
+  /**
+   * Runs the project's buildspec as CodeBuild would (LocalBuild); after an image build, plays ECR
+   * for the push the build made to the local registry: the manifests mirrored into the emulator's
+   * ECR under the same digests, the push event, and the scanning.
+   */
+  private String execute(String id, String projectName, JsonNode request, String releaseId)
+      throws Exception {
+    TemplateRules.Project project = projects.get(projectName);
+    if (project == null) {
+      log.println("local build " + id + ": the template has no project " + projectName);
       return "FAILED";
     }
-    GoBuild.Result result =
-        new GoBuild(new ProcessRunner(Duration.ofMinutes(20)))
-            .run(
-                ((TreePlanner.Result.Planned) planned).plan(),
-                src,
-                out,
-                new GoBuild.Options(GoBuild.Options.defaultJobs(), true),
-                line -> log.println("  build " + releaseId + ": " + line));
-    if (result instanceof GoBuild.Result.Failed failed) {
-      log.println("local compile of " + releaseId + " failed: " + failed.message());
-      return "FAILED";
+    boolean compile = request.has("artifactsOverride");
+    Path dir = work.resolve(releaseId).resolve(compile ? "compile" : "image");
+    LocalBuild.Result result =
+        LocalBuild.run(
+            setting,
+            project,
+            roleClients.apply(projectName),
+            roleKeys.apply(projectName),
+            id,
+            request,
+            dir);
+    if (!result.status().equals("SUCCEEDED") || compile) {
+      return result.status();
     }
-    // As compile.yml's post_build does: the report beside the artifact, for `push --follow`. (The
-    // binaries stay in this directory, where the image step reads them, not in the emulator.)
-    String artifacts = request.path("artifactsOverride").path("location").asText(bucket);
-    aws.s3.putObject(
-        r -> r.bucket(artifacts).key("builds/" + releaseId + "/" + BuildReport.FILE_NAME),
-        software.amazon.awssdk.core.sync.RequestBody.fromFile(out.resolve(BuildReport.FILE_NAME)));
-    return "SUCCEEDED";
+    return afterImage(releaseId, dir.resolve("src"), project);
   }
 
-  private String image(String releaseId) throws Exception {
-    Path out = work.resolve(releaseId).resolve("dist");
-    if (!Files.isRegularFile(out.resolve(BuildReport.FILE_NAME))) {
-      log.println("local image of " + releaseId + ": no compile output");
+  private String afterImage(String releaseId, Path src, TemplateRules.Project project)
+      throws Exception {
+    Path digestFile = src.resolve("image-digest.txt");
+    String digest =
+        Files.isRegularFile(digestFile)
+            ? Files.readAllLines(digestFile).stream()
+                .map(String::strip)
+                .filter(l -> l.startsWith("sha256:"))
+                .reduce((a, b) -> b)
+                .orElse(null)
+            : null;
+    if (digest == null) {
+      log.println("local image of " + releaseId + ": the build left no image-digest.txt");
       return "FAILED";
     }
+    String uri = project.environment().getOrDefault("SLIPWAY_REPOSITORY_URI", "");
+    String repository = uri.substring(uri.indexOf('/') + 1);
+    RegistryClient client = new RegistryClient(registry, true, null);
+    RegistryClient.Manifest index = client.getManifest(repository, digest);
+    Map<String, String> platforms = new java.util.LinkedHashMap<>();
+    for (JsonNode m : index.json().path("manifests")) {
+      String platform =
+          m.path("platform").path("os").asText()
+              + "/"
+              + m.path("platform").path("architecture").asText();
+      if (platform.startsWith("unknown")) {
+        continue; // attestations
+      }
+      RegistryClient.Manifest manifest = client.getManifest(repository, m.path("digest").asText());
+      mirror(
+          repository,
+          new dev.slipway.toolchain.image.Blob(
+              manifest.mediaType(),
+              manifest.digest(),
+              manifest.content().length,
+              manifest.content()),
+          releaseId + "-" + platform.replace('/', '-'));
+      platforms.put(platform, manifest.digest());
+    }
+    mirror(
+        repository,
+        new dev.slipway.toolchain.image.Blob(
+            index.mediaType(), index.digest(), index.content().length, index.content()),
+        releaseId);
+    side.imagePushed(repository, index.digest(), releaseId);
     BuildReport report =
         Json.mapper()
-            .readValue(Files.readString(out.resolve(BuildReport.FILE_NAME)), BuildReport.class);
-    Path ca = Path.of("/etc/ssl/certs/ca-certificates.crt");
-    Image image =
-        ImageAssembler.assemble(
-            report,
-            out,
-            new ImageAssembler.Options(
-                Files.isReadable(ca) ? Files.readAllBytes(ca) : null, Map.of(), null));
-    String repository = System.getProperty("slipway.local.repository", LocalRuntime.REPOSITORY);
-    ImagePublisher.push(new RegistryClient(registry, true, null), repository, releaseId, image);
-    // Mirror into the emulator's ECR under the same digests, for BatchGetImage and the scan APIs.
-    for (Image.PlatformImage p : image.platforms()) {
-      mirror(repository, p.manifest(), releaseId + "-" + p.platform().replace('/', '-'));
-    }
-    mirror(repository, image.index(), releaseId);
-    side.imagePushed(repository, image.index().digest(), releaseId);
-    scan(repository, report, out, image, releaseId);
+            .readValue(Files.readString(src.resolve(BuildReport.FILE_NAME)), BuildReport.class);
+    scan(repository, report, src, platforms, releaseId);
     return "SUCCEEDED";
   }
 
@@ -315,12 +330,17 @@ final class BuildExecutor implements AutoCloseable {
   }
 
   /** Plays ECR scanning: findings from the OSV scanner, queued in the emulator, then the event. */
-  private void scan(String repository, BuildReport report, Path out, Image image, String releaseId)
+  private void scan(
+      String repository,
+      BuildReport report,
+      Path out,
+      Map<String, String> platforms,
+      String releaseId)
       throws Exception {
-    for (Image.PlatformImage p : image.platforms()) {
+    for (var p : platforms.entrySet()) {
       var target =
           report.targets().stream()
-              .filter(t -> t.platform().equals(p.platform()))
+              .filter(t -> t.platform().equals(p.getKey()))
               .findFirst()
               .orElseThrow();
       var info =
@@ -331,15 +351,12 @@ final class BuildExecutor implements AutoCloseable {
                   out);
       List<Finding> findings = scanner.scan(GoBuildInfo.parse(info.output()));
       reportScan(
-          repository,
-          p.manifest().digest(),
-          releaseId + "-" + p.platform().replace('/', '-'),
-          findings);
+          repository, p.getValue(), releaseId + "-" + p.getKey().replace('/', '-'), findings);
       log.println(
           "  scan "
               + releaseId
               + " "
-              + p.platform()
+              + p.getKey()
               + ": "
               + (findings.isEmpty() ? "no findings" : findings));
     }

@@ -309,6 +309,38 @@ public final class LocalRuntime implements AutoCloseable {
       proxy.injectFaults(o.drill().faultRate(), o.drill().seed());
     }
 
+    // Each handler is the class its function's Handler names, with its function's environment, and
+    // calls "AWS" as its function's role, as each build does as its project's: the proxy and the
+    // CodeBuild stand-in judge every request so signed against that role's policies in the
+    // template (IamEnforcer), as AWS would.
+    IamEnforcer iam =
+        new IamEnforcer(IamSimulator.start(cacheDirectory(), log), ACCOUNT, REGION, log);
+    resources.add(iam);
+    proxy.enforce(iam);
+    Map<String, TemplateRules.Project> projects = rules.projects();
+    // Straight to the emulator, not journaled: published again on every start.
+    AwsClients assets =
+        new AwsClients(Map.of("AWS_REGION", REGION, "AWS_ENDPOINT_URL", motoEndpoint));
+    resources.add(assets);
+    Map<String, AwsClients> buildClients = new HashMap<>();
+    Map<String, String> buildKeys = new HashMap<>();
+    for (TemplateRules.Project project : projects.values()) {
+      String key = "LOCALROLE" + project.roleId().toUpperCase(java.util.Locale.ROOT);
+      iam.register(
+          key,
+          new IamEnforcer.Principal("AWSCodeBuild", project.roleName(), project.roleArn()),
+          rules.policiesOf(project.roleId()));
+      AwsClients asRole =
+          new AwsClients(
+              Map.of("AWS_REGION", REGION, "AWS_ENDPOINT_URL", endpoint),
+              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                      key, "local")));
+      resources.add(asRole);
+      buildClients.put(project.name(), asRole);
+      buildKeys.put(project.name(), key);
+      publishAsset(assets, project.environment().get("SLIPWAY_JAR_URL"), log);
+    }
     BuildExecutor builds =
         new BuildExecutor(
             aws,
@@ -320,18 +352,22 @@ public final class LocalRuntime implements AutoCloseable {
             endpoint,
             o.drill().instant(),
             // The scanning the template's Scan rule listens to: Inspector's (enhanced) or ECR's.
-            rules.patterns().get("Scan").path("source").toString().contains("aws.inspector2"));
+            rules.patterns().get("Scan").path("source").toString().contains("aws.inspector2"),
+            projects,
+            new LocalBuild.Setting(
+                endpoint,
+                REGION,
+                ACCOUNT,
+                registry,
+                o.drill().instant() ? Path.of("aws") : AwsCli.install(cacheDirectory(), log),
+                Files.createDirectories(cacheDirectory().resolve("go")),
+                log),
+            buildClients::get,
+            buildKeys::get);
     resources.add(builds);
+    builds.enforce(iam);
     env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
     codeBuild = builds.endpoint();
-    // Each handler is the class its function's Handler names, with its function's environment, and
-    // calls "AWS" as its function's role: the proxy and the CodeBuild stand-in judge every request
-    // it signs against that role's policies in the template (IamEnforcer), as AWS would.
-    IamEnforcer iam =
-        new IamEnforcer(IamSimulator.start(cacheDirectory(), log), ACCOUNT, REGION, log);
-    resources.add(iam);
-    proxy.enforce(iam);
-    builds.enforce(iam);
     Map<String, SlipwayHandler> handlerByFunction = new LinkedHashMap<>();
     for (TemplateRules.Function function : rules.functions()) {
       String accessKey = "LOCALROLE" + function.logicalId().toUpperCase(java.util.Locale.ROOT);
@@ -456,6 +492,62 @@ public final class LocalRuntime implements AutoCloseable {
     }
     return (SlipwayHandler)
         type.getConstructor(Pipeline.class, PrintStream.class).newInstance(pipeline, log);
+  }
+
+  /**
+   * What `cdk deploy` would have published: the Slipway jar the buildspecs fetch, at the asset
+   * location the template names ({@code s3://cdk-...-assets-.../<hash>.jar}).
+   */
+  private static void publishAsset(AwsClients aws, String url, PrintStream log) throws IOException {
+    if (url == null || !url.startsWith("s3://")) {
+      return;
+    }
+    String bucket = url.substring(5, url.indexOf('/', 5));
+    String key = url.substring(url.indexOf('/', 5) + 1);
+    Path jar = slipwayJar();
+    try {
+      aws.s3.createBucket(
+          r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
+    } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException e) {
+      // published by an earlier start
+    }
+    aws.s3.putObject(
+        r -> r.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromFile(jar));
+  }
+
+  private static boolean isCliJar(Path jar) {
+    try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+      return zip.getEntry("dev/slipway/cli/Slipway.class") != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The Slipway CLI jar: this process's own, else the project's build of it. */
+  static Path slipwayJar() throws IOException {
+    String set = System.getProperty("slipway.jar");
+    if (set != null) {
+      return Path.of(set);
+    }
+    try {
+      Path own =
+          Path.of(LocalRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      if (own.toString().endsWith(".jar") && isCliJar(own)) {
+        return own;
+      }
+    } catch (java.net.URISyntaxException | RuntimeException e) {
+      // not from a jar: look for the project's
+    }
+    Path built = Path.of(System.getProperty("slipway.root", ".."), "cli/target/slipway.jar");
+    if (!Files.isRegularFile(built)) {
+      built = Path.of("cli/target/slipway.jar");
+    }
+    if (!Files.isRegularFile(built)) {
+      throw new IOException(
+          "the local builds need the Slipway jar (mvn -pl cli -am package builds"
+              + " cli/target/slipway.jar)");
+    }
+    return built.toAbsolutePath();
   }
 
   /** Where Slipway keeps what it installs for itself: $SLIPWAY_CACHE, else ~/.cache/slipway. */

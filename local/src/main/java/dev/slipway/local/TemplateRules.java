@@ -102,24 +102,13 @@ public final class TemplateRules {
       resolve(props.path("Environment").path("Variables"))
           .fields()
           .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
-      Map<String, JsonNode> policies = new LinkedHashMap<>();
+      Map<String, JsonNode> policies = policiesOf(roleId);
       List<String> managed = new ArrayList<>();
-      JsonNode role = resources.path(roleId).path("Properties");
-      role.path("Policies")
-          .forEach(
-              p -> policies.put(p.path("PolicyName").asText(), resolve(p.path("PolicyDocument"))));
-      role.path("ManagedPolicyArns").forEach(m -> managed.add(resolve(m).asText()));
-      for (Iterator<Map.Entry<String, JsonNode>> ps = resources.fields(); ps.hasNext(); ) {
-        Map.Entry<String, JsonNode> policy = ps.next();
-        JsonNode pp = policy.getValue().path("Properties");
-        if (policy.getValue().path("Type").asText().equals("AWS::IAM::Policy")) {
-          for (JsonNode r : pp.path("Roles")) {
-            if (r.path("Ref").asText().equals(roleId)) {
-              policies.put(policy.getKey(), resolve(pp.path("PolicyDocument")));
-            }
-          }
-        }
-      }
+      resources
+          .path(roleId)
+          .path("Properties")
+          .path("ManagedPolicyArns")
+          .forEach(m -> managed.add(resolve(m).asText()));
       String roleName = physicalName(roleId);
       out.add(
           new Function(
@@ -131,6 +120,69 @@ public final class TemplateRules {
               env,
               policies,
               managed));
+    }
+    return out;
+  }
+
+  /** The identity policies attached to the role {@code roleId}: inline, and each that lists it. */
+  public Map<String, JsonNode> policiesOf(String roleId) {
+    Map<String, JsonNode> policies = new LinkedHashMap<>();
+    resources
+        .path(roleId)
+        .path("Properties")
+        .path("Policies")
+        .forEach(
+            p -> policies.put(p.path("PolicyName").asText(), resolve(p.path("PolicyDocument"))));
+    for (Iterator<Map.Entry<String, JsonNode>> ps = resources.fields(); ps.hasNext(); ) {
+      Map.Entry<String, JsonNode> policy = ps.next();
+      JsonNode pp = policy.getValue().path("Properties");
+      if (policy.getValue().path("Type").asText().equals("AWS::IAM::Policy")) {
+        for (JsonNode r : pp.path("Roles")) {
+          if (r.path("Ref").asText().equals(roleId)) {
+            policies.put(policy.getKey(), resolve(pp.path("PolicyDocument")));
+          }
+        }
+      }
+    }
+    return policies;
+  }
+
+  /** A CodeBuild project as the template defines it. */
+  public record Project(
+      String name,
+      String buildspec,
+      Map<String, String> environment,
+      String roleId,
+      String roleName,
+      String roleArn,
+      int timeoutMinutes) {}
+
+  /** Every CodeBuild project with an inline buildspec, by name. */
+  public Map<String, Project> projects() {
+    Map<String, Project> out = new LinkedHashMap<>();
+    for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> entry = it.next();
+      if (!entry.getValue().path("Type").asText().equals("AWS::CodeBuild::Project")) {
+        continue;
+      }
+      JsonNode props = entry.getValue().path("Properties");
+      Map<String, String> env = new LinkedHashMap<>();
+      for (JsonNode variable : props.path("Environment").path("EnvironmentVariables")) {
+        env.put(variable.path("Name").asText(), resolve(variable.path("Value")).asText());
+      }
+      String roleId = props.path("ServiceRole").path("Fn::GetAtt").path(0).asText();
+      String roleName = physicalName(roleId);
+      String name = physicalName(entry.getKey());
+      out.put(
+          name,
+          new Project(
+              name,
+              props.path("Source").path("BuildSpec").asText(),
+              env,
+              roleId,
+              roleName,
+              "arn:aws:iam::" + account + ":role/" + roleName,
+              props.path("TimeoutInMinutes").asInt(60)));
     }
     return out;
   }
