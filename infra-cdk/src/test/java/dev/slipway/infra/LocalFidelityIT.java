@@ -176,8 +176,8 @@ class LocalFidelityIT {
                 .path("BuildSpec")
                 .asText()
                 .replace(
-                    "build:\n    commands:\n",
-                    "build:\n    commands:\n      - echo 'the build refuses' && false\n"));
+                    "\n  build:\n    commands:\n",
+                    "\n  build:\n    commands:\n      - echo 'the build refuses' && false\n"));
         changed++;
       }
     }
