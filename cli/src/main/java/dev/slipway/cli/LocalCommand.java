@@ -58,10 +58,12 @@ final class LocalCommand implements Callable<Integer> {
 
   @Option(
       names = "--service",
-      paramLabel = "NAME",
-      defaultValue = "hello-go",
+      paramLabel = "[CLUSTER/]NAME",
+      defaultValue = "slipway-demo/hello-go",
       split = ",",
-      description = "ECS services to create (default: ${DEFAULT-VALUE})")
+      description =
+          "ECS services to create, in CLUSTER (default: ECS's default cluster) (default:"
+              + " ${DEFAULT-VALUE}, where examples/hello-go deploys)")
   List<String> services;
 
   @Option(

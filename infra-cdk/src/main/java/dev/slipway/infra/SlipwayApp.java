@@ -60,7 +60,7 @@ public final class SlipwayApp {
           app,
           "SlipwayDemoService",
           StackProps.builder().env(env).build(),
-          SlipwayServiceStack.ServiceProps.helloGo(image));
+          SlipwayServiceStack.ServiceProps.helloGo(image, props.repositoryName()));
     }
     app.synth();
   }

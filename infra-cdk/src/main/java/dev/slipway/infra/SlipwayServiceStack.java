@@ -64,7 +64,9 @@ public final class SlipwayServiceStack extends Stack {
       String readinessPath,
       int gracePeriodSeconds,
       int desiredCount,
-      boolean arm64) {
+      boolean arm64,
+      String clusterName,
+      String pipelineRepository) {
     public ServiceProps {
       Objects.requireNonNull(serviceName, "serviceName");
       if (!serviceName.matches("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")) {
@@ -86,11 +88,32 @@ public final class SlipwayServiceStack extends Stack {
       if (desiredCount < 1 || desiredCount > 100) {
         throw new IllegalArgumentException("desiredCount " + desiredCount + " must be 1..100");
       }
+      if (clusterName == null || !clusterName.matches("[A-Za-z0-9_-]{1,255}")) {
+        throw new IllegalArgumentException(
+            "clusterName '" + clusterName + "' is not a cluster name");
+      }
+      Objects.requireNonNull(pipelineRepository, "pipelineRepository");
     }
 
-    /** hello-go's defaults: its manifest's port and paths. */
-    public static ServiceProps helloGo(String image) {
-      return new ServiceProps("hello-go", image, 8080, "/healthz", "/readyz", 30, 2, true);
+    /** The cluster examples/hello-go/slipway.json deploys to. */
+    public static final String DEMO_CLUSTER = "slipway-demo";
+
+    /**
+     * hello-go's defaults: its manifest's port, paths and cluster; {@code pipelineRepository} is
+     * the pipeline's repository, where every image Slipway deploys to it comes from.
+     */
+    public static ServiceProps helloGo(String image, String pipelineRepository) {
+      return new ServiceProps(
+          "hello-go",
+          image,
+          8080,
+          "/healthz",
+          "/readyz",
+          30,
+          2,
+          true,
+          DEMO_CLUSTER,
+          pipelineRepository);
     }
   }
 
@@ -120,6 +143,9 @@ public final class SlipwayServiceStack extends Stack {
             .build();
     Cluster cluster =
         Cluster.Builder.create(this, "Cluster")
+            // Named as the service's manifest names it (deploy.cluster): a generated name would
+            // leave every deploy with "service does not exist".
+            .clusterName(props.clusterName())
             .vpc(vpc)
             .containerInsightsV2(ContainerInsights.ENABLED)
             .build();
@@ -140,6 +166,11 @@ public final class SlipwayServiceStack extends Stack {
             .retention(RetentionDays.ONE_MONTH)
             .removalPolicy(RemovalPolicy.DESTROY)
             .build();
+    // Slipway deploys images from the pipeline's repository, pinned by digest: the execution role
+    // must pull from it, not only from the first image's repository.
+    software.amazon.awscdk.services.ecr.Repository.fromRepositoryName(
+            this, "PipelineRepository", props.pipelineRepository())
+        .grantPull(task.obtainExecutionRole());
     task.addContainer(
         props.serviceName(),
         ContainerDefinitionOptions.builder()

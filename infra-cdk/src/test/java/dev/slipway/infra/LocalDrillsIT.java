@@ -32,7 +32,7 @@ class LocalDrillsIT {
             LocalSupport.TEMPLATE,
             tmp.resolve("state"),
             advisories,
-            List.of("hello-go"),
+            List.of("slipway-demo/hello-go"),
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
             chaos));
   }

@@ -59,7 +59,7 @@ class LocalScenariosIT {
                 TEMPLATE,
                 state,
                 null,
-                List.of("hello-go"),
+                List.of("slipway-demo/hello-go"),
                 new PrintStream(logBytes, true, StandardCharsets.UTF_8),
                 false));
   }

@@ -75,7 +75,8 @@ class PipelineOverheadIT {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     ArrayNode rows = Json.mapper().createArrayNode();
     try (LocalRuntime runtime =
-            LocalSupport.start(tmp.resolve("state"), List.of("hello-go"), quiet, Drill.NONE);
+            LocalSupport.start(
+                tmp.resolve("state"), List.of("slipway-demo/hello-go"), quiet, Drill.NONE);
         AwsClients aws = LocalSupport.aws(runtime)) {
       for (int i = 0; i < RELEASES + 1; i++) { // the first is a warm-up, not counted
         byte[] archive = helloGo(i);

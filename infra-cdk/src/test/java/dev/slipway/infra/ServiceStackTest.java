@@ -26,7 +26,7 @@ class ServiceStackTest {
         StackProps.builder()
             .env(Environment.builder().account(Stacks.ACCOUNT).region(Stacks.REGION).build())
             .build(),
-        SlipwayServiceStack.ServiceProps.helloGo(IMAGE));
+        SlipwayServiceStack.ServiceProps.helloGo(IMAGE, Stacks.REPOSITORY));
   }
 
   @Test
@@ -153,7 +153,58 @@ class ServiceStackTest {
 
   @Test
   void props_refuseAnImageNotPinnedByDigest() {
-    assertThatThrownBy(() -> SlipwayServiceStack.ServiceProps.helloGo("hello-go:latest"))
+    assertThatThrownBy(
+            () -> SlipwayServiceStack.ServiceProps.helloGo("hello-go:latest", Stacks.REPOSITORY))
         .hasMessage("image 'hello-go:latest' is not pinned by digest (repo@sha256:<64 hex>)");
+  }
+
+  @Test
+  void theDemoServiceIsWhereHelloGosManifestDeploys_andCanPullThePipelinesImages()
+      throws Exception {
+    // Finding 9: the manifest's cluster was not the stack's generated one, and the execution role
+    // could pull only the first image's repository (here another one than the pipeline's).
+    Template template =
+        Template.fromStack(
+            new SlipwayServiceStack(
+                new App(),
+                "SlipwayDemoService",
+                StackProps.builder()
+                    .env(
+                        Environment.builder().account(Stacks.ACCOUNT).region(Stacks.REGION).build())
+                    .build(),
+                SlipwayServiceStack.ServiceProps.helloGo(
+                    "210987654321.dkr.ecr.eu-west-1.amazonaws.com/first/image@sha256:"
+                        + "cd".repeat(32),
+                    Stacks.REPOSITORY)));
+    com.fasterxml.jackson.databind.JsonNode manifest =
+        dev.slipway.json.Json.parse(
+            java.nio.file.Files.readString(
+                java.nio.file.Path.of(System.getProperty("slipway.root", ".."))
+                    .resolve("examples/hello-go/slipway.json")),
+            "$");
+    template.hasResourceProperties(
+        "AWS::ECS::Cluster",
+        Match.objectLike(Map.of("ClusterName", manifest.path("deploy").path("cluster").asText())));
+    Object pull =
+        Match.objectLike(
+            Map.of(
+                "Action",
+                Match.arrayWith(List.of("ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")),
+                "Resource",
+                Match.objectLike(
+                    Map.of(
+                        "Fn::Join",
+                        Match.arrayWith(
+                            List.of(
+                                Match.arrayWith(
+                                    List.of(
+                                        Match.stringLikeRegexp(
+                                            ".*:repository/" + Stacks.REPOSITORY + "$")))))))));
+    template.hasResourceProperties(
+        "AWS::IAM::Policy",
+        Match.objectLike(
+            Map.of(
+                "PolicyDocument",
+                Match.objectLike(Map.of("Statement", Match.arrayWith(List.of(pull)))))));
   }
 }

@@ -214,8 +214,14 @@ public final class LocalRuntime implements AutoCloseable {
     aws.s3.putBucketNotificationConfiguration(
         r -> r.bucket(bucket).notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
     aws.ecr.createRepository(r -> r.repositoryName(repository));
-    aws.ecs.createCluster(r -> r.clusterName("default"));
-    for (String service : o.services()) {
+    java.util.Set<String> clusters = new java.util.HashSet<>();
+    for (String entry : o.services()) {
+      // [CLUSTER/]NAME: a bare name is in ECS's default cluster.
+      String cluster = entry.contains("/") ? entry.substring(0, entry.indexOf('/')) : "default";
+      String service = entry.substring(entry.indexOf('/') + 1);
+      if (clusters.add(cluster)) {
+        aws.ecs.createCluster(r -> r.clusterName(cluster));
+      }
       // Deployment ids are the pass-through's (Rollouts), derived from the service and its task
       // definition, so they are the same after a restart and the ledger's links still match.
       String placeholder =
@@ -240,7 +246,7 @@ public final class LocalRuntime implements AutoCloseable {
               .taskDefinition()
               .taskDefinitionArn();
       aws.ecs.createService(
-          r -> r.cluster("default").serviceName(service).taskDefinition(td).desiredCount(1));
+          r -> r.cluster(cluster).serviceName(service).taskDefinition(td).desiredCount(1));
     }
 
     // The template's queues and rules first: replaying the journal below puts past events on them
