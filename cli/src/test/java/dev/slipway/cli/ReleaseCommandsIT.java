@@ -135,7 +135,7 @@ class ReleaseCommandsIT {
         aws.s3.listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/hello-go/")).contents();
     assertThat(objects).hasSize(1);
     String key = objects.get(0).key();
-    assertThat(key).matches("sources/hello-go/\\d{8}T\\d{6}Z-[0-9a-f]{12}\\.tar\\.gz");
+    assertThat(key).matches("sources/hello-go/\\d{8}T\\d{6}Z-[0-9a-f]{12}\\.zip");
     var head = aws.s3.headObject(r -> r.bucket(BUCKET).key(key));
     assertThat(head.metadata())
         .containsEntry("slipway-service", "hello-go")
