@@ -51,6 +51,8 @@ import software.amazon.awssdk.services.sqs.model.Message;
  * the test with the real shapes, taken from {@code events/}.
  */
 class PipelineEmulatorIT {
+  static final String CLUSTER = "slipway-demo";
+
   static final String BUCKET = "slipway-sources";
   static final String REPOSITORY = "slipway/hello-go";
   static final String ACCOUNT = "123456789012";
@@ -128,7 +130,8 @@ class PipelineEmulatorIT {
                 + "\"]}, \"object\": {\"key\": [{\"prefix\": \"sources/\"}]}}}");
     slipwayQueue = queue("slipway-events", "{\"source\": [\"slipway\"]}");
     aws.ecr.createRepository(r -> r.repositoryName(REPOSITORY));
-    aws.ecs.createCluster(r -> r.clusterName("default"));
+    // The cluster examples/hello-go/slipway.json deploys to.
+    aws.ecs.createCluster(r -> r.clusterName(CLUSTER));
     originalTaskDefinition =
         aws.ecs
             .registerTaskDefinition(
@@ -152,7 +155,7 @@ class PipelineEmulatorIT {
             .taskDefinitionArn();
     aws.ecs.createService(
         r ->
-            r.cluster("default")
+            r.cluster(CLUSTER)
                 .serviceName("hello-go")
                 .taskDefinition(originalTaskDefinition)
                 .desiredCount(1));
@@ -370,10 +373,7 @@ class PipelineEmulatorIT {
   }
 
   private Service service() {
-    return aws.ecs
-        .describeServices(r -> r.cluster("default").services("hello-go"))
-        .services()
-        .get(0);
+    return aws.ecs.describeServices(r -> r.cluster(CLUSTER).services("hello-go")).services().get(0);
   }
 
   @Test
@@ -497,7 +497,7 @@ class PipelineEmulatorIT {
     // As if the first attempt registered the revision and then lost everything after it:
     // the service is still on the original task definition, and the effect runs again.
     aws.ecs.updateService(
-        r -> r.cluster("default").service("hello-go").taskDefinition(originalTaskDefinition));
+        r -> r.cluster(CLUSTER).service("hello-go").taskDefinition(originalTaskDefinition));
     AwsEffects effects =
         new AwsEffects(
             aws, new AwsEffects.Settings("slipway-compile", "slipway-image", BUCKET, "default"));
@@ -512,7 +512,7 @@ class PipelineEmulatorIT {
     var outcome =
         effects.run(
             deploying,
-            new dev.slipway.release.Effect.Deploy("default", "hello-go", "hello-go", image));
+            new dev.slipway.release.Effect.Deploy(CLUSTER, "hello-go", "hello-go", image));
 
     assertThat(outcome).isInstanceOf(dev.slipway.engine.EffectRunner.Outcome.Done.class);
     assertThat(service().taskDefinition()).isEqualTo(registered);

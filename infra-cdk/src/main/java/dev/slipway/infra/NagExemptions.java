@@ -20,7 +20,7 @@ final class NagExemptions {
             NagPackSuppression.builder()
                 .id("AwsSolutions-SQS3")
                 .reason(
-                    "These queues are the dead-letter queues of the EventBridge rule targets; a DLQ needs no DLQ of its own.")
+                    "These queues are dead-letter queues (of the handlers' queues and the rules' targets); a DLQ needs no DLQ of its own.")
                 .build(),
             NagPackSuppression.builder()
                 .id("AwsSolutions-L1")

@@ -321,6 +321,7 @@ public final class SlipwayPipelineStack extends Stack {
     }
 
     NagExemptions.apply(this);
+    CheckovExemptions.apply(this);
 
     CfnOutput.Builder.create(this, "SourceBucketName")
         .value(bucketName)

@@ -338,6 +338,7 @@ public final class SlipwayServiceStack extends Stack {
                 .build()));
 
     CfnOutput.Builder.create(this, "Url").value("http://" + alb.getLoadBalancerDnsName()).build();
+    CheckovExemptions.applyToDemo(this);
     CfnOutput.Builder.create(this, "ClusterName").value(cluster.getClusterName()).build();
     CfnOutput.Builder.create(this, "ServiceName").value(service.getServiceName()).build();
     CfnOutput.Builder.create(this, "AlarmNames")
