@@ -148,6 +148,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
     JsonNode template = Json.parse(Files.readString(o.template()), "$");
     TemplateRules rules = new TemplateRules(template, ACCOUNT, REGION);
+    rules.validate(); // before anything starts
 
     ManagedProcess moto =
         ManagedProcess.start(
@@ -214,8 +215,107 @@ public final class LocalRuntime implements AutoCloseable {
     aws.s3.putBucketNotificationConfiguration(
         r -> r.bucket(bucket).notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
     aws.ecr.createRepository(r -> r.repositoryName(repository));
+    createServices(aws, repository, o.services());
+
+    // The template's queues and rules first: replaying the journal below puts past events on them
+    // again.
+    Topology topology = createTopology(rules, sqs, aws);
+
+    Delivered delivered = new Delivered(o.state().resolve(StateDirectory.DELIVERED));
+    resources.add(delivered);
+    if (!history.isEmpty()) {
+      int failed = proxy.replay(history);
+      resumed = new Resumed(history.size(), failed, delivered.earlier());
+      log.println(
+          "slipway local: resumed from "
+              + o.state()
+              + ": "
+              + history.size()
+              + " journaled requests replayed ("
+              + failed
+              + " refused), "
+              + delivered.earlier()
+              + " events already handled");
+    }
+    proxy.startJournaling();
+    this.proxy = proxy;
+    if (o.drill().faultRate() > 0) {
+      proxy.injectFaults(o.drill().faultRate(), o.drill().seed());
+    }
+
+    // Each handler is the class its function's Handler names, with its function's environment, and
+    // calls "AWS" as its function's role, as each build does as its project's: the proxy and the
+    // CodeBuild stand-in judge every request so signed against that role's policies in the
+    // template (IamEnforcer), as AWS would.
+    IamEnforcer iam =
+        new IamEnforcer(IamSimulator.start(cacheDirectory(), log), ACCOUNT, REGION, log);
+    resources.add(iam);
+    proxy.enforce(iam);
+    BuildExecutor builds = startBuilds(o, rules, iam, aws, side, motoEndpoint);
+    env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
+    codeBuild = builds.endpoint();
+    Map<String, SlipwayHandler> handlerByFunction = handlers(rules, iam, env, log);
+    Mapped mapped = map(rules, handlerByFunction, topology.queueUrls());
+
+    tasks =
+        new TaskRunner(
+            aws,
+            side,
+            registry,
+            Files.createDirectories(o.state().resolve("tasks")),
+            log,
+            o.drill().instant(),
+            rollouts);
+    resources.add(tasks);
+    dispatcher =
+        new Dispatcher(
+            sqs,
+            mapped.handlerByQueue(),
+            mapped.batchSizes(),
+            topology.deadLetterQueues(),
+            delivered,
+            o.chaos(),
+            o.drill().dropRate(),
+            new java.util.Random(o.drill().seed()),
+            log,
+            new java.util.concurrent.atomic.AtomicLong(),
+            new java.util.concurrent.atomic.AtomicLong());
+    startDispatching();
+    loop("tasks", 1000, tasks::tick);
+    // The reconciler's schedule (rate(N minutes) in AWS) runs every 5 s here, so a bake ends or a
+    // lost event is recovered while one watches; but a tick reads every open release, and with
+    // hundreds open it would take most of the emulator: it then waits four times as long as its
+    // last tick took (at most a fifth of the time spent reconciling).
+    long[] lastTick = {0};
+    SlipwayHandler scheduled = mapped.reconciler();
+    loop(
+        "reconciler",
+        () -> Math.max(5000, 4 * lastTick[0]),
+        () -> {
+          long start = System.nanoTime();
+          try {
+            scheduled.handleRequest(
+                new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null);
+          } finally {
+            lastTick[0] = (System.nanoTime() - start) / 1_000_000;
+          }
+        },
+        () -> true);
+
+    ObjectNode endpoints = Json.mapper().createObjectNode();
+    endpoints
+        .put("endpoint", endpoint)
+        .put("bucket", bucket)
+        .put("region", REGION)
+        .put("registry", registry);
+    endpointsFile = o.state().resolve("local.json");
+    Files.writeString(endpointsFile, endpoints.toString());
+  }
+
+  /** Creates each [CLUSTER/]NAME service (a bare name is in ECS's default cluster). */
+  private static void createServices(AwsClients aws, String repository, List<String> services) {
     java.util.Set<String> clusters = new java.util.HashSet<>();
-    for (String entry : o.services()) {
+    for (String entry : services) {
       // [CLUSTER/]NAME: a bare name is in ECS's default cluster.
       String cluster = entry.contains("/") ? entry.substring(0, entry.indexOf('/')) : "default";
       String service = entry.substring(entry.indexOf('/') + 1);
@@ -248,11 +348,18 @@ public final class LocalRuntime implements AutoCloseable {
       aws.ecs.createService(
           r -> r.cluster(cluster).serviceName(service).taskDefinition(td).desiredCount(1));
     }
+  }
 
-    // The template's queues and rules first: replaying the journal below puts past events on them
-    // again. Every rule delivers to a queue (DESIGN §2's topology, as on AWS), with the template's
-    // receive counts before the dead-letter queue; visibility timeouts run LOCAL_TIME_SCALE times
-    // faster here, as the reconciler's schedule does (see README, fidelity).
+  /** The queues by name and each queue's dead-letter queue, by URL. */
+  private record Topology(Map<String, String> queueUrls, Map<String, String> deadLetterQueues) {}
+
+  /**
+   * The template's queues (with their redrive policies) and its rules with their queue targets, in
+   * the emulator. Every rule delivers to a queue (DESIGN §2's topology, as on AWS), with the
+   * template's receive counts before the dead-letter queue; visibility timeouts run
+   * LOCAL_TIME_SCALE times faster here, as the reconciler's schedule does (see README, fidelity).
+   */
+  private static Topology createTopology(TemplateRules rules, SqsClient sqs, AwsClients aws) {
     Map<String, String> queueUrls = new LinkedHashMap<>();
     Map<String, String> deadLetterQueues = new LinkedHashMap<>();
     for (TemplateRules.QueueSpec spec : rules.queues()) {
@@ -292,37 +399,22 @@ public final class LocalRuntime implements AutoCloseable {
                           t.id("queue")
                               .arn("arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + rule.queue())));
     }
+    return new Topology(queueUrls, deadLetterQueues);
+  }
 
-    Delivered delivered = new Delivered(o.state().resolve(StateDirectory.DELIVERED));
-    resources.add(delivered);
-    if (!history.isEmpty()) {
-      int failed = proxy.replay(history);
-      resumed = new Resumed(history.size(), failed, delivered.earlier());
-      log.println(
-          "slipway local: resumed from "
-              + o.state()
-              + ": "
-              + history.size()
-              + " journaled requests replayed ("
-              + failed
-              + " refused), "
-              + delivered.earlier()
-              + " events already handled");
-    }
-    proxy.startJournaling();
-    this.proxy = proxy;
-    if (o.drill().faultRate() > 0) {
-      proxy.injectFaults(o.drill().faultRate(), o.drill().seed());
-    }
-
-    // Each handler is the class its function's Handler names, with its function's environment, and
-    // calls "AWS" as its function's role, as each build does as its project's: the proxy and the
-    // CodeBuild stand-in judge every request so signed against that role's policies in the
-    // template (IamEnforcer), as AWS would.
-    IamEnforcer iam =
-        new IamEnforcer(IamSimulator.start(cacheDirectory(), log), ACCOUNT, REGION, log);
-    resources.add(iam);
-    proxy.enforce(iam);
+  /**
+   * The CodeBuild stand-in: each project's builds run its buildspec as its role (IAM enforced),
+   * with the jar asset the template names published as `cdk deploy` would.
+   */
+  private BuildExecutor startBuilds(
+      Options o,
+      TemplateRules rules,
+      IamEnforcer iam,
+      AwsClients aws,
+      AwsSide side,
+      String motoEndpoint)
+      throws Exception {
+    PrintStream log = o.log();
     Map<String, TemplateRules.Project> projects = rules.projects();
     // Straight to the emulator, not journaled: published again on every start.
     AwsClients assets =
@@ -372,8 +464,16 @@ public final class LocalRuntime implements AutoCloseable {
             buildKeys::get);
     resources.add(builds);
     builds.enforce(iam);
-    env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
-    codeBuild = builds.endpoint();
+    return builds;
+  }
+
+  /**
+   * Each handler is the class its function's Handler names, with its function's environment, and
+   * calls "AWS" as its function's role.
+   */
+  private static Map<String, SlipwayHandler> handlers(
+      TemplateRules rules, IamEnforcer iam, Map<String, String> env, PrintStream log)
+      throws Exception {
     Map<String, SlipwayHandler> handlerByFunction = new LinkedHashMap<>();
     for (TemplateRules.Function function : rules.functions()) {
       String accessKey = "LOCALROLE" + function.logicalId().toUpperCase(java.util.Locale.ROOT);
@@ -400,28 +500,30 @@ public final class LocalRuntime implements AutoCloseable {
                       accessKey, "local")));
       handlerByFunction.put(function.logicalId(), handler(function.handlerClass(), pipeline, log));
     }
-    // The event source mappings: each queue's messages go to the function the template maps it
-    // to, in batches of the mapping's size, with partial batch failures.
+    return handlerByFunction;
+  }
+
+  /** Which handler reads which queue, in batches of what size; the scheduled reconciler. */
+  private record Mapped(
+      Map<String, SlipwayHandler> handlerByQueue,
+      Map<String, Integer> batchSizes,
+      SlipwayHandler reconciler) {}
+
+  /**
+   * The event source mappings: each queue's messages go to the function the template maps it to, in
+   * batches of the mapping's size, with partial batch failures.
+   */
+  private static Mapped map(
+      TemplateRules rules,
+      Map<String, SlipwayHandler> handlerByFunction,
+      Map<String, String> queueUrls) {
     Map<String, SlipwayHandler> handlerByQueue = new LinkedHashMap<>();
     Map<String, Integer> batchSizes = new LinkedHashMap<>();
     String scheduleQueue = rules.scheduleQueue().orElse(null);
     SlipwayHandler reconciler = null;
     for (TemplateRules.MappingSpec mapping : rules.mappings()) {
+      // TemplateRules.validate has refused mappings to other functions or without partial failures
       SlipwayHandler handler = handlerByFunction.get(mapping.function());
-      if (handler == null) {
-        throw new TemplateRules.Refused(
-            "the template maps queue "
-                + mapping.queue()
-                + " to "
-                + mapping.function()
-                + ", which is not a Slipway handler function");
-      }
-      if (!mapping.partialFailures()) {
-        throw new TemplateRules.Refused(
-            "the template's mapping of "
-                + mapping.queue()
-                + " lacks ReportBatchItemFailures: one failed event would fail its whole batch");
-      }
       if (mapping.queue().equals(scheduleQueue)) {
         // The schedule is a timer here (the loop below), not a queue: rate(N minutes) every 5 s.
         reconciler = handler;
@@ -430,63 +532,7 @@ public final class LocalRuntime implements AutoCloseable {
       handlerByQueue.put(queueUrls.get(mapping.queue()), handler);
       batchSizes.put(queueUrls.get(mapping.queue()), mapping.batchSize());
     }
-    if (reconciler == null) {
-      throw new TemplateRules.Refused("the template has no scheduled reconciler");
-    }
-
-    tasks =
-        new TaskRunner(
-            aws,
-            side,
-            registry,
-            Files.createDirectories(o.state().resolve("tasks")),
-            log,
-            o.drill().instant(),
-            rollouts);
-    resources.add(tasks);
-    dispatcher =
-        new Dispatcher(
-            sqs,
-            handlerByQueue,
-            batchSizes,
-            deadLetterQueues,
-            delivered,
-            o.chaos(),
-            o.drill().dropRate(),
-            new java.util.Random(o.drill().seed()),
-            log,
-            new java.util.concurrent.atomic.AtomicLong(),
-            new java.util.concurrent.atomic.AtomicLong());
-    startDispatching();
-    loop("tasks", 1000, tasks::tick);
-    // The reconciler's schedule (rate(N minutes) in AWS) runs every 5 s here, so a bake ends or a
-    // lost event is recovered while one watches; but a tick reads every open release, and with
-    // hundreds open it would take most of the emulator: it then waits four times as long as its
-    // last tick took (at most a fifth of the time spent reconciling).
-    long[] lastTick = {0};
-    SlipwayHandler scheduled = reconciler;
-    loop(
-        "reconciler",
-        () -> Math.max(5000, 4 * lastTick[0]),
-        () -> {
-          long start = System.nanoTime();
-          try {
-            scheduled.handleRequest(
-                new ByteArrayInputStream("{}".getBytes()), new ByteArrayOutputStream(), null);
-          } finally {
-            lastTick[0] = (System.nanoTime() - start) / 1_000_000;
-          }
-        },
-        () -> true);
-
-    ObjectNode endpoints = Json.mapper().createObjectNode();
-    endpoints
-        .put("endpoint", endpoint)
-        .put("bucket", bucket)
-        .put("region", REGION)
-        .put("registry", registry);
-    endpointsFile = o.state().resolve("local.json");
-    Files.writeString(endpointsFile, endpoints.toString());
+    return new Mapped(handlerByQueue, batchSizes, reconciler);
   }
 
   /** The handler class a function's Handler names, built with that function's pipeline. */

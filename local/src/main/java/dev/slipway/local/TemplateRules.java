@@ -226,6 +226,36 @@ public final class TemplateRules {
   public record MappingSpec(
       String queue, String function, int batchSize, boolean partialFailures) {}
 
+  /**
+   * Refuses, before anything starts, a template that breaks a rule the runtime enforces as AWS
+   * would: a rule that invokes a Lambda directly, a mapping without partial batch failures or to a
+   * function that is not a Slipway handler, no scheduled reconciler.
+   */
+  public void validate() {
+    queueRules();
+    java.util.Set<String> handlers = new java.util.HashSet<>();
+    functions().forEach(f -> handlers.add(f.logicalId()));
+    for (MappingSpec mapping : mappings()) {
+      if (!handlers.contains(mapping.function())) {
+        throw new Refused(
+            "the template maps queue "
+                + mapping.queue()
+                + " to "
+                + mapping.function()
+                + ", which is not a Slipway handler function");
+      }
+      if (!mapping.partialFailures()) {
+        throw new Refused(
+            "the template's mapping of "
+                + mapping.queue()
+                + " lacks ReportBatchItemFailures: one failed event would fail its whole batch");
+      }
+    }
+    if (scheduleQueue().isEmpty()) {
+      throw new Refused("the template has no scheduled reconciler delivering to a queue");
+    }
+  }
+
   /** Every queue, with its redrive policy (dead-letter queues first). */
   public List<QueueSpec> queues() {
     List<QueueSpec> out = new ArrayList<>();
