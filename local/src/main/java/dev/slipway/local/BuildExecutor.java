@@ -514,5 +514,6 @@ final class BuildExecutor implements AutoCloseable {
   public void close() {
     server.stop(0);
     builds.shutdownNow();
+    LocalBuild.stopAll(setting.running());
   }
 }

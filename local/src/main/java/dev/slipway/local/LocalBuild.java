@@ -28,7 +28,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
  * AWS CLI from Slipway's cache, this machine's CA bundle for the image's ({@code
  * SLIPWAY_CA_BUNDLE}), and the local registry for ECR's registry host in {@code
  * SLIPWAY_REPOSITORY_URI}. The build does not inherit this process's environment (no real
- * credentials reach it).
+ * credentials reach it). The shells that run are in the setting's {@code running} set, so a
+ * stopping runtime stops them.
  */
 final class LocalBuild {
   /** What a run of the buildspec gave: CodeBuild's status and the build's log. */
@@ -42,9 +43,18 @@ final class LocalBuild {
       String registry,
       Path awsCli,
       Path goCache,
-      PrintStream log) {}
+      PrintStream log,
+      java.util.Set<Process> running) {}
 
   private LocalBuild() {}
+
+  /** Stops every build in {@code running} and everything it started (the runtime is stopping). */
+  static void stopAll(java.util.Set<Process> running) {
+    for (Process process : running) {
+      process.descendants().forEach(ProcessHandle::destroyForcibly);
+      process.destroyForcibly();
+    }
+  }
 
   static Result run(
       Setting setting,
@@ -130,6 +140,25 @@ final class LocalBuild {
     bash.environment().clear();
     bash.environment().putAll(env);
     Process process = bash.start();
+    setting.running().add(process);
+    try {
+      return finish(process, project, log, spec, src, request, asRole, buildId, setting);
+    } finally {
+      setting.running().remove(process);
+    }
+  }
+
+  private static Result finish(
+      Process process,
+      TemplateRules.Project project,
+      Path log,
+      Buildspec spec,
+      Path src,
+      JsonNode request,
+      AwsClients asRole,
+      String buildId,
+      Setting setting)
+      throws IOException, InterruptedException {
     List<String> tail = new ArrayList<>();
     try (var out = Files.newBufferedWriter(log);
         var lines =

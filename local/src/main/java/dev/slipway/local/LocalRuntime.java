@@ -459,7 +459,8 @@ public final class LocalRuntime implements AutoCloseable {
                 registry,
                 o.drill().instant() ? Path.of("aws") : AwsCli.install(cacheDirectory(), log),
                 Files.createDirectories(cacheDirectory().resolve("go")),
-                log),
+                log,
+                java.util.concurrent.ConcurrentHashMap.newKeySet()),
             buildClients::get,
             buildKeys::get);
     resources.add(builds);

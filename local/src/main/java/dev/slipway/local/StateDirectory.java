@@ -74,6 +74,18 @@ final class StateDirectory {
     ProcessHandle.allProcesses()
         .filter(p -> p.info().command().orElse("").startsWith(tasks))
         .forEach(p -> stop(p, log));
+    // A build's shell (its script lives under builds/) and everything it started.
+    String builds = state.toAbsolutePath().resolve("builds").toString();
+    ProcessHandle.allProcesses()
+        .filter(
+            p ->
+                p.info().command().orElse("").endsWith("bash")
+                    && p.info().commandLine().orElse("").contains(builds))
+        .forEach(
+            p -> {
+              p.descendants().forEach(d -> stop(d, log));
+              stop(p, log);
+            });
   }
 
   private static void stop(ProcessHandle process, PrintStream log) {
