@@ -247,7 +247,8 @@ final class BuildExecutor implements AutoCloseable {
       return "FAILED";
     }
     boolean compile = request.has("artifactsOverride");
-    Path dir = work.resolve(releaseId).resolve(compile ? "compile" : "image");
+    // Named by the build's own id (a known project and a UUID), never by anything in the request.
+    Path dir = work.resolve(id.replace(':', '_'));
     LocalBuild.Result result =
         LocalBuild.run(
             setting,
