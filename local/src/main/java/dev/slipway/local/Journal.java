@@ -122,6 +122,21 @@ final class Journal implements AutoCloseable {
    * last line (the runtime killed mid-append) is dropped: the write it describes was applied but
    * never answered, so whatever caused it had not been acknowledged either and happens again.
    */
+  /**
+   * Reads journal lines, whose bodies can be a build's whole artifact (tens of MB, base64): above
+   * Jackson's default 20 MB string limit, which once made recovery take such a line for a torn one
+   * and drop it and every later line (found by LocalRestartIT when builds began uploading their
+   * artifacts).
+   */
+  private static final com.fasterxml.jackson.databind.ObjectMapper LINES =
+      new com.fasterxml.jackson.databind.ObjectMapper(
+          com.fasterxml.jackson.core.JsonFactory.builder()
+              .streamReadConstraints(
+                  com.fasterxml.jackson.core.StreamReadConstraints.builder()
+                      .maxStringLength(Integer.MAX_VALUE)
+                      .build())
+              .build());
+
   static List<Entry> recover(Path file) throws IOException {
     List<Entry> entries = new ArrayList<>();
     if (!Files.exists(file)) {
@@ -136,7 +151,7 @@ final class Journal implements AutoCloseable {
       }
       JsonNode line;
       try {
-        line = Json.mapper().readTree(new String(all, start, i - start, StandardCharsets.UTF_8));
+        line = LINES.readTree(new String(all, start, i - start, StandardCharsets.UTF_8));
       } catch (IOException torn) {
         break;
       }

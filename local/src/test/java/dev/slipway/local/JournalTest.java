@@ -74,6 +74,25 @@ class JournalTest {
   }
 
   @Test
+  void aBuildArtifactSizedBody_isRecovered_withTheLinesAfterIt() throws Exception {
+    // A compile build's artifact (tens of MB, base64 in the line) once read as a torn line.
+    Path file = tmp.resolve("journal.jsonl");
+    byte[] big = new byte[24 * 1024 * 1024];
+    new java.util.Random(1).nextBytes(big);
+    try (Journal journal = new Journal(file)) {
+      journal.append(new Journal.Entry("PUT", "/b/builds/r/dist.zip", Map.of(), big));
+      journal.append(new Journal.Entry("PUT", "/b/ledger/after", Map.of(), new byte[] {7}));
+    }
+
+    List<Journal.Entry> entries = Journal.recover(file);
+
+    assertThat(entries)
+        .extracting(Journal.Entry::pathAndQuery)
+        .containsExactly("/b/builds/r/dist.zip", "/b/ledger/after");
+    assertThat(entries.get(0).body()).isEqualTo(big);
+  }
+
+  @Test
   void aTornLastLine_isDroppedAndCutOff_wholeLinesKept_secretsNotWritten() throws Exception {
     Path file = tmp.resolve("journal.jsonl");
     try (Journal journal = new Journal(file)) {
