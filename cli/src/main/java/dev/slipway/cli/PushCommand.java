@@ -21,6 +21,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -184,6 +185,11 @@ final class PushCommand implements Callable<Integer> {
         }
         if (release.state().isFinal()) {
           live.clear();
+          if (release.state() == ReleaseState.FAILED
+              && release.reason() != null
+              && release.reason().startsWith("compile build ")) {
+            buildFailure(releaseId).forEach(out::println);
+          }
           out.println(ReleaseOutput.summary(release));
           out.flush();
           return ReleaseOutput.EXIT_CODES.get(release.state());
@@ -216,6 +222,29 @@ final class PushCommand implements Callable<Integer> {
       return java.util.Optional.of(ReleaseOutput.binaries(report));
     } catch (java.io.IOException | RuntimeException none) {
       return java.util.Optional.empty(); // an older build, or no access: the timeline goes on
+    }
+  }
+
+  /**
+   * A failed compile's last lines (the buildspec leaves them beside the build's outputs, {@code
+   * builds/<id>/build-failure.log}), indented under a heading; empty when there are none to read.
+   */
+  private List<String> buildFailure(String releaseId) {
+    try (AwsClients clients = aws.clients()) {
+      String text =
+          clients
+              .s3
+              .getObjectAsBytes(
+                  r -> r.bucket(aws.bucket).key("builds/" + releaseId + "/build-failure.log"))
+              .asUtf8String();
+      List<String> lines = new java.util.ArrayList<>();
+      lines.add("  the build's last lines:");
+      text.lines()
+          .filter(l -> !l.isBlank())
+          .forEach(l -> lines.add("    " + l.replaceAll("\\p{Cntrl}", "?")));
+      return lines.size() > 1 ? lines : List.of();
+    } catch (RuntimeException none) {
+      return List.of(); // none left, or no access: the reason still names the build
     }
   }
 

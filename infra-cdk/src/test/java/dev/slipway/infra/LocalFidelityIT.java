@@ -160,6 +160,11 @@ class LocalFidelityIT {
                 l.contains(" FAILED ")
                     && l.contains("compile build arn:aws:codebuild:")
                     && l.contains("undefined: notDefinedAnywhere"));
+    // and the build's own last lines, as the compile left them
+    assertThat(run.out()).as(out).contains("  the build's last lines:");
+    assertThat(run.out())
+        .as(out)
+        .anyMatch(l -> l.startsWith("    ") && l.contains("./main.go:40:13: undefined"));
   }
 
   @Test
