@@ -81,6 +81,12 @@ public final class AwsEffects implements EffectRunner {
             "s3://" + release.source().bucket() + "/" + release.source().key()));
     String output = "builds/" + release.id();
     StartBuildResponse response;
+    if (build.kind() == Effect.BuildKind.COMPILE
+        && release.config() != null
+        && release.config().goVersion() != null) {
+      // The manifest's exact Go, in place of the project's pinned default (compile.yml).
+      env.add(variable("SLIPWAY_GO_VERSION", release.config().goVersion()));
+    }
     if (build.kind() == Effect.BuildKind.COMPILE) {
       response =
           aws.codeBuild.startBuild(

@@ -20,7 +20,8 @@ public record Manifest(
     Image image,
     Health health,
     ScanPolicy scan,
-    Deploy deploy) {
+    Deploy deploy,
+    String go) {
 
   public Manifest {
     Objects.requireNonNull(service, "service");

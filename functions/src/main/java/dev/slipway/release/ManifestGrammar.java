@@ -51,6 +51,13 @@ public final class ManifestGrammar {
   /** An HTTP path for a health check: absolute, unreserved characters only. */
   public static final Pattern HTTP_PATH = Pattern.compile("/[A-Za-z0-9._~/-]{0,254}");
 
+  /**
+   * An exact Go release ({@code 1.26.8}): the compile build fetches exactly this one (same source +
+   * same Go = same bytes), so a minor line ({@code 1.26}) or {@code latest} is not one.
+   */
+  public static final Pattern GO_VERSION =
+      Pattern.compile("[1-9][0-9]{0,2}\\.[0-9]{1,3}\\.[0-9]{1,3}");
+
   /** An ECS cluster, service or container name. */
   public static final Pattern ECS_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,254}");
 

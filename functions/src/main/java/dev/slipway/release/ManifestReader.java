@@ -46,6 +46,7 @@ public final class ManifestReader {
           "tags",
           "xflags",
           "test",
+          "go",
           "compress",
           "image",
           "health",
@@ -124,6 +125,11 @@ public final class ManifestReader {
     Manifest.Health health = health(top.get("health"));
     ScanPolicy scan = scan(top.get("scan"));
     Manifest.Deploy deploy = deploy(top.get("deploy"), service == null ? "service" : service);
+    String go =
+        optional(
+            top.get("go"),
+            null,
+            f -> matching(f, ManifestGrammar.GO_VERSION, "an exact Go version (like 1.26.8)"));
     return new Manifest(
         service == null ? "invalid" : service,
         main,
@@ -135,7 +141,8 @@ public final class ManifestReader {
         image,
         health,
         scan,
-        deploy);
+        deploy,
+        go);
   }
 
   // ---- build ----

@@ -377,6 +377,20 @@ class PipelineEmulatorIT {
   }
 
   @Test
+  void aManifestsGoVersion_reachesTheCompileBuild() throws Exception {
+    String manifest =
+        Files.readString(ROOT.resolve("examples/hello-go/slipway.json"))
+            .replace(
+                "\"service\": \"hello-go\",", "\"service\": \"hello-go\", \"go\": \"1.25.3\",");
+    String id = upload(Map.of("slipway.json", manifest));
+
+    JsonNode compileRequest = codeBuild.started.get(codeBuild.started.size() - 1);
+    assertThat(compileRequest.path("idempotencyToken").asText()).isEqualTo(id + "-compile");
+    assertThat(compileRequest.path("environmentVariablesOverride").toString())
+        .contains("{\"name\":\"SLIPWAY_GO_VERSION\",\"value\":\"1.25.3\"");
+  }
+
+  @Test
   void uploadToLive_throughTheEmulator() throws Exception {
     String id = upload(Map.of());
     assertThat(release(id).state()).isEqualTo(ReleaseState.BUILDING);
@@ -385,7 +399,9 @@ class PipelineEmulatorIT {
     assertThat(compileRequest.path("idempotencyToken").asText()).isEqualTo(id + "-compile");
     assertThat(compileRequest.path("environmentVariablesOverride").toString())
         .contains("\"SLIPWAY_RELEASE_ID\"")
-        .contains(id);
+        .contains(id)
+        .as("no Go of its own in the example's manifest: the project's pinned one")
+        .doesNotContain("SLIPWAY_GO_VERSION");
 
     String indexDigest = toDeploying(id);
 

@@ -47,6 +47,20 @@ class ManifestReaderTest {
     assertThat(m.scan().approve()).containsExactly(Severity.MEDIUM);
     assertThat(m.scan().allow()).isEmpty();
     assertThat(m.deploy()).isEqualTo(new Manifest.Deploy("default", "hello", "hello", 300));
+    assertThat(m.go()).as("the compile project's pinned Go").isNull();
+  }
+
+  @Test
+  void read_goNamesAnExactRelease_whichTheReleaseCarriesToItsCompileBuild() {
+    Manifest m = valid("{\"service\": \"hello\", \"go\": \"1.26.8\"}");
+
+    assertThat(m.go()).isEqualTo("1.26.8");
+    assertThat(ReleaseConfig.of(m).goVersion()).isEqualTo("1.26.8");
+    for (String loose : List.of("1.26", "latest", "go1.26.8", "1.26.8; rm -rf /")) {
+      assertThat(problems("{\"service\": \"hello\", \"go\": \"" + loose + "\"}"))
+          .containsExactly(
+              "slipway.json: go: '" + loose + "' is not an exact Go version (like 1.26.8)");
+    }
   }
 
   @Test
@@ -120,7 +134,7 @@ class ManifestReaderTest {
                 }
                 """))
         .containsExactly(
-            "slipway.json: extra: unknown field (known: compress, deploy, health, image, main, scan, service, tags, targets, test, xflags)",
+            "slipway.json: extra: unknown field (known: compress, deploy, go, health, image, main, scan, service, tags, targets, test, xflags)",
             "slipway.json: service: 'Hello_World' is not a service name",
             "slipway.json: targets[1]: 'linux/sparc' is not a supported platform (supported: "
                 + String.join(", ", Platform.SUPPORTED)
