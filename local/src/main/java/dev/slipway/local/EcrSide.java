@@ -1,0 +1,307 @@
+package dev.slipway.local;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.aws.AwsClients;
+import dev.slipway.json.Json;
+import dev.slipway.release.Finding;
+import dev.slipway.toolchain.build.BuildReport;
+import dev.slipway.toolchain.build.GoBuildInfo;
+import dev.slipway.toolchain.build.ProcessRunner;
+import dev.slipway.toolchain.image.RegistryClient;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * ECR and Inspector, played after an image build: the manifests the build pushed to the local
+ * registry mirrored into the emulator's ECR under the same digests, ECR's push event, and the
+ * scanning the template configures (Inspector's, or ECR basic scanning's answer for an image
+ * without an OS package database). Also a drill's instant image.
+ */
+final class EcrSide {
+  private final AwsClients aws;
+  private final AwsSide side;
+  private final String registry;
+  private final OsvScanner scanner;
+  private final PrintStream log;
+  private final String motoEndpoint;
+  private final boolean enhancedScanning;
+
+  EcrSide(
+      AwsClients aws,
+      AwsSide side,
+      String registry,
+      OsvScanner scanner,
+      PrintStream log,
+      String motoEndpoint,
+      boolean enhancedScanning) {
+    this.aws = aws;
+    this.side = side;
+    this.registry = registry;
+    this.scanner = scanner;
+    this.log = log;
+    this.motoEndpoint = motoEndpoint;
+    this.enhancedScanning = enhancedScanning;
+  }
+
+  String afterImage(String releaseId, Path src, TemplateRules.Project project) throws Exception {
+    Path digestFile = src.resolve("image-digest.txt");
+    String digest =
+        Files.isRegularFile(digestFile)
+            ? Files.readAllLines(digestFile).stream()
+                .map(String::strip)
+                .filter(l -> l.startsWith("sha256:"))
+                .reduce((a, b) -> b)
+                .orElse(null)
+            : null;
+    if (digest == null) {
+      log.println("local image of " + releaseId + ": the build left no image-digest.txt");
+      return "FAILED";
+    }
+    String uri = project.environment().getOrDefault("SLIPWAY_REPOSITORY_URI", "");
+    String repository = uri.substring(uri.indexOf('/') + 1);
+    RegistryClient client = new RegistryClient(registry, true, null);
+    RegistryClient.Manifest index = client.getManifest(repository, digest);
+    Map<String, String> platforms = new java.util.LinkedHashMap<>();
+    for (JsonNode m : index.json().path("manifests")) {
+      String platform =
+          m.path("platform").path("os").asText()
+              + "/"
+              + m.path("platform").path("architecture").asText();
+      if (platform.startsWith("unknown")) {
+        continue; // attestations
+      }
+      RegistryClient.Manifest manifest = client.getManifest(repository, m.path("digest").asText());
+      mirror(
+          repository,
+          new dev.slipway.toolchain.image.Blob(
+              manifest.mediaType(),
+              manifest.digest(),
+              manifest.content().length,
+              manifest.content()),
+          releaseId + "-" + platform.replace('/', '-'));
+      platforms.put(platform, manifest.digest());
+    }
+    mirror(
+        repository,
+        new dev.slipway.toolchain.image.Blob(
+            index.mediaType(), index.digest(), index.content().length, index.content()),
+        releaseId);
+    side.imagePushed(repository, index.digest(), releaseId);
+    BuildReport report =
+        Json.mapper()
+            .readValue(Files.readString(src.resolve(BuildReport.FILE_NAME)), BuildReport.class);
+    scan(repository, report, src, platforms, releaseId);
+    return "SUCCEEDED";
+  }
+
+  /** Mirrors {@code bytes} as a manifest of {@code mediaType} under its digest; returns it. */
+  private String mirror(String repository, String mediaType, byte[] bytes, String tag) {
+    String digest = sha256(bytes);
+    mirror(
+        repository,
+        new dev.slipway.toolchain.image.Blob(mediaType, digest, bytes.length, bytes),
+        tag);
+    return digest;
+  }
+
+  private void mirror(String repository, dev.slipway.toolchain.image.Blob manifest, String tag) {
+    try {
+      aws.ecr.putImage(
+          r ->
+              r.repositoryName(repository)
+                  .imageManifest(new String(manifest.content(), StandardCharsets.UTF_8))
+                  .imageManifestMediaType(manifest.mediaType())
+                  .imageDigest(manifest.digest())
+                  .imageTag(tag));
+    } catch (software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException again) {
+      // a build run again after a restart: the same digest under the same tag is already there
+    }
+  }
+
+  /** Plays ECR scanning: findings from the OSV scanner, queued in the emulator, then the event. */
+  private void scan(
+      String repository,
+      BuildReport report,
+      Path out,
+      Map<String, String> platforms,
+      String releaseId)
+      throws Exception {
+    for (var p : platforms.entrySet()) {
+      var target =
+          report.targets().stream()
+              .filter(t -> t.platform().equals(p.getKey()))
+              .findFirst()
+              .orElseThrow();
+      var info =
+          new ProcessRunner(Duration.ofMinutes(1))
+              .run(
+                  List.of("go", "version", "-m", out.resolve(target.path()).toString()),
+                  Map.of(),
+                  out);
+      List<Finding> findings = scanner.scan(GoBuildInfo.parse(info.output()));
+      reportScan(
+          repository, p.getValue(), releaseId + "-" + p.getKey().replace('/', '-'), findings);
+      log.println(
+          "  scan "
+              + releaseId
+              + " "
+              + p.getKey()
+              + ": "
+              + (findings.isEmpty() ? "no findings" : findings));
+    }
+  }
+
+  /**
+   * Answers as the registry's scanning would, then sends its event: with enhanced scanning
+   * (Inspector) the image is ACTIVE with the OSV scanner's findings of its Go modules and Inspector
+   * sends its scan event; with basic scanning, which reads OS packages only, an image Slipway
+   * assembles (scratch: no OS package database) is UNSUPPORTED_IMAGE, as ECR answers it.
+   */
+  private void reportScan(String repository, String digest, String tag, List<Finding> findings)
+      throws Exception {
+    try {
+      aws.ecr.startImageScan(
+          r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest).imageTag(tag)));
+    } catch (software.amazon.awssdk.services.ecr.model.LimitExceededException again) {
+      // ECR allows one scan per image a day: this is the SDK's retry of a start whose answer
+      // was lost (or a build run again after a restart), and the scan it started stands.
+      log.println(
+          "  scan of " + digest + " already started: " + again.awsErrorDetails().errorMessage());
+    }
+    ObjectNode result = Json.mapper().createObjectNode();
+    Map<String, Integer> counts = new TreeMap<>();
+    if (enhancedScanning) {
+      var list = result.putObject("imageScanFindings").putArray("enhancedFindings");
+      for (Finding f : findings) {
+        ObjectNode finding =
+            list.addObject()
+                .put("awsAccountId", side.account)
+                .put(
+                    "findingArn",
+                    "arn:aws:inspector2:"
+                        + side.region
+                        + ":"
+                        + side.account
+                        + ":finding/"
+                        + sha256(digest + f.id()).substring(7, 39))
+                .put("severity", f.severity().name())
+                .put("status", "ACTIVE")
+                .put("type", "PACKAGE_VULNERABILITY");
+        ObjectNode details = finding.putObject("packageVulnerabilityDetails");
+        details.put("vulnerabilityId", f.id()).put("source", "OSV");
+        details
+            .putArray("vulnerablePackages")
+            .addObject()
+            .put("name", f.packageName())
+            .put("version", f.packageVersion());
+        counts.merge(f.severity().name(), 1, Integer::sum);
+      }
+      result.with("imageScanFindings").putPOJO("findingSeverityCounts", counts);
+      result
+          .putObject("imageScanStatus")
+          .put("status", "ACTIVE")
+          .put("description", "Continuous scan is selected for image (slipway local).");
+    } else {
+      result
+          .putObject("imageScanStatus")
+          .put("status", "UNSUPPORTED_IMAGE")
+          .put(
+              "description",
+              "UnsupportedImageError: The operating system and/or package manager are not"
+                  + " supported.");
+    }
+    result.put("registryId", side.account).put("repositoryName", repository);
+    result.putObject("imageId").put("imageDigest", digest);
+    MotoApi.post(
+        motoEndpoint,
+        "/moto-api/static/ecr/scan-finding-results",
+        "{\"results\": ["
+            + result
+            + "], \"region\": \""
+            + side.region
+            + "\", \"account_id\": \""
+            + side.account
+            + "\"}");
+    if (enhancedScanning) {
+      side.inspectorScanned(repository, digest, tag, counts);
+    } else {
+      side.imageScanFailed(repository, digest);
+    }
+  }
+
+  /**
+   * A drill's image build, answered at once: an index of two platform manifests whose contents are
+   * unique to the release (no blobs behind them; moto's ECR does not look), mirrored into ECR like
+   * a real one, then the push event and clean scans.
+   */
+  String instantImage(String releaseId) throws Exception {
+    String repository = System.getProperty("slipway.local.repository", LocalRuntime.REPOSITORY);
+    ObjectNode index = Json.mapper().createObjectNode();
+    index.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.index.v1+json");
+    var manifests = index.putArray("manifests");
+    List<String> digests = new java.util.ArrayList<>();
+    List<String> tags = new java.util.ArrayList<>();
+    for (String platform : List.of("linux/amd64", "linux/arm64")) {
+      ObjectNode m = Json.mapper().createObjectNode();
+      m.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.manifest.v1+json");
+      m.putObject("config")
+          .put("mediaType", "application/vnd.oci.image.config.v1+json")
+          .put("digest", sha256(releaseId + platform + "config"))
+          .put("size", 1);
+      m.putArray("layers")
+          .addObject()
+          .put("mediaType", "application/vnd.oci.image.layer.v1.tar+gzip")
+          .put("digest", sha256(releaseId + platform + "layer"))
+          .put("size", 1);
+      byte[] bytes = Json.mapper().writeValueAsBytes(m);
+      String digest =
+          mirror(
+              repository,
+              "application/vnd.oci.image.manifest.v1+json",
+              bytes,
+              releaseId + "-" + platform.replace('/', '-'));
+      manifests
+          .addObject()
+          .put("mediaType", "application/vnd.oci.image.manifest.v1+json")
+          .put("digest", digest)
+          .put("size", bytes.length)
+          .putObject("platform")
+          .put("os", "linux")
+          .put("architecture", platform.substring(platform.indexOf('/') + 1));
+      digests.add(digest);
+      tags.add(releaseId + "-" + platform.replace('/', '-'));
+    }
+    String digest =
+        mirror(
+            repository,
+            "application/vnd.oci.image.index.v1+json",
+            Json.mapper().writeValueAsBytes(index),
+            releaseId);
+    side.imagePushed(repository, digest, releaseId);
+    for (int i = 0; i < digests.size(); i++) {
+      reportScan(repository, digests.get(i), tags.get(i), List.of());
+    }
+    return "SUCCEEDED";
+  }
+
+  private static String sha256(String text) {
+    return sha256(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return "sha256:"
+          + java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
