@@ -118,30 +118,25 @@ public final class Handlers extends Construct {
                                 .resourceName("default")
                                 .build())))
             .build());
-    // ReleaseEngine runs a transition's follow-on effects in whichever handler made it: a passing
-    // scan, an approval, a late push or a late build end all reach `deploy`, and a build end starts
-    // the next build. So each role holds the grants of every effect its events can lead to (found
-    // by slipway local's IAM enforcement: a BuildState handler without ECS failed every deploy).
+    // ReleaseEngine keeps a release's effects in its record until done (an outbox) and runs them in
+    // whichever handler next applies an input to that release: any handler may start a build,
+    // deploy or roll back. So every role holds the effects' grants. Found by slipway local's IAM
+    // enforcement: first a BuildState handler deploying after a late build end; then, in the fault
+    // drill, a SourceUploaded handler (a redelivered upload event) finishing the deploy a killed
+    // handler had claimed.
+    startBuilds(function, props);
+    deploy(function, props);
+    // And what each step itself reads.
     switch (name) {
-      case "SourceUploaded" -> {
-        props.bucket().grantRead(function, "sources/*");
-        startBuilds(function, props);
+      case "SourceUploaded" -> props.bucket().grantRead(function, "sources/*");
+      // A failed compile's last lines, quoted in the release's reason.
+      case "BuildState" -> props.bucket().grantRead(function, "builds/*/build-failure.log");
+      case "ImagePushed", "Scan" -> readImages(function, props);
+      case "Approval", "Deployment" -> {
+        // the effects' grants only
       }
-      case "BuildState" -> {
-        startBuilds(function, props);
-        deploy(function, props);
-        // A failed compile's last lines, quoted in the release's reason.
-        props.bucket().grantRead(function, "builds/*/build-failure.log");
-      }
-      case "ImagePushed", "Scan" -> {
-        readImages(function, props);
-        deploy(function, props);
-      }
-      case "Approval", "Deployment" -> deploy(function, props);
       case "Reconciler" -> {
         props.bucket().grantRead(function, "builds/*/build-failure.log");
-        deploy(function, props);
-        startBuilds(function, props);
         readImages(function, props);
       }
       default -> throw new IllegalStateException("no grants for " + name);
