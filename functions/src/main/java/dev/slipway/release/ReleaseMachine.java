@@ -210,12 +210,7 @@ public final class ReleaseMachine {
         s.move(ReleaseState.BUILDING, "compile build " + finished.buildId());
       }
       if (!finished.succeeded()) {
-        b.reason =
-            "compile build "
-                + finished.buildId()
-                + " "
-                + finished.status()
-                + (finished.detail() != null ? ": " + finished.detail() : "");
+        b.reason = buildFailure("compile", finished);
         s.move(ReleaseState.FAILED, b.reason);
         return;
       }
@@ -229,12 +224,7 @@ public final class ReleaseMachine {
       }
       b.imageBuildId = finished.buildId();
       if (!finished.succeeded()) {
-        b.reason =
-            "image build "
-                + finished.buildId()
-                + " "
-                + finished.status()
-                + (finished.detail() != null ? ": " + finished.detail() : "");
+        b.reason = buildFailure("image", finished);
         s.move(ReleaseState.FAILED, b.reason);
         return;
       }
@@ -403,5 +393,15 @@ public final class ReleaseMachine {
       b.pending.addAll(effects);
       return new Decision(b.build(), effects, true);
     }
+  }
+
+  /** "compile build ARN FAILED", with the build's own error line when it is known. */
+  private static String buildFailure(String kind, Input.BuildFinished finished) {
+    return kind
+        + " build "
+        + finished.buildId()
+        + " "
+        + finished.status()
+        + (finished.detail() != null ? ": " + finished.detail() : "");
   }
 }

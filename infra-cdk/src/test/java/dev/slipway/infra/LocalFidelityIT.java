@@ -19,6 +19,20 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalFidelityIT {
   @TempDir Path tmp;
 
+  /** `slipway local --template TEMPLATE --release SOURCE` in a state of its own. */
+  LocalSupport.Run release(Path template, Path source) {
+    return LocalSupport.run(
+        "local",
+        "--state",
+        tmp.resolve("state").toString(),
+        "--template",
+        template.toString(),
+        "--release",
+        source.toString(),
+        "--timeout",
+        "240");
+  }
+
   @Test
   void withoutEcsUpdateService_theReleaseFails_namingTheDeniedAction() throws Exception {
     JsonNode template = Json.parse(Files.readString(LocalReleaseIT.TEMPLATE), "$");
@@ -50,17 +64,7 @@ class LocalFidelityIT {
     Path mutated = tmp.resolve("no-update-service.template.json");
     Files.writeString(mutated, template.toString());
 
-    LocalSupport.Run run =
-        LocalSupport.run(
-            "local",
-            "--state",
-            tmp.resolve("state").toString(),
-            "--template",
-            mutated.toString(),
-            "--release",
-            LocalSupport.EXAMPLE.toString(),
-            "--timeout",
-            "240");
+    LocalSupport.Run run = release(mutated, LocalSupport.EXAMPLE);
 
     String out = String.join("\n", run.out());
     assertThat(run.code()).as(out).isNotZero();
@@ -79,17 +83,7 @@ class LocalFidelityIT {
     Path basic = LocalReleaseIT.TEMPLATE.resolveSibling("SlipwayPipelineBasic.template.json");
     assertThat(basic).as("synthesized by PipelineStackTest").exists();
 
-    LocalSupport.Run run =
-        LocalSupport.run(
-            "local",
-            "--state",
-            tmp.resolve("state").toString(),
-            "--template",
-            basic.toString(),
-            "--release",
-            LocalSupport.EXAMPLE.toString(),
-            "--timeout",
-            "240");
+    LocalSupport.Run run = release(basic, LocalSupport.EXAMPLE);
 
     String out = String.join("\n", run.out());
     assertThat(run.code()).as(out).isNotZero();
@@ -119,15 +113,7 @@ class LocalFidelityIT {
     Path mutated = tmp.resolve("no-partial-failures.template.json");
     Files.writeString(mutated, template.toString());
 
-    LocalSupport.Run run =
-        LocalSupport.run(
-            "local",
-            "--state",
-            tmp.resolve("state").toString(),
-            "--template",
-            mutated.toString(),
-            "--release",
-            LocalSupport.EXAMPLE.toString());
+    LocalSupport.Run run = release(mutated, LocalSupport.EXAMPLE);
 
     assertThat(run.code()).as(run.err()).isEqualTo(2);
     assertThat(run.err()).contains(queue).contains("lacks ReportBatchItemFailures");
@@ -139,17 +125,7 @@ class LocalFidelityIT {
         LocalSupport.example(
             tmp.resolve("broken"), "ready.set(true)", "ready.set(notDefinedAnywhere)");
 
-    LocalSupport.Run run =
-        LocalSupport.run(
-            "local",
-            "--state",
-            tmp.resolve("state").toString(),
-            "--template",
-            LocalReleaseIT.TEMPLATE.toString(),
-            "--release",
-            broken.toString(),
-            "--timeout",
-            "240");
+    LocalSupport.Run run = release(LocalReleaseIT.TEMPLATE, broken);
 
     String out = String.join("\n", run.out());
     assertThat(run.code()).as(out).isNotZero();
@@ -190,17 +166,7 @@ class LocalFidelityIT {
     Path mutated = tmp.resolve("failing-buildspec.template.json");
     Files.writeString(mutated, template.toString());
 
-    LocalSupport.Run run =
-        LocalSupport.run(
-            "local",
-            "--state",
-            tmp.resolve("state").toString(),
-            "--template",
-            mutated.toString(),
-            "--release",
-            LocalSupport.EXAMPLE.toString(),
-            "--timeout",
-            "240");
+    LocalSupport.Run run = release(mutated, LocalSupport.EXAMPLE);
 
     String out = String.join("\n", run.out());
     assertThat(run.code()).as(out).isNotZero();

@@ -111,7 +111,10 @@ final class IamEnforcer implements AutoCloseable {
     if (headers.containsKey("x-amz-target")) {
       status = 400;
       contentType = "application/x-amz-json-1.1";
-      body = "{\"__type\":\"AccessDeniedException\",\"message\":" + JsonString.of(message) + "}";
+      body =
+          "{\"__type\":\"AccessDeniedException\",\"message\":"
+              + dev.slipway.json.Json.mapper().getNodeFactory().textNode(message).toString()
+              + "}";
     } else if (headers.getOrDefault("content-type", "").startsWith("application/x-www-form")) {
       status = 403;
       contentType = "text/xml";
@@ -125,7 +128,10 @@ final class IamEnforcer implements AutoCloseable {
       status = 403;
       contentType = "application/json";
       exchange.getResponseHeaders().set("x-amzn-ErrorType", "AccessDeniedException");
-      body = "{\"message\":" + JsonString.of(message) + "}";
+      body =
+          "{\"message\":"
+              + dev.slipway.json.Json.mapper().getNodeFactory().textNode(message).toString()
+              + "}";
     } else {
       status = 403;
       contentType = "application/xml";
@@ -149,13 +155,6 @@ final class IamEnforcer implements AutoCloseable {
 
   private static String xml(String text) {
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
-  }
-
-  /** JSON string literals without a mapper round trip. */
-  private static final class JsonString {
-    static String of(String text) {
-      return dev.slipway.json.Json.mapper().getNodeFactory().textNode(text).toString();
-    }
   }
 
   @Override
