@@ -65,19 +65,6 @@ final class AwsSide {
     put("aws.ecr", "ECR Image Action", List.of(), d);
   }
 
-  void imageScanned(String repository, String digest, Map<String, Integer> counts) {
-    ObjectNode d = Json.mapper().createObjectNode();
-    d.put("scan-status", "COMPLETE").put("repository-name", repository).put("image-digest", digest);
-    ObjectNode c = d.putObject("finding-severity-counts");
-    counts.forEach(c::put);
-    d.putArray("image-tags");
-    put(
-        "aws.ecr",
-        "ECR Image Scan",
-        List.of("arn:aws:ecr:" + region + ":" + account + ":repository/" + repository),
-        d);
-  }
-
   /** Inspector's scan event: the repository as an ARN, counts with their TOTAL, as AWS sends it. */
   void inspectorScanned(String repository, String digest, String tag, Map<String, Integer> counts) {
     String arn = "arn:aws:ecr:" + region + ":" + account + ":repository/" + repository;
