@@ -1,6 +1,7 @@
 package dev.slipway.cli;
 
 import dev.slipway.json.Json;
+import dev.slipway.local.Drill;
 import dev.slipway.local.LocalRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -57,14 +58,21 @@ final class LocalCommand implements Callable<Integer> {
   Path advisories;
 
   @Option(
+      names = "--services",
+      paramLabel = "FILE",
+      description =
+          "the services declarations the template was synthesized from (default: the template's"
+              + " own); their ECS services are created, and only they receive releases")
+  Path declarations;
+
+  @Option(
       names = "--service",
       paramLabel = "[CLUSTER/]NAME",
-      defaultValue = "slipway-demo/hello-go",
       split = ",",
       description =
-          "ECS services to create, in CLUSTER (default: ECS's default cluster) (default:"
-              + " ${DEFAULT-VALUE}, where examples/hello-go deploys)")
-  List<String> services;
+          "more ECS services to create, in CLUSTER (default: ECS's default cluster), for a quick"
+              + " try of the emulator; releases deploy only to declared services")
+  List<String> services = new java.util.ArrayList<>();
 
   @Option(
       names = "--fresh",
@@ -100,6 +108,10 @@ final class LocalCommand implements Callable<Integer> {
               + " not found (mvn -pl infra-cdk -am test synthesizes it)");
       return Slipway.BAD_INPUT;
     }
+    if (declarations != null && !Files.isRegularFile(declarations)) {
+      err.println("slipway local: --services: " + declarations + " not found");
+      return Slipway.BAD_INPUT;
+    }
     Path stateDir =
         state != null
             ? state
@@ -107,7 +119,15 @@ final class LocalCommand implements Callable<Integer> {
     try (LocalRuntime runtime =
         LocalRuntime.start(
             new LocalRuntime.Options(
-                template, stateDir, advisories, services, System.err, chaos, fresh))) {
+                template,
+                stateDir,
+                advisories,
+                services,
+                System.err,
+                chaos,
+                fresh,
+                Drill.NONE,
+                declarations))) {
       out.println(
           "slipway local: AWS (moto, journaled) at "
               + runtime.endpoint()

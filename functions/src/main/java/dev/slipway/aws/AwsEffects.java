@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.EffectRunner;
 import dev.slipway.event.SlipwayDetailType;
 import dev.slipway.json.Json;
+import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Input;
 import dev.slipway.release.Release;
@@ -35,9 +36,17 @@ public final class AwsEffects implements EffectRunner {
   private final AwsClients aws;
   private final Settings settings;
 
-  /** Names the effects need: build projects, where compile output goes, the event bus. */
+  /**
+   * Names the effects need: build projects, where compile output goes, the event bus, and the
+   * declared services (each image build pushes to its service's repository; a deploy goes only to a
+   * declared target and passes only its declared roles).
+   */
   public record Settings(
-      String compileProject, String imageProject, String artifactBucket, String eventBus) {}
+      String compileProject,
+      String imageProject,
+      String artifactBucket,
+      String eventBus,
+      Declarations services) {}
 
   public AwsEffects(AwsClients aws, Settings settings) {
     this.aws = aws;
@@ -107,6 +116,12 @@ public final class AwsEffects implements EffectRunner {
                                   .overrideArtifactName(false))
                       .environmentVariablesOverride(env));
     } else {
+      Optional<Declarations.Service> service = settings.services().service(release.service());
+      if (service.isEmpty()) {
+        return new Outcome.Failed("service " + release.service() + " is no longer declared");
+      }
+      // The project's registry, the release's own service's repository (image.yml).
+      env.add(variable("SLIPWAY_REPOSITORY", service.get().repository()));
       response =
           aws.codeBuild.startBuild(
               r ->
@@ -162,6 +177,20 @@ public final class AwsEffects implements EffectRunner {
   }
 
   private Outcome deploy(Release release, Effect.Deploy deploy) {
+    // Admission bound the release to a declared target; the declarations may have changed since.
+    Optional<Declarations.Environment> environment =
+        settings
+            .services()
+            .service(release.service())
+            .flatMap(s -> s.target(deploy.cluster(), deploy.service()));
+    if (environment.isEmpty()) {
+      return new Outcome.Failed(
+          deploy.cluster()
+              + "/"
+              + deploy.service()
+              + " is not a declared target of "
+              + release.service());
+    }
     Optional<Service> found =
         aws
             .ecs
@@ -192,6 +221,22 @@ public final class AwsEffects implements EffectRunner {
           release.deployment() != null ? release.deployment().previousTaskDefinitionArn() : null;
       return new Outcome.Done(
           new Input.DeployStarted("deployed:" + release.id(), previousArn, before, deploymentId));
+    }
+    // The clone passes the service's roles on: only those declared for this environment (IAM
+    // would refuse any other PassRole too; this says which and why).
+    String roles =
+        undeclaredRole("task role", previous.taskRoleArn(), environment.get().taskRole())
+            + undeclaredRole(
+                "execution role", previous.executionRoleArn(), environment.get().executionRole());
+    if (!roles.isEmpty()) {
+      return new Outcome.Failed(
+          "task definition "
+              + previousArn
+              + roles
+              + " not declared for "
+              + release.service()
+              + "'s environment "
+              + environment.get().name());
     }
     List<ContainerDefinition> containers = new ArrayList<>();
     for (ContainerDefinition c : previous.containerDefinitions()) {
@@ -272,6 +317,22 @@ public final class AwsEffects implements EffectRunner {
     } catch (NumberFormatException e) {
       return Integer.MAX_VALUE; // not the usual form: look at it
     }
+  }
+
+  /**
+   * "" when {@code passed} (a role ARN, or null) is the {@code declared} role (a name or an ARN);
+   * else a phrase naming it.
+   */
+  static String undeclaredRole(String what, String passed, String declared) {
+    if (passed == null || passed.isEmpty()) {
+      return "";
+    }
+    boolean same =
+        declared != null
+            && (declared.startsWith("arn:")
+                ? declared.equals(passed)
+                : passed.substring(passed.lastIndexOf('/') + 1).equals(declared));
+    return same ? "" : " passes " + what + " " + passed + " (declared: " + declared + "),";
   }
 
   /** How far back {@link #registered} looks: an earlier attempt of this deploy is recent. */

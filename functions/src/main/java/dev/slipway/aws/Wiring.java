@@ -10,7 +10,7 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
  * The composition root shared by every handler: configuration read once from the environment, SDK
  * clients built once, and the pipeline assembled from the AWS adapters.
  *
- * <p>Environment: {@code SLIPWAY_SOURCE_BUCKET}, {@code SLIPWAY_REPOSITORY} (required); {@code
+ * <p>Environment: {@code SLIPWAY_SOURCE_BUCKET}, {@code SLIPWAY_SERVICES} (required); {@code
  * SLIPWAY_LEDGER_BUCKET} and {@code SLIPWAY_ARTIFACT_BUCKET} (default: the source bucket), {@code
  * SLIPWAY_COMPILE_PROJECT}, {@code SLIPWAY_IMAGE_PROJECT}, {@code SLIPWAY_EVENT_BUS} (default
  * {@code default}), {@code SLIPWAY_SCANNER} ({@code ecr} or {@code inspector}), {@code
@@ -38,7 +38,8 @@ public final class Wiring {
                 config.compileProject(),
                 config.imageProject(),
                 env.getOrDefault("SLIPWAY_ARTIFACT_BUCKET", config.sourceBucket()),
-                env.getOrDefault("SLIPWAY_EVENT_BUS", "default")));
+                env.getOrDefault("SLIPWAY_EVENT_BUS", "default"),
+                config.services()));
     return new Pipeline(
         config,
         new S3Ledger(aws.s3, ledgerBucket, "ledger/"),

@@ -1,21 +1,23 @@
 package dev.slipway.engine;
 
+import dev.slipway.release.Declarations;
+import dev.slipway.release.DeclarationsReader;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 
 /**
  * The pipeline's own names and limits, read once from the environment by each handler (STYLE.md
- * §10): the source bucket, the two CodeBuild projects, the image repository, which alarm guards
- * which service, when the reconciler calls a release stuck, and how long a handler may hold an
- * effect's claim before another takes it over (longer than a handler can run: on Lambda, more than
- * the function's timeout).
+ * §10): the source bucket, the two CodeBuild projects, the declared services (and their image
+ * repositories), which alarm guards which service, when the reconciler calls a release stuck, and
+ * how long a handler may hold an effect's claim before another takes it over (longer than a handler
+ * can run: on Lambda, more than the function's timeout).
  */
 public record EngineConfig(
     String sourceBucket,
     String compileProject,
     String imageProject,
-    String repository,
+    Declarations services,
     Map<String, String> alarmServices,
     Duration stuckAfter,
     Duration claimTtl) {
@@ -27,14 +29,14 @@ public record EngineConfig(
       String sourceBucket,
       String compileProject,
       String imageProject,
-      String repository,
+      Declarations services,
       Map<String, String> alarmServices,
       Duration stuckAfter) {
     this(
         sourceBucket,
         compileProject,
         imageProject,
-        repository,
+        services,
         alarmServices,
         stuckAfter,
         DEFAULT_CLAIM_TTL);
@@ -44,7 +46,7 @@ public record EngineConfig(
     Objects.requireNonNull(sourceBucket, "sourceBucket");
     Objects.requireNonNull(compileProject, "compileProject");
     Objects.requireNonNull(imageProject, "imageProject");
-    Objects.requireNonNull(repository, "repository");
+    Objects.requireNonNull(services, "services");
     alarmServices = Map.copyOf(alarmServices);
     Objects.requireNonNull(stuckAfter, "stuckAfter");
     Objects.requireNonNull(claimTtl, "claimTtl");
@@ -55,9 +57,10 @@ public record EngineConfig(
 
   /**
    * Reads the configuration from environment variables: {@code SLIPWAY_SOURCE_BUCKET}, {@code
-   * SLIPWAY_COMPILE_PROJECT}, {@code SLIPWAY_IMAGE_PROJECT}, {@code SLIPWAY_REPOSITORY}, {@code
-   * SLIPWAY_ALARMS} ({@code alarm=service,alarm=service}), {@code SLIPWAY_STUCK_AFTER_SECONDS},
-   * {@code SLIPWAY_CLAIM_TTL_SECONDS}.
+   * SLIPWAY_COMPILE_PROJECT}, {@code SLIPWAY_IMAGE_PROJECT}, {@code SLIPWAY_SERVICES} (the
+   * declarations, {@link DeclarationsReader#toJson}), {@code SLIPWAY_ALARMS} ({@code
+   * alarm=service,alarm=service}), {@code SLIPWAY_STUCK_AFTER_SECONDS}, {@code
+   * SLIPWAY_CLAIM_TTL_SECONDS}.
    */
   public static EngineConfig fromEnvironment(Map<String, String> env) {
     Map<String, String> alarms = new java.util.LinkedHashMap<>();
@@ -72,12 +75,20 @@ public record EngineConfig(
         required(env, "SLIPWAY_SOURCE_BUCKET"),
         env.getOrDefault("SLIPWAY_COMPILE_PROJECT", "slipway-compile"),
         env.getOrDefault("SLIPWAY_IMAGE_PROJECT", "slipway-image"),
-        required(env, "SLIPWAY_REPOSITORY"),
+        declarations(required(env, DeclarationsReader.ENVIRONMENT_VARIABLE)),
         alarms,
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("SLIPWAY_STUCK_AFTER_SECONDS", "900"))),
         env.containsKey("SLIPWAY_CLAIM_TTL_SECONDS")
             ? Duration.ofSeconds(Long.parseLong(env.get("SLIPWAY_CLAIM_TTL_SECONDS")))
             : DEFAULT_CLAIM_TTL);
+  }
+
+  private static Declarations declarations(String json) {
+    try {
+      return DeclarationsReader.read(json, DeclarationsReader.ENVIRONMENT_VARIABLE);
+    } catch (DeclarationsReader.Invalid e) {
+      throw new IllegalStateException(e.getMessage(), e);
+    }
   }
 
   private static String required(Map<String, String> env, String name) {

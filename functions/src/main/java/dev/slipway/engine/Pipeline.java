@@ -10,10 +10,12 @@ import dev.slipway.event.PipelineEvent;
 import dev.slipway.event.S3ObjectCreated;
 import dev.slipway.event.SlipwayDetailType;
 import dev.slipway.event.SlipwayEvent;
+import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
 import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseConfig;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.release.SourceRef;
 import java.time.Clock;
@@ -116,7 +118,7 @@ public final class Pipeline {
     }
     if (event instanceof EcrImageAction e) {
       if (!e.isSuccessfulPush()
-          || !e.repository().equals(config.repository())
+          || config.services().serviceOfRepository(e.repository()).isEmpty()
           || e.tag() == null
           || e.digest() == null) {
         return new Outcome.Ignored(
@@ -130,6 +132,17 @@ public final class Pipeline {
                 + " starts nothing");
       }
       Optional<String> service = SourceRef.serviceOfReleaseId(e.tag());
+      if (service.isPresent()
+          && !config
+              .services()
+              .serviceOfRepository(e.repository())
+              .get()
+              .name()
+              .equals(service.get())) {
+        // Each service pushes to its own repository: a release's tag in another's is not its push.
+        return new Outcome.Ignored(
+            "tag " + e.tag() + " in " + e.repository() + " is not that repository's service's");
+      }
       if (service.isEmpty() || ledger.read(service.get(), e.tag()).isEmpty()) {
         // An image Slipway did not build: image-only releases are not supported yet.
         return new Outcome.Ignored("tag " + e.tag() + " is not a Slipway release");
@@ -255,13 +268,34 @@ public final class Pipeline {
     if (existing.isPresent()) {
       return new Outcome.Applied(engine.resume(existing.get().value())); // a repeated upload event
     }
-    SourceArchives.Checked checked = archives.check(source);
     String eventId = e.meta().id() != null ? e.meta().id() : "s3:" + releaseId;
     Instant uploadedAt = e.meta().time() != null ? e.meta().time() : clock.instant();
+    ReleaseConfig admitted = null;
+    String invalidReason;
+    Optional<Declarations.Admission.Refused> undeclared =
+        config.services().undeclared(service.get());
+    if (undeclared.isPresent()) {
+      invalidReason = undeclared.get().reason(); // not even read: nothing of it is trusted
+    } else {
+      SourceArchives.Checked checked = archives.check(source);
+      invalidReason = checked.invalidReason();
+      if (invalidReason == null) {
+        // The manifest is the uploader's: bound to the declarations (DESIGN §5) before it counts.
+        Declarations.Admission admission =
+            config.services().admit(service.get(), checked.service(), checked.config(), today());
+        if (admission instanceof Declarations.Admission.Admitted a) {
+          admitted = a.config();
+        } else {
+          invalidReason = ((Declarations.Admission.Refused) admission).reason();
+        }
+      }
+    }
     return apply(
-        releaseId,
-        new Input.SourceUploaded(
-            eventId, uploadedAt, source, checked.config(), checked.invalidReason()));
+        releaseId, new Input.SourceUploaded(eventId, uploadedAt, source, admitted, invalidReason));
+  }
+
+  private java.time.LocalDate today() {
+    return clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
   }
 
   private Outcome scanned(
@@ -270,7 +304,7 @@ public final class Pipeline {
     boolean completed = status.equals(complete) || status.equals("SCAN_COMPLETE");
     boolean ended = completed || status.equals("FAILED") || status.equals("UNSUPPORTED_IMAGE");
     Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("digest/" + digest);
-    if (key.isEmpty() && ended && repository.equals(config.repository())) {
+    if (key.isEmpty() && ended && config.services().serviceOfRepository(repository).isPresent()) {
       // A scan can end before its image's push event is handled (two rules, two handlers).
       // Leave a mark, then look again: of this handler and the push's, whichever writes second
       // sees the other's write (S3 reads after writes are consistent), so the scan is not lost.

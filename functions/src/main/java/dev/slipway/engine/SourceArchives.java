@@ -12,14 +12,17 @@ public interface SourceArchives {
   /** The manifest's configuration, or why the archive or its tree is unusable. */
   Checked check(SourceRef source);
 
-  /** Either a usable configuration or the reason there is none. */
-  record Checked(ReleaseConfig config, String invalidReason) {
-    public static Checked valid(ReleaseConfig config) {
-      return new Checked(config, null);
+  /**
+   * Either a usable configuration, with the service its manifest names (which the upload's key must
+   * agree with), or the reason there is none.
+   */
+  record Checked(String service, ReleaseConfig config, String invalidReason) {
+    public static Checked valid(String service, ReleaseConfig config) {
+      return new Checked(service, config, null);
     }
 
     public static Checked invalid(String reason) {
-      return new Checked(null, reason);
+      return new Checked(null, null, reason);
     }
   }
 }

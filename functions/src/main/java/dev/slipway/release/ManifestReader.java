@@ -32,6 +32,10 @@ public final class ManifestReader {
 
   static final List<String> DEFAULT_TARGETS = List.of("linux/amd64", "linux/arm64");
   static final int DEFAULT_PORT = 8080;
+
+  /** The cluster a manifest names by default: the service's declared first environment's. */
+  static final String DEFAULT_CLUSTER = "default";
+
   static final String DEFAULT_USER = "nonroot";
   static final int DEFAULT_UID = 65532;
   static final int DEFAULT_GRACE_SECONDS = 30;
@@ -441,7 +445,7 @@ public final class ManifestReader {
   private Manifest.Deploy deploy(JsonField field, String service) {
     JsonField deploy = object(field, DEPLOY);
     return new Manifest.Deploy(
-        optional(deploy.get("cluster"), "default", this::ecsName),
+        optional(deploy.get("cluster"), DEFAULT_CLUSTER, this::ecsName),
         optional(deploy.get("service"), service, this::ecsName),
         optional(deploy.get("container"), service, this::ecsName),
         optional(

@@ -44,7 +44,8 @@ public final class SourceCheck {
     }
     TreePlanner.Result result = TreePlanner.plan(tree, releaseId, "/dist", today);
     if (result instanceof TreePlanner.Result.Planned planned) {
-      return SourceArchives.Checked.valid(ReleaseConfig.of(planned.manifest()));
+      return SourceArchives.Checked.valid(
+          planned.manifest().service(), ReleaseConfig.of(planned.manifest()));
     }
     return SourceArchives.Checked.invalid(
         ((TreePlanner.Result.Invalid) result)

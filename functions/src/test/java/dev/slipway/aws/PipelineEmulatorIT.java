@@ -107,7 +107,9 @@ class PipelineEmulatorIT {
     env.put("AWS_ENDPOINT_URL", moto.endpoint);
     env.put("AWS_ENDPOINT_URL_CODEBUILD", codeBuild.endpoint());
     env.put("SLIPWAY_SOURCE_BUCKET", BUCKET);
-    env.put("SLIPWAY_REPOSITORY", REPOSITORY);
+    env.put(
+        dev.slipway.release.DeclarationsReader.ENVIRONMENT_VARIABLE,
+        dev.slipway.release.DeclarationsReader.toJson(dev.slipway.engine.FakeWorld.DECLARATIONS));
     env.put("SLIPWAY_ALARMS", "hello-go-5xx=hello-go");
     return env;
   }
@@ -516,7 +518,13 @@ class PipelineEmulatorIT {
         r -> r.cluster(CLUSTER).service("hello-go").taskDefinition(originalTaskDefinition));
     AwsEffects effects =
         new AwsEffects(
-            aws, new AwsEffects.Settings("slipway-compile", "slipway-image", BUCKET, "default"));
+            aws,
+            new AwsEffects.Settings(
+                "slipway-compile",
+                "slipway-image",
+                BUCKET,
+                "default",
+                dev.slipway.engine.FakeWorld.DECLARATIONS));
     String image =
         aws.ecs
             .describeTaskDefinition(r -> r.taskDefinition(registered))

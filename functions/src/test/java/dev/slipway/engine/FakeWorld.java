@@ -1,5 +1,6 @@
 package dev.slipway.engine;
 
+import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
@@ -26,6 +27,21 @@ public final class FakeWorld implements SourceArchives, Images, Observations, Ef
   /** The release the samples in events/ belong to. */
   public static final String SAMPLE_RELEASE = "hello-go-25f25853d6a0";
 
+  /** hello-go, declared with its own repository and one environment, under the default floor. */
+  public static final Declarations DECLARATIONS =
+      new Declarations(
+          List.of(
+              new Declarations.Service(
+                  "hello-go",
+                  "slipway/hello-go",
+                  List.of(
+                      new Declarations.Environment(
+                          "production", "slipway-demo", "hello-go", null, null)))),
+          Declarations.Floor.DEFAULT);
+
+  /** The service the uploaded manifest names. */
+  public String service = "hello-go";
+
   public ReleaseConfig config =
       new ReleaseConfig(
           ScanPolicy.DEFAULT,
@@ -41,7 +57,7 @@ public final class FakeWorld implements SourceArchives, Images, Observations, Ef
 
   @Override
   public Checked check(SourceRef source) {
-    return invalidReason != null ? Checked.invalid(invalidReason) : Checked.valid(config);
+    return invalidReason != null ? Checked.invalid(invalidReason) : Checked.valid(service, config);
   }
 
   @Override

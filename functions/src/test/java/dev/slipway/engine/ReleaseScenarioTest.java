@@ -38,7 +38,7 @@ class ReleaseScenarioTest {
           "slipway-sources-210987654321",
           "slipway-compile",
           "slipway-image",
-          "slipway/hello-go",
+          FakeWorld.DECLARATIONS,
           Map.of("hello-go-5xx", "hello-go"),
           Duration.ofMinutes(15));
   final Pipeline pipeline = new Pipeline(config, ledger, world, world, world, world, clock);

@@ -41,7 +41,7 @@ class HandlerTest {
               "slipway-sources-210987654321",
               "slipway-compile",
               "slipway-image",
-              "slipway/hello-go",
+              FakeWorld.DECLARATIONS,
               Map.of("hello-go-5xx", "hello-go"),
               Duration.ofMinutes(15)),
           ledger,

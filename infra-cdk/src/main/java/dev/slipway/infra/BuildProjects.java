@@ -5,9 +5,11 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.codebuild.BuildEnvironment;
 import software.amazon.awscdk.services.codebuild.BuildEnvironmentVariable;
 import software.amazon.awscdk.services.codebuild.BuildSpec;
@@ -33,7 +35,7 @@ public final class BuildProjects extends Construct {
       String compileProject,
       String imageProject,
       IBucket bucket,
-      IRepository repository,
+      List<IRepository> repositories,
       Asset slipwayJar,
       IKey key) {
     public Props {
@@ -47,7 +49,7 @@ public final class BuildProjects extends Construct {
             "compile and image projects must differ, both are '" + compileProject + "'");
       }
       Objects.requireNonNull(bucket, "bucket");
-      Objects.requireNonNull(repository, "repository");
+      repositories = List.copyOf(repositories);
       Objects.requireNonNull(slipwayJar, "slipwayJar");
       Objects.requireNonNull(key, "key");
     }
@@ -70,7 +72,13 @@ public final class BuildProjects extends Construct {
     Map<String, BuildEnvironmentVariable> common =
         Map.of(
             "SLIPWAY_JAR_URL", variable(props.slipwayJar().getS3ObjectUrl()),
-            "SLIPWAY_REPOSITORY_URI", variable(props.repository().getRepositoryUri()),
+            "SLIPWAY_REGISTRY",
+                variable(
+                    Stack.of(scope).getAccount()
+                        + ".dkr.ecr."
+                        + Stack.of(scope).getRegion()
+                        + "."
+                        + Stack.of(scope).getUrlSuffix()),
             "SLIPWAY_ARTIFACT_BUCKET", variable(props.bucket().getBucketName()),
             "SLIPWAY_GO_VERSION", variable(GO_VERSION),
             "SLIPWAY_CA_BUNDLE", variable(BUILD_IMAGE_CA_BUNDLE));
@@ -118,7 +126,8 @@ public final class BuildProjects extends Construct {
     props.bucket().grantRead(compile, "sources/*");
     props.bucket().grantPut(compile, "builds/*");
     props.bucket().grantRead(image, "builds/*");
-    props.repository().grantPullPush(image);
+    // The image build pushes each release to its own service's repository (image.yml).
+    props.repositories().forEach(r -> r.grantPullPush(image));
   }
 
   private static BuildEnvironmentVariable variable(String value) {

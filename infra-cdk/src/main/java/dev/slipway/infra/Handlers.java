@@ -1,11 +1,13 @@
 package dev.slipway.infra;
 
+import dev.slipway.release.Declarations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ecr.IRepository;
@@ -43,7 +45,8 @@ public final class Handlers extends Construct {
   public record Props(
       Path functionsJar,
       IBucket bucket,
-      IRepository repository,
+      List<IRepository> repositories,
+      Declarations services,
       String compileProjectArn,
       String imageProjectArn,
       Map<String, String> environment,
@@ -60,6 +63,8 @@ public final class Handlers extends Construct {
             "memoryMb " + memoryMb + " must be 512..10240 for a Java handler");
       }
       environment = Map.copyOf(environment);
+      repositories = List.copyOf(repositories);
+      Objects.requireNonNull(services, "services");
     }
   }
 
@@ -149,7 +154,7 @@ public final class Handlers extends Construct {
         PolicyStatement.Builder.create()
             .actions(
                 List.of("ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:DescribeImages"))
-            .resources(List.of(props.repository().getRepositoryArn()))
+            .resources(props.repositories().stream().map(IRepository::getRepositoryArn).toList())
             .build());
     // Enhanced scanning's findings and status are read from ECR too (DescribeImageScanFindings):
     // no Inspector permission, and none on "*".
@@ -165,17 +170,23 @@ public final class Handlers extends Construct {
 
   private void deploy(Function function, Props props) {
     Stack stack = Stack.of(this);
+    // Exactly the declared targets (DESIGN §5): an upload cannot reach any other ECS service.
+    List<Declarations.Environment> environments =
+        props.services().services().stream().flatMap(s -> s.environments().stream()).toList();
     function.addToRolePolicy(
         PolicyStatement.Builder.create()
             .actions(List.of("ecs:DescribeServices", "ecs:UpdateService"))
             .resources(
-                List.of(
-                    stack.formatArn(
-                        software.amazon.awscdk.ArnComponents.builder()
-                            .service("ecs")
-                            .resource("service")
-                            .resourceName("*")
-                            .build())))
+                environments.stream()
+                    .map(
+                        e ->
+                            stack.formatArn(
+                                ArnComponents.builder()
+                                    .service("ecs")
+                                    .resource("service")
+                                    .resourceName(e.cluster() + "/" + e.service())
+                                    .build()))
+                    .toList())
             .build());
     // RegisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions (the deploy looks for
     // a revision an earlier attempt registered) accept no resource ARN; AWS allows only "*".
@@ -189,28 +200,43 @@ public final class Handlers extends Construct {
                     "ecs:TagResource"))
             .resources(List.of("*"))
             .build());
-    // Registering a clone passes the service's own task and execution roles on; only to ECS tasks.
-    function.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("iam:PassRole"))
-            .resources(
-                List.of(
-                    stack.formatArn(
-                        software.amazon.awscdk.ArnComponents.builder()
-                            .service("iam")
-                            .region("")
-                            .resource("role")
-                            .resourceName("*")
-                            .build())))
-            .conditions(
-                Map.of("StringEquals", Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")))
-            .build());
+    // Registering a clone passes the service's own task and execution roles on: only the declared
+    // ones, and only to ECS tasks.
+    List<String> roles =
+        environments.stream()
+            .flatMap(e -> java.util.stream.Stream.of(e.taskRole(), e.executionRole()))
+            .filter(Objects::nonNull)
+            .distinct()
+            .map(role -> roleArn(stack, role))
+            .toList();
+    if (!roles.isEmpty()) {
+      function.addToRolePolicy(
+          PolicyStatement.Builder.create()
+              .actions(List.of("iam:PassRole"))
+              .resources(roles)
+              .conditions(
+                  Map.of("StringEquals", Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")))
+              .build());
+    }
     // DescribeAlarms has no resource-level permissions; read-only.
     function.addToRolePolicy(
         PolicyStatement.Builder.create()
             .actions(List.of("cloudwatch:DescribeAlarms"))
             .resources(List.of("*"))
             .build());
+  }
+
+  /** A declared role: its ARN as given, or this account's role of that name. */
+  private static String roleArn(Stack stack, String role) {
+    return role.startsWith("arn:")
+        ? role
+        : stack.formatArn(
+            ArnComponents.builder()
+                .service("iam")
+                .region("")
+                .resource("role")
+                .resourceName(role)
+                .build());
   }
 
   public Map<String, Function> functions() {

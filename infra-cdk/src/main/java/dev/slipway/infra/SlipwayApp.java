@@ -1,5 +1,8 @@
 package dev.slipway.infra;
 
+import dev.slipway.release.Declarations;
+import dev.slipway.release.DeclarationsReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
@@ -7,8 +10,10 @@ import software.amazon.awscdk.StackProps;
 
 /**
  * The CDK app: {@code npx aws-cdk synth|deploy} from {@code infra-cdk/}. Context: {@code
- * functionsJar}, {@code cliJar} (default: the reactor's build outputs), {@code repositoryName},
- * {@code enhancedScanning}, {@code demoService} ({@code true} adds the demo ECS service stack).
+ * functionsJar}, {@code cliJar} (default: the reactor's build outputs), {@code services} (the
+ * services declarations file, default the project's own {@code examples/services.json}, which
+ * declares hello-go), {@code enhancedScanning}, {@code demoService} ({@code true} adds the demo ECS
+ * service stack, for the first declared service).
  */
 public final class SlipwayApp {
   private SlipwayApp() {}
@@ -29,8 +34,11 @@ public final class SlipwayApp {
             .account(System.getenv("CDK_DEFAULT_ACCOUNT"))
             .region(System.getenv("CDK_DEFAULT_REGION"))
             .build();
+    Declarations services =
+        declarations(
+            Path.of(context(app, "services", root.resolve("examples/services.json").toString())));
     SlipwayPipelineStack.PipelineProps defaults =
-        SlipwayPipelineStack.PipelineProps.defaults(functionsJar, cliJar);
+        SlipwayPipelineStack.PipelineProps.defaults(functionsJar, cliJar, services);
     boolean demo = Boolean.parseBoolean(context(app, "demoService", "false"));
     java.util.Map<String, String> alarms =
         demo
@@ -41,7 +49,7 @@ public final class SlipwayApp {
             functionsJar,
             cliJar,
             null,
-            context(app, "repositoryName", defaults.repositoryName()),
+            services,
             defaults.compileProject(),
             defaults.imageProject(),
             Boolean.parseBoolean(context(app, "enhancedScanning", "true")),
@@ -60,9 +68,21 @@ public final class SlipwayApp {
           app,
           "SlipwayDemoService",
           StackProps.builder().env(env).build(),
-          SlipwayServiceStack.ServiceProps.helloGo(image, props.repositoryName()));
+          SlipwayServiceStack.ServiceProps.of(services.services().get(0), image));
     }
     app.synth();
+  }
+
+  /** The declarations file, or a message naming it and every problem in it. */
+  static Declarations declarations(Path file) {
+    try {
+      return DeclarationsReader.read(Files.readString(file), file.toString());
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException(
+          "context services: cannot read " + file + ": " + e.getMessage(), e);
+    } catch (DeclarationsReader.Invalid e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
   }
 
   private static String context(App app, String key, String fallback) {

@@ -1,5 +1,7 @@
 package dev.slipway.infra;
 
+import dev.slipway.release.Declarations;
+import dev.slipway.release.DeclarationsReader;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +15,7 @@ import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
+import software.amazon.awscdk.services.ecr.IRepository;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Match;
 import software.amazon.awscdk.services.events.Rule;
@@ -40,7 +43,7 @@ public final class SlipwayPipelineStack extends Stack {
       Path functionsJar,
       Path cliJar,
       String bucketName,
-      String repositoryName,
+      Declarations services,
       String compileProject,
       String imageProject,
       boolean enhancedScanning,
@@ -50,6 +53,7 @@ public final class SlipwayPipelineStack extends Stack {
     public PipelineProps {
       Objects.requireNonNull(functionsJar, "functionsJar");
       Objects.requireNonNull(cliJar, "cliJar");
+      Objects.requireNonNull(services, "services");
       if (!java.nio.file.Files.isRegularFile(cliJar)) {
         throw new IllegalArgumentException(
             "cliJar " + cliJar + " does not exist (build the cli module first)");
@@ -72,13 +76,13 @@ public final class SlipwayPipelineStack extends Stack {
       }
     }
 
-    /** The defaults a two-line install uses. */
-    public static PipelineProps defaults(Path functionsJar, Path cliJar) {
+    /** The defaults a two-line install uses, for the declared {@code services}. */
+    public static PipelineProps defaults(Path functionsJar, Path cliJar, Declarations services) {
       return new PipelineProps(
           functionsJar,
           cliJar,
           null,
-          "slipway/services",
+          services,
           "slipway-compile",
           "slipway-image",
           true,
@@ -99,11 +103,19 @@ public final class SlipwayPipelineStack extends Stack {
     SourceBucket source =
         new SourceBucket(
             this, "Source", new SourceBucket.Props(props.bucketName(), props.retentionDays()));
-    ImageRepository images =
-        new ImageRepository(
-            this,
-            "Images",
-            new ImageRepository.Props(props.repositoryName(), props.enhancedScanning(), 200));
+    // One repository per declared service (DESIGN §5): a service's images, and its pushes' events,
+    // are its own.
+    Map<String, ImageRepository> images = new LinkedHashMap<>();
+    for (Declarations.Service service : props.services().services()) {
+      images.put(
+          service.name(),
+          new ImageRepository(
+              this,
+              "Images" + logicalName(service.name()),
+              new ImageRepository.Props(service.repository(), props.enhancedScanning(), 200)));
+    }
+    List<IRepository> repositories =
+        images.values().stream().map(r -> (IRepository) r.repository()).toList();
     Key key =
         Key.Builder.create(this, "BuildKey")
             .enableKeyRotation(true)
@@ -118,13 +130,23 @@ public final class SlipwayPipelineStack extends Stack {
                 props.compileProject(),
                 props.imageProject(),
                 source.bucket(),
-                images.repository(),
+                repositories,
                 jar,
                 key));
 
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("SLIPWAY_SOURCE_BUCKET", source.bucket().getBucketName());
-    environment.put("SLIPWAY_REPOSITORY", props.repositoryName());
+    String declarations = DeclarationsReader.toJson(props.services());
+    if (declarations.length() > MAX_DECLARATIONS_BYTES) {
+      // Lambda holds at most 4 KB of environment variables per function, all of them together.
+      throw new IllegalArgumentException(
+          "the services declarations are "
+              + declarations.length()
+              + " bytes as JSON; a handler's environment holds at most "
+              + MAX_DECLARATIONS_BYTES
+              + " of them (Lambda's limit is 4 KB for all variables)");
+    }
+    environment.put(DeclarationsReader.ENVIRONMENT_VARIABLE, declarations);
     environment.put("SLIPWAY_COMPILE_PROJECT", props.compileProject());
     environment.put("SLIPWAY_IMAGE_PROJECT", props.imageProject());
     environment.put("SLIPWAY_SCANNER", props.enhancedScanning() ? "inspector" : "ecr");
@@ -148,7 +170,8 @@ public final class SlipwayPipelineStack extends Stack {
             new Handlers.Props(
                 props.functionsJar(),
                 source.bucket(),
-                images.repository(),
+                repositories,
+                props.services(),
                 builds.compile().getProjectArn(),
                 builds.image().getProjectArn(),
                 environment,
@@ -216,7 +239,9 @@ public final class SlipwayPipelineStack extends Stack {
                     "result",
                     List.of("SUCCESS"),
                     "repository-name",
-                    List.of(props.repositoryName())))
+                    props.services().services().stream()
+                        .map(Declarations.Service::repository)
+                        .toList()))
             .build());
     if (props.enhancedScanning()) {
       rule(
@@ -227,7 +252,10 @@ public final class SlipwayPipelineStack extends Stack {
               .source(List.of("aws.inspector2"))
               .detailType(List.of("Inspector2 Scan"))
               // Inspector names the repository by its ARN.
-              .detail(Map.of("repository-name", List.of(images.repository().getRepositoryArn())))
+              .detail(
+                  Map.of(
+                      "repository-name",
+                      repositories.stream().map(IRepository::getRepositoryArn).toList()))
               .build());
     } else {
       rule(
@@ -237,7 +265,12 @@ public final class SlipwayPipelineStack extends Stack {
           EventPattern.builder()
               .source(List.of("aws.ecr"))
               .detailType(List.of("ECR Image Scan"))
-              .detail(Map.of("repository-name", List.of(props.repositoryName())))
+              .detail(
+                  Map.of(
+                      "repository-name",
+                      props.services().services().stream()
+                          .map(Declarations.Service::repository)
+                          .toList()))
               .build());
     }
     rule(
@@ -330,10 +363,24 @@ public final class SlipwayPipelineStack extends Stack {
     CfnOutput.Builder.create(this, "UploadPrefix")
         .value("s3://" + bucketName + "/sources/")
         .build();
-    CfnOutput.Builder.create(this, "RepositoryUri")
-        .value(images.repository().getRepositoryUri())
-        .build();
+    for (var image : images.entrySet()) {
+      CfnOutput.Builder.create(this, "RepositoryUri" + logicalName(image.getKey()))
+          .value(image.getValue().repository().getRepositoryUri())
+          .description(image.getKey() + "'s images")
+          .build();
+    }
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.getTopicArn()).build();
+  }
+
+  /** {@code hello-go} as a logical-id part: {@code HelloGo}. */
+  static String logicalName(String service) {
+    StringBuilder out = new StringBuilder();
+    for (String part : service.split("-")) {
+      if (!part.isEmpty()) {
+        out.append(Character.toUpperCase(part.charAt(0))).append(part.substring(1));
+      }
+    }
+    return out.toString();
   }
 
   private void rule(String name, Handlers handlers, Topic alarms, EventPattern pattern) {
@@ -350,6 +397,9 @@ public final class SlipwayPipelineStack extends Stack {
     rule.addTarget(target(handler, handlers, alarms));
     rules.put(name, rule);
   }
+
+  /** What of Lambda's 4 KB of environment the declarations may take; the rest is Slipway's. */
+  static final int MAX_DECLARATIONS_BYTES = 3000;
 
   /** How many times a handler may fail an event before it is dead-lettered. */
   static final int MAX_RECEIVES = 10;

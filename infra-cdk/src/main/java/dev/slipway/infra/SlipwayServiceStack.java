@@ -1,5 +1,6 @@
 package dev.slipway.infra;
 
+import dev.slipway.release.Declarations;
 import io.github.cdklabs.cdknag.NagPackSuppression;
 import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
@@ -40,6 +41,8 @@ import software.amazon.awscdk.services.ecs.RuntimePlatform;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
+import software.amazon.awscdk.services.iam.Role;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.LogGroup;
 import software.amazon.awscdk.services.logs.RetentionDays;
 import software.amazon.awscdk.services.s3.BlockPublicAccess;
@@ -66,7 +69,9 @@ public final class SlipwayServiceStack extends Stack {
       int desiredCount,
       boolean arm64,
       String clusterName,
-      String pipelineRepository) {
+      String pipelineRepository,
+      String taskRoleName,
+      String executionRoleName) {
     public ServiceProps {
       Objects.requireNonNull(serviceName, "serviceName");
       if (!serviceName.matches("[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?")) {
@@ -93,6 +98,37 @@ public final class SlipwayServiceStack extends Stack {
             "clusterName '" + clusterName + "' is not a cluster name");
       }
       Objects.requireNonNull(pipelineRepository, "pipelineRepository");
+      for (String role : new String[] {taskRoleName, executionRoleName}) {
+        if (role == null || !role.matches("[\\w+=,.@-]{1,64}")) {
+          throw new IllegalArgumentException("role name '" + role + "' is not an IAM role name");
+        }
+      }
+    }
+
+    /**
+     * A declared service's first environment: its cluster and service, its repository, and its
+     * declared roles by name (so the deploy's PassRole, scoped to them, may pass them on).
+     */
+    public static ServiceProps of(Declarations.Service service, String image) {
+      Declarations.Environment environment = service.first();
+      return new ServiceProps(
+          environment.service(),
+          image,
+          8080,
+          "/healthz",
+          "/readyz",
+          30,
+          2,
+          true,
+          environment.cluster(),
+          service.repository(),
+          roleName(environment.taskRole(), environment.service() + "-task"),
+          roleName(environment.executionRole(), environment.service() + "-execution"));
+    }
+
+    private static String roleName(String declared, String fallback) {
+      String name = declared == null ? "slipway-" + fallback : declared;
+      return name.substring(name.lastIndexOf('/') + 1);
     }
 
     /** The cluster examples/hello-go/slipway.json deploys to. */
@@ -113,7 +149,9 @@ public final class SlipwayServiceStack extends Stack {
           2,
           true,
           DEMO_CLUSTER,
-          pipelineRepository);
+          pipelineRepository,
+          "slipway-hello-go-task",
+          "slipway-hello-go-execution");
     }
   }
 
@@ -155,6 +193,17 @@ public final class SlipwayServiceStack extends Stack {
             .cpu(256)
             .memoryLimitMiB(512)
             .family(props.serviceName())
+            // Named as declared: the pipeline's deploy may pass exactly these roles on.
+            .taskRole(
+                Role.Builder.create(this, "TaskRole")
+                    .roleName(props.taskRoleName())
+                    .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+                    .build())
+            .executionRole(
+                Role.Builder.create(this, "ExecutionRole")
+                    .roleName(props.executionRoleName())
+                    .assumedBy(new ServicePrincipal("ecs-tasks.amazonaws.com"))
+                    .build())
             .runtimePlatform(
                 RuntimePlatform.builder()
                     .cpuArchitecture(props.arm64() ? CpuArchitecture.ARM64 : CpuArchitecture.X86_64)

@@ -3,6 +3,9 @@ package dev.slipway.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.json.Json;
+import dev.slipway.release.Declarations;
+import dev.slipway.release.DeclarationsReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -174,7 +177,7 @@ class PipelineStackTest {
                           "Variables",
                           Match.objectLike(
                               Map.of(
-                                  "SLIPWAY_REPOSITORY", Stacks.REPOSITORY,
+                                  "SLIPWAY_SERVICES", DeclarationsReader.toJson(Stacks.SERVICES),
                                   "SLIPWAY_COMPILE_PROJECT", "slipway-compile",
                                   "SLIPWAY_ALARMS",
                                       "hello-go-5xx=hello-go,hello-go-unhealthy=hello-go")))))));
@@ -240,7 +243,11 @@ class PipelineStackTest {
   }
 
   private void rulePattern(String description, Map<String, Object> pattern) {
-    template.hasResourceProperties(
+    rulePattern(template, description, pattern);
+  }
+
+  private static void rulePattern(Template t, String description, Map<String, Object> pattern) {
+    t.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(
             Map.of("Description", description, "EventPattern", Match.objectLike(pattern))));
@@ -305,8 +312,100 @@ class PipelineStackTest {
   @Test
   void outputs_tellAUserWhereToUpload() {
     template.hasOutput("UploadPrefix", Match.objectLike(Map.of("Value", Match.anyValue())));
-    template.hasOutput("RepositoryUri", Match.anyValue());
+    template.hasOutput("RepositoryUriHelloGo", Match.anyValue());
     template.hasOutput("SourceBucketName", Match.anyValue());
+  }
+
+  /** The resources of every statement granting {@code action}, as JSON text. */
+  List<String> resourcesGranting(Template t, String action) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (Map<String, Object> policy : t.findResources("AWS::IAM::Policy").values()) {
+      Map<?, ?> document = (Map<?, ?>) ((Map<?, ?>) policy.get("Properties")).get("PolicyDocument");
+      for (Object s : (List<?>) document.get("Statement")) {
+        Map<?, ?> statement = (Map<?, ?>) s;
+        List<?> actions =
+            statement.get("Action") instanceof List<?> l ? l : List.of(statement.get("Action"));
+        if (actions.contains(action)) {
+          List<?> resources =
+              statement.get("Resource") instanceof List<?> l
+                  ? l
+                  : List.of(statement.get("Resource"));
+          for (Object resource : resources) {
+            out.add(Json.mapper().writeValueAsString(resource));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void deployGrants_nameExactlyTheDeclaredTargetsAndRoles_neverAStar() throws Exception {
+    // DESIGN §5: one upload must not reach an ECS service, or pass a role, nobody declared.
+    for (String action : List.of("ecs:UpdateService", "ecs:DescribeServices", "iam:PassRole")) {
+      List<String> resources = resourcesGranting(template, action);
+      assertThat(resources).as(action).isNotEmpty().noneMatch(r -> r.contains("*"));
+    }
+    assertThat(resourcesGranting(template, "ecs:UpdateService"))
+        .allMatch(r -> r.contains(":service/slipway-demo/hello-go\""));
+    assertThat(resourcesGranting(template, "iam:PassRole"))
+        .allMatch(
+            r ->
+                r.contains(":role/slipway-hello-go-task\"")
+                    || r.contains(":role/slipway-hello-go-execution\""));
+  }
+
+  @Test
+  void eachDeclaredService_hasItsOwnRepository_andItsPushesAndScansAreRouted() throws Exception {
+    Declarations two =
+        DeclarationsReader.read(
+            "{\"services\": [{\"name\": \"hello-go\", \"environments\": [{\"name\": \"prod\","
+                + " \"cluster\": \"c1\"}]}, {\"name\": \"billing\", \"environments\":"
+                + " [{\"name\": \"staging\", \"cluster\": \"c2\"}, {\"name\": \"prod\","
+                + " \"cluster\": \"c3\", \"taskRole\": \"billing-task\"}]}]}",
+            "test");
+    var p = Stacks.props(false);
+    Template t =
+        Template.fromStack(
+            new SlipwayPipelineStack(
+                new App(),
+                "Two",
+                software.amazon.awscdk.StackProps.builder()
+                    .env(
+                        software.amazon.awscdk.Environment.builder()
+                            .account(Stacks.ACCOUNT)
+                            .region(Stacks.REGION)
+                            .build())
+                    .build(),
+                new SlipwayPipelineStack.PipelineProps(
+                    p.functionsJar(),
+                    p.cliJar(),
+                    p.bucketName(),
+                    two,
+                    p.compileProject(),
+                    p.imageProject(),
+                    false,
+                    p.alarmServices(),
+                    p.reconcileMinutes(),
+                    p.retentionDays())));
+    t.resourceCountIs("AWS::ECR::Repository", 2);
+    t.hasResourceProperties(
+        "AWS::ECR::Repository", Match.objectLike(Map.of("RepositoryName", "slipway/billing")));
+    rulePattern(
+        t,
+        "Slipway: ImagePushed",
+        Map.of(
+            "detail",
+            Match.objectLike(
+                Map.of("repository-name", List.of("slipway/hello-go", "slipway/billing")))));
+    assertThat(resourcesGranting(t, "ecs:UpdateService").stream().distinct())
+        .hasSize(3)
+        .anyMatch(r -> r.contains(":service/c2/billing\""))
+        .anyMatch(r -> r.contains(":service/c3/billing\""))
+        .noneMatch(r -> r.contains("*"));
+    assertThat(resourcesGranting(t, "iam:PassRole").stream().distinct())
+        .hasSize(1)
+        .allMatch(r -> r.contains(":role/billing-task\""));
   }
 
   @Test
@@ -355,7 +454,9 @@ class PipelineStackTest {
                             .build())
                     .build(),
                 SlipwayPipelineStack.PipelineProps.defaults(
-                    Stacks.props(true).functionsJar(), Stacks.props(true).cliJar())));
+                    Stacks.props(true).functionsJar(),
+                    Stacks.props(true).cliJar(),
+                    Stacks.SERVICES)));
     enhanced.hasResourceProperties(
         "AWS::Events::Rule",
         Match.objectLike(
@@ -386,7 +487,7 @@ class PipelineStackTest {
                     Path.of("x.jar"),
                     Path.of("/nope/slipway.jar"),
                     null,
-                    "r",
+                    Stacks.SERVICES,
                     "a",
                     "b",
                     false,

@@ -1,6 +1,7 @@
 package dev.slipway.infra;
 
 import dev.slipway.json.Json;
+import dev.slipway.release.Declarations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,6 +19,11 @@ final class Stacks {
   static final String BUCKET = "slipway-sources-210987654321";
   static final String REPOSITORY = "slipway/hello-go";
 
+  /** The project's own declarations (hello-go), as SlipwayApp reads them by default. */
+  static final Declarations SERVICES =
+      SlipwayApp.declarations(
+          Path.of(System.getProperty("slipway.root", "..")).resolve("examples/services.json"));
+
   private Stacks() {}
 
   static Path jar(String property, String fallback) {
@@ -29,7 +35,7 @@ final class Stacks {
         jar("slipway.functionsJar", "../functions/target/slipway-functions.jar"),
         jar("slipway.cliJar", "../cli/target/slipway.jar"),
         BUCKET,
-        REPOSITORY,
+        SERVICES,
         "slipway-compile",
         "slipway-image",
         enhancedScanning,

@@ -203,9 +203,12 @@ final class BuildExecutor implements AutoCloseable {
           try {
             side.buildState(project, arn(id), "IN_PROGRESS", releaseId);
             if (instant) {
-              status = request.has("artifactsOverride") ? "SUCCEEDED" : ecr.instantImage(releaseId);
+              status =
+                  request.has("artifactsOverride")
+                      ? "SUCCEEDED"
+                      : ecr.instantImage(releaseId, env.get("SLIPWAY_REPOSITORY"));
             } else {
-              status = execute(id, project, request, releaseId);
+              status = execute(id, project, request, releaseId, env.get("SLIPWAY_REPOSITORY"));
             }
           } catch (Exception e) {
             log.println("local build " + id + " failed: " + e.getMessage());
@@ -226,7 +229,8 @@ final class BuildExecutor implements AutoCloseable {
    * for the push the build made to the local registry: the manifests mirrored into the emulator's
    * ECR under the same digests, the push event, and the scanning.
    */
-  private String execute(String id, String projectName, JsonNode request, String releaseId)
+  private String execute(
+      String id, String projectName, JsonNode request, String releaseId, String repository)
       throws Exception {
     TemplateRules.Project project = projects.get(projectName);
     if (project == null) {
@@ -248,7 +252,7 @@ final class BuildExecutor implements AutoCloseable {
     if (!result.status().equals("SUCCEEDED") || compile) {
       return result.status();
     }
-    return ecr.afterImage(releaseId, dir.resolve("src"), project);
+    return ecr.afterImage(releaseId, dir.resolve("src"), repository);
   }
 
   @Override

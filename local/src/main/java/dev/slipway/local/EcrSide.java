@@ -50,7 +50,8 @@ final class EcrSide {
     this.enhancedScanning = enhancedScanning;
   }
 
-  String afterImage(String releaseId, Path src, TemplateRules.Project project) throws Exception {
+  /** After an image build of {@code releaseId} that pushed to {@code repository}. */
+  String afterImage(String releaseId, Path src, String repository) throws Exception {
     Path digestFile = src.resolve("image-digest.txt");
     String digest =
         Files.isRegularFile(digestFile)
@@ -64,8 +65,6 @@ final class EcrSide {
       log.println("local image of " + releaseId + ": the build left no image-digest.txt");
       return "FAILED";
     }
-    String uri = project.environment().getOrDefault("SLIPWAY_REPOSITORY_URI", "");
-    String repository = uri.substring(uri.indexOf('/') + 1);
     RegistryClient client = new RegistryClient(registry, true, null);
     RegistryClient.Manifest index = client.getManifest(repository, digest);
     Map<String, String> platforms = new java.util.LinkedHashMap<>();
@@ -241,8 +240,7 @@ final class EcrSide {
    * unique to the release (no blobs behind them; moto's ECR does not look), mirrored into ECR like
    * a real one, then the push event and clean scans.
    */
-  String instantImage(String releaseId) throws Exception {
-    String repository = System.getProperty("slipway.local.repository", LocalRuntime.REPOSITORY);
+  String instantImage(String releaseId, String repository) throws Exception {
     ObjectNode index = Json.mapper().createObjectNode();
     index.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.index.v1+json");
     var manifests = index.putArray("manifests");

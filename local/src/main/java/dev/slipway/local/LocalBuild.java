@@ -26,10 +26,9 @@ import software.amazon.awssdk.core.sync.RequestBody;
  *
  * <p>What stands in for the build image, and only that: the local Go and JDK for its runtimes, the
  * AWS CLI from Slipway's cache, this machine's CA bundle for the image's ({@code
- * SLIPWAY_CA_BUNDLE}), and the local registry for ECR's registry host in {@code
- * SLIPWAY_REPOSITORY_URI}. The build does not inherit this process's environment (no real
- * credentials reach it). The shells that run are in the setting's {@code running} set, so a
- * stopping runtime stops them.
+ * SLIPWAY_CA_BUNDLE}), and the local registry for ECR's registry host in {@code SLIPWAY_REGISTRY}.
+ * The build does not inherit this process's environment (no real credentials reach it). The shells
+ * that run are in the setting's {@code running} set, so a stopping runtime stops them.
  */
 final class LocalBuild {
   /** What a run of the buildspec gave: CodeBuild's status and the build's log. */
@@ -202,10 +201,9 @@ final class LocalBuild {
         }
       }
     }
-    String uri = env.get("SLIPWAY_REPOSITORY_URI");
-    String ecr = setting.account() + ".dkr.ecr." + setting.region() + ".amazonaws.com/";
-    if (uri != null && uri.startsWith(ecr)) {
-      env.put("SLIPWAY_REPOSITORY_URI", setting.registry() + "/" + uri.substring(ecr.length()));
+    String ecr = setting.account() + ".dkr.ecr." + setting.region() + ".amazonaws.com";
+    if (ecr.equals(env.get("SLIPWAY_REGISTRY"))) {
+      env.put("SLIPWAY_REGISTRY", setting.registry());
     }
   }
 

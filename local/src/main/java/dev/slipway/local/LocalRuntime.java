@@ -7,6 +7,8 @@ import dev.slipway.aws.Wiring;
 import dev.slipway.engine.Pipeline;
 import dev.slipway.handler.SlipwayHandler;
 import dev.slipway.json.Json;
+import dev.slipway.release.Declarations;
+import dev.slipway.release.DeclarationsReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -42,9 +44,11 @@ public final class LocalRuntime implements AutoCloseable {
   static final int LOCAL_TIME_SCALE = 36;
 
   /**
-   * What to start: the synthesized template, a state directory, advisories, services to create,
-   * {@code chaos}: deliver every event twice, in shuffled order (a drill for duplicates and order),
-   * and {@code fresh}: forget what an earlier run in the same state directory left.
+   * What to start: the synthesized template, a state directory, advisories, extra services to
+   * create beyond the declared ones, {@code chaos}: deliver every event twice, in shuffled order (a
+   * drill for duplicates and order), {@code fresh}: forget what an earlier run in the same state
+   * directory left, and {@code declarations}: the services file the template was synthesized from
+   * (null: the template's own; given, it must be the same).
    */
   public record Options(
       Path template,
@@ -54,7 +58,20 @@ public final class LocalRuntime implements AutoCloseable {
       PrintStream log,
       boolean chaos,
       boolean fresh,
-      Drill drill) {
+      Drill drill,
+      Path declarations) {
+    public Options(
+        Path template,
+        Path state,
+        Path advisories,
+        List<String> services,
+        PrintStream log,
+        boolean chaos,
+        boolean fresh,
+        Drill drill) {
+      this(template, state, advisories, services, log, chaos, fresh, drill, null);
+    }
+
     public Options(
         Path template,
         Path state,
@@ -149,6 +166,7 @@ public final class LocalRuntime implements AutoCloseable {
     JsonNode template = Json.parse(Files.readString(o.template()), "$");
     TemplateRules rules = new TemplateRules(template, ACCOUNT, REGION);
     rules.validate(); // before anything starts
+    Declarations declared = declarations(rules, o.declarations());
 
     ManagedProcess moto =
         ManagedProcess.start(
@@ -206,16 +224,16 @@ public final class LocalRuntime implements AutoCloseable {
     AwsSide side = new AwsSide(aws, ACCOUNT, REGION);
 
     bucket = rules.property("AWS::S3::Bucket", "BucketName");
-    String repository = rules.property("AWS::ECR::Repository", "RepositoryName");
-    System.setProperty("slipway.local.repository", repository);
     aws.s3.createBucket(
         r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
     // Unversioned, unlike the CDK stack's bucket: release ids then come from the key and ETag,
     // which a replay of the journal gives back (moto's version ids are random on every replay).
     aws.s3.putBucketNotificationConfiguration(
         r -> r.bucket(bucket).notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
-    aws.ecr.createRepository(r -> r.repositoryName(repository));
-    createServices(aws, repository, o.services());
+    for (Declarations.Service service : declared.services()) {
+      aws.ecr.createRepository(r -> r.repositoryName(service.repository()));
+    }
+    createServices(aws, declared, o.services());
 
     // The template's queues and rules first: replaying the journal below puts past events on them
     // again.
@@ -312,42 +330,120 @@ public final class LocalRuntime implements AutoCloseable {
     Files.writeString(endpointsFile, endpoints.toString());
   }
 
-  /** Creates each [CLUSTER/]NAME service (a bare name is in ECS's default cluster). */
-  private static void createServices(AwsClients aws, String repository, List<String> services) {
+  /**
+   * The declarations the template's handlers hold; when a services file is given too, it must
+   * declare the same (the template's IAM is scoped to what it was synthesized from).
+   */
+  private static Declarations declarations(TemplateRules rules, Path file) throws IOException {
+    String embedded = rules.handlerEnvironment().get(DeclarationsReader.ENVIRONMENT_VARIABLE);
+    if (embedded == null) {
+      throw new TemplateRules.Refused(
+          "the template's handlers have no "
+              + DeclarationsReader.ENVIRONMENT_VARIABLE
+              + ": synthesize it with this Slipway's CDK app");
+    }
+    try {
+      Declarations fromTemplate =
+          DeclarationsReader.read(embedded, DeclarationsReader.ENVIRONMENT_VARIABLE);
+      if (file == null) {
+        return fromTemplate;
+      }
+      Declarations fromFile = DeclarationsReader.read(Files.readString(file), file.toString());
+      if (!fromFile.equals(fromTemplate)) {
+        throw new TemplateRules.Refused(
+            "--services "
+                + file
+                + " declares other services than the template was synthesized from (its IAM is"
+                + " scoped to those): synthesize the template with -c services="
+                + file
+                + ", or leave --services out to use the template's ("
+                + fromTemplate.services().stream()
+                    .map(Declarations.Service::name)
+                    .collect(java.util.stream.Collectors.joining(", "))
+                + ")");
+      }
+      return fromFile;
+    } catch (DeclarationsReader.Invalid e) {
+      throw new TemplateRules.Refused(e.getMessage());
+    }
+  }
+
+  /**
+   * Creates each declared environment's ECS service, its task definition passing the declared
+   * roles, then each extra [CLUSTER/]NAME service (a bare name is in ECS's default cluster; not
+   * declared, so a quick try's releases cannot deploy to it).
+   */
+  private static void createServices(AwsClients aws, Declarations declared, List<String> extra) {
     java.util.Set<String> clusters = new java.util.HashSet<>();
-    for (String entry : services) {
+    java.util.Set<String> created = new java.util.HashSet<>();
+    for (Declarations.Service service : declared.services()) {
+      for (Declarations.Environment environment : service.environments()) {
+        createService(
+            aws,
+            clusters,
+            environment.cluster(),
+            environment.service(),
+            service.repository(),
+            roleArn(environment.taskRole()),
+            roleArn(environment.executionRole()));
+        created.add(environment.target());
+      }
+    }
+    for (String entry : extra) {
       // [CLUSTER/]NAME: a bare name is in ECS's default cluster.
       String cluster = entry.contains("/") ? entry.substring(0, entry.indexOf('/')) : "default";
       String service = entry.substring(entry.indexOf('/') + 1);
-      if (clusters.add(cluster)) {
-        aws.ecs.createCluster(r -> r.clusterName(cluster));
+      if (created.add(cluster + "/" + service)) {
+        createService(aws, clusters, cluster, service, REPOSITORY, null, null);
       }
-      // Deployment ids are the pass-through's (Rollouts), derived from the service and its task
-      // definition, so they are the same after a restart and the ledger's links still match.
-      String placeholder =
-          ACCOUNT
-              + ".dkr.ecr."
-              + REGION
-              + ".amazonaws.com/"
-              + repository
-              + "@sha256:"
-              + "0".repeat(64);
-      String td =
-          aws.ecs
-              .registerTaskDefinition(
-                  r ->
-                      r.family(service)
-                          .networkMode("awsvpc")
-                          .requiresCompatibilitiesWithStrings("FARGATE")
-                          .cpu("256")
-                          .memory("512")
-                          .containerDefinitions(
-                              c -> c.name(service).image(placeholder).essential(true)))
-              .taskDefinition()
-              .taskDefinitionArn();
-      aws.ecs.createService(
-          r -> r.cluster(cluster).serviceName(service).taskDefinition(td).desiredCount(1));
     }
+  }
+
+  private static String roleArn(String declared) {
+    if (declared == null || declared.startsWith("arn:")) {
+      return declared;
+    }
+    return "arn:aws:iam::" + ACCOUNT + ":role/" + declared;
+  }
+
+  private static void createService(
+      AwsClients aws,
+      java.util.Set<String> clusters,
+      String cluster,
+      String service,
+      String repository,
+      String taskRole,
+      String executionRole) {
+    if (clusters.add(cluster)) {
+      aws.ecs.createCluster(r -> r.clusterName(cluster));
+    }
+    // Deployment ids are the pass-through's (Rollouts), derived from the service and its task
+    // definition, so they are the same after a restart and the ledger's links still match.
+    String placeholder =
+        ACCOUNT
+            + ".dkr.ecr."
+            + REGION
+            + ".amazonaws.com/"
+            + repository
+            + "@sha256:"
+            + "0".repeat(64);
+    String td =
+        aws.ecs
+            .registerTaskDefinition(
+                r ->
+                    r.family(service)
+                        .taskRoleArn(taskRole)
+                        .executionRoleArn(executionRole)
+                        .networkMode("awsvpc")
+                        .requiresCompatibilitiesWithStrings("FARGATE")
+                        .cpu("256")
+                        .memory("512")
+                        .containerDefinitions(
+                            c -> c.name(service).image(placeholder).essential(true)))
+            .taskDefinition()
+            .taskDefinitionArn();
+    aws.ecs.createService(
+        r -> r.cluster(cluster).serviceName(service).taskDefinition(td).desiredCount(1));
   }
 
   /** The queues by name and each queue's dead-letter queue, by URL. */

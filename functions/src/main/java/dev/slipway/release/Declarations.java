@@ -1,0 +1,239 @@
+package dev.slipway.release;
+
+import dev.slipway.json.JsonField;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The services Slipway may release, as the stack declares them (DESIGN §5): for each, its image
+ * repository and its environments in order, each bound to one ECS target and the roles a deploy may
+ * pass; and the organisation's scan-policy floor. An uploaded manifest is written by whoever may
+ * upload, so it is checked against these ({@link #admit}) and can never widen them. Read by the CDK
+ * app (repositories, IAM scoped to exactly these targets) and by every handler (from {@code
+ * SLIPWAY_SERVICES}); {@link DeclarationsReader} reads the file.
+ */
+public record Declarations(List<Service> services, Floor floor) {
+  private static final String MANIFEST = ManifestReader.FILE_NAME + ": ";
+
+  public Declarations {
+    services = List.copyOf(services);
+    Objects.requireNonNull(floor, "floor");
+  }
+
+  /** One declared service: its name (the {@code sources/<name>/} prefix) and where it goes. */
+  public record Service(String name, String repository, List<Environment> environments) {
+    public Service {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(repository, "repository");
+      environments = List.copyOf(environments);
+      if (environments.isEmpty()) {
+        throw new IllegalArgumentException("service " + name + " has no environment");
+      }
+    }
+
+    /** The environment a new release deploys to. */
+    public Environment first() {
+      return environments.get(0);
+    }
+
+    /** The environment whose target is {@code cluster}/{@code service}, if declared. */
+    public Optional<Environment> target(String cluster, String service) {
+      return environments.stream()
+          .filter(e -> e.cluster().equals(cluster) && e.service().equals(service))
+          .findFirst();
+    }
+  }
+
+  /**
+   * One environment: the ECS service a release of it updates, and the task and execution roles
+   * (names or ARNs; null when the task definition passes none) its task definitions may pass.
+   */
+  public record Environment(
+      String name, String cluster, String service, String taskRole, String executionRole) {
+    public Environment {
+      Objects.requireNonNull(name, "name");
+      Objects.requireNonNull(cluster, "cluster");
+      Objects.requireNonNull(service, "service");
+    }
+
+    /** {@code cluster/service}, as messages and the CLI name a target. */
+    public String target() {
+      return cluster + "/" + service;
+    }
+  }
+
+  /**
+   * The least any manifest's scan policy does: severities that must block, severities that must at
+   * least wait for a person, and the longest an allowance may run.
+   */
+  public record Floor(Set<Severity> block, Set<Severity> approve, int maxAllowanceDays) {
+    /** Block CRITICAL and HIGH, approval for MEDIUM, allowances of at most 30 days. */
+    public static final Floor DEFAULT =
+        new Floor(EnumSet.of(Severity.CRITICAL, Severity.HIGH), EnumSet.of(Severity.MEDIUM), 30);
+
+    public Floor {
+      block = Set.copyOf(block);
+      approve = Set.copyOf(approve);
+      if (maxAllowanceDays < 1) {
+        throw new IllegalArgumentException("maxAllowanceDays must be at least 1");
+      }
+    }
+  }
+
+  public Optional<Service> service(String name) {
+    return services.stream().filter(s -> s.name().equals(name)).findFirst();
+  }
+
+  /** The service whose image repository is {@code repository}, if one is declared. */
+  public Optional<Service> serviceOfRepository(String repository) {
+    return services.stream().filter(s -> s.repository().equals(repository)).findFirst();
+  }
+
+  /** What an upload may become: its configuration bound to a declared target, or why not. */
+  public sealed interface Admission {
+    record Admitted(ReleaseConfig config, Environment environment) implements Admission {}
+
+    record Refused(List<Problem> problems) implements Admission {
+      public Refused {
+        problems = List.copyOf(problems);
+      }
+
+      /** Every problem on one line, as a release's reason. */
+      public String reason() {
+        return problems.stream().map(Problem::line).collect(Collectors.joining("; "));
+      }
+    }
+  }
+
+  /**
+   * Checks a valid manifest's configuration, uploaded under {@code sources/<uploadedAs>/}, against
+   * the declarations on {@code today}: the service must be declared and be the one the manifest
+   * names, the deploy target one of its environments' (a manifest that names none gets the first
+   * environment's), and the scan policy at least the floor, with every allowance ending within its
+   * limit. Everything found is reported, not just the first problem.
+   */
+  public Admission admit(
+      String uploadedAs, String manifestService, ReleaseConfig config, LocalDate today) {
+    Optional<Admission.Refused> undeclared = undeclared(uploadedAs);
+    if (undeclared.isPresent()) {
+      return undeclared.get();
+    }
+    Service declared = service(uploadedAs).orElseThrow();
+    List<Problem> problems = new ArrayList<>();
+    if (!manifestService.equals(uploadedAs)) {
+      problems.add(
+          new Problem(
+              MANIFEST + "service",
+              quote(manifestService)
+                  + " is not the service this archive was uploaded for: sources/"
+                  + uploadedAs
+                  + "/ releases "
+                  + uploadedAs
+                  + " only"));
+    }
+    Manifest.Deploy deploy = config.deploy();
+    Environment environment = declared.target(deploy.cluster(), deploy.service()).orElse(null);
+    if (environment == null) {
+      if (deploy.cluster().equals(ManifestReader.DEFAULT_CLUSTER)
+          && deploy.service().equals(manifestService)) {
+        environment = declared.first(); // the manifest names no target: the declared one
+      } else {
+        String declaredTargets =
+            declared.environments().stream()
+                .map(e -> e.name() + " " + e.target())
+                .collect(Collectors.joining(", "));
+        problems.add(
+            new Problem(
+                MANIFEST + "deploy",
+                quote(deploy.cluster() + "/" + deploy.service())
+                    + " is not a declared target of "
+                    + uploadedAs
+                    + " (declared: "
+                    + declaredTargets
+                    + ")"));
+      }
+    }
+    ScanPolicy scan = config.scan();
+    for (Severity severity : sorted(floor.block())) {
+      if (!scan.block().contains(severity)) {
+        problems.add(
+            new Problem(
+                MANIFEST + "scan.block",
+                "leaves out "
+                    + severity
+                    + ", which the organisation's floor blocks (floor: "
+                    + names(floor.block())
+                    + "); a manifest may only tighten it"));
+      }
+    }
+    for (Severity severity : sorted(floor.approve())) {
+      if (!scan.block().contains(severity) && !scan.approve().contains(severity)) {
+        problems.add(
+            new Problem(
+                MANIFEST + "scan.approve",
+                "leaves out "
+                    + severity
+                    + ", which the organisation's floor sends to a person (floor: "
+                    + names(floor.approve())
+                    + "); a manifest may only tighten it"));
+      }
+    }
+    LocalDate limit = today.plusDays(floor.maxAllowanceDays());
+    for (int i = 0; i < scan.allow().size(); i++) {
+      ScanPolicy.Allowance allowance = scan.allow().get(i);
+      if (allowance.expires().isAfter(limit)) {
+        problems.add(
+            new Problem(
+                MANIFEST + "scan.allow[" + i + "].expires",
+                quote(allowance.expires().toString())
+                    + " is more than "
+                    + floor.maxAllowanceDays()
+                    + " days away; the longest allowance ends "
+                    + limit));
+      }
+    }
+    if (!problems.isEmpty()) {
+      return new Admission.Refused(problems);
+    }
+    Manifest.Deploy bound =
+        new Manifest.Deploy(
+            environment.cluster(), environment.service(), deploy.container(), deploy.bakeSeconds());
+    return new Admission.Admitted(
+        new ReleaseConfig(scan, bound, config.health(), config.goVersion()), environment);
+  }
+
+  /** The refusal of an upload under {@code sources/<uploadedAs>/} when that is not declared. */
+  public Optional<Admission.Refused> undeclared(String uploadedAs) {
+    if (service(uploadedAs).isPresent()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        new Admission.Refused(
+            List.of(
+                new Problem(
+                    "sources/" + uploadedAs + "/",
+                    "service "
+                        + quote(uploadedAs)
+                        + " is not declared (declared: "
+                        + services.stream().map(Service::name).collect(Collectors.joining(", "))
+                        + ")"))));
+  }
+
+  private static List<Severity> sorted(Set<Severity> severities) {
+    return severities.stream().sorted().toList();
+  }
+
+  private static String names(Set<Severity> severities) {
+    return sorted(severities).stream().map(Enum::name).collect(Collectors.joining(", "));
+  }
+
+  private static String quote(String value) {
+    return JsonField.quote(value);
+  }
+}
