@@ -19,11 +19,14 @@ import (
 var version = "dev"
 
 func main() {
-	addr := ":" + envOr("PORT", "8080")
+	port := envOr("PORT", "8080")
+	// HOST: every interface by default (a container's own network); slipway local sets
+	// 127.0.0.1, so a task on a developer's machine is not reachable from the network.
+	addr := os.Getenv("HOST") + ":" + port
 	// Scratch images have no shell or curl: the binary checks its own liveness for ECS's
 	// container health check ("/hello-go -healthcheck").
 	if len(os.Args) > 1 && os.Args[1] == "-healthcheck" {
-		os.Exit(healthcheck("http://127.0.0.1" + addr + "/healthz"))
+		os.Exit(healthcheck("http://127.0.0.1:" + port + "/healthz"))
 	}
 	srv := &http.Server{
 		Addr:              addr,

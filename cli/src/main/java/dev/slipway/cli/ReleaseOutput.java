@@ -96,6 +96,14 @@ final class ReleaseOutput {
     node.put("source", "s3://" + r.source().bucket() + "/" + r.source().key());
     node.put("imageDigest", r.image() == null ? null : r.image().digest());
     node.put("reason", r.reason());
+    if (r.verdict() != null) {
+      ObjectNode verdict = node.putObject("verdict");
+      verdict.put("outcome", r.verdict().outcome().name());
+      ObjectNode counts = verdict.putObject("counts");
+      r.verdict().counts().forEach((severity, n) -> counts.put(severity.name(), n));
+      r.verdict().deciding().forEach(verdict.putArray("deciding")::add);
+      r.verdict().allowed().forEach(verdict.putArray("allowed")::add);
+    }
     var history = node.putArray("history");
     for (Release.Transition t : r.history()) {
       ObjectNode h = history.addObject();

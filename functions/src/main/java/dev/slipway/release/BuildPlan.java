@@ -29,12 +29,17 @@ public record BuildPlan(
 
   /**
    * One process to run: argv[0] is the program; {@code env} overrides the build environment (which
-   * passes through PATH, HOME and Go's cache and proxy settings).
+   * passes through PATH, HOME and Go's cache and proxy settings). {@code withoutCredentials}: the
+   * command runs the user's own code (tests), so no AWS credentials of the build reach it.
    */
-  public record Command(List<String> argv, Map<String, String> env) {
+  public record Command(List<String> argv, Map<String, String> env, boolean withoutCredentials) {
     public Command {
       argv = List.copyOf(argv);
       env = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(env));
+    }
+
+    public Command(List<String> argv, Map<String, String> env) {
+      this(argv, env, false);
     }
   }
 

@@ -26,7 +26,7 @@ public final class Planner {
     if (!ManifestGrammar.RELEASE_ID.matcher(releaseId).matches()) {
       throw new IllegalArgumentException("release id " + releaseId + " does not match its grammar");
     }
-    Map<String, String> goEnv = Map.of("GOTOOLCHAIN", "local");
+    Map<String, String> goEnv = GO_ENVIRONMENT;
     List<BuildPlan.Command> prepare =
         List.of(
             new BuildPlan.Command(List.of("go", "mod", "download"), goEnv),
@@ -35,7 +35,8 @@ public final class Planner {
         manifest.test()
             ? new BuildPlan.Command(
                 List.of("go", "test", "-trimpath", "./..."),
-                Map.of("GOTOOLCHAIN", "local", "CGO_ENABLED", "0"))
+                with(GO_ENVIRONMENT, "CGO_ENABLED", "0"),
+                true) // the user's code runs here: no credentials reach it (ProcessRunner)
             : null;
 
     List<BuildPlan.Target> targets = new ArrayList<>();
@@ -114,15 +115,28 @@ public final class Planner {
     return argv;
   }
 
+  /**
+   * What every go command runs with, whatever the host has set: the local toolchain only (the build
+   * pins it), go.mod and go.sum as uploaded (-mod=readonly: nothing is added or updated, a module
+   * missing from go.sum fails), and no go.work from above the tree.
+   */
+  static final Map<String, String> GO_ENVIRONMENT =
+      Map.of("GOTOOLCHAIN", "local", "GOFLAGS", "-mod=readonly", "GOWORK", "off");
+
+  private static Map<String, String> with(Map<String, String> env, String name, String value) {
+    Map<String, String> out = new LinkedHashMap<>(env);
+    out.put(name, value);
+    return out;
+  }
+
   private static Map<String, String> buildEnv(Platform platform) {
-    Map<String, String> env = new LinkedHashMap<>();
+    Map<String, String> env = new LinkedHashMap<>(GO_ENVIRONMENT);
     env.put("CGO_ENABLED", "0");
     env.put("GOOS", platform.os());
     env.put("GOARCH", platform.arch());
     if (platform.variant() != null) {
       env.put("GOARM", platform.variant().substring(1));
     }
-    env.put("GOTOOLCHAIN", "local");
     return env;
   }
 

@@ -258,17 +258,21 @@ public final class ReleaseMachine {
     ScanVerdict verdict =
         ScanVerdict.evaluate(b.config.scan(), all, s.now.atZone(ZoneOffset.UTC).toLocalDate());
     b.verdict = verdict;
+    // What the manifest's allowances let through is said in the transition, so the history shows
+    // it.
+    String allowed =
+        verdict.allowed().isEmpty() ? "" : "; allowed: " + String.join("; ", verdict.allowed());
     switch (verdict.outcome()) {
       case BLOCK -> {
         b.reason = "blocked by " + String.join(", ", verdict.deciding());
-        s.move(ReleaseState.BLOCKED, b.reason);
+        s.move(ReleaseState.BLOCKED, b.reason + allowed);
       }
       case APPROVE ->
           s.move(
               ReleaseState.AWAITING_APPROVAL,
-              "needs approval for " + String.join(", ", verdict.deciding()));
+              "needs approval for " + String.join(", ", verdict.deciding()) + allowed);
       case PASS -> {
-        s.move(ReleaseState.APPROVED, "scan passed the policy");
+        s.move(ReleaseState.APPROVED, "scan passed the policy" + allowed);
         deploy(s, service);
       }
     }

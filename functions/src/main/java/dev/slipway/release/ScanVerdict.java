@@ -8,8 +8,8 @@ import java.util.TreeMap;
 
 /**
  * The scan gate's decision for one image: findings are matched against the policy, allow-listed ids
- * that have not expired are set aside, and the most severe outcome wins: BLOCK over APPROVE over
- * PASS.
+ * that have not expired are set aside (each kept in {@code allowed} with its expiry and reason),
+ * and the most severe outcome wins: BLOCK over APPROVE over PASS.
  */
 public record ScanVerdict(
     Outcome outcome, Map<Severity, Integer> counts, List<String> deciding, List<String> allowed) {
@@ -33,10 +33,20 @@ public record ScanVerdict(
     List<String> allowed = new ArrayList<>();
     for (Finding finding : findings) {
       counts.merge(finding.severity(), 1, Integer::sum);
-      boolean isAllowed =
-          policy.allow().stream().anyMatch(a -> a.id().equals(finding.id()) && !a.isExpired(today));
-      if (isAllowed) {
-        allowed.add(finding.id());
+      java.util.Optional<ScanPolicy.Allowance> allowance =
+          policy.allow().stream()
+              .filter(a -> a.id().equals(finding.id()) && !a.isExpired(today))
+              .findFirst();
+      if (allowance.isPresent()) {
+        // The ledger keeps which finding was let through, until when, and the reviewer's reason.
+        allowed.add(
+            finding.id()
+                + " ("
+                + finding.severity()
+                + ") allowed until "
+                + allowance.get().expires()
+                + ": "
+                + allowance.get().reason());
       } else if (policy.block().contains(finding.severity())) {
         blocking.add(finding.id() + " (" + finding.severity() + ")");
       } else if (policy.approve().contains(finding.severity())) {

@@ -84,6 +84,19 @@ public final class TreePlanner {
     if (manifest != null && mainChecked) {
       checkMainPackage(tree, manifest.main(), problems);
     }
+    try {
+      if (tree.files("vendor").isPresent()) {
+        // Builds run with -mod=readonly: modules come from the proxy, checked against go.sum. A
+        // vendor tree would be ignored, unchecked, so it is refused rather than silently unused.
+        problems.add(
+            new Problem(
+                "vendor/",
+                "a vendor tree is not built from: Slipway takes modules from the module proxy,"
+                    + " checked against go.sum (remove vendor/, or list it in .slipwayignore)"));
+      }
+    } catch (SourceTree.Refused e) {
+      problems.add(new Problem("vendor/", e.getMessage()));
+    }
 
     if (!problems.isEmpty() || manifest == null || module == null) {
       return new Result.Invalid(problems);

@@ -46,6 +46,16 @@ class TreePlannerTest {
   }
 
   @Test
+  void aVendorTree_isRefused_becauseBuildsWouldIgnoreItUnchecked() throws IOException {
+    goodTree("{\"service\": \"svc\"}");
+    write("vendor/modules.txt", "# example.com/dep v1.0.0\n");
+    assertThat(problems("svc-0123456789ab"))
+        .containsExactly(
+            "vendor/: a vendor tree is not built from: Slipway takes modules from the module"
+                + " proxy, checked against go.sum (remove vendor/, or list it in .slipwayignore)");
+  }
+
+  @Test
   void plan_forATwoLineManifest_buildsEachDefaultTargetWithTheExactArgvAndEnv() throws IOException {
     goodTree("{\n  \"service\": \"svc\"\n}\n");
 
@@ -72,7 +82,20 @@ class TreePlannerTest {
             ".");
     assertThat(amd64.build().env())
         .isEqualTo(
-            Map.of("CGO_ENABLED", "0", "GOOS", "linux", "GOARCH", "amd64", "GOTOOLCHAIN", "local"));
+            Map.of(
+                "CGO_ENABLED", "0",
+                "GOOS", "linux",
+                "GOARCH", "amd64",
+                "GOTOOLCHAIN", "local",
+                "GOFLAGS", "-mod=readonly",
+                "GOWORK", "off"));
+    assertThat(plan.prepare())
+        .allSatisfy(
+            c ->
+                assertThat(c.env())
+                    .containsEntry("GOFLAGS", "-mod=readonly")
+                    .containsEntry("GOWORK", "off")
+                    .containsEntry("GOTOOLCHAIN", "local"));
     assertThat(plan.targets().get(1).build().env()).containsEntry("GOARCH", "arm64");
     assertThat(plan.image().entrypoint()).containsExactly("/svc");
     assertThat(plan.image().labels())
@@ -93,6 +116,8 @@ class TreePlannerTest {
     BuildPlan plan = planned("r1");
 
     assertThat(plan.test().argv()).containsExactly("go", "test", "-trimpath", "./...");
+    assertThat(plan.test().withoutCredentials()).as("the user's tests get no credentials").isTrue();
+    assertThat(plan.targets()).noneMatch(t -> t.build().withoutCredentials());
     BuildPlan.Target arm = plan.targets().get(0);
     assertThat(arm.build().env()).containsEntry("GOARCH", "arm").containsEntry("GOARM", "7");
     assertThat(arm.output()).isEqualTo("svc_linux_arm_v7/svc");

@@ -61,6 +61,17 @@ public final class BuildProjects extends Construct {
    */
   public static final String GO_VERSION = "1.26.8";
 
+  /**
+   * Where every build's go commands fetch and check modules (an organisation with a private proxy
+   * adds GOPRIVATE and GONOSUMDB here; CodeBuild takes no empty values).
+   */
+  static final Map<String, String> GO_ENVIRONMENT =
+      Map.of(
+          "GOPROXY", "https://proxy.golang.org",
+          "GOSUMDB", "sum.golang.org",
+          "GOFLAGS", "-mod=readonly",
+          "GOWORK", "off");
+
   /** Where the build image (Amazon Linux 2023) keeps its CA certificates. */
   public static final String BUILD_IMAGE_CA_BUNDLE = "/etc/pki/tls/certs/ca-bundle.crt";
 
@@ -69,7 +80,11 @@ public final class BuildProjects extends Construct {
 
   public BuildProjects(Construct scope, String id, Props props) {
     super(scope, id);
-    Map<String, BuildEnvironmentVariable> common =
+    // The Go environment is the stack's, not the build image's or a host's: the public module proxy
+    // and checksum database (a private proxy, GONOSUMDB and GOPRIVATE are set here, once).
+    Map<String, BuildEnvironmentVariable> common = new java.util.LinkedHashMap<>();
+    GO_ENVIRONMENT.forEach((name, value) -> common.put(name, variable(value)));
+    common.putAll(
         Map.of(
             "SLIPWAY_JAR_URL", variable(props.slipwayJar().getS3ObjectUrl()),
             "SLIPWAY_REGISTRY",
@@ -81,7 +96,7 @@ public final class BuildProjects extends Construct {
                         + Stack.of(scope).getUrlSuffix()),
             "SLIPWAY_ARTIFACT_BUCKET", variable(props.bucket().getBucketName()),
             "SLIPWAY_GO_VERSION", variable(GO_VERSION),
-            "SLIPWAY_CA_BUNDLE", variable(BUILD_IMAGE_CA_BUNDLE));
+            "SLIPWAY_CA_BUNDLE", variable(BUILD_IMAGE_CA_BUNDLE)));
     BuildEnvironment environment =
         BuildEnvironment.builder()
             .buildImage(LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0)

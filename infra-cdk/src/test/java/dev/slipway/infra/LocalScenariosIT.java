@@ -3,6 +3,7 @@ package dev.slipway.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.cli.Slipway;
 import dev.slipway.json.Json;
 import dev.slipway.local.LocalRuntime;
@@ -232,14 +233,21 @@ class LocalScenariosIT {
         .isEqualTo("200 {\"version\":\"" + liveRelease + "\"}\n");
   }
 
-  @Test
-  @Order(3)
-  void aModuleWithAPublishedHighAdvisory_isBlocked_andNothingIsDeployed() throws Exception {
-    Path vulnerable =
-        variant("vulnerable", "\"time\"\n)", "\"time\"\n\n\t_ \"golang.org/x/net/http2\"\n)");
+  /**
+   * hello-go depending on golang.org/x/net v0.15.0 (GO-2023-2102, HIGH, published), with {@code
+   * scan} as its manifest's scan policy (null: none).
+   */
+  Path vulnerable(String name, String scan) throws Exception {
+    Path vulnerable = variant(name, "\"time\"\n)", "\"time\"\n\n\t_ \"golang.org/x/net/http2\"\n)");
     Files.writeString(
         vulnerable.resolve("go.mod"),
         "module example.com/hello-go\n\ngo 1.22\n\nrequire golang.org/x/net v0.15.0\n");
+    if (scan != null) {
+      ObjectNode manifest =
+          (ObjectNode) Json.parse(Files.readString(vulnerable.resolve("slipway.json")), "$");
+      manifest.set("scan", Json.parse(scan, "$"));
+      Files.writeString(vulnerable.resolve("slipway.json"), manifest.toString());
+    }
     Process tidy =
         new ProcessBuilder("go", "mod", "tidy")
             .directory(vulnerable.toFile())
@@ -247,6 +255,13 @@ class LocalScenariosIT {
             .start();
     String tidyOut = new String(tidy.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(tidy.waitFor()).as(tidyOut).isZero();
+    return vulnerable;
+  }
+
+  @Test
+  @Order(3)
+  void aModuleWithAPublishedHighAdvisory_isBlocked_andNothingIsDeployed() throws Exception {
+    Path vulnerable = vulnerable("vulnerable", null);
     int before = taskPort();
 
     LocalSupport.Run push =
@@ -282,5 +297,112 @@ class LocalScenariosIT {
         Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$");
     assertThat(releases.get(0).path("releaseId").asText()).isEqualTo(newer.out().get(0));
     assertThat(get(taskPort(), "/")).contains("hello from the second push");
+  }
+
+  // ---- DESIGN §5: the manifest cannot widen what Slipway may do ----
+
+  @Test
+  @Order(6)
+  void aPolicyWeakerThanTheFloor_failsAtUpload_andBuildsNothing() throws Exception {
+    Path weak = vulnerable("weak", "{\"block\": []}");
+    int before = taskPort();
+
+    LocalSupport.Run push =
+        slipway("push", weak.toString(), "--follow", "--timeout", "60", "--interval", "0.5");
+
+    assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(10);
+    String status = String.join("\n", slipway("status", push.out().get(0)).out());
+    assertThat(status)
+        .contains("FAILED")
+        .contains("slipway.json: scan.block: leaves out CRITICAL")
+        .contains("scan.block: leaves out HIGH")
+        .doesNotContain("BUILDING");
+    assertThat(taskPort()).as("no new task").isEqualTo(before);
+  }
+
+  @Test
+  @Order(7)
+  void anAllowanceWithAReason_letsTheFindingThrough_andTheLedgerSaysWhichAndWhy() throws Exception {
+    String until = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(14).toString();
+    Path allowed =
+        vulnerable(
+            "allowed",
+            "{\"allow\": [{\"id\": \"GO-2023-2102\", \"expires\": \""
+                + until
+                + "\", \"reason\": \"the service serves no HTTP/2\"}]}");
+
+    LocalSupport.Run push =
+        slipway("push", allowed.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
+
+    assertThat(push.code()).as(String.join("\n", push.out())).isZero();
+    JsonNode record =
+        Json.parse(String.join("\n", slipway("status", push.out().get(0), "--json").out()), "$");
+    assertThat(record.path("state").asText()).isEqualTo("LIVE");
+    assertThat(record.path("verdict").path("allowed").get(0).asText())
+        .isEqualTo("GO-2023-2102 (HIGH) allowed until " + until + ": the service serves no HTTP/2");
+    assertThat(record.toString()).contains("scan passed the policy; allowed: GO-2023-2102 (HIGH)");
+  }
+
+  @Test
+  @Order(8)
+  void anExpiredAllowance_allowsNothing_theReleaseIsBlocked() throws Exception {
+    Path expired =
+        vulnerable(
+            "expired",
+            "{\"allow\": [{\"id\": \"GO-2023-2102\", \"expires\": \"2026-01-31\","
+                + " \"reason\": \"reviewed last year\"}]}");
+
+    LocalSupport.Run push =
+        slipway("push", expired.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
+
+    assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(11);
+    assertThat(push.out().get(push.out().size() - 1))
+        .contains("BLOCKED")
+        .contains("GO-2023-2102 (HIGH)");
+  }
+
+  @Test
+  @Order(9)
+  void anArchiveUnderOneServiceWhoseManifestNamesAnother_fails_namingTheField() throws Exception {
+    Path other = variant("other", null, null);
+    Files.writeString(other.resolve("slipway.json"), "{\"service\": \"billing\"}");
+    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip);
+        var files = Files.list(other)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        z.putNextEntry(new java.util.zip.ZipEntry(file.getFileName().toString()));
+        z.write(Files.readAllBytes(file));
+        z.closeEntry();
+      }
+    }
+    try (var aws =
+        new dev.slipway.aws.AwsClients(
+            java.util.Map.of(
+                "AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
+      aws.s3.putObject(
+          r -> r.bucket(runtime.bucket()).key("sources/hello-go/takeover.zip"),
+          software.amazon.awssdk.core.sync.RequestBody.fromBytes(zip.toByteArray()));
+    }
+    String reason = "";
+    for (int i = 0; i < 60 && reason.isEmpty(); i++) {
+      TimeUnit.MILLISECONDS.sleep(500);
+      for (JsonNode r :
+          Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$")) {
+        if (!r.path("state").asText().equals("FAILED")) {
+          continue;
+        }
+        JsonNode record =
+            Json.parse(
+                String.join("\n", slipway("status", r.path("releaseId").asText(), "--json").out()),
+                "$");
+        if (record.path("source").asText().endsWith("/takeover.zip")) {
+          reason = record.path("state").asText() + ": " + record.path("reason").asText();
+        }
+      }
+    }
+    assertThat(reason)
+        .isEqualTo(
+            "FAILED: slipway.json: service: 'billing' is not the service this archive was"
+                + " uploaded for: sources/hello-go/ releases hello-go only");
   }
 }

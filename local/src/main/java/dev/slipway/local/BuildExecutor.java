@@ -2,15 +2,21 @@ package dev.slipway.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.json.Json;
+import dev.slipway.json.JsonField;
+import dev.slipway.release.ManifestGrammar;
+import dev.slipway.release.SourceRef;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -44,6 +50,10 @@ final class BuildExecutor implements AutoCloseable {
   private final Map<String, TemplateRules.Project> projects;
   private final LocalBuild.Setting setting;
   private final EcrSide ecr;
+
+  /** This run's secret: the first segment of every request's path. */
+  private final String token = HexFormat.of().formatHex(randomBytes());
+
   private final java.util.function.Function<String, AwsClients> roleClients;
   private final java.util.function.Function<String, String> roleKeys;
 
@@ -93,6 +103,13 @@ final class BuildExecutor implements AutoCloseable {
         exchange -> {
           String target = String.valueOf(exchange.getRequestHeaders().getFirst("X-Amz-Target"));
           byte[] bytes = exchange.getRequestBody().readAllBytes();
+          String path = exchange.getRequestURI().getRawPath();
+          if (!path.equals("/" + token) && !path.startsWith("/" + token + "/")) {
+            // Any process on this machine can reach the port: only this run's callers know the
+            // path (the handlers' and the CLI's endpoint carries it).
+            refuse(exchange, 403, "AccessDeniedException", "not a caller of this slipway local");
+            return;
+          }
           IamEnforcer enforcer = iam;
           if (enforcer != null) {
             Map<String, String> headers = new java.util.HashMap<>();
@@ -117,6 +134,11 @@ final class BuildExecutor implements AutoCloseable {
           JsonNode request = Json.parse(new String(bytes, StandardCharsets.UTF_8), "$");
           ObjectNode response = Json.mapper().createObjectNode();
           if (target.endsWith(".StartBuild")) {
+            String problem = releaseIdProblem(request);
+            if (problem != null) {
+              refuse(exchange, 400, "InvalidInputException", problem);
+              return;
+            }
             String id =
                 byToken.computeIfAbsent(
                     request.path("idempotencyToken").asText(UUID.randomUUID().toString()),
@@ -145,8 +167,48 @@ final class BuildExecutor implements AutoCloseable {
     server.start();
   }
 
+  /** The stand-in's endpoint, with this run's secret path (see the server's first check). */
+  private static byte[] randomBytes() {
+    byte[] bytes = new byte[16];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
   String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return "http://127.0.0.1:" + server.getAddress().getPort() + "/" + token;
+  }
+
+  /**
+   * Why a StartBuild's SLIPWAY_RELEASE_ID is not a release id (it names the build's events, tags
+   * and records, so nothing else may pass), or null.
+   */
+  static String releaseIdProblem(JsonNode request) {
+    String releaseId = null;
+    for (JsonNode v : request.path("environmentVariablesOverride")) {
+      if (v.path("name").asText().equals("SLIPWAY_RELEASE_ID")) {
+        releaseId = v.path("value").asText();
+      }
+    }
+    if (releaseId == null) {
+      return "environmentVariablesOverride: SLIPWAY_RELEASE_ID is missing";
+    }
+    if (!ManifestGrammar.RELEASE_ID.matcher(releaseId).matches()
+        || SourceRef.serviceOfReleaseId(releaseId).isEmpty()) {
+      return "environmentVariablesOverride: SLIPWAY_RELEASE_ID "
+          + JsonField.quote(releaseId)
+          + " is not a release id (like hello-go-0123456789ab)";
+    }
+    return null;
+  }
+
+  private static void refuse(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
+    ObjectNode error = Json.mapper().createObjectNode().put("__type", type).put("message", message);
+    byte[] body = Json.mapper().writeValueAsBytes(error);
+    exchange.getResponseHeaders().add("Content-Type", "application/x-amz-json-1.1");
+    exchange.sendResponseHeaders(status, body.length);
+    exchange.getResponseBody().write(body);
+    exchange.close();
   }
 
   /** From now on, requests signed as a handler are judged as its role (see IamEnforcer). */

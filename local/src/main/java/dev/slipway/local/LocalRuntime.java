@@ -156,12 +156,13 @@ public final class LocalRuntime implements AutoCloseable {
   private void boot(Options o) throws Exception {
     System.setProperty("sun.net.httpserver.nodelay", "true"); // see JournalingProxy
     PrintStream log = o.log();
-    Files.createDirectories(o.state());
+    StateDirectory.secure(o.state());
     resources.add(StateDirectory.lock(o.state()));
     Files.deleteIfExists(o.state().resolve("local.json")); // a killed run's endpoint is stale
     StateDirectory.stopLeftovers(o.state(), log);
     if (o.fresh()) {
       StateDirectory.forget(o.state());
+      StateDirectory.secure(o.state()); // the journal anew, owner-only
     }
     JsonNode template = Json.parse(Files.readString(o.template()), "$");
     TemplateRules rules = new TemplateRules(template, ACCOUNT, REGION);

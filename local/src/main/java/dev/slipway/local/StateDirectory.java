@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +24,26 @@ final class StateDirectory {
   private static final String PIDS = "pids";
 
   private StateDirectory() {}
+
+  /**
+   * Makes {@code state} its owner's only (rwx------), and the journal in it (rw-------): the
+   * journal keeps every request body the emulator saw, build logs and task logs are beside it. A
+   * file system without POSIX permissions is left as it is.
+   */
+  static void secure(Path state) throws IOException {
+    Files.createDirectories(state);
+    if (!Files.getFileStore(state).supportsFileAttributeView("posix")) {
+      return;
+    }
+    Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
+    Path journal = state.resolve(JOURNAL);
+    if (!Files.exists(journal)) {
+      Files.createFile(
+          journal,
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    }
+    Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rw-------"));
+  }
 
   /** Holds the directory's lock until closed; refuses when another runtime holds it. */
   static AutoCloseable lock(Path state) throws IOException {

@@ -257,7 +257,9 @@ final class TaskRunner implements AutoCloseable {
         new ProcessBuilder(binary.toString())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve(service.serviceName() + "-" + port + ".log").toFile());
-    builder.environment().put("PORT", Integer.toString(port));
+    Map<String, String> env = builder.environment();
+    env.clear();
+    env.putAll(taskEnvironment(taskDefinition.containerDefinitions().get(0), port));
     Process process = builder.start();
     {
       if (!healthy(port)) {
@@ -266,6 +268,20 @@ final class TaskRunner implements AutoCloseable {
       }
       return new Running(process, port, Instant.now(), new int[] {0});
     }
+  }
+
+  /**
+   * A task's whole environment, as ECS gives one: nothing of this process's (a developer's AWS
+   * credentials, tokens, PATH), only what the container definition sets, the port, and loopback as
+   * the address (a container's own network is private; this machine's is not).
+   */
+  static Map<String, String> taskEnvironment(
+      software.amazon.awssdk.services.ecs.model.ContainerDefinition container, int port) {
+    Map<String, String> env = new java.util.TreeMap<>();
+    container.environment().forEach(pair -> env.put(pair.name(), pair.value()));
+    env.put("PORT", Integer.toString(port));
+    env.put("HOST", "127.0.0.1");
+    return env;
   }
 
   /** Pulls the image for this machine's platform and unpacks its entrypoint binary. */

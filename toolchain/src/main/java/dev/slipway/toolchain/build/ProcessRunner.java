@@ -43,14 +43,23 @@ public final class ProcessRunner {
   }
 
   public Outcome run(BuildPlan.Command command, Path dir) throws RunFailure, InterruptedException {
-    return run(command.argv(), command.env(), dir);
+    return run(command.argv(), command.env(), dir, command.withoutCredentials());
   }
 
   public Outcome run(List<String> argv, Map<String, String> env, Path dir)
       throws RunFailure, InterruptedException {
+    return run(argv, env, dir, false);
+  }
+
+  private Outcome run(
+      List<String> argv, Map<String, String> env, Path dir, boolean withoutCredentials)
+      throws RunFailure, InterruptedException {
     ProcessBuilder builder =
         new ProcessBuilder(argv).directory(dir.toFile()).redirectErrorStream(true);
     builder.environment().putAll(env);
+    if (withoutCredentials) {
+      withoutCredentials(builder.environment());
+    }
     Process process;
     try {
       process = builder.start();
@@ -74,6 +83,18 @@ public final class ProcessRunner {
     }
     reader.join(TimeUnit.SECONDS.toMillis(10));
     return new Outcome(process.exitValue(), tail.text());
+  }
+
+  /**
+   * Takes every AWS setting out of {@code env} (keys, session tokens, the container credentials
+   * endpoint CodeBuild gives a build, profiles, endpoints) and points the SDKs' credential files
+   * and instance metadata nowhere: code run so (the user's tests) cannot act as the build's role.
+   */
+  static void withoutCredentials(Map<String, String> env) {
+    env.keySet().removeIf(name -> name.startsWith("AWS_"));
+    env.put("AWS_SHARED_CREDENTIALS_FILE", "/dev/null");
+    env.put("AWS_CONFIG_FILE", "/dev/null");
+    env.put("AWS_EC2_METADATA_DISABLED", "true");
   }
 
   /** Keeps the last {@link #MAX_OUTPUT_BYTES} of a stream. */
