@@ -122,19 +122,47 @@ public final class AwsEffects implements EffectRunner {
       }
       // The project's registry, the release's own service's repository (image.yml).
       env.add(variable("SLIPWAY_REPOSITORY", service.get().repository()));
+      // The compile output is read pinned by the checksum CodeBuild itself reported for this
+      // release's compile build: every compile build may write under builds/, so another
+      // release's build could have replaced the object since (DESIGN §5).
+      Optional<String> pin = compiledChecksum(release);
+      if (pin.isEmpty()) {
+        return new Outcome.Failed(
+            "compile build "
+                + release.compileBuildId()
+                + " reports no checksum of its artifact, so its output cannot be pinned");
+      }
+      env.add(
+          variable(
+              "SLIPWAY_DIST_URL",
+              "s3://" + settings.artifactBucket() + "/" + output + "/dist.zip"));
+      env.add(variable("SLIPWAY_DIST_SHA256", pin.get()));
       response =
           aws.codeBuild.startBuild(
               r ->
                   r.projectName(settings.imageProject())
                       .idempotencyToken(release.id() + "-image")
-                      .sourceTypeOverride(SourceType.S3)
-                      .sourceLocationOverride(
-                          settings.artifactBucket() + "/" + output + "/dist.zip")
+                      .sourceTypeOverride(SourceType.NO_SOURCE)
                       .environmentVariablesOverride(env));
     }
     // Events carry the build's ARN as its build-id; record the same.
     String arn = response.build().arn() != null ? response.build().arn() : response.build().id();
     return new Outcome.Done(new Input.BuildStarted("started:" + arn, build.kind(), arn));
+  }
+
+  /** The SHA-256 CodeBuild reports for the release's compile artifact (a ZIP), if any. */
+  private Optional<String> compiledChecksum(Release release) {
+    String buildId = release.compileBuildId();
+    if (buildId == null) {
+      return Optional.empty();
+    }
+    // BatchGetBuilds takes "project:uuid"; the ledger keeps the ARN events carry.
+    String id =
+        buildId.contains(":build/") ? buildId.substring(buildId.indexOf(":build/") + 7) : buildId;
+    return aws.codeBuild.batchGetBuilds(r -> r.ids(id)).builds().stream()
+        .findFirst()
+        .map(b -> b.artifacts() == null ? null : b.artifacts().sha256sum())
+        .filter(sum -> sum != null && sum.matches("[0-9a-f]{64}"));
   }
 
   private static EnvironmentVariable variable(String name, String value) {

@@ -124,11 +124,17 @@ class PipelineStackTest {
       String command =
           name.equals("slipway-compile")
               ? "java -jar \"${SLIPWAY_JAR}\" build ."
-              : "java -jar \"${SLIPWAY_JAR}\" image .";
+              : "java -jar \"${SLIPWAY_JAR}\" image dist";
       assertThat(buildspec.asString())
           .contains(command)
           .contains("SLIPWAY_RELEASE_ID")
           .doesNotContain("docker");
+      if (name.equals("slipway-image")) {
+        // The compile output is used only when it is the zip the compile build reported.
+        assertThat(buildspec.asString())
+            .contains("sha256sum --check --strict")
+            .contains("SLIPWAY_DIST_SHA256");
+      }
       template.hasResourceProperties(
           "AWS::CodeBuild::Project",
           Match.objectLike(

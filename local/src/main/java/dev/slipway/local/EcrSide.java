@@ -95,8 +95,10 @@ final class EcrSide {
     side.imagePushed(repository, index.digest(), releaseId);
     BuildReport report =
         Json.mapper()
-            .readValue(Files.readString(src.resolve(BuildReport.FILE_NAME)), BuildReport.class);
-    scan(repository, report, src, platforms, releaseId);
+            .readValue(
+                Files.readString(src.resolve("dist").resolve(BuildReport.FILE_NAME)),
+                BuildReport.class);
+    scan(repository, report, src.resolve("dist"), platforms, releaseId);
     return "SUCCEEDED";
   }
 

@@ -32,7 +32,15 @@ import software.amazon.awssdk.core.sync.RequestBody;
  */
 final class LocalBuild {
   /** What a run of the buildspec gave: CodeBuild's status and the build's log. */
-  record Result(String status, Path log, List<String> lastLines) {}
+  /**
+   * How a build ended, its log, its last lines, and the SHA-256 of the artifact zip it uploaded
+   * (null when none), which CodeBuild reports as the build's {@code artifacts.sha256sum}.
+   */
+  record Result(String status, Path log, List<String> lastLines, String artifactSha256) {
+    Result(String status, Path log, List<String> lastLines) {
+      this(status, log, lastLines, null);
+    }
+  }
 
   /** What every build shares: where "AWS" is, the registry, the tools. */
   record Setting(
@@ -181,12 +189,13 @@ final class LocalBuild {
     if (process.exitValue() != 0) {
       return new Result("FAILED", log, tail);
     }
-    String uploaded = uploadArtifacts(spec, src, request, asRole);
+    String[] checksum = {null};
+    String uploaded = uploadArtifacts(spec, src, request, asRole, checksum);
     if (uploaded != null) {
       tail.add(uploaded);
       return new Result("FAILED", log, tail);
     }
-    return new Result("SUCCEEDED", log, tail);
+    return new Result("SUCCEEDED", log, tail, checksum[0]);
   }
 
   /** What the local machine puts in place of the build image's paths and ECR's registry host. */
@@ -212,7 +221,8 @@ final class LocalBuild {
    * build's role; null when done or nothing was asked, else CodeBuild's reason.
    */
   private static String uploadArtifacts(
-      Buildspec spec, Path src, JsonNode request, AwsClients asRole) throws IOException {
+      Buildspec spec, Path src, JsonNode request, AwsClients asRole, String[] checksum)
+      throws IOException {
     JsonNode artifacts = request.path("artifactsOverride");
     if (!artifacts.path("type").asText("NO_ARTIFACTS").equals("S3")) {
       return null;
@@ -237,6 +247,14 @@ final class LocalBuild {
       asRole.s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(zip.toByteArray()));
     } catch (software.amazon.awssdk.core.exception.SdkException e) {
       return "UPLOAD_ARTIFACTS: " + e.getMessage();
+    }
+    try {
+      checksum[0] =
+          java.util.HexFormat.of()
+              .formatHex(
+                  java.security.MessageDigest.getInstance("SHA-256").digest(zip.toByteArray()));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is always available", e);
     }
     return null;
   }
