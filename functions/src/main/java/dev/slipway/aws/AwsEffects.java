@@ -65,6 +65,16 @@ public final class AwsEffects implements EffectRunner {
       if (effect instanceof Effect.Deploy deploy) {
         return deploy(release, deploy);
       }
+      if (effect instanceof Effect.StopBuild stop) {
+        String id = stop.buildId();
+        String buildId = id.contains(":build/") ? id.substring(id.indexOf(":build/") + 7) : id;
+        try {
+          aws.codeBuild.stopBuild(r -> r.id(buildId));
+        } catch (software.amazon.awssdk.services.codebuild.model.InvalidInputException ended) {
+          // already finished: nothing left to stop
+        }
+        return new Outcome.Done(null);
+      }
       if (effect instanceof Effect.RollBack rollBack) {
         aws.ecs.updateService(
             r ->

@@ -8,7 +8,6 @@ import dev.slipway.event.EcsDeploymentState;
 import dev.slipway.event.InspectorScan;
 import dev.slipway.event.PipelineEvent;
 import dev.slipway.event.S3ObjectCreated;
-import dev.slipway.event.SlipwayDetailType;
 import dev.slipway.event.SlipwayEvent;
 import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
@@ -234,19 +233,35 @@ public final class Pipeline {
           new Input.AlarmFired(eventId, e.alarm(), e.reason()));
     }
     if (event instanceof SlipwayEvent e) {
-      var by = e.detailField("approvedBy");
-      var rejectedBy = e.detailField("rejectedBy");
-      var reason = e.detailField("reason");
-      String why = reason == null ? null : reason.asText();
-      if (e.type() == SlipwayDetailType.RELEASE_APPROVED && by != null) {
-        return apply(e.releaseId(), new Input.Approved(eventId, by.asText(), why));
-      }
-      if (e.type() == SlipwayDetailType.RELEASE_REJECTED && rejectedBy != null) {
-        return apply(e.releaseId(), new Input.Rejected(eventId, rejectedBy.asText(), why));
-      }
-      return new Outcome.Ignored("Slipway's own " + e.type().detailType() + " announcement");
+      // Anyone allowed events:PutEvents could send an approval naming anyone: a decision counts
+      // only through steer, behind the IAM-authenticated function URL (DESIGN §5).
+      return new Outcome.Ignored(
+          "Slipway's own "
+              + e.type().detailType()
+              + " announcement (decisions come through the steering URL)");
     }
     return new Outcome.Ignored(event.kind() + " is not used by the release engine");
+  }
+
+  /** A person's decision on a release. */
+  public enum Decision {
+    APPROVE,
+    REJECT
+  }
+
+  /**
+   * Applies a person's decision: {@code by} is the identity AWS authenticated (the caller ARN of
+   * the IAM-authorized steering URL), never a name the caller chose; {@code requestId} makes a
+   * repeated request the same input.
+   */
+  public Outcome steer(
+      Decision decision, String releaseId, String by, String reason, String requestId) {
+    String eventId = "steer:" + requestId;
+    return apply(
+        releaseId,
+        decision == Decision.APPROVE
+            ? new Input.Approved(eventId, by, reason)
+            : new Input.Rejected(eventId, by, reason));
   }
 
   private Outcome sourceUploaded(S3ObjectCreated e) {

@@ -1,19 +1,123 @@
 package dev.slipway.handler;
 
+import com.amazonaws.services.lambda.runtime.Context;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.Pipeline;
+import dev.slipway.json.Json;
+import dev.slipway.json.JsonField;
+import dev.slipway.json.JsonProblem;
+import dev.slipway.release.ManifestGrammar;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.Set;
 
-/** The Lambda handler for a person's approval or rejection. */
+/**
+ * A person's approval or rejection, behind the stack's IAM-authenticated function URL (DESIGN §5):
+ * {@code POST /approve} or {@code POST /reject} with {@code {"releaseId": ..., "reason": ...}},
+ * SigV4-signed by the caller (`slipway approve` does). Lambda has already authenticated the caller
+ * and checked the URL's resource policy (who may steer is an IAM permission, not the upload's); the
+ * identity recorded is the caller ARN Lambda passes in {@code
+ * requestContext.authorizer.iam.userArn}, never a name in the request. Slipway's own events on the
+ * bus no longer decide anything.
+ */
 public final class ApprovalHandler extends SlipwayHandler {
-  static final Set<String> KINDS = Set.of("slipway.release-approved", "slipway.release-rejected");
-
   public ApprovalHandler() {
-    super(KINDS);
+    super(Set.of());
   }
 
   /** For tests and the local runtime: an already wired pipeline. */
   public ApprovalHandler(Pipeline pipeline, PrintStream log) {
-    super(pipeline, KINDS, log);
+    super(pipeline, Set.of(), log);
+  }
+
+  @Override
+  public void handleRequest(InputStream input, OutputStream output, Context context)
+      throws IOException {
+    byte[] bytes = input.readNBytes(MAX_PAYLOAD_BYTES + 1);
+    JsonNode request;
+    try {
+      request = Json.parse(new String(bytes, StandardCharsets.UTF_8), "$");
+    } catch (JsonProblem e) {
+      output.write(response(400, "malformed request: " + e.problem()));
+      return;
+    }
+    output.write(steer(request));
+  }
+
+  /** The function URL response (payload format 2.0) to one request. */
+  byte[] steer(JsonNode request) throws IOException {
+    JsonNode http = request.path("requestContext").path("http");
+    if (http.isMissingNode()) {
+      return response(400, "not a function URL request");
+    }
+    String caller =
+        request.path("requestContext").path("authorizer").path("iam").path("userArn").asText("");
+    if (caller.isEmpty()) {
+      // Only a URL with AuthType AWS_IAM passes the authenticated caller; refuse anything else.
+      return response(403, "the steering URL takes only IAM-authenticated requests");
+    }
+    String path = request.path("rawPath").asText("");
+    Pipeline.Decision decision =
+        switch (path) {
+          case "/approve" -> Pipeline.Decision.APPROVE;
+          case "/reject" -> Pipeline.Decision.REJECT;
+          default -> null;
+        };
+    if (decision == null) {
+      return response(404, "no steering action " + JsonField.quote(path) + " (/approve, /reject)");
+    }
+    if (!http.path("method").asText().equals("POST")) {
+      return response(405, path + " takes POST");
+    }
+    String text = request.path("body").asText("");
+    if (request.path("isBase64Encoded").asBoolean(false)) {
+      text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
+    }
+    String releaseId;
+    String reason;
+    try {
+      JsonField body = JsonField.root(Json.parse(text, "$")).requireObject();
+      releaseId = body.get("releaseId").nonBlankText();
+      if (!ManifestGrammar.RELEASE_ID.matcher(releaseId).matches()) {
+        return response(400, "releaseId " + JsonField.quote(releaseId) + " is not a release id");
+      }
+      reason = body.get("reason").textOrNull();
+      if (reason != null && !ManifestGrammar.REASON.matcher(reason).matches()) {
+        return response(400, "reason must be 1-500 printable characters");
+      }
+      if (decision == Pipeline.Decision.REJECT && reason == null) {
+        return response(400, "reason: a rejection says why");
+      }
+    } catch (JsonProblem e) {
+      return response(400, e.path().replaceFirst("^\\$\\.?", "") + ": " + e.problem());
+    }
+    String requestId = request.path("requestContext").path("requestId").asText(releaseId + caller);
+    Pipeline.Outcome outcome = pipeline().steer(decision, releaseId, caller, reason, requestId);
+    if (outcome instanceof Pipeline.Outcome.Applied applied) {
+      logLine("info", null, requestId, decision + " " + releaseId + " by " + caller);
+      ObjectNode body = Json.mapper().createObjectNode();
+      body.put("releaseId", releaseId)
+          .put("state", applied.release().state().name())
+          .put("by", caller);
+      return response(200, body);
+    }
+    return response(404, ((Pipeline.Outcome.Ignored) outcome).reason());
+  }
+
+  private static byte[] response(int status, String message) throws IOException {
+    return response(status, Json.mapper().createObjectNode().put("message", message));
+  }
+
+  private static byte[] response(int status, ObjectNode body) throws IOException {
+    ObjectNode out = Json.mapper().createObjectNode();
+    out.put("statusCode", status);
+    out.putObject("headers").put("content-type", "application/json");
+    out.put("body", body.toString());
+    return Json.mapper().writeValueAsBytes(out);
   }
 }

@@ -18,12 +18,20 @@ import java.util.stream.Collectors;
  * app (repositories, IAM scoped to exactly these targets) and by every handler (from {@code
  * SLIPWAY_SERVICES}); {@link DeclarationsReader} reads the file.
  */
-public record Declarations(List<Service> services, Floor floor) {
+public record Declarations(List<Service> services, Floor floor, String approvers) {
   private static final String MANIFEST = ManifestReader.FILE_NAME + ": ";
 
   public Declarations {
     services = List.copyOf(services);
     Objects.requireNonNull(floor, "floor");
+  }
+
+  /**
+   * Without a principal of their own, the approvers are this account's IAM identities whose own
+   * policies allow them to invoke the steering URL.
+   */
+  public Declarations(List<Service> services, Floor floor) {
+    this(services, floor, null);
   }
 
   /** One declared service: its name (the {@code sources/<name>/} prefix) and where it goes. */

@@ -24,11 +24,12 @@ import java.util.stream.Collectors;
  *                                  "executionRole": "hello-go-execution"}]}]}
  * }</pre>
  *
- * <p>{@code floor} and its fields are optional ({@link Declarations.Floor#DEFAULT}); a service's
- * {@code repository} defaults to {@code slipway/<name>}, an environment's {@code service} to the
- * service's name; roles are names or role ARNs. Every problem is reported with its field and value.
- * The same reader reads back {@link #toJson}'s compact form, which the stack hands each handler as
- * {@code SLIPWAY_SERVICES}.
+ * <p>{@code approvers} (optional) is the IAM principal the steering URL lets approve and reject: by
+ * default this account's identities whose own policies allow it. {@code floor} and its fields are
+ * optional ({@link Declarations.Floor#DEFAULT}); a service's {@code repository} defaults to {@code
+ * slipway/<name>}, an environment's {@code service} to the service's name; roles are names or role
+ * ARNs. Every problem is reported with its field and value. The same reader reads back {@link
+ * #toJson}'s compact form, which the stack hands each handler as {@code SLIPWAY_SERVICES}.
  */
 public final class DeclarationsReader {
   /** The handlers' environment variable holding {@link #toJson}. */
@@ -42,6 +43,11 @@ public final class DeclarationsReader {
   static final Pattern ROLE =
       Pattern.compile(
           "[\\w+=,.@-]{1,64}|arn:aws[a-z-]*:iam::[0-9]{12}:role/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
+
+  /** Who may steer: a role, a user, or an account's root (its identities, by their policies). */
+  static final Pattern PRINCIPAL =
+      Pattern.compile(
+          "arn:aws[a-z-]*:iam::[0-9]{12}:(?:root|(?:role|user)/(?:[\\w+=,.@-]+/)*[\\w+=,.@-]{1,64})");
 
   /** Declarations are invalid; {@link #getMessage} lists every problem. */
   public static final class Invalid extends Exception {
@@ -81,7 +87,11 @@ public final class DeclarationsReader {
 
   private Declarations declarations(JsonField root) {
     root.requireObject();
-    known(root, Set.of("floor", "services", "$schema"));
+    known(root, Set.of("floor", "services", "approvers", "$schema"));
+    String approvers =
+        root.get("approvers").isAbsent()
+            ? null
+            : attempt(() -> matching(root.get("approvers"), PRINCIPAL, "an IAM principal ARN"));
     Declarations.Floor floor = attempt(() -> floor(root.get("floor")));
     List<Declarations.Service> services = new ArrayList<>();
     Set<String> names = new HashSet<>();
@@ -116,7 +126,7 @@ public final class DeclarationsReader {
       }
       services.add(service);
     }
-    return problems.isEmpty() ? new Declarations(services, floor) : null;
+    return problems.isEmpty() ? new Declarations(services, floor, approvers) : null;
   }
 
   private Declarations.Floor floor(JsonField field) {
@@ -240,6 +250,9 @@ public final class DeclarationsReader {
     ArrayNode approve = floor.putArray("approve");
     declarations.floor().approve().stream().sorted().forEach(s -> approve.add(s.name()));
     floor.put("maxAllowanceDays", declarations.floor().maxAllowanceDays());
+    if (declarations.approvers() != null) {
+      root.put("approvers", declarations.approvers());
+    }
     ArrayNode services = root.putArray("services");
     for (Declarations.Service service : declarations.services()) {
       ObjectNode s = services.addObject();

@@ -17,7 +17,8 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = Effect.Publish.class, name = "Publish"),
   @JsonSubTypes.Type(value = Effect.Deploy.class, name = "Deploy"),
   @JsonSubTypes.Type(value = Effect.RollBack.class, name = "RollBack"),
-  @JsonSubTypes.Type(value = Effect.Supersede.class, name = "Supersede")
+  @JsonSubTypes.Type(value = Effect.Supersede.class, name = "Supersede"),
+  @JsonSubTypes.Type(value = Effect.StopBuild.class, name = "StopBuild")
 })
 public sealed interface Effect {
 
@@ -80,6 +81,20 @@ public sealed interface Effect {
     @Override
     public String key() {
       return "supersede:" + releaseId;
+    }
+  }
+
+  /**
+   * Stop a superseded release's build still running (CodeBuild StopBuild; a finished one stays).
+   */
+  record StopBuild(String buildId) implements Effect {
+    public StopBuild {
+      Objects.requireNonNull(buildId, "buildId");
+    }
+
+    @Override
+    public String key() {
+      return "stop:" + buildId;
     }
   }
 }

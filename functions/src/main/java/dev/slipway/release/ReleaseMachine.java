@@ -47,7 +47,7 @@ public final class ReleaseMachine {
     Objects.requireNonNull(now, "now");
     if (current == null) {
       return input instanceof Input.SourceUploaded uploaded
-          ? create(uploaded, now)
+          ? create(uploaded, now, service)
           : Decision.unchanged(null);
     }
     if (current.state().isFinal()
@@ -60,7 +60,7 @@ public final class ReleaseMachine {
     return step.finish();
   }
 
-  private static Decision create(Input.SourceUploaded uploaded, Instant now) {
+  private static Decision create(Input.SourceUploaded uploaded, Instant now, ServiceView view) {
     SourceRef source = uploaded.source();
     String service = SourceRef.serviceOf(source.key()).orElseThrow();
     Release seed =
@@ -97,6 +97,13 @@ public final class ReleaseMachine {
       step.move(ReleaseState.FAILED, uploaded.invalidReason());
     } else {
       step.effect(new Effect.StartBuild(Effect.BuildKind.COMPILE, seed.id(), service, source));
+      // The newest upload wins: older releases still building are superseded, their builds
+      // stopped (DESIGN §5, retention).
+      if (view != null) {
+        for (ServiceView.Entry older : view.olderBuilding(seed)) {
+          step.effect(new Effect.Supersede(older.id(), seed.id()));
+        }
+      }
     }
     Decision decision = step.finish();
     return new Decision(decision.release(), decision.effects(), true);
@@ -182,6 +189,12 @@ public final class ReleaseMachine {
       if (b.state.ordinal() <= ReleaseState.DEPLOYING.ordinal()) {
         b.reason = "superseded by " + superseded.by();
         s.move(ReleaseState.SUPERSEDED, b.reason);
+        if (b.compileBuildId != null && !b.compiled) {
+          s.effect(new Effect.StopBuild(b.compileBuildId));
+        }
+        if (b.imageBuildId != null && !b.imageBuilt) {
+          s.effect(new Effect.StopBuild(b.imageBuildId));
+        }
       }
     } else if (s.input instanceof Input.Tick tick) {
       if (b.state == ReleaseState.DEPLOYING

@@ -72,6 +72,15 @@ public record ServiceView(String service, List<Entry> releases) {
   }
 
   /** Older releases that are deploying now and must give way to {@code release}. */
+  /** Older releases still building: a newer upload supersedes them and stops their builds. */
+  public List<Entry> olderBuilding(Release release) {
+    return releases.stream()
+        .filter(e -> !e.id().equals(release.id()))
+        .filter(e -> e.state() == ReleaseState.REQUESTED || e.state() == ReleaseState.BUILDING)
+        .filter(e -> !e.isNewerThan(release.requestedAt(), seenAt(release), release.id()))
+        .toList();
+  }
+
   public List<Entry> olderDeploying(Release release) {
     return releases.stream()
         .filter(e -> !e.id().equals(release.id()))

@@ -99,6 +99,39 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void aNewerUpload_supersedesAnOlderReleaseStillBuilding_andStopsItsBuild() throws Exception {
+    deliver("s3/object-created-source-upload.json");
+    assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
+    String newerUpload =
+        Files.readString(
+                Path.of(
+                    System.getProperty("slipway.root", ".."),
+                    "events/s3/object-created-source-upload.json"))
+            .replace("6a1f3c2e-8b4d-4e9a-b7c1-2d3e4f5a6b7c", "7b2f3c2e-8b4d-4e9a-b7c1-2d3e4f5a6b7c")
+            .replace("2026-11-27T10:00:01Z", "2026-11-27T10:05:01Z")
+            .replace("5f2b8e0d9c4a7b1e3f6d8a2c4e6b8d0f", "6f2b8e0d9c4a7b1e3f6d8a2c4e6b8d0f")
+            .replace("3HL4kqtJvjVBH40Nrjfkd.gH_8qy0Z1p", "4HL4kqtJvjVBH40Nrjfkd.gH_8qy0Z1p");
+    clock.advance(Duration.ofMinutes(5));
+
+    Pipeline.Outcome newer =
+        pipeline.handle(((ParseResult.Parsed) new EventParser().parse(newerUpload).get(0)).event());
+
+    String newerId = ((Pipeline.Outcome.Applied) newer).release().id();
+    assertThat(newerId).isNotEqualTo(ID);
+    assertThat(release().state()).isEqualTo(ReleaseState.SUPERSEDED);
+    assertThat(release().reason()).isEqualTo("superseded by " + newerId);
+    assertThat(world.ran)
+        .contains(
+            ID
+                + " stop:arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:"
+                + "0d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a")
+        .contains(newerId + " StartBuild COMPILE");
+    // The older's build ending after the stop changes nothing.
+    deliver("codebuild/build-state-compile-succeeded.json");
+    assertThat(release().state()).isEqualTo(ReleaseState.SUPERSEDED);
+  }
+
+  @Test
   void happyPath_uploadToLive() throws Exception {
     world.findings.put(DIGEST, List.of());
 
@@ -210,7 +243,16 @@ class ReleaseScenarioTest {
 
     throughScan();
     assertThat(release().state()).isEqualTo(ReleaseState.AWAITING_APPROVAL);
+    // An approval event on the bus names whoever its sender chose: it decides nothing.
     deliver("slipway/release-approved.json");
+    assertThat(release().state()).isEqualTo(ReleaseState.AWAITING_APPROVAL);
+
+    pipeline.steer(
+        Pipeline.Decision.APPROVE,
+        ID,
+        "arn:aws:iam::210987654321:user/dana",
+        "MEDIUM findings reviewed",
+        "request-1");
 
     assertThat(states())
         .containsSubsequence(

@@ -59,7 +59,6 @@ class HandlerTest {
         new BuildStateHandler(pipeline, log),
         new ImagePushedHandler(pipeline, log),
         new ScanHandler(pipeline, log),
-        new ApprovalHandler(pipeline, log),
         new DeploymentHandler(pipeline, log));
   }
 
@@ -116,6 +115,64 @@ class HandlerTest {
                                   assertThat(logBytes.toString(StandardCharsets.UTF_8))
                                       .contains("ignored");
                                 })));
+  }
+
+  /** A function URL request (payload 2.0) as Lambda passes it, from {@code caller} if any. */
+  static String urlRequest(String path, String body, String caller) {
+    ObjectNode request = Json.mapper().createObjectNode();
+    request.put("version", "2.0").put("rawPath", path).put("body", body);
+    ObjectNode context = request.putObject("requestContext");
+    context.put("requestId", "r-1").putObject("http").put("method", "POST").put("path", path);
+    if (caller != null) {
+      context.putObject("authorizer").putObject("iam").put("userArn", caller);
+    }
+    return request.toString();
+  }
+
+  @Test
+  void steering_takesOnlyIamAuthenticatedCallers_andRecordsWhomAwsAuthenticated()
+      throws IOException {
+    ApprovalHandler steering = new ApprovalHandler(pipeline, log);
+
+    JsonNode anonymous =
+        Json.parse(
+            invoke(
+                steering,
+                urlRequest("/approve", "{\"releaseId\": \"hello-go-0123456789ab\"}", null)),
+            "$");
+    assertThat(anonymous.path("statusCode").asInt()).isEqualTo(403);
+
+    JsonNode unknown =
+        Json.parse(
+            invoke(
+                steering,
+                urlRequest(
+                    "/approve",
+                    "{\"releaseId\": \"hello-go-0123456789ab\", \"approvedBy\": \"ceo\"}",
+                    "arn:aws:iam::210987654321:user/dana")),
+            "$");
+    assertThat(unknown.path("statusCode").asInt()).isEqualTo(404);
+    assertThat(unknown.path("body").asText()).contains("no release hello-go-0123456789ab");
+
+    JsonNode crafted =
+        Json.parse(
+            invoke(
+                steering,
+                urlRequest("/approve", "{\"releaseId\": \"../x\"}", "arn:aws:iam::1:user/d")),
+            "$");
+    assertThat(crafted.path("statusCode").asInt()).isEqualTo(400);
+    JsonNode rejectWithoutReason =
+        Json.parse(
+            invoke(
+                steering,
+                urlRequest(
+                    "/reject",
+                    "{\"releaseId\": \"hello-go-0123456789ab\"}",
+                    "arn:aws:iam::1:user/d")),
+            "$");
+    assertThat(rejectWithoutReason.path("body").asText()).contains("a rejection says why");
+    assertThat(ledger.services()).as("nothing recorded").isEmpty();
+    assertThat(world.ran).as("nothing done").isEmpty();
   }
 
   @Test

@@ -11,11 +11,16 @@ import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.ecr.IRepository;
+import software.amazon.awscdk.services.iam.AccountRootPrincipal;
+import software.amazon.awscdk.services.iam.ArnPrincipal;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
 import software.amazon.awscdk.services.lambda.Code;
 import software.amazon.awscdk.services.lambda.Function;
+import software.amazon.awscdk.services.lambda.FunctionUrl;
+import software.amazon.awscdk.services.lambda.FunctionUrlAuthType;
+import software.amazon.awscdk.services.lambda.FunctionUrlOptions;
 import software.amazon.awscdk.services.lambda.Runtime;
 import software.amazon.awscdk.services.lambda.SnapStartConf;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -105,6 +110,25 @@ public final class Handlers extends Construct {
               .build());
       grant(name, function, props);
     }
+    // A person's decisions come only through this URL (DESIGN §5): Lambda authenticates the
+    // caller (SigV4, AuthType AWS_IAM) and its resource policy names who may steer, a permission
+    // apart from uploading; the handler records the caller ARN Lambda passes.
+    steeringUrl =
+        aliases
+            .get("Approval")
+            .addFunctionUrl(
+                FunctionUrlOptions.builder().authType(FunctionUrlAuthType.AWS_IAM).build());
+    steeringUrl.grantInvokeUrl(
+        props.services().approvers() == null
+            ? new AccountRootPrincipal()
+            : new ArnPrincipal(props.services().approvers()));
+  }
+
+  private final FunctionUrl steeringUrl;
+
+  /** Where `slipway approve` and `reject` send their signed requests. */
+  public FunctionUrl steeringUrl() {
+    return steeringUrl;
   }
 
   private void grant(String name, Function function, Props props) {
@@ -163,7 +187,8 @@ public final class Handlers extends Construct {
   private static void startBuilds(Function function, Props props) {
     function.addToRolePolicy(
         PolicyStatement.Builder.create()
-            .actions(List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds"))
+            .actions(
+                List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"))
             .resources(List.of(props.compileProjectArn(), props.imageProjectArn()))
             .build());
   }

@@ -12,8 +12,9 @@ import software.amazon.awscdk.StackProps;
  * The CDK app: {@code npx aws-cdk synth|deploy} from {@code infra-cdk/}. Context: {@code
  * functionsJar}, {@code cliJar} (default: the reactor's build outputs), {@code services} (the
  * services declarations file, default the project's own {@code examples/services.json}, which
- * declares hello-go), {@code enhancedScanning}, {@code demoService} ({@code true} adds the demo ECS
- * service stack, for the first declared service).
+ * declares hello-go), {@code enhancedScanning}, {@code retentionDays} (how long sources, build
+ * outputs and the ledger's old versions are kept; default 30), {@code demoService} ({@code true}
+ * adds the demo ECS service stack, for the first declared service).
  */
 public final class SlipwayApp {
   private SlipwayApp() {}
@@ -55,7 +56,7 @@ public final class SlipwayApp {
             Boolean.parseBoolean(context(app, "enhancedScanning", "true")),
             alarms,
             defaults.reconcileMinutes(),
-            defaults.retentionDays());
+            days(context(app, "retentionDays", Integer.toString(defaults.retentionDays()))));
     new SlipwayPipelineStack(app, "SlipwayPipeline", StackProps.builder().env(env).build(), props);
     if (demo) {
       // The first image: any hello-go image pinned by digest; Slipway's releases replace it.
@@ -71,6 +72,15 @@ public final class SlipwayApp {
           SlipwayServiceStack.ServiceProps.of(services.services().get(0), image));
     }
     app.synth();
+  }
+
+  private static int days(String text) {
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "context retentionDays '" + text + "' is not a whole number of days", e);
+    }
   }
 
   /** The declarations file, or a message naming it and every problem in it. */

@@ -273,20 +273,8 @@ public final class SlipwayPipelineStack extends Stack {
                           .toList()))
               .build());
     }
-    rule(
-        "Approval",
-        handlers,
-        alarmTopic,
-        EventPattern.builder()
-            .source(List.of("slipway"))
-            .detailType(List.of("Release Approved", "Release Rejected"))
-            .detail(
-                Map.of(
-                    "$or",
-                    List.of(
-                        Map.of("approvedBy", Match.exists()),
-                        Map.of("rejectedBy", Match.exists()))))
-            .build());
+    // No rule for approvals: a decision comes only through the IAM-authenticated steering URL
+    // (Handlers), never as an event anyone allowed events:PutEvents could send.
     rule(
         "Deployment",
         handlers,
@@ -370,6 +358,10 @@ public final class SlipwayPipelineStack extends Stack {
           .build();
     }
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.getTopicArn()).build();
+    CfnOutput.Builder.create(this, "SteeringUrl")
+        .value(handlers.steeringUrl().getUrl())
+        .description("slipway approve/reject --steering-url <this> (IAM-signed requests)")
+        .build();
   }
 
   /** {@code hello-go} as a logical-id part: {@code HelloGo}. */

@@ -98,6 +98,20 @@ final class LocalSupport {
             "AWS_ENDPOINT_URL_CODEBUILD", runtime.codeBuildEndpoint()));
   }
 
+  /** A zip of {@code dir}'s regular files (recursively), as `slipway push` would upload it. */
+  static byte[] zip(Path dir) throws IOException {
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(out);
+        Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.filter(Files::isRegularFile).sorted().toList()) {
+        z.putNextEntry(new java.util.zip.ZipEntry(dir.relativize(file).toString()));
+        z.write(Files.readAllBytes(file));
+        z.closeEntry();
+      }
+    }
+    return out.toByteArray();
+  }
+
   /** Puts {@code archive} at {@code key} in the runtime's bucket; returns its release id. */
   static String upload(
       dev.slipway.aws.AwsClients aws, LocalRuntime runtime, String key, byte[] archive) {

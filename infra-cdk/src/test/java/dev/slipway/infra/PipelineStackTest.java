@@ -264,7 +264,7 @@ class PipelineStackTest {
     // Finding 7: a rule invoking a Lambda gives a failing handler two retries, then drops the
     // event. Every rule now delivers to a queue; each function reads its own queue.
     Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
-    assertThat(rules).hasSize(8);
+    assertThat(rules).hasSize(7); // no rule for approvals: they come through the steering URL
     Map<String, Map<String, Object>> queues = template.findResources("AWS::SQS::Queue");
     Set<String> targeted = new java.util.HashSet<>();
     for (Map<String, Object> rule : rules.values()) {
@@ -282,11 +282,12 @@ class PipelineStackTest {
               "RetryPolicy", Map.of("MaximumEventAgeInSeconds", 21600, "MaximumRetryAttempts", 8))
           .containsKey("DeadLetterConfig");
     }
-    // One queue per function (the Alarms and Deployment rules share the Deployment function's).
-    assertThat(targeted).hasSize(Handlers.NAMES.size());
+    // One queue per event-driven function (the Alarms and Deployment rules share the Deployment
+    // function's); the Approval function answers its URL instead.
+    assertThat(targeted).hasSize(Handlers.NAMES.size() - 1);
     Map<String, Map<String, Object>> mappings =
         template.findResources("AWS::Lambda::EventSourceMapping");
-    assertThat(mappings).hasSize(Handlers.NAMES.size());
+    assertThat(mappings).hasSize(Handlers.NAMES.size() - 1);
     Set<String> read = new java.util.HashSet<>();
     for (Map<String, Object> mapping : mappings.values()) {
       Map<?, ?> props = (Map<?, ?>) mapping.get("Properties");
@@ -365,7 +366,9 @@ class PipelineStackTest {
   void eachDeclaredService_hasItsOwnRepository_andItsPushesAndScansAreRouted() throws Exception {
     Declarations two =
         DeclarationsReader.read(
-            "{\"services\": [{\"name\": \"hello-go\", \"environments\": [{\"name\": \"prod\","
+            "{\"floor\": {\"block\": [\"CRITICAL\"], \"approve\": [\"HIGH\", \"MEDIUM\"]},"
+                + " \"approvers\": \"arn:aws:iam::210987654321:user/dana\","
+                + " \"services\": [{\"name\": \"hello-go\", \"environments\": [{\"name\": \"prod\","
                 + " \"cluster\": \"c1\"}]}, {\"name\": \"billing\", \"environments\":"
                 + " [{\"name\": \"staging\", \"cluster\": \"c2\"}, {\"name\": \"prod\","
                 + " \"cluster\": \"c3\", \"taskRole\": \"billing-task\"}]}]}",
@@ -390,10 +393,12 @@ class PipelineStackTest {
                     two,
                     p.compileProject(),
                     p.imageProject(),
-                    false,
+                    true,
                     p.alarmServices(),
                     p.reconcileMinutes(),
                     p.retentionDays())));
+    // The hostile-steering drill runs slipway local on this one (HostileSteeringIT).
+    Stacks.write("SlipwayPipelineTwoServices", t);
     t.resourceCountIs("AWS::ECR::Repository", 2);
     t.hasResourceProperties(
         "AWS::ECR::Repository", Match.objectLike(Map.of("RepositoryName", "slipway/billing")));
@@ -412,6 +417,26 @@ class PipelineStackTest {
     assertThat(resourcesGranting(t, "iam:PassRole").stream().distinct())
         .hasSize(1)
         .allMatch(r -> r.contains(":role/billing-task\""));
+  }
+
+  @Test
+  void steering_isAnIamAuthenticatedFunctionUrl_grantedToTheApproversOnly() {
+    template.hasResourceProperties(
+        "AWS::Lambda::Url", Match.objectLike(Map.of("AuthType", "AWS_IAM")));
+    // Since October 2025 a function URL needs both actions granted (Lambda's documentation).
+    template.hasResourceProperties(
+        "AWS::Lambda::Permission",
+        Match.objectLike(
+            Map.of(
+                "Action", "lambda:InvokeFunctionUrl",
+                "FunctionUrlAuthType", "AWS_IAM",
+                "Principal", Match.anyValue())));
+    template.hasOutput("SteeringUrl", Match.anyValue());
+    template.resourcePropertiesCountIs(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of("EventPattern", Match.objectLike(Map.of("source", List.of("slipway"))))),
+        0);
   }
 
   @Test

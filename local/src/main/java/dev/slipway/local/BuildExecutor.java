@@ -42,6 +42,9 @@ final class BuildExecutor implements AutoCloseable {
    */
   private final Map<String, String> checksums = new ConcurrentHashMap<>();
 
+  /** Builds a StopBuild is stopping: they end STOPPED, not FAILED. */
+  private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
+
   /** When each build started and ended (epoch ms), answered as CodeBuild's startTime/endTime. */
   private final Map<String, long[]> times = new ConcurrentHashMap<>();
 
@@ -151,6 +154,19 @@ final class BuildExecutor implements AutoCloseable {
                 byToken.computeIfAbsent(
                     request.path("idempotencyToken").asText(UUID.randomUUID().toString()),
                     t -> start(t, request));
+            describe(response.putObject("build"), id);
+          } else if (target.endsWith(".StopBuild")) {
+            String value = request.path("id").asText();
+            String id =
+                value.startsWith("arn:") ? value.substring(value.indexOf(":build/") + 7) : value;
+            if (!statuses.containsKey(id)) {
+              refuse(exchange, 400, "ResourceNotFoundException", "build " + id + " not found");
+              return;
+            }
+            if ("IN_PROGRESS".equals(statuses.get(id))) {
+              stopping.add(id);
+              LocalBuild.stop(setting.running(), id);
+            }
             describe(response.putObject("build"), id);
           } else if (target.endsWith(".BatchGetBuilds")) {
             var list = response.putArray("builds");
@@ -294,6 +310,9 @@ final class BuildExecutor implements AutoCloseable {
           } catch (Exception e) {
             log.println("local build " + id + " failed: " + e.getMessage());
             status = "FAILED";
+          }
+          if (stopping.remove(id)) {
+            status = "STOPPED"; // as CodeBuild ends a build StopBuild stopped
           }
           times.computeIfAbsent(id, k -> new long[] {System.currentTimeMillis(), 0})[1] =
               System.currentTimeMillis();

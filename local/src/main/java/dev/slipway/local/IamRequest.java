@@ -177,11 +177,24 @@ record IamRequest(String service, String operation, List<Check> checks) {
       }
       case "codebuild" -> {
         switch (op) {
-          case "StartBuild", "StopBuild" ->
+          case "StartBuild" ->
               checks.add(
                   new Check(
                       "codebuild:" + op,
                       codeBuildProject(body.path("projectName").asText(), account, region)));
+          case "StopBuild" -> {
+            String value = body.path("id").asText();
+            String projectAndId =
+                value.startsWith("arn:") ? value.substring(value.indexOf(":build/") + 7) : value;
+            if (projectAndId.indexOf(':') < 1) {
+              return Optional.empty();
+            }
+            checks.add(
+                new Check(
+                    "codebuild:StopBuild",
+                    codeBuildProject(
+                        projectAndId.substring(0, projectAndId.indexOf(':')), account, region)));
+          }
           case "BatchGetBuilds" -> {
             Set<String> projects = new LinkedHashSet<>();
             for (JsonNode id : body.path("ids")) {

@@ -51,16 +51,24 @@ final class LocalBuild {
       Path awsCli,
       Path goCache,
       PrintStream log,
-      java.util.Set<Process> running) {}
+      java.util.Map<String, Process> running) {}
 
   private LocalBuild() {}
 
   /** Stops every build in {@code running} and everything it started (the runtime is stopping). */
-  static void stopAll(java.util.Set<Process> running) {
-    for (Process process : running) {
-      process.descendants().forEach(ProcessHandle::destroyForcibly);
-      process.destroyForcibly();
+  static void stopAll(java.util.Map<String, Process> running) {
+    running.keySet().forEach(buildId -> stop(running, buildId));
+  }
+
+  /** Stops build {@code buildId} and everything it started; false when it is not running. */
+  static boolean stop(java.util.Map<String, Process> running, String buildId) {
+    Process process = running.get(buildId);
+    if (process == null) {
+      return false;
     }
+    process.descendants().forEach(ProcessHandle::destroyForcibly);
+    process.destroyForcibly();
+    return true;
   }
 
   static Result run(
@@ -147,11 +155,11 @@ final class LocalBuild {
     bash.environment().clear();
     bash.environment().putAll(env);
     Process process = bash.start();
-    setting.running().add(process);
+    setting.running().put(buildId, process);
     try {
       return finish(process, project, log, spec, src, request, asRole, buildId, setting);
     } finally {
-      setting.running().remove(process);
+      setting.running().remove(buildId);
     }
   }
 

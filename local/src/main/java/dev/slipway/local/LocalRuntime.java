@@ -557,7 +557,7 @@ public final class LocalRuntime implements AutoCloseable {
                 o.drill().instant() ? Path.of("aws") : AwsCli.install(cacheDirectory(), log),
                 Files.createDirectories(cacheDirectory().resolve("go")),
                 log,
-                java.util.concurrent.ConcurrentHashMap.newKeySet()),
+                new java.util.concurrent.ConcurrentHashMap<>()),
             buildClients::get,
             buildKeys::get);
     resources.add(builds);
