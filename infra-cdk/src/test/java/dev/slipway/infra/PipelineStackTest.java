@@ -307,7 +307,7 @@ class PipelineStackTest {
         "AWS::CloudWatch::Alarm",
         Match.objectLike(
             Map.of("MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1)),
-        Handlers.NAMES.size());
+        Handlers.NAMES.size() - 1);
     template.resourcePropertiesCountIs(
         "AWS::CloudWatch::Alarm",
         Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda")),
