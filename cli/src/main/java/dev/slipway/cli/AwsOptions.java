@@ -32,6 +32,15 @@ final class AwsOptions {
       description = "an emulator's endpoint, as for the AWS CLI (default: $AWS_ENDPOINT_URL)")
   String endpoint;
 
+  @Option(
+      names = "--steering-url",
+      paramLabel = "URL",
+      defaultValue = "${env:SLIPWAY_STEERING_URL}",
+      description =
+          "the stack's SteeringUrl output, where approve and reject send signed requests (default:"
+              + " $SLIPWAY_STEERING_URL, or a running slipway local's)")
+  String steeringUrl;
+
   /**
    * Without a bucket, the commands use a running `slipway local` (its {@code local.json} in the
    * default state directory), so they work the same against it as against AWS.
@@ -54,6 +63,9 @@ final class AwsOptions {
       }
       if (region == null) {
         region = local.path("region").asText(null);
+      }
+      if (steeringUrl == null || steeringUrl.isBlank()) {
+        steeringUrl = local.path("steeringUrl").asText(null);
       }
       System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "local"));
       System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "local"));
@@ -102,6 +114,22 @@ final class AwsOptions {
     } catch (IllegalArgumentException e) {
       return false;
     }
+  }
+
+  /** The credentials and region the SDK would use (for signing the steering requests). */
+  software.amazon.awssdk.identity.spi.AwsCredentialsIdentity credentials() {
+    return software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder()
+        .build()
+        .resolveCredentials();
+  }
+
+  String signingRegion() {
+    if (region != null) {
+      return region;
+    }
+    return new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain()
+        .getRegion()
+        .id();
   }
 
   S3Ledger ledger(AwsClients aws) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.engine.ReleaseLedger;
 import dev.slipway.engine.ServiceIndex;
-import dev.slipway.event.SlipwayDetailType;
 import dev.slipway.json.Json;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
@@ -168,21 +167,16 @@ final class ReleaseCommands {
     }
   }
 
-  /** Approve and reject are Slipway events on the bus, which the approval handler acts on. */
+  /**
+   * Approve and reject: a SigV4-signed POST to the stack's steering URL (a Lambda function URL with
+   * AuthType AWS_IAM), so who may decide is an IAM permission and the decider recorded is the
+   * identity AWS authenticated, not a name given here.
+   */
   abstract static class Decide extends Base {
     @Parameters(index = "0", paramLabel = "RELEASE_ID")
     String id;
 
-    @Option(
-        names = "--by",
-        paramLabel = "NAME",
-        defaultValue = "${sys:user.name}",
-        description = "who decides (default: ${DEFAULT-VALUE})")
-    String by;
-
-    abstract SlipwayDetailType type();
-
-    abstract String byField();
+    abstract String action();
 
     abstract String reason();
 
@@ -196,51 +190,61 @@ final class ReleaseCommands {
         err().println(name() + ": " + id + " is " + r.state() + "; nothing to decide");
         return Slipway.BAD_INPUT;
       }
-      var detail = Json.mapper().createObjectNode();
-      detail.put("service", r.service()).put("releaseId", r.id()).put(byField(), by);
-      if (reason() != null) {
-        detail.put("reason", reason());
-      }
-      var response =
-          clients.events.putEvents(
-              p ->
-                  p.entries(
-                      e ->
-                          e.source(SlipwayDetailType.SOURCE)
-                              .detailType(type().detailType())
-                              .detail(detail.toString())));
-      if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
+      if (aws.steeringUrl == null || aws.steeringUrl.isBlank()) {
         err()
             .println(
                 name()
-                    + ": EventBridge refused the event: "
-                    + response.entries().get(0).errorMessage());
+                    + ": --steering-url: no steering URL given (set --steering-url or"
+                    + " SLIPWAY_STEERING_URL to the stack's SteeringUrl output)");
+        return Slipway.BAD_INPUT;
+      }
+      var body = Json.mapper().createObjectNode();
+      body.put("releaseId", r.id());
+      if (reason() != null) {
+        body.put("reason", reason());
+      }
+      SteeringRequest.Answer answer;
+      try {
+        answer =
+            SteeringRequest.send(
+                aws.steeringUrl, action(), body.toString(), aws.credentials(), aws.signingRegion());
+      } catch (java.io.IOException | IllegalArgumentException e) {
+        err().println(name() + ": " + aws.steeringUrl + ": " + e.getMessage());
         return Slipway.FAILED;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Slipway.FAILED;
+      }
+      if (answer.status() != 200) {
+        err().println(name() + ": refused (" + answer.status() + "): " + answer.message());
+        return answer.status() == 403 ? Slipway.FAILED : Slipway.BAD_INPUT;
       }
       out()
           .println(
               json
-                  ? detail.toString()
-                  : type().detailType() + " sent for " + id + " (" + r.state() + ")");
+                  ? answer.body()
+                  : id
+                      + " "
+                      + answer.json().path("state").asText()
+                      + " (decided by "
+                      + answer.json().path("by").asText()
+                      + ")");
       return Slipway.OK;
     }
   }
 
   @Command(
       name = "approve",
-      description = "Approve a release waiting for a person (Release Approved).")
+      description =
+          "Approve a release waiting for a person, through the stack's IAM-authenticated steering"
+              + " URL (you are who your AWS credentials say).")
   static final class Approve extends Decide {
     @Option(names = "--reason", paramLabel = "TEXT")
     String reason;
 
     @Override
-    SlipwayDetailType type() {
-      return SlipwayDetailType.RELEASE_APPROVED;
-    }
-
-    @Override
-    String byField() {
-      return "approvedBy";
+    String action() {
+      return "approve";
     }
 
     @Override
@@ -249,19 +253,17 @@ final class ReleaseCommands {
     }
   }
 
-  @Command(name = "reject", description = "Reject a release before it deploys (Release Rejected).")
+  @Command(
+      name = "reject",
+      description =
+          "Reject a release before it deploys, through the stack's IAM-authenticated steering URL.")
   static final class Reject extends Decide {
     @Option(names = "--reason", paramLabel = "TEXT", required = true)
     String reason;
 
     @Override
-    SlipwayDetailType type() {
-      return SlipwayDetailType.RELEASE_REJECTED;
-    }
-
-    @Override
-    String byField() {
-      return "rejectedBy";
+    String action() {
+      return "reject";
     }
 
     @Override

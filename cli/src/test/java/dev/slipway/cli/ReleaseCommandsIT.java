@@ -269,32 +269,20 @@ class ReleaseCommandsIT {
   }
 
   @Test
-  void approve_sendsTheEventTheApprovalHandlerActsOn() {
+  void approve_withoutASteeringUrl_saysWhereToFindIt_andAFinalReleaseHasNothingToDecide() {
     Release waiting =
         store(
             "sources/hello-go/c.zip",
             toScanning("c", List.of(new Finding("GO-1", Severity.MEDIUM, null, null))));
     assertThat(waiting.state()).isEqualTo(ReleaseState.AWAITING_APPROVAL);
-    String queue = sqs.createQueue(r -> r.queueName("approvals")).queueUrl();
-    aws.events.putRule(
-        r ->
-            r.name("approvals")
-                .eventPattern(
-                    "{\"source\": [\"slipway\"], \"detail\": {\"approvedBy\": [{\"exists\": true}]}}"));
-    aws.events.putTargets(
-        r ->
-            r.rule("approvals")
-                .targets(t -> t.id("q").arn("arn:aws:sqs:us-east-1:123456789012:approvals")));
 
-    Cli cli = slipway("approve", waiting.id(), "--by", "dana", "--reason", "reviewed");
+    Cli cli = slipway("approve", waiting.id(), "--reason", "reviewed");
 
-    assertThat(cli.code()).as(cli.err()).isZero();
-    var messages = sqs.receiveMessage(r -> r.queueUrl(queue).waitTimeSeconds(2)).messages();
-    assertThat(messages).hasSize(1);
-    JsonNode event = Json.parse(messages.get(0).body(), "$");
-    assertThat(event.get("detail-type").asText()).isEqualTo("Release Approved");
-    assertThat(event.get("detail").get("approvedBy").asText()).isEqualTo("dana");
-    assertThat(event.get("detail").get("releaseId").asText()).isEqualTo(waiting.id());
+    assertThat(cli.code()).isEqualTo(2);
+    assertThat(cli.errLines())
+        .containsExactly(
+            "slipway approve: --steering-url: no steering URL given (set --steering-url or"
+                + " SLIPWAY_STEERING_URL to the stack's SteeringUrl output)");
 
     Release done =
         store(

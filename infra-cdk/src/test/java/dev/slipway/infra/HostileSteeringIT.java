@@ -44,13 +44,22 @@ class HostileSteeringIT {
   AwsClients aws;
 
   @BeforeAll
-  void start(@TempDir Path state) throws Exception {
+  void start(@TempDir Path state, @TempDir Path advisories) throws Exception {
+    // Every Go standard library MEDIUM (a test fixture): every release waits for a person.
+    Files.writeString(
+        advisories.resolve("TEST-MEDIUM-STDLIB.json"),
+        """
+        {"id": "TEST-MEDIUM-STDLIB", "summary": "test fixture: every Go standard library is MEDIUM",
+         "affected": [{"package": {"name": "stdlib", "ecosystem": "Go"},
+                       "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}],
+         "database_specific": {"severity": "MODERATE"}}
+        """);
     runtime =
         LocalRuntime.start(
             new LocalRuntime.Options(
                 TEMPLATE,
                 state,
-                null,
+                advisories,
                 List.of(),
                 new PrintStream(logBytes, true, StandardCharsets.UTF_8),
                 false,
@@ -185,9 +194,21 @@ class HostileSteeringIT {
         .contains("SLIPWAY_RELEASE_ID '../../../../tmp/x' is not a release id");
   }
 
+  /** `slipway ARGS` signing as the IAM user {@code accessKey} (locally, a key names a user). */
+  LocalSupport.Run as(String accessKey, String... args) {
+    String before = System.getProperty("aws.accessKeyId");
+    System.setProperty("aws.accessKeyId", accessKey);
+    try {
+      return LocalSupport.slipway(runtime, args);
+    } finally {
+      System.setProperty("aws.accessKeyId", before == null ? "local" : before);
+    }
+  }
+
   @Test
   @Order(7)
-  void theUsersTests_runWithoutCredentials_andAGoodReleaseStillGoesLive() throws Exception {
+  void theUsersTests_runWithoutCredentials_onlyTheApproversDecide_andTheReleaseGoesLive()
+      throws Exception {
     // A test that would act as the compile build's role (read other services' sources, write other
     // releases' outputs) finds no credentials: the release passes its tests and goes LIVE.
     Path dir = LocalSupport.example(tmp.resolve("probe"), null, null);
@@ -223,8 +244,40 @@ class HostileSteeringIT {
     String releaseId =
         LocalSupport.upload(aws, runtime, "sources/hello-go/probe.zip", LocalSupport.zip(dir));
 
-    String state = LocalSupport.awaitState(runtime, releaseId, "LIVE", 240);
+    assertThat(LocalSupport.awaitState(runtime, releaseId, "AWAITING_APPROVAL", 240))
+        .as(
+            LocalSupport.slipway(runtime, "status", releaseId).text()
+                + logBytes.toString(StandardCharsets.UTF_8))
+        .isEqualTo("AWAITING_APPROVAL");
 
+    // An approval event on the bus, naming an approver: anyone allowed PutEvents could send it.
+    aws.events.putEvents(
+        r ->
+            r.entries(
+                e ->
+                    e.source("slipway")
+                        .detailType("Release Approved")
+                        .detail(
+                            "{\"service\": \"hello-go\", \"releaseId\": \""
+                                + releaseId
+                                + "\", \"approvedBy\": \"arn:aws:iam::210987654321:user/dana\"}")));
+    // A signed approval by someone the steering URL's policy does not name.
+    LocalSupport.Run mallory = as("mallory", "approve", releaseId, "--reason", "trust me");
+    assertThat(mallory.code()).isEqualTo(1);
+    assertThat(mallory.err()).contains("refused (403)").contains("Forbidden");
+    Thread.sleep(2000);
+    assertThat(LocalSupport.awaitState(runtime, releaseId, "AWAITING_APPROVAL", 1))
+        .as("neither the event nor mallory decided")
+        .isEqualTo("AWAITING_APPROVAL");
+
+    LocalSupport.Run dana = as("dana", "approve", releaseId, "--reason", "fixture advisory");
+    assertThat(dana.code()).as(dana.err()).isZero();
+    assertThat(dana.text()).contains("(decided by arn:aws:iam::210987654321:user/dana)");
+
+    String state = LocalSupport.awaitState(runtime, releaseId, "LIVE", 120);
+
+    assertThat(LocalSupport.slipway(runtime, "status", releaseId, "--json").text())
+        .contains("approved by arn:aws:iam::210987654321:user/dana: fixture advisory");
     assertThat(state)
         .as(
             LocalSupport.slipway(runtime, "status", releaseId).text()

@@ -100,9 +100,17 @@ class LocalDrillsIT {
           .contains("waiting for a person: slipway approve " + first.out().get(0));
 
       LocalSupport.Run approve =
-          slipway(
-              runtime, "approve", first.out().get(0), "--by", "dana", "--reason", "test advisory");
+          slipway(runtime, "approve", first.out().get(0), "--reason", "test advisory");
       assertThat(approve.code()).as(approve.err()).isZero();
+      // The decider is whom the signed request authenticated, not a name given on the command.
+      assertThat(approve.out())
+          .singleElement()
+          .asString()
+          .matches(
+              first.out().get(0)
+                  + " (APPROVED|DEPLOYING) \\(decided by arn:aws:iam::"
+                  + LocalRuntime.ACCOUNT
+                  + ":user/local\\)");
       assertThat(LocalSupport.awaitState(runtime, first.out().get(0), "LIVE", 60))
           .isEqualTo("LIVE");
 

@@ -32,7 +32,7 @@ final class LocalSupport {
 
   /** Runs `slipway ARGS` against {@code runtime}'s endpoint, bucket and region. */
   static Run slipway(LocalRuntime runtime, String... args) {
-    String[] all = new String[args.length + 6];
+    String[] all = new String[args.length + 8];
     System.arraycopy(args, 0, all, 0, args.length);
     System.arraycopy(
         new String[] {
@@ -41,12 +41,14 @@ final class LocalSupport {
           "--endpoint-url",
           runtime.endpoint(),
           "--region",
-          LocalRuntime.REGION
+          LocalRuntime.REGION,
+          "--steering-url",
+          runtime.steeringUrl()
         },
         0,
         all,
         args.length,
-        6);
+        8);
     return run(all);
   }
 

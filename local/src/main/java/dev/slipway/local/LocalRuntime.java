@@ -106,6 +106,7 @@ public final class LocalRuntime implements AutoCloseable {
   private String bucket;
   private String codeBuild;
   private String registry;
+  private String steeringUrl;
   private Path endpointsFile;
   private TaskRunner tasks;
   private JournalingProxy proxy;
@@ -130,6 +131,11 @@ public final class LocalRuntime implements AutoCloseable {
 
   public String registry() {
     return registry;
+  }
+
+  /** The steering function's URL (approve, reject), served as an AWS_IAM function URL. */
+  public String steeringUrl() {
+    return steeringUrl;
   }
 
   /** What this start replayed from an earlier run's journal (zeros on a first start). */
@@ -274,6 +280,14 @@ public final class LocalRuntime implements AutoCloseable {
     env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
     codeBuild = builds.endpoint();
     Map<String, SlipwayHandler> handlerByFunction = handlers(rules, iam, env, log);
+    for (TemplateRules.UrlSpec url : rules.functionUrls()) {
+      SlipwayHandler target = handlerByFunction.get(url.function());
+      if (target != null) {
+        SteeringUrl served = new SteeringUrl(target, url, ACCOUNT, log);
+        resources.add(served);
+        steeringUrl = served.url();
+      }
+    }
     Mapped mapped = map(rules, handlerByFunction, topology.queueUrls());
 
     tasks =
@@ -326,7 +340,8 @@ public final class LocalRuntime implements AutoCloseable {
         .put("endpoint", endpoint)
         .put("bucket", bucket)
         .put("region", REGION)
-        .put("registry", registry);
+        .put("registry", registry)
+        .put("steeringUrl", steeringUrl);
     endpointsFile = o.state().resolve("local.json");
     Files.writeString(endpointsFile, endpoints.toString());
   }

@@ -383,6 +383,62 @@ public final class TemplateRules {
     };
   }
 
+  /**
+   * A function URL: the function it invokes, its AuthType, and who its resource policy lets call it
+   * through the URL: the principals of the {@code lambda:InvokeFunctionUrl} permissions for its
+   * AuthType, and of the {@code lambda:InvokeFunction} permissions limited to URL calls (since
+   * October 2025 Lambda asks for both).
+   */
+  public record UrlSpec(
+      String function,
+      String authType,
+      List<String> urlPrincipals,
+      List<String> invokePrincipals) {}
+
+  /** Every function URL in the template. */
+  public List<UrlSpec> functionUrls() {
+    List<UrlSpec> out = new ArrayList<>();
+    for (var entry : (Iterable<Map.Entry<String, JsonNode>>) resources::fields) {
+      JsonNode resource = entry.getValue();
+      if (!resource.path("Type").asText().equals("AWS::Lambda::Url")) {
+        continue;
+      }
+      JsonNode props = resource.path("Properties");
+      String function = props.path("TargetFunctionArn").path("Fn::GetAtt").path(0).asText();
+      String authType = props.path("AuthType").asText();
+      List<String> urlPrincipals = new ArrayList<>();
+      List<String> invokePrincipals = new ArrayList<>();
+      for (var candidate : (Iterable<Map.Entry<String, JsonNode>>) resources::fields) {
+        JsonNode permission = candidate.getValue();
+        if (!permission.path("Type").asText().equals("AWS::Lambda::Permission")
+            || !function.equals(functionOf(permission.path("Properties").path("FunctionName")))) {
+          continue;
+        }
+        JsonNode p = permission.path("Properties");
+        String principal = resolve(p.path("Principal")).asText();
+        if (p.path("Action").asText().equals("lambda:InvokeFunctionUrl")
+            && p.path("FunctionUrlAuthType").asText().equals(authType)) {
+          urlPrincipals.add(principal);
+        } else if (p.path("Action").asText().equals("lambda:InvokeFunction")
+            && p.path("InvokedViaFunctionUrl").asBoolean(false)) {
+          invokePrincipals.add(principal);
+        }
+      }
+      out.add(new UrlSpec(function, authType, urlPrincipals, invokePrincipals));
+    }
+    return out;
+  }
+
+  /** The function a FunctionName names: a Ref to the function, or to one of its aliases. */
+  private String functionOf(JsonNode name) {
+    String ref = name.path("Ref").asText(name.path("Fn::GetAtt").path(0).asText());
+    JsonNode target = resources.path(ref);
+    if (target.path("Type").asText().equals("AWS::Lambda::Alias")) {
+      return functionOf(target.path("Properties").path("FunctionName"));
+    }
+    return ref;
+  }
+
   /** What {@code Fn::GetAtt [id, attribute]} gives here. */
   private String attribute(String logicalId, String attribute) {
     String name = physicalName(logicalId);
