@@ -143,28 +143,38 @@ class LocalFidelityIT {
         .anyMatch(l -> l.startsWith("    ") && l.contains("./main.go:40:13: undefined"));
   }
 
-  @Test
-  void aBuildspecThatFails_failsTheRelease_namingTheBuild() throws Exception {
+  /** The project template with {@code project}'s buildspec edited by {@code edit}, as a file. */
+  Path withBuildspec(String project, String name, java.util.function.UnaryOperator<String> edit)
+      throws Exception {
     JsonNode template = Json.parse(Files.readString(LocalReleaseIT.TEMPLATE), "$");
     int changed = 0;
     for (JsonNode resource : template.path("Resources")) {
       if (resource.path("Type").asText().equals("AWS::CodeBuild::Project")
-          && resource.path("Properties").path("Name").asText().equals("slipway-compile")) {
+          && resource.path("Properties").path("Name").asText().equals(project)) {
         ObjectNode source = (ObjectNode) resource.path("Properties").path("Source");
-        source.put(
-            "BuildSpec",
-            source
-                .path("BuildSpec")
-                .asText()
-                .replace(
-                    "\n  build:\n    commands:\n",
-                    "\n  build:\n    commands:\n      - echo 'the build refuses' && false\n"));
+        String spec = source.path("BuildSpec").asText();
+        String edited = edit.apply(spec);
+        assertThat(edited).as("the edit changes the buildspec").isNotEqualTo(spec);
+        source.put("BuildSpec", edited);
         changed++;
       }
     }
     assertThat(changed).isEqualTo(1);
-    Path mutated = tmp.resolve("failing-buildspec.template.json");
+    Path mutated = tmp.resolve(name + ".template.json");
     Files.writeString(mutated, template.toString());
+    return mutated;
+  }
+
+  @Test
+  void aBuildspecThatFails_failsTheRelease_namingTheBuild() throws Exception {
+    Path mutated =
+        withBuildspec(
+            "slipway-compile",
+            "failing-buildspec",
+            spec ->
+                spec.replace(
+                    "\n  build:\n    commands:\n",
+                    "\n  build:\n    commands:\n      - echo 'the build refuses' && false\n"));
 
     LocalSupport.Run run = release(mutated, LocalSupport.EXAMPLE);
 
@@ -177,5 +187,26 @@ class LocalFidelityIT {
                 l.contains(" FAILED ")
                     && l.contains(
                         "compile build arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:"));
+  }
+
+  @Test
+  void aCompileOutputReplacedAfterItsBuild_isNotUsed_theImageBuildFails() throws Exception {
+    // As if another release's compile build (every compile build may write under builds/) had
+    // replaced this release's dist.zip after CodeBuild reported its checksum.
+    String check = "      - echo \"${SLIPWAY_DIST_SHA256}  dist.zip\"";
+    Path mutated =
+        withBuildspec(
+            "slipway-image",
+            "replaced-output",
+            spec -> spec.replace(check, "      - echo replaced >> dist.zip\n" + check));
+
+    LocalSupport.Run run = release(mutated, LocalSupport.EXAMPLE);
+
+    String out = String.join("\n", run.out());
+    assertThat(run.code()).as(out).isNotZero();
+    assertThat(run.out())
+        .as(out)
+        .anyMatch(l -> l.contains(" FAILED ") && l.contains("image build"))
+        .noneMatch(l -> l.contains(" IMAGE_READY "));
   }
 }
