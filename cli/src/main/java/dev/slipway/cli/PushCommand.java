@@ -180,7 +180,10 @@ final class PushCommand implements Callable<Integer> {
         }
         if (release.state() == dev.slipway.release.ReleaseState.AWAITING_APPROVAL && !hinted) {
           err.println(
-              "slipway push: waiting for a person: slipway approve " + releaseId + " (or reject)");
+              "slipway push: waiting for a person: slipway approve "
+                  + releaseId
+                  + " (or reject); who may: "
+                  + (release.config() == null ? "?" : release.config().approversText()));
           hinted = true;
         }
         if (release.state().isFinal()) {

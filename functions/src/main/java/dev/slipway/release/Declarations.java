@@ -213,7 +213,8 @@ public record Declarations(List<Service> services, Floor floor, String approvers
         new Manifest.Deploy(
             environment.cluster(), environment.service(), deploy.container(), deploy.bakeSeconds());
     return new Admission.Admitted(
-        new ReleaseConfig(scan, bound, config.health(), config.goVersion()), environment);
+        new ReleaseConfig(scan, bound, config.health(), config.goVersion(), approvers),
+        environment);
   }
 
   /** The refusal of an upload under {@code sources/<uploadedAs>/} when that is not declared. */

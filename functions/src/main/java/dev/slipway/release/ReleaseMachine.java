@@ -283,7 +283,11 @@ public final class ReleaseMachine {
       case APPROVE ->
           s.move(
               ReleaseState.AWAITING_APPROVAL,
-              "needs approval for " + String.join(", ", verdict.deciding()) + allowed);
+              "needs approval for "
+                  + String.join(", ", verdict.deciding())
+                  + allowed
+                  + "; who may approve: "
+                  + b.config.approversText());
       case PASS -> {
         s.move(ReleaseState.APPROVED, "scan passed the policy" + allowed);
         deploy(s, service);

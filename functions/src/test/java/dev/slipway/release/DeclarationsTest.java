@@ -113,6 +113,18 @@ class DeclarationsTest {
     assertThat(admitted.config().deploy().cluster()).isEqualTo("staging");
     assertThat(admitted.config().deploy().service()).isEqualTo("billing");
     assertThat(admitted.config().deploy().container()).isEqualTo("billing");
+    assertThat(admitted.config().approversText())
+        .isEqualTo("this account's IAM identities allowed to invoke the steering URL");
+    Declarations named =
+        new Declarations(two().services(), two().floor(), "arn:aws:iam::123456789012:role/a");
+    ManifestReader.Result.Valid valid =
+        (ManifestReader.Result.Valid) ManifestReader.read("{\"service\": \"billing\"}");
+    assertThat(
+            ((Declarations.Admission.Admitted)
+                    named.admit("billing", "billing", ReleaseConfig.of(valid.manifest()), TODAY))
+                .config()
+                .approvers())
+        .isEqualTo("arn:aws:iam::123456789012:role/a");
   }
 
   @Test

@@ -250,6 +250,9 @@ class HostileSteeringIT {
             LocalSupport.slipway(runtime, "status", releaseId).text()
                 + logBytes.toString(StandardCharsets.UTF_8))
         .isEqualTo("AWAITING_APPROVAL");
+    assertThat(LocalSupport.slipway(runtime, "status", releaseId).text())
+        .as("a release waiting for a person says who may approve it")
+        .contains("who may approve: arn:aws:iam::210987654321:user/dana");
 
     // An approval event on the bus, naming an approver: anyone allowed PutEvents could send it.
     aws.events.putEvents(

@@ -97,7 +97,8 @@ class LocalDrillsIT {
           .as("still waiting: %s", String.join("\n", first.out()))
           .isEqualTo(15);
       assertThat(first.err())
-          .contains("waiting for a person: slipway approve " + first.out().get(0));
+          .contains("waiting for a person: slipway approve " + first.out().get(0))
+          .contains("who may: this account's IAM identities allowed to invoke the steering URL");
 
       LocalSupport.Run approve =
           slipway(runtime, "approve", first.out().get(0), "--reason", "test advisory");
