@@ -78,6 +78,22 @@ final class FakeCodeBuild implements AutoCloseable {
     build.put("projectName", project);
     build.put("buildStatus", statuses.get(id));
     build.put("startTime", 1795773600.0);
+    if (project.equals("slipway-compile")) {
+      // CodeBuild reports the SHA-256 of a ZIP-packaged artifact; the image build is pinned to it.
+      build.putObject("artifacts").put("sha256sum", checksum(id));
+    }
+  }
+
+  /** The artifact checksum this fake reports for compile build {@code id}. */
+  static String checksum(String id) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(
+              java.security.MessageDigest.getInstance("SHA-256")
+                  .digest(id.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   void reset() {

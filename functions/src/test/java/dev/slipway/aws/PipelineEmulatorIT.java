@@ -268,8 +268,19 @@ class PipelineEmulatorIT {
         .hasSize(2);
     JsonNode imageRequest = codeBuild.started.get(1);
     assertThat(imageRequest.path("projectName").asText()).isEqualTo("slipway-image");
-    assertThat(imageRequest.path("sourceLocationOverride").asText())
-        .isEqualTo(BUCKET + "/builds/" + id + "/dist.zip");
+    // No S3 source: the image build fetches the compile output itself and uses it only with the
+    // checksum CodeBuild reported for this release's own compile build.
+    assertThat(imageRequest.path("sourceTypeOverride").asText()).isEqualTo("NO_SOURCE");
+    Map<String, String> imageEnv = new java.util.HashMap<>();
+    imageRequest
+        .path("environmentVariablesOverride")
+        .forEach(v -> imageEnv.put(v.path("name").asText(), v.path("value").asText()));
+    assertThat(imageEnv)
+        .containsEntry("SLIPWAY_DIST_URL", "s3://" + BUCKET + "/builds/" + id + "/dist.zip")
+        .containsEntry(
+            "SLIPWAY_DIST_SHA256",
+            FakeCodeBuild.checksum(compile.substring(compile.indexOf(":build/") + 7)))
+        .containsEntry("SLIPWAY_REPOSITORY", "slipway/hello-go");
     String image = buildId(1);
     invoke(
         new BuildStateHandler(pipeline, log),
