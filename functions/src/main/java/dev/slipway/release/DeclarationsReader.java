@@ -27,9 +27,10 @@ import java.util.stream.Collectors;
  * <p>{@code approvers} (optional) is the IAM principal the steering URL lets approve and reject: by
  * default this account's identities whose own policies allow it. {@code floor} and its fields are
  * optional ({@link Declarations.Floor#DEFAULT}); a service's {@code repository} defaults to {@code
- * slipway/<name>}, an environment's {@code service} to the service's name; roles are names or role
- * ARNs. Every problem is reported with its field and value. The same reader reads back {@link
- * #toJson}'s compact form, which the stack hands each handler as {@code SLIPWAY_SERVICES}.
+ * slipway/<name>}, its {@code environments} to one named {@code default} in ECS's {@code default}
+ * cluster, an environment's {@code service} to the service's name; roles are names or role ARNs.
+ * Every problem is reported with its field and value. The same reader reads back {@link #toJson}'s
+ * compact form, which the stack hands each handler as {@code SLIPWAY_SERVICES}.
  */
 public final class DeclarationsReader {
   /** The handlers' environment variable holding {@link #toJson}. */
@@ -176,6 +177,10 @@ public final class DeclarationsReader {
             : matching(field.get("repository"), REPOSITORY, "an ECR repository name");
     List<Declarations.Environment> environments = new ArrayList<>();
     Set<String> environmentNames = new HashSet<>();
+    if (field.get("environments").isAbsent()) {
+      // As ECS: the service of that name in the default cluster, passing no role.
+      return new Declarations.Service(name, repository, List.of(defaultEnvironment(name)));
+    }
     List<JsonField> elements = field.get("environments").elements();
     if (elements.isEmpty()) {
       throw field.get("environments").problem("is empty; a service deploys to one at least");
@@ -200,6 +205,11 @@ public final class DeclarationsReader {
               role(element.get("executionRole"))));
     }
     return new Declarations.Service(name, repository, environments);
+  }
+
+  /** A service's environment when none is declared: its name in ECS's default cluster. */
+  static Declarations.Environment defaultEnvironment(String service) {
+    return new Declarations.Environment("default", "default", service, null, null);
   }
 
   private static String role(JsonField field) {
@@ -241,28 +251,40 @@ public final class DeclarationsReader {
     return JsonField.quote(value);
   }
 
-  /** The declarations as compact JSON, every default written out; {@link #read} reads it back. */
+  /**
+   * The declarations as compact JSON, defaults left out (Lambda holds 4 KB of environment per
+   * function); {@link #read} reads it back to equal declarations.
+   */
   public static String toJson(Declarations declarations) {
     ObjectNode root = Json.mapper().createObjectNode();
-    ObjectNode floor = root.putObject("floor");
-    ArrayNode block = floor.putArray("block");
-    declarations.floor().block().stream().sorted().forEach(s -> block.add(s.name()));
-    ArrayNode approve = floor.putArray("approve");
-    declarations.floor().approve().stream().sorted().forEach(s -> approve.add(s.name()));
-    floor.put("maxAllowanceDays", declarations.floor().maxAllowanceDays());
+    if (!declarations.floor().equals(Declarations.Floor.DEFAULT)) {
+      ObjectNode floor = root.putObject("floor");
+      ArrayNode block = floor.putArray("block");
+      declarations.floor().block().stream().sorted().forEach(s -> block.add(s.name()));
+      ArrayNode approve = floor.putArray("approve");
+      declarations.floor().approve().stream().sorted().forEach(s -> approve.add(s.name()));
+      floor.put("maxAllowanceDays", declarations.floor().maxAllowanceDays());
+    }
     if (declarations.approvers() != null) {
       root.put("approvers", declarations.approvers());
     }
     ArrayNode services = root.putArray("services");
     for (Declarations.Service service : declarations.services()) {
       ObjectNode s = services.addObject();
-      s.put("name", service.name()).put("repository", service.repository());
+      s.put("name", service.name());
+      if (!service.repository().equals("slipway/" + service.name())) {
+        s.put("repository", service.repository());
+      }
+      if (service.environments().equals(List.of(defaultEnvironment(service.name())))) {
+        continue;
+      }
       ArrayNode environments = s.putArray("environments");
       for (Declarations.Environment environment : service.environments()) {
         ObjectNode e = environments.addObject();
-        e.put("name", environment.name())
-            .put("cluster", environment.cluster())
-            .put("service", environment.service());
+        e.put("name", environment.name()).put("cluster", environment.cluster());
+        if (!environment.service().equals(service.name())) {
+          e.put("service", environment.service());
+        }
         if (environment.taskRole() != null) {
           e.put("taskRole", environment.taskRole());
         }

@@ -113,6 +113,23 @@ class HostileInputIT {
   /** One hostile upload: its archive, its key's extension, and what its reason must say. */
   record Hostile(String service, byte[] archive, String extension, String reason) {}
 
+  /** Every service this drill uploads (the drills' template declares them). */
+  static final List<String> SERVICES =
+      List.of(
+          "good-a",
+          "good-b",
+          "good-c",
+          "bomb",
+          "traversal",
+          "deep",
+          "latin1",
+          "truncated",
+          "symlink",
+          "hardlink",
+          "huge-manifest",
+          "nested-manifest",
+          "injection");
+
   static List<Hostile> hostile() throws IOException {
     byte[] bomb;
     {
@@ -198,7 +215,11 @@ class HostileInputIT {
     PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     try (LocalRuntime runtime =
             LocalSupport.start(
-                tmp.resolve("state"), services, quiet, new Drill(true, 0, 0, 30, 1));
+                LocalSupport.DRILLS_TEMPLATE,
+                tmp.resolve("state"),
+                services,
+                quiet,
+                new Drill(true, 0, 0, 30, 1));
         AwsClients aws = LocalSupport.aws(runtime)) {
       Map<String, String> ids = new LinkedHashMap<>();
       // interleaved: good, hostile, good, hostile...

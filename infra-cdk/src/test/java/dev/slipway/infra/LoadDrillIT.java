@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code slipway.bench.out} where the figures are written.
  */
 class LoadDrillIT {
-  private static final int RELEASES = Integer.getInteger("slipway.drill.releases", 30);
+  static final int RELEASES = Integer.getInteger("slipway.drill.releases", 30);
 
   /**
    * The fault run's load (CI: 20). It takes minutes more than the load run: a handler killed while
@@ -104,7 +104,8 @@ class LoadDrillIT {
             }
             : new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
     Path state = tmp.resolve(name);
-    try (LocalRuntime runtime = LocalSupport.start(state, services, quiet, drill)) {
+    try (LocalRuntime runtime =
+        LocalSupport.start(LocalSupport.DRILLS_TEMPLATE, state, services, quiet, drill)) {
       // The uploads, zipped beforehand and put straight into the bucket by four threads (as many
       // CI jobs would), so what is timed is Slipway and not the uploader.
       Map<String, byte[]> archives = new TreeMap<>();

@@ -90,7 +90,7 @@ class LocalDrillsIT {
               LocalSupport.EXAMPLE.toString(),
               "--follow",
               "--timeout",
-              "25",
+              "45",
               "--interval",
               "0.5");
       assertThat(first.code())
@@ -119,7 +119,7 @@ class LocalDrillsIT {
       Files.writeString(copy.resolve("NOTES.md"), "a second release\n");
       LocalSupport.Run second =
           slipway(
-              runtime, "push", copy.toString(), "--follow", "--timeout", "25", "--interval", "0.5");
+              runtime, "push", copy.toString(), "--follow", "--timeout", "45", "--interval", "0.5");
       assertThat(second.code()).isEqualTo(15);
       LocalSupport.Run reject =
           LocalSupport.slipway(runtime, "reject", second.out().get(0), "--reason", "not today");

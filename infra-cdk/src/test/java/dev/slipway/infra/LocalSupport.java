@@ -87,8 +87,22 @@ final class LocalSupport {
       java.io.PrintStream log,
       dev.slipway.local.Drill drill)
       throws Exception {
+    return start(TEMPLATE, state, services, log, drill);
+  }
+
+  /** The template declaring every service the load and hostile-input drills upload. */
+  static final Path DRILLS_TEMPLATE =
+      TEMPLATE.resolveSibling("SlipwayPipelineDrills.template.json");
+
+  static LocalRuntime start(
+      Path template,
+      java.nio.file.Path state,
+      List<String> services,
+      java.io.PrintStream log,
+      dev.slipway.local.Drill drill)
+      throws Exception {
     return LocalRuntime.start(
-        new LocalRuntime.Options(TEMPLATE, state, null, services, log, false, false, drill));
+        new LocalRuntime.Options(template, state, null, services, log, false, false, drill));
   }
 
   /** SDK clients against {@code runtime}'s endpoints (CodeBuild's stand-in included). */

@@ -30,6 +30,12 @@ class PipelineStackTest {
     template = Template.fromStack(Stacks.pipeline(new App(), true));
     Stacks.write("SlipwayPipeline", template);
     Stacks.write("SlipwayPipelineBasic", Template.fromStack(Stacks.pipeline(new App(), false)));
+    // The drills' template: hello-go as the project declares it, and every service the load and
+    // hostile-input drills upload, each in ECS's default cluster (LoadDrillIT, HostileInputIT).
+    Stacks.write(
+        "SlipwayPipelineDrills",
+        Template.fromStack(
+            Stacks.pipeline(new App(), true, Stacks.drillDeclarations(LoadDrillIT.RELEASES))));
   }
 
   @Test

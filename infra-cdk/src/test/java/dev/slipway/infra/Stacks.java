@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
@@ -30,12 +32,34 @@ final class Stacks {
     return Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
   }
 
+  /**
+   * hello-go as the project declares it, plus {@code loadServices} load-drill services and the
+   * hostile-input drill's, each with the default environment (its name in ECS's default cluster).
+   */
+  static Declarations drillDeclarations(int loadServices) {
+    List<Declarations.Service> services = new ArrayList<>(SERVICES.services());
+    List<String> names = new ArrayList<>(LoadDrillIT.services(loadServices));
+    names.addAll(HostileInputIT.SERVICES);
+    for (String name : names) {
+      services.add(
+          new Declarations.Service(
+              name,
+              "slipway/" + name,
+              List.of(new Declarations.Environment("default", "default", name, null, null))));
+    }
+    return new Declarations(services, SERVICES.floor(), SERVICES.approvers());
+  }
+
   static SlipwayPipelineStack.PipelineProps props(boolean enhancedScanning) {
+    return props(enhancedScanning, SERVICES);
+  }
+
+  static SlipwayPipelineStack.PipelineProps props(boolean enhancedScanning, Declarations services) {
     return new SlipwayPipelineStack.PipelineProps(
         jar("slipway.functionsJar", "../functions/target/slipway-functions.jar"),
         jar("slipway.cliJar", "../cli/target/slipway.jar"),
         BUCKET,
-        SERVICES,
+        services,
         "slipway-compile",
         "slipway-image",
         enhancedScanning,
@@ -45,13 +69,17 @@ final class Stacks {
   }
 
   static SlipwayPipelineStack pipeline(App app, boolean enhancedScanning) {
+    return pipeline(app, enhancedScanning, SERVICES);
+  }
+
+  static SlipwayPipelineStack pipeline(App app, boolean enhancedScanning, Declarations services) {
     return new SlipwayPipelineStack(
         app,
         "SlipwayPipeline",
         StackProps.builder()
             .env(Environment.builder().account(ACCOUNT).region(REGION).build())
             .build(),
-        props(enhancedScanning));
+        props(enhancedScanning, services));
   }
 
   /** Writes a synthesized template where .ci/run lints it and the conformance test reads it. */
