@@ -209,7 +209,9 @@ def main():
         env = dict(os.environ, AWS_REGION="us-east-1", AWS_ACCESS_KEY_ID="bench",
                    AWS_SECRET_ACCESS_KEY="bench", AWS_ENDPOINT_URL=moto.url,
                    AWS_ENDPOINT_URL_CODEBUILD=codebuild.url,
-                   SLIPWAY_SOURCE_BUCKET=BUCKET, SLIPWAY_REPOSITORY=REPOSITORY)
+                   SLIPWAY_SOURCE_BUCKET=BUCKET,
+                   SLIPWAY_SERVICES=json.dumps({"services": [
+                       {"name": "hello-go", "repository": REPOSITORY}]}))
         env.pop("JAVA_TOOL_OPTIONS", None)
         configs = [("EmptyHandler", f"{floor}:{driver}", "EmptyHandler")]
         configs += [(h, f"{JAR}:{driver}", f"dev.slipway.handler.{h}") for h, _ in HANDLERS]
