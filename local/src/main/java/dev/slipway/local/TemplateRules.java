@@ -124,7 +124,12 @@ public final class TemplateRules {
     return out;
   }
 
-  /** The identity policies attached to the role {@code roleId}: inline, and each that lists it. */
+  /**
+   * The identity policies attached to the role {@code roleId}: inline, each AWS::IAM::Policy that
+   * lists it, and each customer managed policy of the template that lists it or that the role's
+   * ManagedPolicyArns names (CDK moves statements there when a role's policy outgrows IAM's size
+   * limit: its "OverflowPolicy").
+   */
   public Map<String, JsonNode> policiesOf(String roleId) {
     Map<String, JsonNode> policies = new LinkedHashMap<>();
     resources
@@ -136,12 +141,20 @@ public final class TemplateRules {
     for (Iterator<Map.Entry<String, JsonNode>> ps = resources.fields(); ps.hasNext(); ) {
       Map.Entry<String, JsonNode> policy = ps.next();
       JsonNode pp = policy.getValue().path("Properties");
-      if (policy.getValue().path("Type").asText().equals("AWS::IAM::Policy")) {
+      String type = policy.getValue().path("Type").asText();
+      if (type.equals("AWS::IAM::Policy") || type.equals("AWS::IAM::ManagedPolicy")) {
         for (JsonNode r : pp.path("Roles")) {
           if (r.path("Ref").asText().equals(roleId)) {
             policies.put(policy.getKey(), resolve(pp.path("PolicyDocument")));
           }
         }
+      }
+    }
+    for (JsonNode arn : resources.path(roleId).path("Properties").path("ManagedPolicyArns")) {
+      String id = arn.path("Ref").asText("");
+      JsonNode managed = resources.path(id);
+      if (managed.path("Type").asText().equals("AWS::IAM::ManagedPolicy")) {
+        policies.put(id, resolve(managed.path("Properties").path("PolicyDocument")));
       }
     }
     return policies;
