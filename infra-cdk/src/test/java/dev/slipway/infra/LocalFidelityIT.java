@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -125,6 +126,16 @@ class LocalFidelityIT {
         LocalSupport.example(
             tmp.resolve("broken"), "ready.set(true)", "ready.set(notDefinedAnywhere)");
 
+    // The compiler names the line: wherever the edit put it in main.go.
+    List<String> lines = Files.readAllLines(broken.resolve("main.go"));
+    int line =
+        1
+            + lines.indexOf(
+                lines.stream()
+                    .filter(l -> l.contains("notDefinedAnywhere"))
+                    .findFirst()
+                    .orElseThrow());
+
     LocalSupport.Run run = release(LocalReleaseIT.TEMPLATE, broken);
 
     String out = String.join("\n", run.out());
@@ -140,7 +151,7 @@ class LocalFidelityIT {
     assertThat(run.out()).as(out).contains("  the build's last lines:");
     assertThat(run.out())
         .as(out)
-        .anyMatch(l -> l.startsWith("    ") && l.contains("./main.go:40:13: undefined"));
+        .anyMatch(l -> l.startsWith("    ") && l.contains("./main.go:" + line + ":13: undefined"));
   }
 
   /** The project template with {@code project}'s buildspec edited by {@code edit}, as a file. */
