@@ -3,9 +3,8 @@ package dev.slipway.engine;
 import dev.slipway.event.AlarmStateChange;
 import dev.slipway.event.CodeBuildBuildState;
 import dev.slipway.event.EcrImageAction;
-import dev.slipway.event.EcrImageScan;
 import dev.slipway.event.EcsDeploymentState;
-import dev.slipway.event.InspectorScan;
+import dev.slipway.event.ImageScan;
 import dev.slipway.event.PipelineEvent;
 import dev.slipway.event.S3ObjectCreated;
 import dev.slipway.event.SlipwayEvent;
@@ -85,162 +84,173 @@ public final class Pipeline {
         + (completed ? "/COMPLETED" : "/FAILED");
   }
 
+  /**
+   * What the release engine makes of one event. The switch is over every kind in the registry: a
+   * kind added to {@link EventKind} without a decision here does not compile.
+   */
   public Outcome handle(PipelineEvent event) throws Images.Unavailable {
-    String eventId = event.meta().id();
-    if (event instanceof S3ObjectCreated e) {
-      return sourceUploaded(e);
-    }
-    if (event instanceof CodeBuildBuildState e) {
-      Effect.BuildKind kind =
-          e.project().equals(config.compileProject())
-              ? Effect.BuildKind.COMPILE
-              : e.project().equals(config.imageProject()) ? Effect.BuildKind.IMAGE : null;
-      if (kind == null || e.releaseId() == null) {
-        return new Outcome.Ignored(
-            "build of project " + e.project() + " is not a Slipway release build");
-      }
-      String detail = null;
-      if (FINISHED_BUILD.contains(e.status())
-          && !e.status().equals("SUCCEEDED")
-          && kind == Effect.BuildKind.COMPILE) {
-        try {
-          detail = observations.buildFailure(e.releaseId()).orElse(null);
-        } catch (Images.Unavailable unavailable) {
-          detail = null; // the reason without the build's line is still the truth
-        }
-      }
-      Input input =
-          FINISHED_BUILD.contains(e.status())
-              ? new Input.BuildFinished(eventId, kind, e.buildId(), e.status(), detail)
-              : new Input.BuildStarted(eventId, kind, e.buildId());
-      return apply(e.releaseId(), input);
-    }
-    if (event instanceof EcrImageAction e) {
-      if (!e.isSuccessfulPush()
-          || config.services().serviceOfRepository(e.repository()).isEmpty()
-          || e.tag() == null
-          || e.digest() == null) {
-        return new Outcome.Ignored(
-            e.action()
-                + " "
-                + e.result()
-                + " of "
-                + e.repository()
-                + ":"
-                + e.tag()
-                + " starts nothing");
-      }
-      Optional<String> service = SourceRef.serviceOfReleaseId(e.tag());
-      if (service.isPresent()
-          && !config
-              .services()
-              .serviceOfRepository(e.repository())
-              .get()
-              .name()
-              .equals(service.get())) {
-        // Each service pushes to its own repository: a release's tag in another's is not its push.
-        return new Outcome.Ignored(
-            "tag " + e.tag() + " in " + e.repository() + " is not that repository's service's");
-      }
-      if (service.isEmpty() || ledger.read(service.get(), e.tag()).isEmpty()) {
-        // An image Slipway did not build: image-only releases are not supported yet.
-        return new Outcome.Ignored("tag " + e.tag() + " is not a Slipway release");
-      }
-      List<String> platforms = images.platformDigests(e.repository(), e.digest());
-      ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(service.get(), e.tag());
-      ledger.link("digest/" + e.digest(), key);
-      for (String platform : platforms) {
-        ledger.link("digest/" + platform, key);
-      }
-      String registry =
-          e.meta().account() != null && e.meta().region() != null
-              ? e.meta().account() + ".dkr.ecr." + e.meta().region() + ".amazonaws.com"
-              : null;
-      Outcome pushed =
-          apply(
-              e.tag(),
-              new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms));
-      // Scans that ended before this event was handled left a mark: apply them now.
-      List<String> scannable = new java.util.ArrayList<>(platforms);
-      scannable.add(e.digest());
-      for (String digest : scannable) {
-        if (ledger.linked(EARLY_SCAN + digest).isPresent()) {
-          Outcome early =
-              scanned(EARLY_SCAN + digest, e.repository(), digest, "COMPLETE", "COMPLETE");
-          if (early instanceof Outcome.Applied) {
-            pushed = early;
-          }
-        }
-      }
-      return pushed;
-    }
-    if (event instanceof EcrImageScan e) {
-      return scanned(eventId, e.repository(), e.digest(), e.status(), "COMPLETE");
-    }
-    if (event instanceof InspectorScan e) {
-      return scanned(eventId, e.repository(), e.digest(), e.status(), "INITIAL_SCAN_COMPLETE");
-    }
-    if (event instanceof EcsDeploymentState e) {
-      boolean completed = e.name().equals("SERVICE_DEPLOYMENT_COMPLETED");
-      if (!completed && !e.name().equals("SERVICE_DEPLOYMENT_FAILED")) {
-        return new Outcome.Ignored(e.name() + " changes nothing");
-      }
-      Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("deployment/" + e.deploymentId());
-      if (key.isEmpty()) {
-        return new Outcome.Ignored(
-            "deployment " + e.deploymentId() + " is not a Slipway release's");
-      }
-      // ECS can finish before the deploy effect's result (the deployment id) is recorded: that
-      // event would be ignored and the release left to the reconciler. Not applied (so not marked
-      // seen), it fails to come again shortly, by which time the start is recorded.
-      Optional<Release> current =
-          ledger
-              .read(key.get().service(), key.get().releaseId())
-              .map(ReleaseLedger.Versioned::value);
-      if (current.isPresent()
-          && current.get().state() == ReleaseState.DEPLOYING
-          && current.get().deployment() == null) {
-        // The retries may all come while the handler that started the deployment is gone with
-        // its claim (minutes, until the claim expires): leave a mark first, which the
-        // reconciler applies once the start is recorded, so the end is not lost with them.
-        ledger.relink(
-            earlyDeploymentMark(key.get().releaseId(), e.deploymentId(), completed), key.get());
-        throw new Images.Unavailable(
-            "deployment "
-                + e.deploymentId()
-                + " ended before its start was recorded in "
-                + key.get().releaseId());
-      }
-      return apply(
-          key.get(), new Input.DeploymentEnded(eventId, e.deploymentId(), completed, e.reason()));
-    }
-    if (event instanceof AlarmStateChange e) {
-      String service = config.alarmServices().get(e.alarm());
-      if (!e.enteredAlarm() || service == null) {
-        return new Outcome.Ignored(
-            "alarm " + e.alarm() + " " + e.state() + " guards no deployment");
-      }
-      Optional<String> deploying =
-          ledger
-              .readIndex(service)
-              .flatMap(i -> i.value().deploying())
-              .map(dev.slipway.release.ServiceView.Entry::id);
-      if (deploying.isEmpty()) {
-        return new Outcome.Ignored("no release of " + service + " is deploying");
-      }
-      return apply(
-          new ReleaseLedger.ReleaseKey(service, deploying.get()),
-          new Input.AlarmFired(eventId, e.alarm(), e.reason()));
-    }
-    if (event instanceof SlipwayEvent e) {
-      // Anyone allowed events:PutEvents could send an approval naming anyone: a decision counts
-      // only through steer, behind the IAM-authenticated function URL (DESIGN §5).
+    return switch (event.eventKind()) {
+      case S3_OBJECT_CREATED -> sourceUploaded((S3ObjectCreated) event);
+      case CODEBUILD_BUILD_STATE -> buildState((CodeBuildBuildState) event);
+      case ECR_IMAGE_ACTION -> imagePushed((EcrImageAction) event);
+      case ECR_IMAGE_SCAN -> scanned((ImageScan) event, "COMPLETE");
+      case INSPECTOR_SCAN -> scanned((ImageScan) event, "INITIAL_SCAN_COMPLETE");
+      case ECS_DEPLOYMENT_STATE -> deploymentEnded((EcsDeploymentState) event);
+      case ALARM_STATE_CHANGE -> alarmed((AlarmStateChange) event);
+      case SLIPWAY ->
+          // Anyone allowed events:PutEvents could send an approval naming anyone: a decision
+          // counts only through steer, behind the IAM-authenticated function URL (DESIGN §5).
+          new Outcome.Ignored(
+              "Slipway's own "
+                  + ((SlipwayEvent) event).type().detailType()
+                  + " announcement (decisions come through the steering URL)");
+      case CODEBUILD_PHASE_CHANGE, INSPECTOR_FINDING, ECS_SERVICE_ACTION, ECS_TASK_STATE ->
+          new Outcome.Ignored(event.kind() + " is not used by the release engine");
+    };
+  }
+
+  private Outcome scanned(ImageScan e, String complete) throws Images.Unavailable {
+    return scanned(e.meta().id(), e.repository(), e.digest(), e.status(), complete);
+  }
+
+  private Outcome buildState(CodeBuildBuildState e) {
+    String eventId = e.meta().id();
+    Effect.BuildKind kind =
+        e.project().equals(config.compileProject())
+            ? Effect.BuildKind.COMPILE
+            : e.project().equals(config.imageProject()) ? Effect.BuildKind.IMAGE : null;
+    if (kind == null || e.releaseId() == null) {
       return new Outcome.Ignored(
-          "Slipway's own "
-              + e.type().detailType()
-              + " announcement (decisions come through the steering URL)");
+          "build of project " + e.project() + " is not a Slipway release build");
     }
-    return new Outcome.Ignored(event.kind() + " is not used by the release engine");
+    String detail = null;
+    if (FINISHED_BUILD.contains(e.status())
+        && !e.status().equals("SUCCEEDED")
+        && kind == Effect.BuildKind.COMPILE) {
+      try {
+        detail = observations.buildFailure(e.releaseId()).orElse(null);
+      } catch (Images.Unavailable unavailable) {
+        detail = null; // the reason without the build's line is still the truth
+      }
+    }
+    Input input =
+        FINISHED_BUILD.contains(e.status())
+            ? new Input.BuildFinished(eventId, kind, e.buildId(), e.status(), detail)
+            : new Input.BuildStarted(eventId, kind, e.buildId());
+    return apply(e.releaseId(), input);
+  }
+
+  private Outcome imagePushed(EcrImageAction e) throws Images.Unavailable {
+    String eventId = e.meta().id();
+    if (!e.isSuccessfulPush()
+        || config.services().serviceOfRepository(e.repository()).isEmpty()
+        || e.tag() == null
+        || e.digest() == null) {
+      return new Outcome.Ignored(
+          e.action()
+              + " "
+              + e.result()
+              + " of "
+              + e.repository()
+              + ":"
+              + e.tag()
+              + " starts nothing");
+    }
+    Optional<String> service = SourceRef.serviceOfReleaseId(e.tag());
+    if (service.isPresent()
+        && !config
+            .services()
+            .serviceOfRepository(e.repository())
+            .get()
+            .name()
+            .equals(service.get())) {
+      // Each service pushes to its own repository: a release's tag in another's is not its push.
+      return new Outcome.Ignored(
+          "tag " + e.tag() + " in " + e.repository() + " is not that repository's service's");
+    }
+    if (service.isEmpty() || ledger.read(service.get(), e.tag()).isEmpty()) {
+      // An image Slipway did not build: image-only releases are not supported yet.
+      return new Outcome.Ignored("tag " + e.tag() + " is not a Slipway release");
+    }
+    List<String> platforms = images.platformDigests(e.repository(), e.digest());
+    ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(service.get(), e.tag());
+    ledger.link("digest/" + e.digest(), key);
+    for (String platform : platforms) {
+      ledger.link("digest/" + platform, key);
+    }
+    String registry =
+        e.meta().account() != null && e.meta().region() != null
+            ? e.meta().account() + ".dkr.ecr." + e.meta().region() + ".amazonaws.com"
+            : null;
+    Outcome pushed =
+        apply(
+            e.tag(),
+            new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms));
+    // Scans that ended before this event was handled left a mark: apply them now.
+    List<String> scannable = new java.util.ArrayList<>(platforms);
+    scannable.add(e.digest());
+    for (String digest : scannable) {
+      if (ledger.linked(EARLY_SCAN + digest).isPresent()) {
+        Outcome early =
+            scanned(EARLY_SCAN + digest, e.repository(), digest, "COMPLETE", "COMPLETE");
+        if (early instanceof Outcome.Applied) {
+          pushed = early;
+        }
+      }
+    }
+    return pushed;
+  }
+
+  private Outcome deploymentEnded(EcsDeploymentState e) throws Images.Unavailable {
+    String eventId = e.meta().id();
+    boolean completed = e.name().equals("SERVICE_DEPLOYMENT_COMPLETED");
+    if (!completed && !e.name().equals("SERVICE_DEPLOYMENT_FAILED")) {
+      return new Outcome.Ignored(e.name() + " changes nothing");
+    }
+    Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("deployment/" + e.deploymentId());
+    if (key.isEmpty()) {
+      return new Outcome.Ignored("deployment " + e.deploymentId() + " is not a Slipway release's");
+    }
+    // ECS can finish before the deploy effect's result (the deployment id) is recorded: that
+    // event would be ignored and the release left to the reconciler. Not applied (so not marked
+    // seen), it fails to come again shortly, by which time the start is recorded.
+    Optional<Release> current =
+        ledger.read(key.get().service(), key.get().releaseId()).map(ReleaseLedger.Versioned::value);
+    if (current.isPresent()
+        && current.get().state() == ReleaseState.DEPLOYING
+        && current.get().deployment() == null) {
+      // The retries may all come while the handler that started the deployment is gone with
+      // its claim (minutes, until the claim expires): leave a mark first, which the
+      // reconciler applies once the start is recorded, so the end is not lost with them.
+      ledger.relink(
+          earlyDeploymentMark(key.get().releaseId(), e.deploymentId(), completed), key.get());
+      throw new Images.Unavailable(
+          "deployment "
+              + e.deploymentId()
+              + " ended before its start was recorded in "
+              + key.get().releaseId());
+    }
+    return apply(
+        key.get(), new Input.DeploymentEnded(eventId, e.deploymentId(), completed, e.reason()));
+  }
+
+  private Outcome alarmed(AlarmStateChange e) {
+    String eventId = e.meta().id();
+    String service = config.alarmServices().get(e.alarm());
+    if (!e.enteredAlarm() || service == null) {
+      return new Outcome.Ignored("alarm " + e.alarm() + " " + e.state() + " guards no deployment");
+    }
+    Optional<String> deploying =
+        ledger
+            .readIndex(service)
+            .flatMap(i -> i.value().deploying())
+            .map(dev.slipway.release.ServiceView.Entry::id);
+    if (deploying.isEmpty()) {
+      return new Outcome.Ignored("no release of " + service + " is deploying");
+    }
+    return apply(
+        new ReleaseLedger.ReleaseKey(service, deploying.get()),
+        new Input.AlarmFired(eventId, e.alarm(), e.reason()));
   }
 
   /** A person's decision on a release. */

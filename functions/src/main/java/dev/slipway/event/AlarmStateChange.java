@@ -16,9 +16,4 @@ public record AlarmStateChange(
   public boolean enteredAlarm() {
     return "ALARM".equals(state) && !"ALARM".equals(previousState);
   }
-
-  @Override
-  public String kind() {
-    return "cloudwatch.alarm-state";
-  }
 }

@@ -19,9 +19,4 @@ public record CodeBuildBuildState(
     Objects.requireNonNull(buildId, "buildId");
     Objects.requireNonNull(status, "status");
   }
-
-  @Override
-  public String kind() {
-    return "codebuild.build-state";
-  }
 }

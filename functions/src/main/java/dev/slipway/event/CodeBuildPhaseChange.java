@@ -12,9 +12,4 @@ public record CodeBuildPhaseChange(
     Objects.requireNonNull(buildId, "buildId");
     Objects.requireNonNull(phase, "phase");
   }
-
-  @Override
-  public String kind() {
-    return "codebuild.phase-change";
-  }
 }

@@ -20,9 +20,4 @@ public record EcrImageAction(
   public boolean isSuccessfulPush() {
     return "PUSH".equals(action) && "SUCCESS".equals(result);
   }
-
-  @Override
-  public String kind() {
-    return "ecr.image-action";
-  }
 }

@@ -15,9 +15,4 @@ public record EcsDeploymentState(
     Objects.requireNonNull(name, "name");
     Objects.requireNonNull(deploymentId, "deploymentId");
   }
-
-  @Override
-  public String kind() {
-    return "ecs.deployment-state";
-  }
 }

@@ -12,9 +12,4 @@ public record EcsServiceAction(
     Objects.requireNonNull(meta, "meta");
     Objects.requireNonNull(name, "name");
   }
-
-  @Override
-  public String kind() {
-    return "ecs.service-action";
-  }
 }

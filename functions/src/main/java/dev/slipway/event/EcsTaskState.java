@@ -26,9 +26,4 @@ public record EcsTaskState(
       Objects.requireNonNull(name, "name");
     }
   }
-
-  @Override
-  public String kind() {
-    return "ecs.task-state";
-  }
 }

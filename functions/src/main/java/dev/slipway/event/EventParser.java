@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
 import dev.slipway.json.JsonField;
 import dev.slipway.json.JsonProblem;
@@ -18,7 +17,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BiFunction;
 
 /**
  * The one parser for every event the pipeline reads. It accepts an EventBridge event, a classic S3
@@ -39,25 +37,13 @@ public final class EventParser {
   /** How deep deliveries may nest (an SQS body holding an S3 notification is depth 2). */
   private static final int MAX_WRAPPING = 3;
 
-  private final Map<String, BiFunction<EventMeta, JsonField, PipelineEvent>> kinds =
-      new LinkedHashMap<>();
+  private final Map<String, EventKind> kinds = new LinkedHashMap<>();
 
   public EventParser() {
-    kinds.put(key("aws.s3", "Object Created"), EventParser::s3ObjectCreated);
-    kinds.put(key("aws.ecr", "ECR Image Action"), EventParser::ecrImageAction);
-    kinds.put(key("aws.ecr", "ECR Image Scan"), EventParser::ecrImageScan);
-    kinds.put(key("aws.inspector2", "Inspector2 Scan"), EventParser::inspectorScan);
-    kinds.put(key("aws.inspector2", "Inspector2 Finding"), EventParser::inspectorFinding);
-    kinds.put(key("aws.codebuild", "CodeBuild Build State Change"), EventParser::buildState);
-    kinds.put(key("aws.codebuild", "CodeBuild Build Phase Change"), EventParser::phaseChange);
-    kinds.put(key("aws.ecs", "ECS Deployment State Change"), EventParser::deploymentState);
-    kinds.put(key("aws.ecs", "ECS Service Action"), EventParser::serviceAction);
-    kinds.put(key("aws.ecs", "ECS Task State Change"), EventParser::taskState);
-    kinds.put(key("aws.cloudwatch", "CloudWatch Alarm State Change"), EventParser::alarmState);
-    for (SlipwayDetailType type : SlipwayDetailType.values()) {
-      kinds.put(
-          key(SlipwayDetailType.SOURCE, type.detailType()),
-          (meta, detail) -> slipwayEvent(type, meta, detail));
+    for (EventKind kind : EventKind.values()) {
+      for (String detailType : kind.detailTypes()) {
+        kinds.put(key(kind.source(), detailType), kind);
+      }
     }
   }
 
@@ -219,7 +205,7 @@ public final class EventParser {
   private ParseResult envelope(JsonField e) {
     String source = e.get("source").nonBlankText();
     String detailType = e.get("detail-type").nonBlankText();
-    BiFunction<EventMeta, JsonField, PipelineEvent> kind = kinds.get(key(source, detailType));
+    EventKind kind = kinds.get(key(source, detailType));
     if (kind == null) {
       return new ParseResult.Ignored(source, detailType);
     }
@@ -232,27 +218,14 @@ public final class EventParser {
             e.get("account").textOrNull(),
             e.get("region").textOrNull(),
             e.get("resources").textsOrEmpty());
-    return new ParseResult.Parsed(kind.apply(meta, e.get("detail").requireObject()));
+    return new ParseResult.Parsed(kind.read(meta, e.get("detail").requireObject()));
   }
 
   private static String key(String source, String detailType) {
     return source + '\u0000' + detailType;
   }
 
-  // ---- S3 ----
-
-  private static PipelineEvent s3ObjectCreated(EventMeta meta, JsonField d) {
-    JsonField object = d.get("object");
-    return new S3ObjectCreated(
-        meta,
-        d.get("bucket").get("name").nonBlankText(),
-        // EventBridge sends the key as stored; only classic notifications URL-encode it.
-        object.get("key").nonBlankText(),
-        nonNegative(object.get("size")),
-        object.getEither("etag", "eTag").textOrNullIfEmpty(),
-        object.getEither("version-id", "versionId").textOrNullIfEmpty(),
-        d.get("reason").textOrNull());
-  }
+  // ---- S3 classic notifications ----
 
   private static ParseResult s3Record(JsonField r) {
     String eventName = r.get("eventName").nonBlankText();
@@ -268,7 +241,7 @@ public final class EventParser {
       // Classic notifications form-encode keys ("red flower.jpg" arrives as "red+flower.jpg").
       key = URLDecoder.decode(rawKey.nonBlankText(), StandardCharsets.UTF_8);
     } catch (IllegalArgumentException e) {
-      throw rawKey.problem("not a URL-encoded key: " + quote(rawKey.text()));
+      throw rawKey.problem("not a URL-encoded key: " + JsonField.quote(rawKey.text()));
     }
     JsonField bucketArn = s3.get("bucket").get("arn");
     EventMeta meta =
@@ -285,7 +258,7 @@ public final class EventParser {
             meta,
             bucket,
             key,
-            nonNegative(object.get("size")),
+            EventKind.nonNegative(object.get("size")),
             object.getEither("eTag", "etag").textOrNullIfEmpty(),
             object.getEither("versionId", "version-id").textOrNullIfEmpty(),
             s3Reason(eventName.substring("ObjectCreated:".length()))));
@@ -301,214 +274,7 @@ public final class EventParser {
     };
   }
 
-  // ---- ECR and Inspector ----
-
-  private static PipelineEvent ecrImageAction(EventMeta meta, JsonField d) {
-    return new EcrImageAction(
-        meta,
-        d.get("action-type").nonBlankText(),
-        d.get("result").nonBlankText(),
-        repositoryName(d.get("repository-name")),
-        d.get("image-digest").textOrNullIfEmpty(),
-        d.get("image-tag").textOrNullIfEmpty());
-  }
-
-  private static PipelineEvent ecrImageScan(EventMeta meta, JsonField d) {
-    return new EcrImageScan(
-        meta,
-        d.get("scan-status").nonBlankText(),
-        repositoryName(d.get("repository-name")),
-        d.get("image-digest").nonBlankText(),
-        d.get("image-tags").textsOrEmpty(),
-        severityCounts(d.get("finding-severity-counts")));
-  }
-
-  private static PipelineEvent inspectorScan(EventMeta meta, JsonField d) {
-    return new InspectorScan(
-        meta,
-        d.get("scan-status").nonBlankText(),
-        repositoryName(d.get("repository-name")),
-        d.get("image-digest").nonBlankText(),
-        d.get("image-tags").textsOrEmpty(),
-        severityCounts(d.get("finding-severity-counts")));
-  }
-
-  private static PipelineEvent inspectorFinding(EventMeta meta, JsonField d) {
-    String repository = null;
-    String digest = null;
-    for (JsonField resource : d.get("resources").elementsOrEmpty()) {
-      JsonField image = resource.get("details").get("awsEcrContainerImage");
-      if (!image.isAbsent()) {
-        image.requireObject();
-        JsonField name = image.get("repositoryName");
-        repository = name.isAbsent() ? null : repositoryName(name);
-        digest = image.get("imageHash").textOrNull();
-        break;
-      }
-    }
-    JsonField vulnerability = d.get("packageVulnerabilityDetails");
-    List<InspectorFinding.VulnerablePackage> packages = new ArrayList<>();
-    for (JsonField p : vulnerability.get("vulnerablePackages").elementsOrEmpty()) {
-      packages.add(
-          new InspectorFinding.VulnerablePackage(
-              p.get("name").nonBlankText(),
-              p.get("version").textOrNull(),
-              p.get("fixedInVersion").textOrNull()));
-    }
-    return new InspectorFinding(
-        meta,
-        d.get("findingArn").nonBlankText(),
-        d.get("severity").nonBlankText(),
-        d.get("status").nonBlankText(),
-        d.get("type").nonBlankText(),
-        vulnerability.get("vulnerabilityId").textOrNull(),
-        repository,
-        digest,
-        packages);
-  }
-
-  /**
-   * A repository name from a plain name or an ECR repository ARN ({@code
-   * arn:aws:ecr:us-east-2:123456789012:repository/team/app} gives {@code team/app}).
-   */
-  static String repositoryName(JsonField field) {
-    String value = field.nonBlankText();
-    if (!value.startsWith("arn:")) {
-      return value;
-    }
-    String[] parts = value.split(":", 6);
-    if (parts.length == 6
-        && "ecr".equals(parts[2])
-        && parts[5].startsWith("repository/")
-        && parts[5].length() > "repository/".length()) {
-      return parts[5].substring("repository/".length());
-    }
-    throw field.problem("expected a repository name or ECR repository ARN, got " + quote(value));
-  }
-
-  private static SeverityCounts severityCounts(JsonField counts) {
-    Map<String, Long> out = new LinkedHashMap<>();
-    for (Map.Entry<String, JsonField> e : counts.membersOrEmpty().entrySet()) {
-      if ("TOTAL".equalsIgnoreCase(e.getKey())) {
-        continue; // Inspector's sum of the others, not a severity
-      }
-      Long count = nonNegative(e.getValue());
-      if (count != null) {
-        out.put(e.getKey(), count);
-      }
-    }
-    return new SeverityCounts(out);
-  }
-
-  // ---- CodeBuild ----
-
-  private static PipelineEvent buildState(EventMeta meta, JsonField d) {
-    String releaseId = null;
-    JsonField variables =
-        d.get("additional-information").get("environment").get("environment-variables");
-    for (JsonField variable : variables.elementsOrEmpty()) {
-      if (CodeBuildBuildState.RELEASE_ID_VARIABLE.equals(variable.get("name").textOrNull())) {
-        releaseId = variable.get("value").textOrNullIfEmpty();
-      }
-    }
-    return new CodeBuildBuildState(
-        meta,
-        d.get("project-name").nonBlankText(),
-        d.get("build-id").nonBlankText(),
-        d.get("build-status").nonBlankText(),
-        releaseId);
-  }
-
-  private static PipelineEvent phaseChange(EventMeta meta, JsonField d) {
-    return new CodeBuildPhaseChange(
-        meta,
-        d.get("project-name").nonBlankText(),
-        d.get("build-id").nonBlankText(),
-        d.get("completed-phase").nonBlankText(),
-        d.get("completed-phase-status").textOrNull());
-  }
-
-  // ---- ECS ----
-
-  private static PipelineEvent deploymentState(EventMeta meta, JsonField d) {
-    return new EcsDeploymentState(
-        meta,
-        d.get("eventName").nonBlankText(),
-        d.get("deploymentId").nonBlankText(),
-        firstResource(meta),
-        d.get("reason").textOrNull());
-  }
-
-  private static PipelineEvent serviceAction(EventMeta meta, JsonField d) {
-    return new EcsServiceAction(
-        meta,
-        d.get("eventName").nonBlankText(),
-        d.get("clusterArn").textOrNull(),
-        firstResource(meta),
-        d.get("reason").textOrNull());
-  }
-
-  private static PipelineEvent taskState(EventMeta meta, JsonField d) {
-    JsonField taskArn = d.get("taskArn");
-    String task = taskArn.isAbsent() ? firstResource(meta) : taskArn.nonBlankText();
-    if (task == null) {
-      throw taskArn.problem("required field is missing");
-    }
-    List<EcsTaskState.Container> containers = new ArrayList<>();
-    for (JsonField c : d.get("containers").elementsOrEmpty()) {
-      containers.add(
-          new EcsTaskState.Container(
-              c.get("name").nonBlankText(),
-              c.get("exitCode").intOrNull(),
-              c.get("reason").textOrNull()));
-    }
-    return new EcsTaskState(
-        meta,
-        task,
-        d.get("lastStatus").nonBlankText(),
-        d.get("desiredStatus").textOrNull(),
-        d.get("stopCode").textOrNull(),
-        d.get("stoppedReason").textOrNull(),
-        containers);
-  }
-
-  private static String firstResource(EventMeta meta) {
-    return meta.resources().isEmpty() ? null : meta.resources().get(0);
-  }
-
-  // ---- CloudWatch ----
-
-  private static PipelineEvent alarmState(EventMeta meta, JsonField d) {
-    JsonField state = d.get("state");
-    return new AlarmStateChange(
-        meta,
-        d.get("alarmName").nonBlankText(),
-        state.get("value").nonBlankText(),
-        d.get("previousState").get("value").textOrNull(),
-        state.get("reason").textOrNull());
-  }
-
-  // ---- Slipway ----
-
-  private static PipelineEvent slipwayEvent(SlipwayDetailType type, EventMeta meta, JsonField d) {
-    return new SlipwayEvent(
-        meta,
-        type,
-        d.get("service").nonBlankText(),
-        d.get("releaseId").nonBlankText(),
-        d.get("imageDigest").textOrNull(),
-        (ObjectNode) d.node());
-  }
-
   // ---- shared ----
-
-  private static Long nonNegative(JsonField field) {
-    Long value = field.longOrNull();
-    if (value != null && value < 0) {
-      throw field.problem("must not be negative, got " + value);
-    }
-    return value;
-  }
 
   private static Instant time(JsonField field) {
     String text = field.textOrNull();
@@ -521,17 +287,12 @@ public final class EventParser {
       try {
         return OffsetDateTime.parse(text).toInstant();
       } catch (DateTimeParseException again) {
-        throw field.problem("expected an ISO-8601 time, got " + quote(text));
+        throw field.problem("expected an ISO-8601 time, got " + JsonField.quote(text));
       }
     }
   }
 
   private static String describe(JsonField field) {
     return JsonField.describe(field.node());
-  }
-
-  /** See {@link JsonField#quote}. */
-  public static String quote(String value) {
-    return JsonField.quote(value);
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.lang.reflect.RecordComponent;
 import java.util.List;
 import java.util.Map;
 
@@ -32,81 +33,15 @@ public final class EventView {
     throw new IllegalArgumentException("a malformed result has no view: " + result);
   }
 
-  /** The view of one typed event. */
+  /**
+   * The view of one typed event: its record's components in declaration order (the record is the
+   * schema; {@code meta} and the kind are not repeated), nested records and lists as JSON.
+   * Slipway's own events print their detail's members after service and release id.
+   */
   public static ObjectNode of(PipelineEvent event) {
     ObjectNode out = NODES.objectNode();
     out.put("kind", event.kind());
-    if (event instanceof S3ObjectCreated e) {
-      out.put("bucket", e.bucket());
-      out.put("key", e.key());
-      out.put("size", e.size());
-      out.put("etag", e.etag());
-      out.put("versionId", e.versionId());
-      out.put("reason", e.reason());
-    } else if (event instanceof EcrImageAction e) {
-      out.put("action", e.action());
-      out.put("result", e.result());
-      out.put("repository", e.repository());
-      out.put("digest", e.digest());
-      out.put("tag", e.tag());
-    } else if (event instanceof EcrImageScan e) {
-      scan(out, e.status(), e.repository(), e.digest(), e.tags(), e.severityCounts());
-    } else if (event instanceof InspectorScan e) {
-      scan(out, e.status(), e.repository(), e.digest(), e.tags(), e.severityCounts());
-    } else if (event instanceof InspectorFinding e) {
-      out.put("findingArn", e.findingArn());
-      out.put("severity", e.severity());
-      out.put("status", e.status());
-      out.put("type", e.type());
-      out.put("vulnerabilityId", e.vulnerabilityId());
-      out.put("repository", e.repository());
-      out.put("digest", e.digest());
-      ArrayNode packages = out.putArray("packages");
-      for (InspectorFinding.VulnerablePackage p : e.packages()) {
-        ObjectNode node = packages.addObject();
-        node.put("name", p.name());
-        node.put("version", p.version());
-        node.put("fixedInVersion", p.fixedInVersion());
-      }
-    } else if (event instanceof CodeBuildBuildState e) {
-      out.put("project", e.project());
-      out.put("buildId", e.buildId());
-      out.put("status", e.status());
-      out.put("releaseId", e.releaseId());
-    } else if (event instanceof CodeBuildPhaseChange e) {
-      out.put("project", e.project());
-      out.put("buildId", e.buildId());
-      out.put("phase", e.phase());
-      out.put("phaseStatus", e.phaseStatus());
-    } else if (event instanceof EcsDeploymentState e) {
-      out.put("name", e.name());
-      out.put("deploymentId", e.deploymentId());
-      out.put("serviceArn", e.serviceArn());
-      out.put("reason", e.reason());
-    } else if (event instanceof EcsServiceAction e) {
-      out.put("name", e.name());
-      out.put("clusterArn", e.clusterArn());
-      out.put("serviceArn", e.serviceArn());
-      out.put("reason", e.reason());
-    } else if (event instanceof EcsTaskState e) {
-      out.put("taskArn", e.taskArn());
-      out.put("lastStatus", e.lastStatus());
-      out.put("desiredStatus", e.desiredStatus());
-      out.put("stopCode", e.stopCode());
-      out.put("stoppedReason", e.stoppedReason());
-      ArrayNode containers = out.putArray("containers");
-      for (EcsTaskState.Container c : e.containers()) {
-        ObjectNode node = containers.addObject();
-        node.put("name", c.name());
-        node.put("exitCode", c.exitCode());
-        node.put("reason", c.reason());
-      }
-    } else if (event instanceof AlarmStateChange e) {
-      out.put("alarm", e.alarm());
-      out.put("state", e.state());
-      out.put("previousState", e.previousState());
-      out.put("reason", e.reason());
-    } else if (event instanceof SlipwayEvent e) {
+    if (event instanceof SlipwayEvent e) {
       out.put("service", e.service());
       out.put("releaseId", e.releaseId());
       for (Map.Entry<String, JsonNode> field : e.detail().properties()) {
@@ -114,23 +49,53 @@ public final class EventView {
           out.set(field.getKey(), field.getValue());
         }
       }
+      return out;
     }
+    components((Record) event, out);
     return out;
   }
 
-  private static void scan(
-      ObjectNode out,
-      String status,
-      String repository,
-      String digest,
-      List<String> tags,
-      SeverityCounts counts) {
-    out.put("status", status);
-    out.put("repository", repository);
-    out.put("digest", digest);
-    ArrayNode tagArray = out.putArray("tags");
-    tags.forEach(tagArray::add);
-    ObjectNode countObject = out.putObject("severityCounts");
-    counts.counts().forEach(countObject::put);
+  private static void components(Record record, ObjectNode out) {
+    for (RecordComponent component : record.getClass().getRecordComponents()) {
+      String name = component.getName();
+      if (name.equals("meta") || name.equals("eventKind")) {
+        continue;
+      }
+      Object value;
+      try {
+        value = component.getAccessor().invoke(record);
+      } catch (ReflectiveOperationException e) {
+        throw new IllegalStateException("cannot read " + name + " of " + record, e);
+      }
+      out.set(name, value(value));
+    }
+  }
+
+  private static JsonNode value(Object value) {
+    if (value == null) {
+      return NODES.nullNode();
+    }
+    if (value instanceof SeverityCounts counts) {
+      ObjectNode node = NODES.objectNode();
+      counts.counts().forEach(node::put);
+      return node;
+    }
+    if (value instanceof Record nested) {
+      ObjectNode node = NODES.objectNode();
+      components(nested, node);
+      return node;
+    }
+    if (value instanceof List<?> list) {
+      ArrayNode array = NODES.arrayNode();
+      list.forEach(element -> array.add(value(element)));
+      return array;
+    }
+    if (value instanceof Long number) {
+      return NODES.numberNode(number);
+    }
+    if (value instanceof Integer number) {
+      return NODES.numberNode(number);
+    }
+    return NODES.textNode(value.toString());
   }
 }

@@ -34,9 +34,4 @@ public record InspectorFinding(
       Objects.requireNonNull(name, "name");
     }
   }
-
-  @Override
-  public String kind() {
-    return "inspector2.finding";
-  }
 }

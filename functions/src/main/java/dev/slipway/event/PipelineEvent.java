@@ -1,13 +1,13 @@
 package dev.slipway.event;
 
 /**
- * One event the pipeline acts on, typed; {@link #kind()} is its name in `slipway event inspect`.
+ * One event the pipeline acts on, typed. {@link #eventKind()} is its entry in the registry of
+ * kinds, {@link #kind()} its name in `slipway event inspect`.
  */
 public sealed interface PipelineEvent
     permits S3ObjectCreated,
         EcrImageAction,
-        EcrImageScan,
-        InspectorScan,
+        ImageScan,
         InspectorFinding,
         CodeBuildBuildState,
         CodeBuildPhaseChange,
@@ -19,5 +19,13 @@ public sealed interface PipelineEvent
 
   EventMeta meta();
 
-  String kind();
+  /** The registry entry of this event's kind. */
+  default EventKind eventKind() {
+    return EventKind.ofType(getClass());
+  }
+
+  /** The kind's name ({@link SlipwayEvent} names its detail-type too). */
+  default String kind() {
+    return eventKind().kind();
+  }
 }

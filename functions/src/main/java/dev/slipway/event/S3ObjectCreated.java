@@ -22,9 +22,4 @@ public record S3ObjectCreated(
     Objects.requireNonNull(bucket, "bucket");
     Objects.requireNonNull(key, "key");
   }
-
-  @Override
-  public String kind() {
-    return "s3.object-created";
-  }
 }

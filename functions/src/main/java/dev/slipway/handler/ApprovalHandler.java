@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.Pipeline;
+import dev.slipway.event.Step;
 import dev.slipway.json.Json;
 import dev.slipway.json.JsonField;
 import dev.slipway.json.JsonProblem;
@@ -14,7 +15,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.Set;
 
 /**
  * A person's approval or rejection, behind the stack's IAM-authenticated function URL (DESIGN §5):
@@ -27,12 +27,12 @@ import java.util.Set;
  */
 public final class ApprovalHandler extends SlipwayHandler {
   public ApprovalHandler() {
-    super(Set.of());
+    super(Step.APPROVAL);
   }
 
   /** For tests and the local runtime: an already wired pipeline. */
   public ApprovalHandler(Pipeline pipeline, PrintStream log) {
-    super(pipeline, Set.of(), log);
+    super(Step.APPROVAL, pipeline, log);
   }
 
   @Override

@@ -3,12 +3,12 @@ package dev.slipway.handler;
 import com.amazonaws.services.lambda.runtime.Context;
 import dev.slipway.engine.Images;
 import dev.slipway.engine.Pipeline;
+import dev.slipway.event.Step;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Set;
 
 /**
  * The scheduled reconciler: on every tick (whatever the schedule's payload) it finishes pending
@@ -17,12 +17,12 @@ import java.util.Set;
  */
 public final class ReconcilerHandler extends SlipwayHandler {
   public ReconcilerHandler() {
-    super(Set.of());
+    super(Step.RECONCILER);
   }
 
   /** For tests and the local runtime: an already wired pipeline. */
   public ReconcilerHandler(Pipeline pipeline, PrintStream log) {
-    super(pipeline, Set.of(), log);
+    super(Step.RECONCILER, pipeline, log);
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.slipway.engine.Pipeline;
 import dev.slipway.engine.ReleaseEngine;
 import dev.slipway.event.EventParser;
 import dev.slipway.event.ParseResult;
+import dev.slipway.event.Step;
 import dev.slipway.json.Json;
 import dev.slipway.json.JsonProblem;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Set;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -28,28 +28,28 @@ import org.crac.Resource;
  * What every step's handler shares: it accepts an EventBridge event directly, or an SQS batch whose
  * messages carry one (the rules' queues, the local dispatcher, DLQ redrives) and then reports
  * partial batch failures, so one bad message is retried or dead-lettered alone. Events of kinds the
- * step does not own are ignored with a log line. One JSON log line per event; no payloads, no
- * secrets.
+ * step does not own (by the registry, {@link Step#kinds}) are ignored with a log line. One JSON log
+ * line per event; no payloads, no secrets.
  */
 public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
   /** The Lambda payload limit; anything larger cannot have come from Lambda. */
   static final int MAX_PAYLOAD_BYTES = 6 * 1024 * 1024;
 
   private final Pipeline pipeline;
-  private final Set<String> kinds;
+  private final Step step;
   private final EventParser parser = new EventParser();
   private final PrintStream log;
 
   /** For Lambda: wires the AWS adapters from the environment, once per container. */
-  protected SlipwayHandler(Set<String> kinds) {
-    this(Wiring.pipeline(System.getenv(), Clock.systemUTC()), kinds, System.out);
+  protected SlipwayHandler(Step step) {
+    this(step, Wiring.pipeline(System.getenv(), Clock.systemUTC()), System.out);
     Core.getGlobalContext().register(this);
   }
 
   /** For tests and the local runtime: any pipeline, any log. */
-  protected SlipwayHandler(Pipeline pipeline, Set<String> kinds, PrintStream log) {
+  protected SlipwayHandler(Step step, Pipeline pipeline, PrintStream log) {
+    this.step = step;
     this.pipeline = pipeline;
-    this.kinds = Set.copyOf(kinds);
     this.log = log;
   }
 
@@ -112,7 +112,7 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
       return true;
     }
     var event = ((ParseResult.Parsed) result).event();
-    if (!kinds.contains(event.kind())) {
+    if (event.eventKind().step().orElse(null) != step) {
       logLine(
           "info", messageId, event.meta().id(), "ignored " + event.kind() + ": not this step's");
       return true;
@@ -144,6 +144,11 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
       logLine("error", messageId, event.meta().id(), event.kind() + " failed: " + e);
       return false;
     }
+  }
+
+  /** The step this handler runs. */
+  public Step step() {
+    return step;
   }
 
   /** The pipeline, for the reconciler. */

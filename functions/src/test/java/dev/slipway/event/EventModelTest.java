@@ -38,8 +38,8 @@ class EventModelTest {
 
   @Test
   void severityCounts_missingSeverityCountsAsZero_andTotalIsNotASeverity() {
-    InspectorScan scan =
-        (InspectorScan)
+    ImageScan scan =
+        (ImageScan)
             only(
                 envelope(
                     "aws.inspector2",

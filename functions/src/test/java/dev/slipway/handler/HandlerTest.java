@@ -100,10 +100,9 @@ class HandlerTest {
                                     + EVENTS.relativize(sample),
                                 () -> {
                                   String kind = kindOf(sample);
-                                  var kinds =
-                                      (java.util.Set<?>)
-                                          handler.getClass().getDeclaredField("KINDS").get(null);
-                                  if (kinds.contains(kind)) {
+                                  if (((SlipwayHandler) handler)
+                                      .step().kinds().stream()
+                                          .anyMatch(k -> k.kind().equals(kind))) {
                                     return;
                                   }
                                   world.ran.clear();

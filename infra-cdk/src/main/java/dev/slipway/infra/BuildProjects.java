@@ -82,7 +82,9 @@ public final class BuildProjects extends Construct {
     super(scope, id);
     // The Go environment is the stack's, not the build image's or a host's: the public module proxy
     // and checksum database (a private proxy, GONOSUMDB and GOPRIVATE are set here, once).
-    Map<String, BuildEnvironmentVariable> common = new java.util.LinkedHashMap<>();
+    // Sorted: Map.of iterates in a different order in every JVM, and the template must not change
+    // from one synthesis to the next.
+    Map<String, BuildEnvironmentVariable> common = new java.util.TreeMap<>();
     GO_ENVIRONMENT.forEach((name, value) -> common.put(name, variable(value)));
     common.putAll(
         Map.of(

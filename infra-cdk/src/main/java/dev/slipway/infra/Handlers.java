@@ -1,5 +1,6 @@
 package dev.slipway.infra;
 
+import dev.slipway.event.Step;
 import dev.slipway.release.Declarations;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -35,17 +36,6 @@ import software.constructs.Construct;
  * alias, because SnapStart applies to published versions.
  */
 public final class Handlers extends Construct {
-  /** The handler classes, by the short name rules and tests use. */
-  public static final List<String> NAMES =
-      List.of(
-          "SourceUploaded",
-          "BuildState",
-          "ImagePushed",
-          "Scan",
-          "Approval",
-          "Deployment",
-          "Reconciler");
-
   /** Validated props. */
   public record Props(
       Path functionsJar,
@@ -81,7 +71,8 @@ public final class Handlers extends Construct {
     super(scope, id);
     this.timeout = props.timeout();
     Code code = Code.fromAsset(props.functionsJar().toString());
-    for (String name : NAMES) {
+    for (Step step : Step.values()) {
+      String name = step.functionName();
       LogGroup logs =
           LogGroup.Builder.create(this, name + "Logs").retention(RetentionDays.ONE_MONTH).build();
       Function function =
@@ -89,7 +80,7 @@ public final class Handlers extends Construct {
               .description("Slipway " + name + " step")
               .runtime(Runtime.JAVA_21)
               .architecture(Architecture.ARM_64)
-              .handler("dev.slipway.handler." + name + "Handler::handleRequest")
+              .handler(step.handlerClass() + "::handleRequest")
               .code(code)
               .memorySize(props.memoryMb())
               .timeout(props.timeout())
@@ -115,7 +106,7 @@ public final class Handlers extends Construct {
     // apart from uploading; the handler records the caller ARN Lambda passes.
     steeringUrl =
         aliases
-            .get("Approval")
+            .get(Step.APPROVAL.functionName())
             .addFunctionUrl(
                 FunctionUrlOptions.builder().authType(FunctionUrlAuthType.AWS_IAM).build());
     steeringUrl.grantInvokeUrl(

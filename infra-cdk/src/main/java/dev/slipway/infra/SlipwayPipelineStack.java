@@ -1,12 +1,18 @@
 package dev.slipway.infra;
 
+import dev.slipway.event.EventKind;
+import dev.slipway.event.RuleContext;
+import dev.slipway.event.Step;
 import dev.slipway.release.Declarations;
 import dev.slipway.release.DeclarationsReader;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -196,128 +202,37 @@ public final class SlipwayPipelineStack extends Stack {
         "kms:Decrypt",
         "kms:GenerateDataKey*");
 
+    // The rules come from the registry of event kinds (EventKind): one per kind a step acts on,
+    // narrowed to this stack's bucket, projects, repositories, alarms and services. No rule for
+    // approvals: a decision comes only through the IAM-authenticated steering URL (Handlers),
+    // never as an event anyone allowed events:PutEvents could send.
     String bucketName = source.bucket().getBucketName();
-    rule(
-        "SourceUploaded",
-        handlers,
-        alarmTopic,
-        EventPattern.builder()
-            .source(List.of("aws.s3"))
-            .detailType(List.of("Object Created"))
-            .detail(
-                Map.of(
-                    "bucket",
-                    Map.of("name", List.of(bucketName)),
-                    "object",
-                    Map.of("key", Match.prefix("sources/"))))
-            .build());
-    rule(
-        "BuildState",
-        handlers,
-        alarmTopic,
-        EventPattern.builder()
-            .source(List.of("aws.codebuild"))
-            .detailType(List.of("CodeBuild Build State Change"))
-            .detail(
-                Map.of(
-                    "project-name",
-                    List.of(props.compileProject(), props.imageProject()),
-                    "build-status",
-                    List.of("IN_PROGRESS", "SUCCEEDED", "FAILED", "FAULT", "STOPPED", "TIMED_OUT")))
-            .build());
-    rule(
-        "ImagePushed",
-        handlers,
-        alarmTopic,
-        EventPattern.builder()
-            .source(List.of("aws.ecr"))
-            .detailType(List.of("ECR Image Action"))
-            .detail(
-                Map.of(
-                    "action-type",
-                    List.of("PUSH"),
-                    "result",
-                    List.of("SUCCESS"),
-                    "repository-name",
-                    props.services().services().stream()
-                        .map(Declarations.Service::repository)
-                        .toList()))
-            .build());
-    if (props.enhancedScanning()) {
-      rule(
-          "Scan",
-          handlers,
-          alarmTopic,
-          EventPattern.builder()
-              .source(List.of("aws.inspector2"))
-              .detailType(List.of("Inspector2 Scan"))
-              // Inspector names the repository by its ARN.
-              .detail(
-                  Map.of(
-                      "repository-name",
-                      repositories.stream().map(IRepository::getRepositoryArn).toList()))
-              .build());
-    } else {
-      rule(
-          "Scan",
-          handlers,
-          alarmTopic,
-          EventPattern.builder()
-              .source(List.of("aws.ecr"))
-              .detailType(List.of("ECR Image Scan"))
-              .detail(
-                  Map.of(
-                      "repository-name",
-                      props.services().services().stream()
-                          .map(Declarations.Service::repository)
-                          .toList()))
-              .build());
-    }
-    // No rule for approvals: a decision comes only through the IAM-authenticated steering URL
-    // (Handlers), never as an event anyone allowed events:PutEvents could send.
-    rule(
-        "Deployment",
-        handlers,
-        alarmTopic,
-        EventPattern.builder()
-            .source(List.of("aws.ecs"))
-            .detailType(List.of("ECS Deployment State Change"))
-            .resources(
-                Match.prefix(
-                    formatArn(
-                        software.amazon.awscdk.ArnComponents.builder()
-                            .service("ecs")
-                            .resource("service")
-                            .resourceName("")
-                            .build())))
-            .detail(
-                Map.of(
-                    "eventName",
-                    List.of("SERVICE_DEPLOYMENT_COMPLETED", "SERVICE_DEPLOYMENT_FAILED")))
-            .build());
-    if (!props.alarmServices().isEmpty()) {
-      rule(
-          "Alarms",
-          "Deployment",
-          handlers,
-          alarmTopic,
-          EventPattern.builder()
-              .source(List.of("aws.cloudwatch"))
-              .detailType(List.of("CloudWatch Alarm State Change"))
-              .detail(
-                  Map.of(
-                      "alarmName",
-                      props.alarmServices().keySet().stream().sorted().toList(),
-                      "state",
-                      Map.of("value", List.of("ALARM"))))
-              .build());
+    RuleContext context =
+        new StackRules(
+            bucketName,
+            List.of(props.compileProject(), props.imageProject()),
+            props.services().services().stream().map(Declarations.Service::repository).toList(),
+            repositories.stream().map(IRepository::getRepositoryArn).toList(),
+            props.enhancedScanning(),
+            props.alarmServices().keySet().stream().sorted().toList(),
+            formatArn(
+                ArnComponents.builder()
+                    .service("ecs")
+                    .resource("service")
+                    .resourceName("")
+                    .build()));
+    for (EventKind kind : EventKind.values()) {
+      Optional<Map<String, Object>> pattern = kind.rulePattern(context);
+      if (pattern.isPresent()) {
+        rule(kind.rule(), kind.step().orElseThrow(), handlers, alarmTopic, pattern.get());
+      }
     }
     Rule reconcile =
         Rule.Builder.create(this, "ReconcileRule")
             .description("Slipway: reconcile releases stuck on a lost event")
             .schedule(Schedule.rate(Duration.minutes(props.reconcileMinutes())))
             .build();
-    reconcile.addTarget(target("Reconciler", handlers, alarmTopic));
+    reconcile.addTarget(target(Step.RECONCILER, handlers, alarmTopic));
     rules.put("Reconcile", reconcile);
 
     for (var entry : handlers.functions().entrySet()) {
@@ -375,19 +290,50 @@ public final class SlipwayPipelineStack extends Stack {
     return out.toString();
   }
 
-  private void rule(String name, Handlers handlers, Topic alarms, EventPattern pattern) {
-    rule(name, name, handlers, alarms, pattern);
-  }
+  /** What the stack's rules are narrowed to (see {@link EventKind#rulePattern}). */
+  private record StackRules(
+      String sourceBucket,
+      List<String> buildProjects,
+      List<String> repositoryNames,
+      List<String> repositoryArns,
+      boolean enhancedScanning,
+      List<String> alarmNames,
+      String ecsServiceArnPrefix)
+      implements RuleContext {}
 
   private void rule(
-      String name, String handler, Handlers handlers, Topic alarms, EventPattern pattern) {
+      String name, Step step, Handlers handlers, Topic alarms, Map<String, Object> pattern) {
     Rule rule =
         Rule.Builder.create(this, name + "Rule")
             .description("Slipway: " + name)
-            .eventPattern(pattern)
+            .eventPattern(eventPattern(pattern))
             .build();
-    rule.addTarget(target(handler, handlers, alarms));
+    rule.addTarget(target(step, handlers, alarms));
     rules.put(name, rule);
+  }
+
+  /** The registry's JSON pattern as CDK's EventPattern (a {@code prefix} matcher as Match's). */
+  @SuppressWarnings("unchecked")
+  private static EventPattern eventPattern(Map<String, Object> pattern) {
+    EventPattern.Builder out =
+        EventPattern.builder()
+            .source((List<String>) pattern.get("source"))
+            .detailType((List<String>) pattern.get("detail-type"));
+    if (pattern.containsKey("detail")) {
+      out.detail((Map<String, Object>) pattern.get("detail"));
+    }
+    if (pattern.containsKey("resources")) {
+      List<String> resources = new ArrayList<>();
+      for (Object resource : (List<Object>) pattern.get("resources")) {
+        if (resource instanceof Map<?, ?> matcher && matcher.containsKey("prefix")) {
+          resources.addAll(Match.prefix((String) matcher.get("prefix")));
+        } else {
+          resources.add((String) resource);
+        }
+      }
+      out.resources(resources);
+    }
+    return out.build();
   }
 
   /** What of Lambda's 4 KB of environment the declarations may take; the rest is Slipway's. */
@@ -406,10 +352,10 @@ public final class SlipwayPipelineStack extends Stack {
    * (alarmed). A rule invoking the Lambda directly would give a failing handler two retries and
    * then drop the event; EventBridge's own retries and dead-letter queue cover delivery only.
    */
-  private SqsQueue target(String handler, Handlers handlers, Topic alarms) {
+  private SqsQueue target(Step step, Handlers handlers, Topic alarms) {
     Queue[] pair =
         queues.computeIfAbsent(
-            handler,
+            step.functionName(),
             h -> {
               Queue dlq =
                   Queue.Builder.create(this, h + "DeadLetters")

@@ -3,6 +3,7 @@ package dev.slipway.infra;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.slipway.event.Step;
 import dev.slipway.json.Json;
 import dev.slipway.release.Declarations;
 import dev.slipway.release.DeclarationsReader;
@@ -166,7 +167,8 @@ class PipelineStackTest {
 
   @Test
   void handlers_areSnapStartJava21OnArmWithExplicitLimits() {
-    for (String name : Handlers.NAMES) {
+    for (Step step : Step.values()) {
+      String name = step.functionName();
       template.hasResourceProperties(
           "AWS::Lambda::Function",
           Match.objectLike(
@@ -194,7 +196,7 @@ class PipelineStackTest {
                                   "SLIPWAY_ALARMS",
                                       "hello-go-5xx=hello-go,hello-go-unhealthy=hello-go")))))));
     }
-    template.resourceCountIs("AWS::Lambda::Alias", Handlers.NAMES.size());
+    template.resourceCountIs("AWS::Lambda::Alias", Step.values().length);
   }
 
   @Test
@@ -290,10 +292,10 @@ class PipelineStackTest {
     }
     // One queue per event-driven function (the Alarms and Deployment rules share the Deployment
     // function's); the Approval function answers its URL instead.
-    assertThat(targeted).hasSize(Handlers.NAMES.size() - 1);
+    assertThat(targeted).hasSize(Step.values().length - 1);
     Map<String, Map<String, Object>> mappings =
         template.findResources("AWS::Lambda::EventSourceMapping");
-    assertThat(mappings).hasSize(Handlers.NAMES.size() - 1);
+    assertThat(mappings).hasSize(Step.values().length - 1);
     Set<String> read = new java.util.HashSet<>();
     for (Map<String, Object> mapping : mappings.values()) {
       Map<?, ?> props = (Map<?, ?>) mapping.get("Properties");
@@ -313,11 +315,11 @@ class PipelineStackTest {
         "AWS::CloudWatch::Alarm",
         Match.objectLike(
             Map.of("MetricName", "ApproximateNumberOfMessagesVisible", "Threshold", 1)),
-        Handlers.NAMES.size() - 1);
+        Step.values().length - 1);
     template.resourcePropertiesCountIs(
         "AWS::CloudWatch::Alarm",
         Match.objectLike(Map.of("MetricName", "Errors", "Namespace", "AWS/Lambda")),
-        Handlers.NAMES.size());
+        Step.values().length);
     template.allResourcesProperties(
         "AWS::SQS::Queue", Match.objectLike(Map.of("SqsManagedSseEnabled", true)));
   }

@@ -3,7 +3,7 @@ package dev.slipway.bench;
 import dev.slipway.event.AlarmStateChange;
 import dev.slipway.event.CodeBuildBuildState;
 import dev.slipway.event.EcrImageAction;
-import dev.slipway.event.EcrImageScan;
+import dev.slipway.event.ImageScan;
 import dev.slipway.event.EcsDeploymentState;
 import dev.slipway.event.EventParser;
 import dev.slipway.event.ParseResult;
@@ -143,7 +143,7 @@ public class ParseAndDecide {
     step(null, uploadedInput((S3ObjectCreated) parse(upload)));
     step(building, compileInput((CodeBuildBuildState) parse(compileDone)));
     step(imageBuilt, pushInput((EcrImageAction) parse(pushed)));
-    step(scanning, scanInput((EcrImageScan) parse(scanned)));
+    step(scanning, scanInput((ImageScan) parse(scanned)));
     step(deploying, deployedInput((EcsDeploymentState) parse(deployed)));
     step(baking, alarmInput((AlarmStateChange) parse(alarm)));
     step(awaiting, approvalInput((SlipwayEvent) parse(approved)));
@@ -175,7 +175,7 @@ public class ParseAndDecide {
         List.of());
   }
 
-  static Input scanInput(EcrImageScan e) {
+  static Input scanInput(ImageScan e) {
     return new Input.ScanCompleted(e.meta().id(), e.digest(), List.of());
   }
 
@@ -214,7 +214,7 @@ public class ParseAndDecide {
 
   @Benchmark
   public ReleaseMachine.Decision ecrImageScan() {
-    return ReleaseMachine.decide(scanning, scanInput((EcrImageScan) parse(scanned)), NOW, view);
+    return ReleaseMachine.decide(scanning, scanInput((ImageScan) parse(scanned)), NOW, view);
   }
 
   @Benchmark
