@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.MotoServer;
+import dev.slipway.event.EventKind;
+import dev.slipway.event.EventParser;
+import dev.slipway.event.ParseResult;
+import dev.slipway.event.RuleContext;
+import dev.slipway.event.Step;
 import dev.slipway.json.Json;
 import java.net.URI;
 import java.nio.file.Files;
@@ -15,6 +20,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -70,52 +76,99 @@ class RuleConformanceIT {
     }
   }
 
-  /** Which rule (by its description) each sample must reach; absent means none. */
-  static final Map<String, String> EXPECTED =
-      Map.ofEntries(
-          Map.entry("s3/object-created-source-upload.json", "SourceUploaded"),
-          Map.entry("s3/object-created-unversioned.json", "SourceUploaded"),
-          Map.entry("codebuild/build-state-compile-succeeded.json", "BuildState"),
-          Map.entry("codebuild/build-state-image-failed.json", "BuildState"),
-          Map.entry("codebuild/build-state-image-succeeded.json", "BuildState"),
-          Map.entry("codebuild/build-state-in-progress.json", "BuildState"),
-          Map.entry("ecr/image-action-push.json", "ImagePushed"),
-          Map.entry("ecr/image-action-push-by-digest.json", "ImagePushed"),
-          Map.entry("ecr/image-scan-complete-clean.json", "Scan"),
-          Map.entry("ecr/image-scan-complete-findings.json", "Scan"),
-          Map.entry("ecs/deployment-completed.json", "Deployment"),
-          Map.entry("ecs/deployment-failed.json", "Deployment"),
-          // An approval event on the bus reaches no rule: decisions come through the steering URL.
-          Map.entry("cloudwatch/alarm-5xx-entered-alarm.json", "Alarms"));
-
   /**
-   * With enhanced scanning, Inspector's scan event (repository as an ARN) goes to the Scan rule.
+   * The samples of kinds a step acts on that must reach no rule: an ECR DELETE, a push to another
+   * repository, an upload outside sources/, a build of another project, a deployment still in
+   * progress, an alarm leaving ALARM... Every other sample must reach exactly its kind's rule, by
+   * the registry ({@link EventKind#rule}); samples of kinds no step acts on reach none.
    */
-  static final Map<String, String> EXPECTED_ENHANCED =
-      Map.of(
-          "inspector2/scan-initial-complete.json",
-          "Scan",
-          "ecr/image-scan-complete-clean.json",
-          "none");
+  static final Set<String> MUST_REACH_NONE =
+      Set.of(
+          "cloudwatch/alarm-5xx-back-to-ok.json",
+          "codebuild/build-state-other-project.json",
+          "ecr/image-action-delete.json",
+          "ecr/image-action-push-failed.json",
+          "ecr/image-action-push-other-repository.json",
+          "ecs/deployment-in-progress.json",
+          "s3/object-created-outside-sources.json");
+
+  /** The rule the registry routes a sample to in a stack, or "none". */
+  static String expectedRule(Path sample, RuleContext stack) throws Exception {
+    String name = EVENTS.relativize(sample).toString();
+    List<ParseResult> parsed = new EventParser().parse(Files.readString(sample));
+    if (MUST_REACH_NONE.contains(name)
+        || parsed.size() != 1
+        || !(parsed.get(0) instanceof ParseResult.Parsed event)) {
+      return "none";
+    }
+    EventKind kind = event.event().eventKind();
+    return kind.rulePattern(stack).isPresent() ? kind.rule() : "none";
+  }
 
   @Test
   void everySample_reachesExactlyTheRuleMeantForIt() throws Exception {
-    Map<String, String> actual =
-        deliver(Template.fromStack(Stacks.pipeline(new App(), false)), "basic");
-    Map<String, String> expected = new TreeMap<>();
-    for (String sample : actual.keySet()) {
-      expected.put(sample, EXPECTED.getOrDefault(sample, "none"));
-    }
-    assertThat(actual).hasSizeGreaterThan(20).isEqualTo(expected);
+    assertRoutes(false, "basic");
   }
 
   @Test
   void enhancedScanning_routesInspectorScansByRepositoryArn() throws Exception {
+    Map<String, String> actual = assertRoutes(true, "enhanced");
+    assertThat(actual)
+        .containsEntry("inspector2/scan-initial-complete.json", "Scan")
+        .containsEntry("ecr/image-scan-complete-clean.json", "none");
+  }
+
+  /**
+   * Delivers every sample through the stack's rules and compares with the registry; and every kind
+   * routed in the stack has a sample that reaches its rule (a kind added without one fails here).
+   */
+  private Map<String, String> assertRoutes(boolean enhanced, String prefix) throws Exception {
+    SlipwayPipelineStack.PipelineProps props = Stacks.props(enhanced);
     Map<String, String> actual =
-        deliver(Template.fromStack(Stacks.pipeline(new App(), true)), "enhanced");
-    for (var e : EXPECTED_ENHANCED.entrySet()) {
-      assertThat(actual).containsEntry(e.getKey(), e.getValue());
+        deliver(Template.fromStack(Stacks.pipeline(new App(), enhanced)), prefix);
+    // Which kinds have a rule depends only on the scanning and the alarms; the values are the
+    // template's.
+    RuleContext stack =
+        new RuleContext() {
+          public String sourceBucket() {
+            return "";
+          }
+
+          public List<String> buildProjects() {
+            return List.of();
+          }
+
+          public List<String> repositoryNames() {
+            return List.of();
+          }
+
+          public List<String> repositoryArns() {
+            return List.of();
+          }
+
+          public boolean enhancedScanning() {
+            return enhanced;
+          }
+
+          public List<String> alarmNames() {
+            return List.copyOf(props.alarmServices().keySet());
+          }
+
+          public String ecsServiceArnPrefix() {
+            return "";
+          }
+        };
+    Map<String, String> expected = new TreeMap<>();
+    for (String sample : actual.keySet()) {
+      expected.put(sample, expectedRule(EVENTS.resolve(sample), stack));
     }
+    assertThat(actual).hasSizeGreaterThan(20).isEqualTo(expected);
+    for (EventKind kind : EventKind.values()) {
+      if (kind.rulePattern(stack).isPresent()) {
+        assertThat(actual.values()).as("a sample routed to %s's rule", kind).contains(kind.rule());
+      }
+    }
+    return actual;
   }
 
   /** Installs the template's rules and returns, per sample, the rules that received it. */
@@ -145,9 +198,7 @@ class RuleConformanceIT {
                               .arn("arn:aws:sqs:" + Stacks.REGION + ":123456789012:" + ruleName)));
       queueByRule.put(name, queue);
     }
-    assertThat(queueByRule)
-        .containsKeys("SourceUploaded", "BuildState", "ImagePushed", "Scan", "Deployment", "Alarms")
-        .doesNotContainKey("Approval");
+    assertThat(queueByRule).doesNotContainKey(Step.APPROVAL.functionName());
 
     Map<String, String> keyToSample = new HashMap<>();
     List<Path> samples;
