@@ -5,6 +5,13 @@ import dev.slipway.aws.S3Ledger;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.AwsCredentialsProviderChain;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
 
 /**
  * Where the release commands find Slipway: the source bucket (which holds the ledger), the region
@@ -41,6 +48,9 @@ final class AwsOptions {
               + " $SLIPWAY_STEERING_URL, or a running slipway local's)")
   String steeringUrl;
 
+  /** Whether a running `slipway local` was found (its emulator takes any credentials). */
+  private boolean emulator;
+
   /**
    * Without a bucket, the commands use a running `slipway local` (its {@code local.json} in the
    * default state directory), so they work the same against it as against AWS.
@@ -67,8 +77,7 @@ final class AwsOptions {
       if (steeringUrl == null || steeringUrl.isBlank()) {
         steeringUrl = local.path("steeringUrl").asText(null);
       }
-      System.setProperty("aws.accessKeyId", System.getProperty("aws.accessKeyId", "local"));
-      System.setProperty("aws.secretAccessKey", System.getProperty("aws.secretAccessKey", "local"));
+      emulator = true;
     } catch (java.io.IOException | RuntimeException unreadable) {
       // an unreadable file is as good as none: the usual message about --bucket follows
     }
@@ -85,22 +94,13 @@ final class AwsOptions {
 
   AwsClients clients() {
     Map<String, String> env = new HashMap<>(System.getenv());
-    if (loopback(endpoint)
-        && System.getenv("AWS_ACCESS_KEY_ID") == null
-        && System.getenv("AWS_PROFILE") == null
-        && System.getProperty("aws.accessKeyId") == null) {
-      // An emulator on this machine (`slipway local`, moto) takes any credentials; with none
-      // configured the SDK would refuse before sending anything.
-      System.setProperty("aws.accessKeyId", "local");
-      System.setProperty("aws.secretAccessKey", "local");
-    }
     if (region != null) {
       env.put("AWS_REGION", region);
     }
     if (endpoint != null && !endpoint.isBlank()) {
       env.put("AWS_ENDPOINT_URL", endpoint);
     }
-    return new AwsClients(env);
+    return new AwsClients(env, credentialsProvider());
   }
 
   private static boolean loopback(String url) {
@@ -116,11 +116,26 @@ final class AwsOptions {
     }
   }
 
-  /** The credentials and region the SDK would use (for signing the steering requests). */
-  software.amazon.awssdk.identity.spi.AwsCredentialsIdentity credentials() {
-    return software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider.builder()
-        .build()
-        .resolveCredentials();
+  /**
+   * The SDK's default chain on AWS. Against an emulator on this machine (`slipway local`, moto),
+   * which takes any key: the configured credentials if there are any, else {@link
+   * AwsClients#EMULATOR_CREDENTIALS} (with none, the SDK would refuse before sending anything).
+   * Passed to the clients, never set as system properties.
+   */
+  AwsCredentialsProvider credentialsProvider() {
+    if (!emulator && !loopback(endpoint)) {
+      return DefaultCredentialsProvider.builder().build();
+    }
+    return AwsCredentialsProviderChain.of(
+        SystemPropertyCredentialsProvider.create(),
+        EnvironmentVariableCredentialsProvider.create(),
+        ProfileCredentialsProvider.create(),
+        AwsClients.EMULATOR_CREDENTIALS);
+  }
+
+  /** The credentials the clients use (for signing the steering requests). */
+  AwsCredentialsIdentity credentials() {
+    return credentialsProvider().resolveCredentials();
   }
 
   String signingRegion() {

@@ -3,7 +3,9 @@ package dev.slipway.aws;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -41,6 +43,10 @@ public final class AwsClients implements AutoCloseable {
 
   public final EventBridgeClient events;
   public final CloudWatchClient cloudWatch;
+
+  /** What an emulator on this machine is given: it takes any key, and the SDK insists on one. */
+  public static final AwsCredentialsProvider EMULATOR_CREDENTIALS =
+      StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local"));
 
   public AwsClients(Map<String, String> env) {
     this(env, null);

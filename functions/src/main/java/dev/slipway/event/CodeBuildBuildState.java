@@ -1,7 +1,5 @@
 package dev.slipway.event;
 
-import java.util.Objects;
-
 /**
  * A CodeBuild build changed state ({@code IN_PROGRESS}, {@code SUCCEEDED}, {@code FAILED}, {@code
  * STOPPED}, ...). {@code releaseId} is the build's {@code SLIPWAY_RELEASE_ID} environment variable,
@@ -12,11 +10,4 @@ public record CodeBuildBuildState(
     implements PipelineEvent {
   /** The environment variable that ties a build to its release. */
   public static final String RELEASE_ID_VARIABLE = "SLIPWAY_RELEASE_ID";
-
-  public CodeBuildBuildState {
-    Objects.requireNonNull(meta, "meta");
-    Objects.requireNonNull(project, "project");
-    Objects.requireNonNull(buildId, "buildId");
-    Objects.requireNonNull(status, "status");
-  }
 }

@@ -1,7 +1,5 @@
 package dev.slipway.event;
 
-import java.util.Objects;
-
 /**
  * An image was pushed to or deleted from ECR. {@code tag} is null for a push by digest (AWS sends
  * an empty {@code image-tag}); {@code digest} is the manifest digest ({@code sha256:...}).
@@ -9,13 +7,6 @@ import java.util.Objects;
 public record EcrImageAction(
     EventMeta meta, String action, String result, String repository, String digest, String tag)
     implements PipelineEvent {
-  public EcrImageAction {
-    Objects.requireNonNull(meta, "meta");
-    Objects.requireNonNull(action, "action");
-    Objects.requireNonNull(result, "result");
-    Objects.requireNonNull(repository, "repository");
-  }
-
   /** True for a successful push, the only action that can start or advance a release. */
   public boolean isSuccessfulPush() {
     return "PUSH".equals(action) && "SUCCESS".equals(result);

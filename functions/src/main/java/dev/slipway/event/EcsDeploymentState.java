@@ -1,7 +1,5 @@
 package dev.slipway.event;
 
-import java.util.Objects;
-
 /**
  * An ECS service deployment changed state: {@code name} is the event name ({@code
  * SERVICE_DEPLOYMENT_IN_PROGRESS}, {@code _COMPLETED}, {@code _FAILED}); {@code serviceArn} is the
@@ -9,10 +7,4 @@ import java.util.Objects;
  */
 public record EcsDeploymentState(
     EventMeta meta, String name, String deploymentId, String serviceArn, String reason)
-    implements PipelineEvent {
-  public EcsDeploymentState {
-    Objects.requireNonNull(meta, "meta");
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(deploymentId, "deploymentId");
-  }
-}
+    implements PipelineEvent {}

@@ -1,15 +1,8 @@
 package dev.slipway.event;
 
-import java.util.Objects;
-
 /**
  * An ECS service action ({@code SERVICE_STEADY_STATE}, {@code SERVICE_TASK_START_IMPAIRED}, ...).
  */
 public record EcsServiceAction(
     EventMeta meta, String name, String clusterArn, String serviceArn, String reason)
-    implements PipelineEvent {
-  public EcsServiceAction {
-    Objects.requireNonNull(meta, "meta");
-    Objects.requireNonNull(name, "name");
-  }
-}
+    implements PipelineEvent {}

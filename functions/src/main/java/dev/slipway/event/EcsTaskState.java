@@ -14,9 +14,6 @@ public record EcsTaskState(
     List<Container> containers)
     implements PipelineEvent {
   public EcsTaskState {
-    Objects.requireNonNull(meta, "meta");
-    Objects.requireNonNull(taskArn, "taskArn");
-    Objects.requireNonNull(lastStatus, "lastStatus");
     containers = List.copyOf(containers);
   }
 

@@ -1,7 +1,6 @@
 package dev.slipway.event;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * An image scan finished (or failed) for one image digest: ECR basic scanning's {@code ECR Image
@@ -19,14 +18,9 @@ public record ImageScan(
     SeverityCounts severityCounts)
     implements PipelineEvent {
   public ImageScan {
-    Objects.requireNonNull(meta, "meta");
     if (eventKind != EventKind.ECR_IMAGE_SCAN && eventKind != EventKind.INSPECTOR_SCAN) {
       throw new IllegalArgumentException("not a scan kind: " + eventKind);
     }
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(repository, "repository");
-    Objects.requireNonNull(digest, "digest");
     tags = List.copyOf(tags);
-    Objects.requireNonNull(severityCounts, "severityCounts");
   }
 }

@@ -20,11 +20,6 @@ public record InspectorFinding(
     List<VulnerablePackage> packages)
     implements PipelineEvent {
   public InspectorFinding {
-    Objects.requireNonNull(meta, "meta");
-    Objects.requireNonNull(findingArn, "findingArn");
-    Objects.requireNonNull(severity, "severity");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(type, "type");
     packages = List.copyOf(packages);
   }
 

@@ -2,7 +2,9 @@ package dev.slipway.event;
 
 /**
  * One event the pipeline acts on, typed. {@link #eventKind()} is its entry in the registry of
- * kinds, {@link #kind()} its name in `slipway event inspect`.
+ * kinds, {@link #kind()} its name in `slipway event inspect`. The records are made only by their
+ * kind's reader ({@link EventKind}), which refuses an event missing a required field with that
+ * field's path; they do not check again.
  */
 public sealed interface PipelineEvent
     permits S3ObjectCreated,

@@ -1,7 +1,5 @@
 package dev.slipway.event;
 
-import java.util.Objects;
-
 /**
  * An object was written to S3 (EventBridge "Object Created", or a classic {@code ObjectCreated:*}
  * record). {@code key} is the real key: classic notifications URL-encode it and the parser decodes
@@ -16,10 +14,4 @@ public record S3ObjectCreated(
     String etag,
     String versionId,
     String reason)
-    implements PipelineEvent {
-  public S3ObjectCreated {
-    Objects.requireNonNull(meta, "meta");
-    Objects.requireNonNull(bucket, "bucket");
-    Objects.requireNonNull(key, "key");
-  }
-}
+    implements PipelineEvent {}

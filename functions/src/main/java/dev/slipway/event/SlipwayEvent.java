@@ -2,7 +2,6 @@ package dev.slipway.event;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.Objects;
 
 /**
  * One of Slipway's own events. {@code service} and {@code releaseId} are always present, {@code
@@ -18,11 +17,7 @@ public record SlipwayEvent(
     ObjectNode detail)
     implements PipelineEvent {
   public SlipwayEvent {
-    Objects.requireNonNull(meta, "meta");
-    Objects.requireNonNull(type, "type");
-    Objects.requireNonNull(service, "service");
-    Objects.requireNonNull(releaseId, "releaseId");
-    detail = Objects.requireNonNull(detail, "detail").deepCopy();
+    detail = detail.deepCopy();
   }
 
   /** A copy of the detail, so the record stays immutable. */

@@ -72,9 +72,9 @@ public final class MotoServer implements AutoCloseable {
 
   /** SDK clients of every service Slipway uses, pointed at this emulator with test credentials. */
   public AwsClients clients(String region) {
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
-    return new AwsClients(java.util.Map.of("AWS_REGION", region, "AWS_ENDPOINT_URL", endpoint));
+    return new AwsClients(
+        java.util.Map.of("AWS_REGION", region, "AWS_ENDPOINT_URL", endpoint),
+        AwsClients.EMULATOR_CREDENTIALS);
   }
 
   /** POSTs JSON to a moto-api endpoint (result queues for scans and findings). */

@@ -76,12 +76,11 @@ class PipelineEmulatorIT {
   static void start() throws Exception {
     moto = MotoServer.start();
     codeBuild = new FakeCodeBuild();
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
-    aws = new AwsClients(env());
+    aws = new AwsClients(env(), AwsClients.EMULATOR_CREDENTIALS);
     sqs =
         SqsClient.builder()
             .region(software.amazon.awssdk.regions.Region.of(REGION))
+            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
             .endpointOverride(java.net.URI.create(moto.endpoint))
             .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
             .build();

@@ -26,15 +26,16 @@ class S3LedgerLocalStackIT extends LedgerContract {
         new LocalStackContainer(DockerImageName.parse("localstack/localstack:4.4"))
             .withServices("s3");
     localstack.start();
-    System.setProperty("aws.accessKeyId", localstack.getAccessKey());
-    System.setProperty("aws.secretAccessKey", localstack.getSecretKey());
     aws =
         new AwsClients(
             Map.of(
                 "AWS_REGION",
                 localstack.getRegion(),
                 "AWS_ENDPOINT_URL",
-                localstack.getEndpoint().toString()));
+                localstack.getEndpoint().toString()),
+            software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
+                software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
+                    localstack.getAccessKey(), localstack.getSecretKey())));
   }
 
   @AfterAll

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.MotoServer;
 import dev.slipway.event.EventKind;
 import dev.slipway.event.EventParser;
@@ -53,17 +54,17 @@ class RuleConformanceIT {
   @BeforeAll
   static void start() throws Exception {
     moto = MotoServer.start();
-    System.setProperty("aws.accessKeyId", "testing");
-    System.setProperty("aws.secretAccessKey", "testing");
     events =
         EventBridgeClient.builder()
             .region(Region.of(Stacks.REGION))
+            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
             .endpointOverride(URI.create(moto.endpoint))
             .httpClient(UrlConnectionHttpClient.create())
             .build();
     sqs =
         SqsClient.builder()
             .region(Region.of(Stacks.REGION))
+            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
             .endpointOverride(URI.create(moto.endpoint))
             .httpClient(UrlConnectionHttpClient.create())
             .build();

@@ -27,13 +27,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * applied them in (it matters for the ledger's conditional writes); reads pass concurrently.
  */
 final class JournalingProxy implements AutoCloseable {
-  static {
-    // Without TCP_NODELAY the JDK's server sends headers and body in two segments, and Nagle's
-    // algorithm meets the client's delayed ACK: about 40 ms more per answer (measured: a GET
-    // through the proxy took 61 ms against 6 ms straight to moto). Read once, when the JDK's
-    // server class is first used; CodeBuild's stand-in benefits too.
-    System.setProperty("sun.net.httpserver.nodelay", "true");
-  }
+  /**
+   * Without TCP_NODELAY the JDK's server sends headers and body in two segments, and Nagle's
+   * algorithm meets the client's delayed ACK: about 40 ms more per answer (measured: a GET through
+   * the proxy took 61 ms against 6 ms straight to moto). The JDK reads this system property once,
+   * when its server class is first used; it is a JVM setting, so the launcher ({@code slipway}) and
+   * the test JVMs (the parent pom's argLine) pass it with -D, and the code never sets it.
+   */
+  static final String NODELAY = "sun.net.httpserver.nodelay";
 
   /** Hop-by-hop or computed headers, which the HTTP client sets itself. */
   private static final Set<String> NOT_FORWARDED =

@@ -160,7 +160,6 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   private void boot(Options o) throws Exception {
-    System.setProperty("sun.net.httpserver.nodelay", "true"); // see JournalingProxy
     PrintStream log = o.log();
     StateDirectory.secure(o.state());
     resources.add(StateDirectory.lock(o.state()));
@@ -209,9 +208,6 @@ public final class LocalRuntime implements AutoCloseable {
     registry = "127.0.0.1:" + registryProcess.port;
     StateDirectory.remember(o.state(), moto.pid(), registryProcess.pid());
 
-    // The runtime's own credentials for the emulator; nothing leaves this machine.
-    System.setProperty("aws.accessKeyId", "local");
-    System.setProperty("aws.secretAccessKey", "local");
     Map<String, String> env = new HashMap<>(rules.handlerEnvironment());
     env.put("AWS_REGION", REGION);
     env.put("AWS_ENDPOINT_URL", endpoint);
@@ -219,11 +215,14 @@ public final class LocalRuntime implements AutoCloseable {
     // Local handlers run in this process with no timeout, but their effects are short (builds and
     // rollouts run apart and answer with events): a claim a minute old is a killed handler's.
     env.put("SLIPWAY_CLAIM_TTL_SECONDS", "60");
-    AwsClients aws = new AwsClients(env);
+    // The runtime's own credentials for the emulator, passed to its clients; nothing leaves this
+    // machine.
+    AwsClients aws = new AwsClients(env, AwsClients.EMULATOR_CREDENTIALS);
     resources.add(aws);
     SqsClient sqs =
         SqsClient.builder()
             .region(Region.of(REGION))
+            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
             .endpointOverride(java.net.URI.create(motoEndpoint)) // queues are not journaled
             .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
             .build();
@@ -530,7 +529,9 @@ public final class LocalRuntime implements AutoCloseable {
     Map<String, TemplateRules.Project> projects = rules.projects();
     // Straight to the emulator, not journaled: published again on every start.
     AwsClients assets =
-        new AwsClients(Map.of("AWS_REGION", REGION, "AWS_ENDPOINT_URL", motoEndpoint));
+        new AwsClients(
+            Map.of("AWS_REGION", REGION, "AWS_ENDPOINT_URL", motoEndpoint),
+            AwsClients.EMULATOR_CREDENTIALS);
     resources.add(assets);
     Map<String, AwsClients> buildClients = new HashMap<>();
     Map<String, String> buildKeys = new HashMap<>();
@@ -690,10 +691,6 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** The Slipway CLI jar: this process's own, else the project's build of it. */
   static Path slipwayJar() throws IOException {
-    String set = System.getProperty("slipway.jar");
-    if (set != null) {
-      return Path.of(set);
-    }
     try {
       Path own =
           Path.of(LocalRuntime.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -181,8 +181,8 @@ class JournalTest {
   }
 
   private static AwsClients clients(String endpoint) {
-    System.setProperty("aws.accessKeyId", "test");
-    System.setProperty("aws.secretAccessKey", "test");
-    return new AwsClients(Map.of("AWS_REGION", "eu-west-1", "AWS_ENDPOINT_URL", endpoint));
+    return new AwsClients(
+        Map.of("AWS_REGION", "eu-west-1", "AWS_ENDPOINT_URL", endpoint),
+        AwsClients.EMULATOR_CREDENTIALS);
   }
 }
