@@ -16,7 +16,6 @@ import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
-import software.amazon.awssdk.services.inspector2.Inspector2Client;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /**
@@ -31,7 +30,6 @@ public final class AwsClients implements AutoCloseable {
   public final S3Client s3;
   public final CodeBuildClient codeBuild;
   public final EcrClient ecr;
-  public final Inspector2Client inspector;
   public final EcsClient ecs;
 
   /**
@@ -71,7 +69,6 @@ public final class AwsClients implements AutoCloseable {
             .build();
     codeBuild = configure(CodeBuildClient.builder(), env, "CODEBUILD", region).build();
     ecr = configure(EcrClient.builder(), env, "ECR", region).build();
-    inspector = configure(Inspector2Client.builder(), env, "INSPECTOR2", region).build();
     ecs = configure(EcsClient.builder(), env, "ECS", region).build();
     var once = configure(EcsClient.builder(), env, "ECS", region);
     ecsOnce =
@@ -118,7 +115,6 @@ public final class AwsClients implements AutoCloseable {
     s3.close();
     codeBuild.close();
     ecr.close();
-    inspector.close();
     ecs.close();
     ecsOnce.close();
     events.close();

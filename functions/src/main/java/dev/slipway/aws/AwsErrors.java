@@ -1,10 +1,15 @@
 package dev.slipway.aws;
 
+import dev.slipway.engine.Refused;
+import dev.slipway.engine.Unavailable;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.exception.SdkException;
 
-/** SDK exceptions translated once, here: retry later, or refused for good with a clear reason. */
+/**
+ * SDK exceptions translated once, here, into the ports' two answers: {@link Unavailable} (retry
+ * later) or {@link Refused} (for good), each with the service's own code and message.
+ */
 final class AwsErrors {
   private AwsErrors() {}
 
@@ -29,5 +34,20 @@ final class AwsErrors {
           + service.awsErrorDetails().errorMessage();
     }
     return e.getMessage();
+  }
+
+  /**
+   * The port's exception for {@code e}: thrown, so callers write {@code throw AwsErrors.fail(e)}.
+   */
+  static RuntimeException fail(SdkException e) throws Unavailable, Refused {
+    if (isTransient(e)) {
+      throw new Unavailable(reason(e));
+    }
+    throw new Refused(reason(e));
+  }
+
+  /** For the ports' questions, which have no "refused": every SDK error is {@link Unavailable}. */
+  static Unavailable unavailable(SdkException e) {
+    return new Unavailable(reason(e));
   }
 }

@@ -2,13 +2,15 @@ package dev.slipway.aws;
 
 import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.Pipeline;
+import dev.slipway.engine.PortEffects;
 import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 
 /**
  * The composition root shared by every handler: configuration read once from the environment, SDK
- * clients built once, and the pipeline assembled from the AWS adapters.
+ * clients built once, and the pipeline assembled from the AWS adapters, one per API, each given the
+ * one client it calls.
  *
  * <p>Environment: {@code SLIPWAY_SOURCE_BUCKET}, {@code SLIPWAY_SERVICES} (required); {@code
  * SLIPWAY_LEDGER_BUCKET} and {@code SLIPWAY_ARTIFACT_BUCKET} (default: the source bucket), {@code
@@ -29,24 +31,29 @@ public final class Wiring {
     EngineConfig config = EngineConfig.fromEnvironment(env);
     AwsClients aws = new AwsClients(env, credentials);
     String ledgerBucket = env.getOrDefault("SLIPWAY_LEDGER_BUCKET", config.sourceBucket());
-    AwsImages images =
-        new AwsImages(aws, env.getOrDefault("SLIPWAY_ARTIFACT_BUCKET", config.sourceBucket()));
-    AwsEffects effects =
-        new AwsEffects(
-            aws,
-            new AwsEffects.Settings(
-                config.compileProject(),
-                config.imageProject(),
-                env.getOrDefault("SLIPWAY_ARTIFACT_BUCKET", config.sourceBucket()),
-                env.getOrDefault("SLIPWAY_EVENT_BUS", "default"),
-                config.services()));
+    String artifactBucket = env.getOrDefault("SLIPWAY_ARTIFACT_BUCKET", config.sourceBucket());
+    CodeBuildBuilds builds =
+        new CodeBuildBuilds(
+            aws.codeBuild,
+            new CodeBuildBuilds.Settings(
+                config.compileProject(), config.imageProject(), artifactBucket, config.services()));
+    EcsDeployments deployments = new EcsDeployments(aws.ecs, aws.ecsOnce);
     return new Pipeline(
         config,
-        new S3Ledger(aws.s3, ledgerBucket, "ledger/"),
-        new S3SourceArchives(aws.s3, clock),
-        images,
-        images,
-        effects,
+        new Pipeline.Ports(
+            new S3Ledger(aws.s3, ledgerBucket, "ledger/"),
+            new S3SourceArchives(aws.s3, clock),
+            new EcrImages(aws.ecr),
+            builds,
+            new S3BuildLogs(aws.s3, artifactBucket),
+            deployments,
+            new CloudWatchAlarms(aws.cloudWatch),
+            new PortEffects(
+                builds,
+                deployments,
+                new EventBridgeAnnouncements(
+                    aws.events, env.getOrDefault("SLIPWAY_EVENT_BUS", "default")),
+                config.services())),
         clock);
   }
 }

@@ -24,13 +24,4 @@ public interface Images {
       super(message, null, false, false);
     }
   }
-
-  /** The registry or scanner could not answer now. */
-  final class Unavailable extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    public Unavailable(String message) {
-      super(message, null, false, false);
-    }
-  }
 }

@@ -34,27 +34,32 @@ public final class Pipeline {
 
   private final EngineConfig config;
   private final ReleaseLedger ledger;
-  private final SourceArchives archives;
-  private final Images images;
-  private final Observations observations;
+  private final Ports ports;
   private final ReleaseEngine engine;
   private final Clock clock;
 
-  public Pipeline(
-      EngineConfig config,
+  /**
+   * The world as the pipeline sees it, one port per API (the composition roots give the AWS
+   * adapters, tests fakes): the ledger, the uploaded sources, the registry and its scanners, the
+   * builds and what they leave, the deployments, the alarms, and the effects' runner.
+   */
+  public record Ports(
       ReleaseLedger ledger,
       SourceArchives archives,
       Images images,
-      Observations observations,
-      EffectRunner effects,
-      Clock clock) {
+      Builds builds,
+      BuildLogs buildLogs,
+      Deployments deployments,
+      Alarms alarms,
+      EffectRunner effects) {}
+
+  public Pipeline(EngineConfig config, Ports ports, Clock clock) {
     this.config = config;
-    this.ledger = ledger;
-    this.archives = archives;
-    this.images = images;
-    this.observations = observations;
+    this.ledger = ports.ledger();
+    this.ports = ports;
     this.clock = clock;
-    this.engine = new ReleaseEngine(ledger, new Linking(effects, ledger), clock, config.claimTtl());
+    this.engine =
+        new ReleaseEngine(ledger, new Linking(ports.effects(), ledger), clock, config.claimTtl());
   }
 
   /** What became of one event. */
@@ -88,7 +93,7 @@ public final class Pipeline {
    * What the release engine makes of one event. The switch is over every kind in the registry: a
    * kind added to {@link EventKind} without a decision here does not compile.
    */
-  public Outcome handle(PipelineEvent event) throws Images.Unavailable {
+  public Outcome handle(PipelineEvent event) throws Unavailable {
     return switch (event.eventKind()) {
       case S3_OBJECT_CREATED -> sourceUploaded((S3ObjectCreated) event);
       case CODEBUILD_BUILD_STATE -> buildState((CodeBuildBuildState) event);
@@ -109,7 +114,7 @@ public final class Pipeline {
     };
   }
 
-  private Outcome scanned(ImageScan e, String complete) throws Images.Unavailable {
+  private Outcome scanned(ImageScan e, String complete) throws Unavailable {
     return scanned(e.meta().id(), e.repository(), e.digest(), e.status(), complete);
   }
 
@@ -128,8 +133,8 @@ public final class Pipeline {
         && !e.status().equals("SUCCEEDED")
         && kind == Effect.BuildKind.COMPILE) {
       try {
-        detail = observations.buildFailure(e.releaseId()).orElse(null);
-      } catch (Images.Unavailable unavailable) {
+        detail = ports.buildLogs().failure(e.releaseId()).orElse(null);
+      } catch (Unavailable unavailable) {
         detail = null; // the reason without the build's line is still the truth
       }
     }
@@ -140,7 +145,7 @@ public final class Pipeline {
     return apply(e.releaseId(), input);
   }
 
-  private Outcome imagePushed(EcrImageAction e) throws Images.Unavailable {
+  private Outcome imagePushed(EcrImageAction e) throws Unavailable {
     String eventId = e.meta().id();
     if (!e.isSuccessfulPush()
         || config.services().serviceOfRepository(e.repository()).isEmpty()
@@ -172,7 +177,7 @@ public final class Pipeline {
       // An image Slipway did not build: image-only releases are not supported yet.
       return new Outcome.Ignored("tag " + e.tag() + " is not a Slipway release");
     }
-    List<String> platforms = images.platformDigests(e.repository(), e.digest());
+    List<String> platforms = ports.images().platformDigests(e.repository(), e.digest());
     ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(service.get(), e.tag());
     ledger.link("digest/" + e.digest(), key);
     for (String platform : platforms) {
@@ -201,7 +206,7 @@ public final class Pipeline {
     return pushed;
   }
 
-  private Outcome deploymentEnded(EcsDeploymentState e) throws Images.Unavailable {
+  private Outcome deploymentEnded(EcsDeploymentState e) throws Unavailable {
     String eventId = e.meta().id();
     boolean completed = e.name().equals("SERVICE_DEPLOYMENT_COMPLETED");
     if (!completed && !e.name().equals("SERVICE_DEPLOYMENT_FAILED")) {
@@ -224,7 +229,7 @@ public final class Pipeline {
       // reconciler applies once the start is recorded, so the end is not lost with them.
       ledger.relink(
           earlyDeploymentMark(key.get().releaseId(), e.deploymentId(), completed), key.get());
-      throw new Images.Unavailable(
+      throw new Unavailable(
           "deployment "
               + e.deploymentId()
               + " ended before its start was recorded in "
@@ -302,7 +307,7 @@ public final class Pipeline {
     if (undeclared.isPresent()) {
       invalidReason = undeclared.get().reason(); // not even read: nothing of it is trusted
     } else {
-      SourceArchives.Checked checked = archives.check(source);
+      SourceArchives.Checked checked = ports.archives().check(source);
       invalidReason = checked.invalidReason();
       if (invalidReason == null) {
         // The manifest is the uploader's: bound to the declarations (DESIGN §5) before it counts.
@@ -325,7 +330,7 @@ public final class Pipeline {
 
   private Outcome scanned(
       String eventId, String repository, String digest, String status, String complete)
-      throws Images.Unavailable {
+      throws Unavailable {
     boolean completed = status.equals(complete) || status.equals("SCAN_COMPLETE");
     boolean ended = completed || status.equals("FAILED") || status.equals("UNSUPPORTED_IMAGE");
     Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("digest/" + digest);
@@ -341,7 +346,7 @@ public final class Pipeline {
     }
     List<Finding> findings;
     try {
-      findings = images.findings(repository, digest);
+      findings = ports.images().findings(repository, digest);
     } catch (Images.Unscannable e) {
       // An image the scanner will not scan is never taken as clean: the release fails, saying why.
       return apply(key.get(), new Input.EffectFailed(eventId, "scan", e.getMessage()));
@@ -380,7 +385,7 @@ public final class Pipeline {
    * stuck past {@link EngineConfig#stuckAfter} asks CodeBuild, the scanners and ECS directly.
    * Returns how many releases it moved.
    */
-  public int reconcile() throws Images.Unavailable {
+  public int reconcile() throws Unavailable {
     int moved = 0;
     Instant now = clock.instant();
     for (String service : ledger.services()) {
@@ -409,7 +414,7 @@ public final class Pipeline {
     return moved;
   }
 
-  private Release reconcileOne(Release release, Instant now) throws Images.Unavailable {
+  private Release reconcileOne(Release release, Instant now) throws Unavailable {
     Release current = release.pending().isEmpty() ? release : engine.resume(release);
     String tick = "reconcile:" + now;
     if (current.state() == ReleaseState.DEPLOYING && current.deployment() != null) {
@@ -420,7 +425,7 @@ public final class Pipeline {
               .map(java.util.Map.Entry::getKey)
               .sorted()
               .toList();
-      List<String> firing = alarms.isEmpty() ? List.of() : observations.alarmsFiring(alarms);
+      List<String> firing = alarms.isEmpty() ? List.of() : ports.alarms().firing(alarms);
       if (!firing.isEmpty()) {
         return applyOr(
             current,
@@ -465,7 +470,7 @@ public final class Pipeline {
                 })) {
           String buildId = (String) build[1];
           if (buildId != null && !(Boolean) build[2]) {
-            Optional<String> status = observations.buildStatus(buildId);
+            Optional<String> status = ports.builds().status(buildId);
             if (status.isPresent() && FINISHED_BUILD.contains(status.get())) {
               current =
                   applyOr(
@@ -484,7 +489,8 @@ public final class Pipeline {
           if (!current.scans().containsKey(digest)) {
             // Only a finished scan completes one: "nothing yet" is never taken as clean.
             try {
-              List<Finding> findings = images.findings(current.image().repository(), digest);
+              List<Finding> findings =
+                  ports.images().findings(current.image().repository(), digest);
               if (findings != null) {
                 current =
                     applyOr(
@@ -518,8 +524,9 @@ public final class Pipeline {
         if (current.deployment() != null && current.deployment().deploymentId() != null) {
           var target = current.config().deploy();
           Optional<Boolean> outcome =
-              observations.deploymentOutcome(
-                  target.cluster(), target.service(), current.deployment().deploymentId());
+              ports
+                  .deployments()
+                  .outcome(target.cluster(), target.service(), current.deployment().deploymentId());
           if (outcome.isPresent()) {
             current =
                 applyOr(

@@ -1,8 +1,8 @@
 package dev.slipway.handler;
 
 import com.amazonaws.services.lambda.runtime.Context;
-import dev.slipway.engine.Images;
 import dev.slipway.engine.Pipeline;
+import dev.slipway.engine.Unavailable;
 import dev.slipway.event.Step;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +35,7 @@ public final class ReconcilerHandler extends SlipwayHandler {
       // Delivered through its queue, the tick is one SQS message: none of it failed.
       output.write(
           ("{\"batchItemFailures\":[],\"moved\":" + moved + "}").getBytes(StandardCharsets.UTF_8));
-    } catch (Images.Unavailable e) {
+    } catch (Unavailable e) {
       logLine("warn", null, null, "reconcile incomplete, next tick retries: " + e.getMessage());
       output.write("{\"batchItemFailures\":[],\"moved\":0}".getBytes(StandardCharsets.UTF_8));
     }

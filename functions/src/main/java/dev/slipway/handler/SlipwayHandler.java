@@ -6,9 +6,9 @@ import com.amazonaws.services.lambda.runtime.events.SQSBatchResponse;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.Wiring;
-import dev.slipway.engine.Images;
 import dev.slipway.engine.Pipeline;
 import dev.slipway.engine.ReleaseEngine;
+import dev.slipway.engine.Unavailable;
 import dev.slipway.event.EventParser;
 import dev.slipway.event.ParseResult;
 import dev.slipway.event.Step;
@@ -133,7 +133,7 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
             event.kind() + " ignored: " + ((Pipeline.Outcome.Ignored) outcome).reason());
       }
       return true;
-    } catch (Images.Unavailable | ReleaseEngine.RetryLater e) {
+    } catch (Unavailable | ReleaseEngine.RetryLater e) {
       logLine(
           "warn",
           messageId,

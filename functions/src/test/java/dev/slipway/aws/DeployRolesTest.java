@@ -10,24 +10,24 @@ class DeployRolesTest {
 
   @Test
   void theDeclaredRole_byNameOrArn_passes() {
-    assertThat(AwsEffects.undeclaredRole("task role", TASK, "slipway-hello-go-task")).isEmpty();
-    assertThat(AwsEffects.undeclaredRole("task role", TASK, TASK)).isEmpty();
-    assertThat(AwsEffects.undeclaredRole("task role", null, null)).isEmpty();
+    assertThat(EcsDeployments.undeclaredRole("task role", TASK, "slipway-hello-go-task")).isEmpty();
+    assertThat(EcsDeployments.undeclaredRole("task role", TASK, TASK)).isEmpty();
+    assertThat(EcsDeployments.undeclaredRole("task role", null, null)).isEmpty();
   }
 
   @Test
   void anotherRole_orOneNobodyDeclared_isNamed() {
     assertThat(
-            AwsEffects.undeclaredRole(
+            EcsDeployments.undeclaredRole(
                 "task role", "arn:aws:iam::210987654321:role/admin", "slipway-hello-go-task"))
         .isEqualTo(
             " passes task role arn:aws:iam::210987654321:role/admin (declared:"
                 + " slipway-hello-go-task),");
-    assertThat(AwsEffects.undeclaredRole("execution role", TASK, null))
+    assertThat(EcsDeployments.undeclaredRole("execution role", TASK, null))
         .contains("passes execution role " + TASK);
     // A path does not make another role the declared one.
     assertThat(
-            AwsEffects.undeclaredRole(
+            EcsDeployments.undeclaredRole(
                 "task role",
                 "arn:aws:iam::210987654321:role/other/slipway-hello-go-task",
                 "arn:aws:iam::210987654321:role/slipway-hello-go-task"))

@@ -526,15 +526,7 @@ class PipelineEmulatorIT {
     // the service is still on the original task definition, and the effect runs again.
     aws.ecs.updateService(
         r -> r.cluster(CLUSTER).service("hello-go").taskDefinition(originalTaskDefinition));
-    AwsEffects effects =
-        new AwsEffects(
-            aws,
-            new AwsEffects.Settings(
-                "slipway-compile",
-                "slipway-image",
-                BUCKET,
-                "default",
-                dev.slipway.engine.FakeWorld.DECLARATIONS));
+    EcsDeployments deployments = new EcsDeployments(aws.ecs, aws.ecsOnce);
     String image =
         aws.ecs
             .describeTaskDefinition(r -> r.taskDefinition(registered))
@@ -543,12 +535,11 @@ class PipelineEmulatorIT {
             .get(0)
             .image();
 
-    var outcome =
-        effects.run(
-            deploying,
-            new dev.slipway.release.Effect.Deploy(CLUSTER, "hello-go", "hello-go", image));
+    deployments.deploy(
+        deploying,
+        new dev.slipway.release.Effect.Deploy(CLUSTER, "hello-go", "hello-go", image),
+        dev.slipway.engine.FakeWorld.DECLARATIONS.services().get(0).environments().get(0));
 
-    assertThat(outcome).isInstanceOf(dev.slipway.engine.EffectRunner.Outcome.Done.class);
     assertThat(service().taskDefinition()).isEqualTo(registered);
     assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
         .as("the original and the one the release registered: no second revision")

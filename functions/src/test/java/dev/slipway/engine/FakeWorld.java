@@ -18,10 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Everything outside the engine, faked in memory: archives, registry and scanner, CodeBuild and ECS
- * observations, and an effect runner that records what it was asked to do.
+ * Everything outside the engine, faked in memory: archives, registry and scanner, builds, build
+ * logs, deployments and alarms, and an effect runner that records what it was asked to do (the
+ * command ports go through it too, so both record alike).
  */
-public final class FakeWorld implements SourceArchives, Images, Observations, EffectRunner {
+public final class FakeWorld
+    implements SourceArchives, Images, Builds, BuildLogs, Deployments, Alarms, EffectRunner {
   static final String DEPLOYMENT_ID = "ecs-svc/4827193650284719365";
 
   /** The release the samples in events/ belong to. */
@@ -76,8 +78,52 @@ public final class FakeWorld implements SourceArchives, Images, Observations, Ef
     return findings.get(digest);
   }
 
+  /** The pipeline's ports, all this world's, around {@code ledger}. */
+  public Pipeline.Ports ports(ReleaseLedger ledger) {
+    return new Pipeline.Ports(ledger, this, this, this, this, this, this, this);
+  }
+
   @Override
-  public Optional<String> buildStatus(String buildId) {
+  public String start(Release release, Effect.BuildKind kind) throws Refused {
+    return ((Input.BuildStarted)
+            done(
+                run(
+                    release,
+                    new Effect.StartBuild(
+                        kind, release.id(), release.service(), release.source()))))
+        .buildId();
+  }
+
+  @Override
+  public void stop(Release release, String buildId) throws Refused {
+    done(run(release, new Effect.StopBuild(buildId)));
+  }
+
+  @Override
+  public Input.DeployStarted deploy(
+      Release release, Effect.Deploy deploy, Declarations.Environment environment) throws Refused {
+    return (Input.DeployStarted) done(run(release, deploy));
+  }
+
+  @Override
+  public void rollBack(Release release, Effect.RollBack rollBack) throws Refused {
+    done(run(release, rollBack));
+  }
+
+  private static Input done(Outcome outcome) throws Refused {
+    if (outcome instanceof Outcome.Failed failed) {
+      throw new Refused(failed.reason());
+    }
+    return ((Outcome.Done) outcome).followUp();
+  }
+
+  @Override
+  public Optional<String> failure(String releaseId) {
+    return Optional.empty();
+  }
+
+  @Override
+  public Optional<String> status(String buildId) {
     return Optional.ofNullable(buildStatuses.get(buildId));
   }
 
@@ -85,12 +131,12 @@ public final class FakeWorld implements SourceArchives, Images, Observations, Ef
   public final java.util.Set<String> firing = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   @Override
-  public List<String> alarmsFiring(List<String> alarms) {
+  public List<String> firing(List<String> alarms) {
     return alarms.stream().filter(firing::contains).toList();
   }
 
   @Override
-  public Optional<Boolean> deploymentOutcome(String cluster, String service, String deploymentId) {
+  public Optional<Boolean> outcome(String cluster, String service, String deploymentId) {
     return Optional.ofNullable(deploymentOutcomes.get(deploymentId));
   }
 

@@ -41,7 +41,7 @@ class ReleaseScenarioTest {
           FakeWorld.DECLARATIONS,
           Map.of("hello-go-5xx", "hello-go"),
           Duration.ofMinutes(15));
-  final Pipeline pipeline = new Pipeline(config, ledger, world, world, world, world, clock);
+  final Pipeline pipeline = new Pipeline(config, world.ports(ledger), clock);
 
   static PipelineEvent sample(String path) {
     try {
@@ -418,7 +418,7 @@ class ReleaseScenarioTest {
         };
     deliver("ecr/image-scan-complete-clean.json");
 
-    assertThat(early).singleElement().isInstanceOf(Images.Unavailable.class);
+    assertThat(early).singleElement().isInstanceOf(Unavailable.class);
     assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
     // it comes again, as SQS or EventBridge redeliver a failed event: now it counts
     deliver("ecs/deployment-completed.json");
@@ -446,7 +446,7 @@ class ReleaseScenarioTest {
     // ECS's event fails each of its deliveries within the claim's lifetime, then is gone (DLQ)
     for (int delivery = 0; delivery < 5; delivery++) {
       assertThatThrownBy(() -> deliver("ecs/deployment-completed.json"))
-          .isInstanceOf(Images.Unavailable.class);
+          .isInstanceOf(Unavailable.class);
       clock.advance(Duration.ofSeconds(10));
     }
     // ECS never shows the outcome here (world.deploymentOutcomes is empty): only the mark can

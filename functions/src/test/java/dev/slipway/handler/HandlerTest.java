@@ -44,11 +44,7 @@ class HandlerTest {
               FakeWorld.DECLARATIONS,
               Map.of("hello-go-5xx", "hello-go"),
               Duration.ofMinutes(15)),
-          ledger,
-          world,
-          world,
-          world,
-          world,
+          world.ports(ledger),
           new MutableClock(Instant.parse("2026-11-27T10:00:00Z")));
   final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
   final PrintStream log = new PrintStream(logBytes, true, StandardCharsets.UTF_8);

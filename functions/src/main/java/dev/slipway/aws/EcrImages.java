@@ -2,62 +2,35 @@ package dev.slipway.aws;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.engine.Images;
-import dev.slipway.engine.Observations;
+import dev.slipway.engine.Unavailable;
 import dev.slipway.json.Json;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Severity;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
 import software.amazon.awssdk.services.ecr.model.ImageFailure;
 import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
-import software.amazon.awssdk.services.ecs.model.Deployment;
 
 /**
- * The registry, the scanners and the reconciler's questions, answered by ECR, Inspector2, CodeBuild
- * and ECS. Findings are ECR's for the image digest, whichever scanning the registry runs (basic, or
- * enhanced with Inspector, whose findings ECR answers with too).
+ * The registry and its scanners, answered by ECR. Findings are ECR's for the image digest,
+ * whichever scanning the registry runs (basic, or enhanced with Inspector, whose findings ECR
+ * answers with too, so no Inspector client is needed).
  */
-public final class AwsImages implements Images, Observations {
-  private final AwsClients aws;
-  private final String artifactBucket;
+public final class EcrImages implements Images {
+  private final EcrClient ecr;
 
-  /** {@code artifactBucket}: where builds leave their outputs, under builds/<release id>/. */
-  public AwsImages(AwsClients aws, String artifactBucket) {
-    this.aws = aws;
-    this.artifactBucket = artifactBucket;
-  }
-
-  @Override
-  public Optional<String> buildFailure(String releaseId) throws Unavailable {
-    if (artifactBucket == null) {
-      return Optional.empty();
-    }
-    String text;
-    try {
-      text =
-          aws.s3
-              .getObjectAsBytes(
-                  r -> r.bucket(artifactBucket).key("builds/" + releaseId + "/build-failure.log"))
-              .asUtf8String();
-    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
-      return Optional.empty();
-    } catch (SdkException e) {
-      if (AwsErrors.isTransient(e)) {
-        throw new Unavailable(AwsErrors.reason(e));
-      }
-      return Optional.empty(); // refused: the reason without the line
-    }
-    return dev.slipway.release.BuildLog.errorLine(text);
+  public EcrImages(EcrClient ecr) {
+    this.ecr = ecr;
   }
 
   @Override
   public List<String> platformDigests(String repository, String digest) throws Unavailable {
     try {
       var response =
-          aws.ecr.batchGetImage(
+          ecr.batchGetImage(
               r ->
                   r.repositoryName(repository)
                       .imageIds(i -> i.imageDigest(digest))
@@ -84,7 +57,7 @@ public final class AwsImages implements Images, Observations {
       }
       return platforms;
     } catch (SdkException e) {
-      throw new Unavailable(AwsErrors.reason(e));
+      throw AwsErrors.unavailable(e);
     }
   }
 
@@ -119,7 +92,7 @@ public final class AwsImages implements Images, Observations {
         DescribeImageScanFindingsResponse response;
         try {
           response =
-              aws.ecr.describeImageScanFindings(
+              ecr.describeImageScanFindings(
                   r ->
                       r.repositoryName(repository)
                           .imageId(i -> i.imageDigest(digest))
@@ -144,7 +117,7 @@ public final class AwsImages implements Images, Observations {
       } while (token != null);
       return out;
     } catch (SdkException e) {
-      throw new Unavailable(AwsErrors.reason(e));
+      throw AwsErrors.unavailable(e);
     }
   }
 
@@ -198,62 +171,5 @@ public final class AwsImages implements Images, Observations {
 
   static Severity severity(String text) {
     return text == null ? Severity.UNDEFINED : Severity.parse(text).orElse(Severity.UNDEFINED);
-  }
-
-  @Override
-  public Optional<String> buildStatus(String buildId) throws Unavailable {
-    try {
-      // BatchGetBuilds takes "project:uuid"; the ledger keeps the ARN events carry.
-      String id =
-          buildId.contains(":build/") ? buildId.substring(buildId.indexOf(":build/") + 7) : buildId;
-      return aws.codeBuild.batchGetBuilds(r -> r.ids(id)).builds().stream()
-          .findFirst()
-          .map(b -> b.buildStatusAsString());
-    } catch (SdkException e) {
-      throw new Unavailable(AwsErrors.reason(e));
-    }
-  }
-
-  @Override
-  public List<String> alarmsFiring(List<String> alarms) throws Unavailable {
-    try {
-      return aws
-          .cloudWatch
-          .describeAlarms(r -> r.alarmNames(alarms).stateValue("ALARM"))
-          .metricAlarms()
-          .stream()
-          // filtered here too: not every endpoint (moto among them) applies StateValue with names
-          .filter(a -> "ALARM".equals(a.stateValueAsString()))
-          .map(a -> a.alarmName())
-          .sorted()
-          .toList();
-    } catch (SdkException e) {
-      throw new Unavailable(AwsErrors.reason(e));
-    }
-  }
-
-  @Override
-  public Optional<Boolean> deploymentOutcome(String cluster, String service, String deploymentId)
-      throws Unavailable {
-    try {
-      return aws.ecs.describeServices(r -> r.cluster(cluster).services(service)).services().stream()
-          .flatMap(s -> s.deployments().stream())
-          .filter(d -> d.id().equals(deploymentId))
-          .findFirst()
-          .flatMap(AwsImages::outcome);
-    } catch (SdkException e) {
-      throw new Unavailable(AwsErrors.reason(e));
-    }
-  }
-
-  private static Optional<Boolean> outcome(Deployment d) {
-    String rollout = d.rolloutStateAsString();
-    if ("COMPLETED".equals(rollout)) {
-      return Optional.of(true);
-    }
-    if ("FAILED".equals(rollout)) {
-      return Optional.of(false);
-    }
-    return Optional.empty();
   }
 }

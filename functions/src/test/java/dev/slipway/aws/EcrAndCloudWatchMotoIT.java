@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * Scan findings (basic and enhanced) and CloudWatch alarm states read through the real adapters, on
  * moto.
  */
-class AwsImagesMotoIT {
+class EcrAndCloudWatchMotoIT {
   static MotoServer moto;
   static AwsClients aws;
 
@@ -93,7 +93,7 @@ class AwsImagesMotoIT {
                  "vulnerablePackages": [{"name": "golang.org/x/net", "version": "v0.21.0"}]}}]}
             """);
 
-    assertThat(new AwsImages(aws, null).findings("slipway/hello-go", digest))
+    assertThat(new EcrImages(aws.ecr).findings("slipway/hello-go", digest))
         .containsExactly(
             new Finding("CVE-2023-45288", Severity.HIGH, "golang.org/x/net", "v0.21.0"));
   }
@@ -108,7 +108,7 @@ class AwsImagesMotoIT {
               "description": "UnsupportedImageError: The operating system and/or package manager are not supported."}
             """);
 
-    assertThatThrownBy(() -> new AwsImages(aws, null).findings("slipway/hello-go", digest))
+    assertThatThrownBy(() -> new EcrImages(aws.ecr).findings("slipway/hello-go", digest))
         .isInstanceOf(dev.slipway.engine.Images.Unscannable.class)
         .hasMessageContaining("ended UNSUPPORTED_IMAGE")
         .hasMessageContaining("enhanced scanning");
@@ -119,8 +119,8 @@ class AwsImagesMotoIT {
     String never = scanned("never", null);
     String pending = scanned("pending", "\"imageScanStatus\": {\"status\": \"PENDING\"}");
 
-    assertThat(new AwsImages(aws, null).findings("slipway/hello-go", never)).isNull();
-    assertThat(new AwsImages(aws, null).findings("slipway/hello-go", pending)).isNull();
+    assertThat(new EcrImages(aws.ecr).findings("slipway/hello-go", never)).isNull();
+    assertThat(new EcrImages(aws.ecr).findings("slipway/hello-go", pending)).isNull();
   }
 
   @Test
@@ -140,7 +140,9 @@ class AwsImagesMotoIT {
     aws.cloudWatch.setAlarmState(
         r -> r.alarmName("hello-go-5xx").stateValue("ALARM").stateReason("test"));
 
-    assertThat(new AwsImages(aws, null).alarmsFiring(List.of("hello-go-5xx", "hello-go-unhealthy")))
+    assertThat(
+            new CloudWatchAlarms(aws.cloudWatch)
+                .firing(List.of("hello-go-5xx", "hello-go-unhealthy")))
         .containsExactly("hello-go-5xx");
   }
 }

@@ -1,0 +1,175 @@
+package dev.slipway.aws;
+
+import dev.slipway.engine.Builds;
+import dev.slipway.engine.Refused;
+import dev.slipway.engine.Unavailable;
+import dev.slipway.release.Declarations;
+import dev.slipway.release.Effect;
+import dev.slipway.release.Release;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.codebuild.model.ArtifactPackaging;
+import software.amazon.awssdk.services.codebuild.model.ArtifactsType;
+import software.amazon.awssdk.services.codebuild.model.EnvironmentVariable;
+import software.amazon.awssdk.services.codebuild.model.EnvironmentVariableType;
+import software.amazon.awssdk.services.codebuild.model.InvalidInputException;
+import software.amazon.awssdk.services.codebuild.model.SourceType;
+import software.amazon.awssdk.services.codebuild.model.StartBuildResponse;
+
+/**
+ * The builds, run by CodeBuild: the compile project reads the uploaded source and writes {@code
+ * builds/<release>/dist.zip}; the image project reads that output pinned by the checksum CodeBuild
+ * reported for the compile build, and pushes to the release's service's repository. Each start
+ * carries an idempotency token, so a repeated effect starts nothing new.
+ */
+public final class CodeBuildBuilds implements Builds {
+  /** The projects, where compile output goes, and each service's repository. */
+  public record Settings(
+      String compileProject, String imageProject, String artifactBucket, Declarations services) {}
+
+  private final CodeBuildClient codeBuild;
+  private final Settings settings;
+
+  public CodeBuildBuilds(CodeBuildClient codeBuild, Settings settings) {
+    this.codeBuild = codeBuild;
+    this.settings = settings;
+  }
+
+  /**
+   * The id BatchGetBuilds and StopBuild take ({@code project:uuid}) from the ARN events carry and
+   * the ledger keeps ({@code arn:aws:codebuild:...:build/project:uuid}); an id stays as it is.
+   */
+  public static String buildId(String arnOrId) {
+    int at = arnOrId.indexOf(":build/");
+    return at >= 0 ? arnOrId.substring(at + ":build/".length()) : arnOrId;
+  }
+
+  @Override
+  public String start(Release release, Effect.BuildKind kind) throws Unavailable, Refused {
+    try {
+      StartBuildResponse response =
+          kind == Effect.BuildKind.COMPILE ? startCompile(release) : startImage(release);
+      // Events carry the build's ARN as its build-id; record the same.
+      return response.build().arn() != null ? response.build().arn() : response.build().id();
+    } catch (SdkException e) {
+      throw AwsErrors.fail(e);
+    }
+  }
+
+  private StartBuildResponse startCompile(Release release) {
+    List<EnvironmentVariable> env = common(release);
+    if (release.config() != null && release.config().goVersion() != null) {
+      // The manifest's exact Go, in place of the project's pinned default (compile.yml).
+      env.add(variable("SLIPWAY_GO_VERSION", release.config().goVersion()));
+    }
+    return codeBuild.startBuild(
+        r ->
+            r.projectName(settings.compileProject())
+                .idempotencyToken(release.id() + "-compile")
+                .sourceTypeOverride(SourceType.S3)
+                .sourceLocationOverride(release.source().bucket() + "/" + release.source().key())
+                .sourceVersion(release.source().versionId())
+                .artifactsOverride(
+                    a ->
+                        a.type(ArtifactsType.S3)
+                            .location(settings.artifactBucket())
+                            .path(output(release))
+                            .name("dist.zip")
+                            .packaging(ArtifactPackaging.ZIP)
+                            .overrideArtifactName(false))
+                .environmentVariablesOverride(env));
+  }
+
+  private StartBuildResponse startImage(Release release) throws Refused {
+    Declarations.Service service =
+        settings
+            .services()
+            .service(release.service())
+            .orElseThrow(
+                () -> new Refused("service " + release.service() + " is no longer declared"));
+    List<EnvironmentVariable> env = common(release);
+    // The project's registry, the release's own service's repository (image.yml).
+    env.add(variable("SLIPWAY_REPOSITORY", service.repository()));
+    // The compile output is read pinned by the checksum CodeBuild itself reported for this
+    // release's compile build: every compile build may write under builds/, so another release's
+    // build could have replaced the object since (DESIGN §5).
+    String pin =
+        compiledChecksum(release)
+            .orElseThrow(
+                () ->
+                    new Refused(
+                        "compile build "
+                            + release.compileBuildId()
+                            + " reports no checksum of its artifact, so its output cannot be"
+                            + " pinned"));
+    env.add(
+        variable(
+            "SLIPWAY_DIST_URL",
+            "s3://" + settings.artifactBucket() + "/" + output(release) + "/dist.zip"));
+    env.add(variable("SLIPWAY_DIST_SHA256", pin));
+    return codeBuild.startBuild(
+        r ->
+            r.projectName(settings.imageProject())
+                .idempotencyToken(release.id() + "-image")
+                .sourceTypeOverride(SourceType.NO_SOURCE)
+                .environmentVariablesOverride(env));
+  }
+
+  private static String output(Release release) {
+    return "builds/" + release.id();
+  }
+
+  private static List<EnvironmentVariable> common(Release release) {
+    List<EnvironmentVariable> env = new ArrayList<>();
+    env.add(variable("SLIPWAY_RELEASE_ID", release.id()));
+    env.add(
+        variable(
+            "SLIPWAY_SOURCE_URL",
+            "s3://" + release.source().bucket() + "/" + release.source().key()));
+    return env;
+  }
+
+  /** The SHA-256 CodeBuild reports for the release's compile artifact (a ZIP), if any. */
+  private Optional<String> compiledChecksum(Release release) {
+    if (release.compileBuildId() == null) {
+      return Optional.empty();
+    }
+    return codeBuild.batchGetBuilds(r -> r.ids(buildId(release.compileBuildId()))).builds().stream()
+        .findFirst()
+        .map(b -> b.artifacts() == null ? null : b.artifacts().sha256sum())
+        .filter(sum -> sum != null && sum.matches("[0-9a-f]{64}"));
+  }
+
+  private static EnvironmentVariable variable(String name, String value) {
+    return EnvironmentVariable.builder()
+        .name(name)
+        .value(value)
+        .type(EnvironmentVariableType.PLAINTEXT)
+        .build();
+  }
+
+  @Override
+  public void stop(Release release, String buildId) throws Unavailable, Refused {
+    try {
+      codeBuild.stopBuild(r -> r.id(buildId(buildId)));
+    } catch (InvalidInputException ended) {
+      // already finished: nothing left to stop
+    } catch (SdkException e) {
+      throw AwsErrors.fail(e);
+    }
+  }
+
+  @Override
+  public Optional<String> status(String buildId) throws Unavailable {
+    try {
+      return codeBuild.batchGetBuilds(r -> r.ids(buildId(buildId))).builds().stream()
+          .findFirst()
+          .map(b -> b.buildStatusAsString());
+    } catch (SdkException e) {
+      throw AwsErrors.unavailable(e);
+    }
+  }
+}

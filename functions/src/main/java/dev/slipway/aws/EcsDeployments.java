@@ -1,0 +1,238 @@
+package dev.slipway.aws;
+
+import dev.slipway.engine.Deployments;
+import dev.slipway.engine.Refused;
+import dev.slipway.engine.Unavailable;
+import dev.slipway.release.Declarations;
+import dev.slipway.release.Effect;
+import dev.slipway.release.Input;
+import dev.slipway.release.Release;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
+import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
+import software.amazon.awssdk.services.ecs.model.Service;
+import software.amazon.awssdk.services.ecs.model.SortOrder;
+import software.amazon.awssdk.services.ecs.model.TaskDefinition;
+
+/**
+ * Deployments by ECS: a new revision of the service's task definition with the release's image
+ * (everything else, roles included, as the running revision has it), then UpdateService, whose
+ * rolling deployment and circuit breaker ECS runs. Safe to repeat: an image already on the service
+ * is not registered again, and a revision an earlier attempt registered is found and reused.
+ */
+public final class EcsDeployments implements Deployments {
+  private final EcsClient ecs;
+  private final EcsClient ecsOnce;
+
+  /**
+   * {@code ecsOnce}: the same API without the SDK's retries, for the two calls that are not
+   * idempotent (RegisterTaskDefinition, UpdateService).
+   */
+  public EcsDeployments(EcsClient ecs, EcsClient ecsOnce) {
+    this.ecs = ecs;
+    this.ecsOnce = ecsOnce;
+  }
+
+  @Override
+  public void rollBack(Release release, Effect.RollBack rollBack) throws Unavailable, Refused {
+    try {
+      ecs.updateService(
+          r ->
+              r.cluster(rollBack.cluster())
+                  .service(rollBack.service())
+                  .taskDefinition(rollBack.taskDefinitionArn()));
+    } catch (SdkException e) {
+      throw AwsErrors.fail(e);
+    }
+  }
+
+  @Override
+  public Optional<Boolean> outcome(String cluster, String service, String deploymentId)
+      throws Unavailable {
+    try {
+      return ecs.describeServices(r -> r.cluster(cluster).services(service)).services().stream()
+          .flatMap(s -> s.deployments().stream())
+          .filter(d -> d.id().equals(deploymentId))
+          .findFirst()
+          .flatMap(EcsDeployments::outcome);
+    } catch (SdkException e) {
+      throw AwsErrors.unavailable(e);
+    }
+  }
+
+  private static Optional<Boolean> outcome(Deployment d) {
+    String rollout = d.rolloutStateAsString();
+    if ("COMPLETED".equals(rollout)) {
+      return Optional.of(true);
+    }
+    if ("FAILED".equals(rollout)) {
+      return Optional.of(false);
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public Input.DeployStarted deploy(
+      Release release, Effect.Deploy deploy, Declarations.Environment environment)
+      throws Unavailable, Refused {
+    try {
+      return cloneAndUpdate(release, deploy, environment);
+    } catch (SdkException e) {
+      throw AwsErrors.fail(e);
+    }
+  }
+
+  private Input.DeployStarted cloneAndUpdate(
+      Release release, Effect.Deploy deploy, Declarations.Environment environment) throws Refused {
+    Optional<Service> found =
+        ecs
+            .describeServices(r -> r.cluster(deploy.cluster()).services(deploy.service()))
+            .services()
+            .stream()
+            .findFirst();
+    if (found.isEmpty() || "INACTIVE".equals(found.get().status())) {
+      throw new Refused(
+          "ECS service " + deploy.cluster() + "/" + deploy.service() + " does not exist");
+    }
+    Service service = found.get();
+    String previousArn = service.taskDefinition();
+    TaskDefinition previous =
+        ecs.describeTaskDefinition(r -> r.taskDefinition(previousArn)).taskDefinition();
+    Optional<ContainerDefinition> container =
+        previous.containerDefinitions().stream()
+            .filter(c -> c.name().equals(deploy.container()))
+            .findFirst();
+    if (container.isEmpty()) {
+      throw new Refused(
+          "task definition " + previousArn + " has no container named " + deploy.container());
+    }
+    if (deploy.image().equals(container.get().image())) {
+      // A repeat of this effect after the service was updated: nothing to register again.
+      String deploymentId = primaryDeployment(service).map(Deployment::id).orElse(null);
+      String before =
+          release.deployment() != null ? release.deployment().previousTaskDefinitionArn() : null;
+      return new Input.DeployStarted("deployed:" + release.id(), previousArn, before, deploymentId);
+    }
+    // The clone passes the service's roles on: only those declared for this environment (IAM
+    // would refuse any other PassRole too; this says which and why).
+    String roles =
+        undeclaredRole("task role", previous.taskRoleArn(), environment.taskRole())
+            + undeclaredRole(
+                "execution role", previous.executionRoleArn(), environment.executionRole());
+    if (!roles.isEmpty()) {
+      throw new Refused(
+          "task definition "
+              + previousArn
+              + roles
+              + " not declared for "
+              + release.service()
+              + "'s environment "
+              + environment.name());
+    }
+    List<ContainerDefinition> containers = new ArrayList<>();
+    for (ContainerDefinition c : previous.containerDefinitions()) {
+      containers.add(
+          c.name().equals(deploy.container()) ? c.toBuilder().image(deploy.image()).build() : c);
+    }
+    RegisterTaskDefinitionRequest.Builder register =
+        RegisterTaskDefinitionRequest.builder()
+            .family(previous.family())
+            .containerDefinitions(containers)
+            .taskRoleArn(previous.taskRoleArn())
+            .executionRoleArn(previous.executionRoleArn())
+            .networkMode(previous.networkMode())
+            .volumes(previous.volumes())
+            .placementConstraints(previous.placementConstraints())
+            .requiresCompatibilities(previous.requiresCompatibilities())
+            .cpu(previous.cpu())
+            .memory(previous.memory())
+            .runtimePlatform(previous.runtimePlatform())
+            .ephemeralStorage(previous.ephemeralStorage())
+            .pidMode(previous.pidMode())
+            .ipcMode(previous.ipcMode())
+            .proxyConfiguration(previous.proxyConfiguration())
+            .tags(t -> t.key("slipway:release-id").value(release.id()));
+    // An earlier attempt may have registered the revision and lost the answer: use that one.
+    String newArn =
+        registered(previous, deploy.container(), deploy.image())
+            .orElseGet(
+                () ->
+                    ecsOnce
+                        .registerTaskDefinition(register.build())
+                        .taskDefinition()
+                        .taskDefinitionArn());
+    // Once, without the SDK's retries, as RegisterTaskDefinition above: a retry after a lost
+    // answer would update the service a second time. The effect's own retry reads the service
+    // first and finds it updated (the branch above), so the deployment starts exactly once.
+    Service updated =
+        ecsOnce
+            .updateService(
+                r -> r.cluster(deploy.cluster()).service(deploy.service()).taskDefinition(newArn))
+            .service();
+    String deploymentId = primaryDeployment(updated).map(Deployment::id).orElse(null);
+    return new Input.DeployStarted("deployed:" + release.id(), newArn, previousArn, deploymentId);
+  }
+
+  /**
+   * Among the newest few revisions of {@code current}'s family registered after it (an earlier
+   * attempt that registered but never updated the service left one there), the one whose container
+   * runs {@code image}. On a first attempt the service's own revision is the newest: one list call.
+   */
+  private Optional<String> registered(TaskDefinition current, String container, String image) {
+    for (String arn :
+        ecs.listTaskDefinitions(
+                r ->
+                    r.familyPrefix(current.family())
+                        .sort(SortOrder.DESC)
+                        .maxResults(RECENT_REVISIONS))
+            .taskDefinitionArns()) {
+      if (revision(arn) <= current.revision()) {
+        continue; // the service's own revision or an older one (moto ignores the sort order)
+      }
+      TaskDefinition candidate =
+          ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
+      if (candidate.containerDefinitions().stream()
+          .anyMatch(c -> c.name().equals(container) && image.equals(c.image()))) {
+        return Optional.of(arn);
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The revision number at the end of a task definition ARN ({@code ...:family:12}). */
+  private static int revision(String arn) {
+    try {
+      return Integer.parseInt(arn.substring(arn.lastIndexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      return Integer.MAX_VALUE; // not the usual form: look at it
+    }
+  }
+
+  /**
+   * "" when {@code passed} (a role ARN, or null) is the {@code declared} role (a name or an ARN);
+   * else a phrase naming it.
+   */
+  static String undeclaredRole(String what, String passed, String declared) {
+    if (passed == null || passed.isEmpty()) {
+      return "";
+    }
+    boolean same =
+        declared != null
+            && (declared.startsWith("arn:")
+                ? declared.equals(passed)
+                : passed.substring(passed.lastIndexOf('/') + 1).equals(declared));
+    return same ? "" : " passes " + what + " " + passed + " (declared: " + declared + "),";
+  }
+
+  /** How far back {@link #registered} looks: an earlier attempt of this deploy is recent. */
+  private static final int RECENT_REVISIONS = 5;
+
+  private static Optional<Deployment> primaryDeployment(Service service) {
+    return service.deployments().stream().filter(d -> "PRIMARY".equals(d.status())).findFirst();
+  }
+}

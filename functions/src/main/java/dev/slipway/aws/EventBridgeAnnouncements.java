@@ -1,0 +1,62 @@
+package dev.slipway.aws;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.Announcements;
+import dev.slipway.engine.Refused;
+import dev.slipway.engine.Unavailable;
+import dev.slipway.event.SlipwayDetailType;
+import dev.slipway.json.Json;
+import dev.slipway.release.Effect;
+import dev.slipway.release.Release;
+import java.util.List;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
+import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
+
+/** Slipway's own events, put on an EventBridge bus (source {@code slipway}). */
+public final class EventBridgeAnnouncements implements Announcements {
+  private final EventBridgeClient events;
+  private final String eventBus;
+
+  public EventBridgeAnnouncements(EventBridgeClient events, String eventBus) {
+    this.events = events;
+    this.eventBus = eventBus;
+  }
+
+  @Override
+  public void publish(Release release, Effect.Publish publish) throws Unavailable, Refused {
+    ObjectNode detail = Json.mapper().createObjectNode();
+    detail.put("service", release.service());
+    detail.put("releaseId", release.id());
+    detail.put("state", release.state().name());
+    if (release.image() != null) {
+      detail.put("imageDigest", release.image().digest());
+    }
+    if (publish.reason() != null) {
+      detail.put("reason", publish.reason());
+    }
+    PutEventsResponse response;
+    try {
+      response =
+          events.putEvents(
+              r ->
+                  r.entries(
+                      e ->
+                          e.eventBusName(eventBus)
+                              .source(SlipwayDetailType.SOURCE)
+                              .detailType(publish.type().detailType())
+                              .resources(List.of())
+                              .detail(detail.toString())));
+    } catch (SdkException e) {
+      throw AwsErrors.fail(e);
+    }
+    if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
+      // PutEvents answers 200 with per-entry failures (throttling, internal): try again.
+      throw new Unavailable(
+          "PutEvents: "
+              + response.entries().get(0).errorCode()
+              + " "
+              + response.entries().get(0).errorMessage());
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package dev.slipway.aws;
+
+import dev.slipway.engine.BuildLogs;
+import dev.slipway.engine.Unavailable;
+import dev.slipway.release.BuildLog;
+import java.util.Optional;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+
+/** A failed build's last lines, which the buildspec leaves in S3 beside the build's outputs. */
+public final class S3BuildLogs implements BuildLogs {
+  private final S3Client s3;
+  private final String artifactBucket;
+
+  /** {@code artifactBucket}: where builds leave their outputs, under builds/<release id>/. */
+  public S3BuildLogs(S3Client s3, String artifactBucket) {
+    this.s3 = s3;
+    this.artifactBucket = artifactBucket;
+  }
+
+  @Override
+  public Optional<String> failure(String releaseId) throws Unavailable {
+    String text;
+    try {
+      text =
+          s3.getObjectAsBytes(
+                  r -> r.bucket(artifactBucket).key("builds/" + releaseId + "/build-failure.log"))
+              .asUtf8String();
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      if (AwsErrors.isTransient(e)) {
+        throw AwsErrors.unavailable(e);
+      }
+      return Optional.empty(); // refused: the reason without the line
+    }
+    return BuildLog.errorLine(text);
+  }
+}

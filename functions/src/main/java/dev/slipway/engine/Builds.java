@@ -1,0 +1,21 @@
+package dev.slipway.engine;
+
+import dev.slipway.release.Effect;
+import dev.slipway.release.Release;
+import java.util.Optional;
+
+/** The build service (CodeBuild in AWS): a release's compile and image builds. */
+public interface Builds {
+
+  /**
+   * Starts {@code kind}'s build of {@code release} (at most once per release and kind: a repeat
+   * answers the same build); the build's id as its events name it (an ARN in AWS).
+   */
+  String start(Release release, Effect.BuildKind kind) throws Unavailable, Refused;
+
+  /** Stops a build; one already finished is left as it is. */
+  void stop(Release release, String buildId) throws Unavailable, Refused;
+
+  /** The build's status (IN_PROGRESS, SUCCEEDED, FAILED, ...), or empty if unknown. */
+  Optional<String> status(String buildId) throws Unavailable;
+}
