@@ -1,5 +1,6 @@
 package dev.slipway.aws;
 
+import dev.slipway.engine.ReleaseEngine;
 import dev.slipway.engine.ReleaseLedger;
 import dev.slipway.engine.ServiceIndex;
 import dev.slipway.json.Json;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
@@ -54,7 +56,20 @@ public final class S3Ledger implements ReleaseLedger {
       return Optional.empty();
     } catch (IOException e) {
       throw new UncheckedIOException("s3://" + bucket + "/" + key + " is not a ledger record", e);
+    } catch (SdkException e) {
+      throw translated(e);
     }
+  }
+
+  /**
+   * S3's errors as the ledger's callers know them: transient ones are {@link
+   * ReleaseEngine.RetryLater} (the event comes again), others refused for good, with S3's reason.
+   */
+  private RuntimeException translated(SdkException e) {
+    String reason = "ledger s3://" + bucket + "/" + prefix + ": " + AwsErrors.reason(e);
+    return AwsErrors.isTransient(e)
+        ? new ReleaseEngine.RetryLater(reason)
+        : new IllegalStateException(reason);
   }
 
   /** The stored object's ETag, or empty when the condition failed. */
@@ -78,7 +93,9 @@ public final class S3Ledger implements ReleaseLedger {
           || (ifMatch != null && e.statusCode() == 404)) {
         return Optional.empty();
       }
-      throw e;
+      throw translated(e);
+    } catch (SdkException e) {
+      throw translated(e);
     }
   }
 
@@ -131,6 +148,8 @@ public final class S3Ledger implements ReleaseLedger {
           RequestBody.fromBytes(Json.mapper().writeValueAsBytes(release)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    } catch (SdkException e) {
+      throw translated(e);
     }
   }
 

@@ -553,9 +553,9 @@ public final class Pipeline {
   /** Links each started deployment to its release, so ECS events find it. */
   private static final class Linking implements EffectRunner {
     private final EffectRunner inner;
-    private final ReleaseLedger ledger;
+    private final JoinKeys ledger;
 
-    Linking(EffectRunner inner, ReleaseLedger ledger) {
+    Linking(EffectRunner inner, JoinKeys ledger) {
       this.inner = inner;
       this.ledger = ledger;
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.CodeBuildBuilds;
 import dev.slipway.json.Json;
 import dev.slipway.json.JsonField;
 import dev.slipway.release.ManifestGrammar;
@@ -157,8 +158,7 @@ final class BuildExecutor implements AutoCloseable {
             describe(response.putObject("build"), id);
           } else if (target.endsWith(".StopBuild")) {
             String value = request.path("id").asText();
-            String id =
-                value.startsWith("arn:") ? value.substring(value.indexOf(":build/") + 7) : value;
+            String id = CodeBuildBuilds.buildId(value);
             if (!statuses.containsKey(id)) {
               refuse(exchange, 400, "ResourceNotFoundException", "build " + id + " not found");
               return;

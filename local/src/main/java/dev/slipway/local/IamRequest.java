@@ -1,6 +1,7 @@
 package dev.slipway.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.slipway.aws.CodeBuildBuilds;
 import dev.slipway.json.Json;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -184,8 +185,7 @@ record IamRequest(String service, String operation, List<Check> checks) {
                       codeBuildProject(body.path("projectName").asText(), account, region)));
           case "StopBuild" -> {
             String value = body.path("id").asText();
-            String projectAndId =
-                value.startsWith("arn:") ? value.substring(value.indexOf(":build/") + 7) : value;
+            String projectAndId = CodeBuildBuilds.buildId(value);
             if (projectAndId.indexOf(':') < 1) {
               return Optional.empty();
             }
@@ -199,8 +199,7 @@ record IamRequest(String service, String operation, List<Check> checks) {
             Set<String> projects = new LinkedHashSet<>();
             for (JsonNode id : body.path("ids")) {
               String value = id.asText();
-              String projectAndId =
-                  value.startsWith("arn:") ? value.substring(value.indexOf(":build/") + 7) : value;
+              String projectAndId = CodeBuildBuilds.buildId(value);
               projects.add(
                   codeBuildProject(
                       projectAndId.substring(0, projectAndId.indexOf(':')), account, region));
