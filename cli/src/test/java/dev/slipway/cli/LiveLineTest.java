@@ -41,28 +41,17 @@ class LiveLineTest {
   }
 
   private static Release deploying(Instant since) {
-    return new Release(
-        "hello-go-0123456789ab",
-        "hello-go",
-        ReleaseState.DEPLOYING,
-        null,
-        since,
-        null,
-        null,
-        false,
-        null,
-        false,
-        null,
-        null,
-        null,
-        null,
-        null,
-        List.of(
-            new Release.Transition(
-                since, ReleaseState.APPROVED, ReleaseState.DEPLOYING, "e", "to default/hello-go")),
-        null,
-        null,
-        null);
+    return Release.builder("hello-go-0123456789ab", "hello-go", since)
+        .state(ReleaseState.DEPLOYING)
+        .history(
+            List.of(
+                new Release.Transition(
+                    since,
+                    ReleaseState.APPROVED,
+                    ReleaseState.DEPLOYING,
+                    "e",
+                    "to default/hello-go")))
+        .build();
   }
 
   @Test

@@ -100,12 +100,28 @@ public record Release(
       Instant at, ReleaseState from, ReleaseState to, String cause, String detail) {}
 
   /** A copy builder; records stay immutable. */
-  Builder toBuilder() {
+  public Builder toBuilder() {
     return new Builder(this);
   }
 
-  /** Field-by-field copy of a release, for the state machine. */
-  static final class Builder {
+  /**
+   * A new release's builder: what is known at upload, the rest empty (no builds, image, scans,
+   * verdict, deployment, history, effects or claims).
+   */
+  public static Builder builder(String id, String service, Instant requestedAt) {
+    Builder b = new Builder();
+    b.id = id;
+    b.service = service;
+    b.state = ReleaseState.REQUESTED;
+    b.requestedAt = requestedAt;
+    return b;
+  }
+
+  /**
+   * Field-by-field copy of a release, for the state machine (which sets fields directly) and for
+   * tests and tools (the named setters).
+   */
+  public static final class Builder {
     String id;
     String service;
     ReleaseState state;
@@ -125,6 +141,39 @@ public record Release(
     List<String> seenEvents;
     List<Effect> pending;
     Map<String, Instant> claims;
+
+    private Builder() {
+      scans = new LinkedHashMap<>();
+      history = new ArrayList<>();
+      seenEvents = new ArrayList<>();
+      pending = new ArrayList<>();
+      claims = new LinkedHashMap<>();
+    }
+
+    public Builder state(ReleaseState state) {
+      this.state = state;
+      return this;
+    }
+
+    public Builder source(SourceRef source) {
+      this.source = source;
+      return this;
+    }
+
+    public Builder config(ReleaseConfig config) {
+      this.config = config;
+      return this;
+    }
+
+    public Builder history(List<Transition> history) {
+      this.history = new ArrayList<>(history);
+      return this;
+    }
+
+    public Builder seenEvents(List<String> seenEvents) {
+      this.seenEvents = new ArrayList<>(seenEvents);
+      return this;
+    }
 
     Builder(Release r) {
       id = r.id;
@@ -148,7 +197,7 @@ public record Release(
       claims = new LinkedHashMap<>(r.claims);
     }
 
-    Release build() {
+    public Release build() {
       return new Release(
           id,
           service,

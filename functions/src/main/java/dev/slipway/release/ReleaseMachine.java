@@ -64,32 +64,19 @@ public final class ReleaseMachine {
     SourceRef source = uploaded.source();
     String service = SourceRef.serviceOf(source.key()).orElseThrow();
     Release seed =
-        new Release(
-            source.releaseId(),
-            service,
-            ReleaseState.REQUESTED,
-            source,
-            uploaded.uploadedAt(),
-            uploaded.config(),
-            null,
-            false,
-            null,
-            false,
-            null,
-            Map.of(),
-            null,
-            null,
-            null,
-            List.of(
-                new Release.Transition(
-                    now,
-                    null,
-                    ReleaseState.REQUESTED,
-                    uploaded.eventId(),
-                    "uploaded s3://" + source.bucket() + "/" + source.key())),
-            uploaded.eventId() == null ? List.of() : List.of(uploaded.eventId()),
-            List.of(),
-            Map.of());
+        Release.builder(source.releaseId(), service, uploaded.uploadedAt())
+            .source(source)
+            .config(uploaded.config())
+            .history(
+                List.of(
+                    new Release.Transition(
+                        now,
+                        null,
+                        ReleaseState.REQUESTED,
+                        uploaded.eventId(),
+                        "uploaded s3://" + source.bucket() + "/" + source.key())))
+            .seenEvents(uploaded.eventId() == null ? List.of() : List.of(uploaded.eventId()))
+            .build();
     Step step = new Step(seed, uploaded, now);
     step.effect(new Effect.Publish(SlipwayDetailType.RELEASE_REQUESTED, null));
     if (uploaded.config() == null) {

@@ -56,26 +56,7 @@ public abstract class LedgerContract {
       dev.slipway.release.ReleaseState state,
       List<Release.Transition> history,
       List<String> seen) {
-    return new Release(
-        r.id(),
-        r.service(),
-        state,
-        r.source(),
-        r.requestedAt(),
-        r.config(),
-        r.compileBuildId(),
-        r.compiled(),
-        r.imageBuildId(),
-        r.imageBuilt(),
-        r.image(),
-        r.scans(),
-        r.verdict(),
-        r.deployment(),
-        r.reason(),
-        history,
-        seen,
-        r.pending(),
-        r.claims());
+    return r.toBuilder().state(state).history(history).seenEvents(seen).build();
   }
 
   @Test
