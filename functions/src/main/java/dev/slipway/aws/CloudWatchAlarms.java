@@ -8,12 +8,7 @@ import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.cloudwatch.model.MetricAlarm;
 
 /** The alarms that guard deployments, as CloudWatch's DescribeAlarms answers. */
-public final class CloudWatchAlarms implements Alarms {
-  private final CloudWatchClient cloudWatch;
-
-  public CloudWatchAlarms(CloudWatchClient cloudWatch) {
-    this.cloudWatch = cloudWatch;
-  }
+public record CloudWatchAlarms(CloudWatchClient cloudWatch) implements Alarms {
 
   @Override
   public List<String> firing(List<String> alarms) throws Unavailable {

@@ -25,18 +25,11 @@ import software.amazon.awssdk.services.codebuild.model.StartBuildResponse;
  * reported for the compile build, and pushes to the release's service's repository. Each start
  * carries an idempotency token, so a repeated effect starts nothing new.
  */
-public final class CodeBuildBuilds implements Builds {
+public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Settings settings)
+    implements Builds {
   /** The projects, where compile output goes, and each service's repository. */
   public record Settings(
       String compileProject, String imageProject, String artifactBucket, Declarations services) {}
-
-  private final CodeBuildClient codeBuild;
-  private final Settings settings;
-
-  public CodeBuildBuilds(CodeBuildClient codeBuild, Settings settings) {
-    this.codeBuild = codeBuild;
-    this.settings = settings;
-  }
 
   /**
    * The id BatchGetBuilds and StopBuild take ({@code project:uuid}) from the ARN events carry and

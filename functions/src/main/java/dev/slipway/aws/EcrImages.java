@@ -19,12 +19,7 @@ import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
  * whichever scanning the registry runs (basic, or enhanced with Inspector, whose findings ECR
  * answers with too, so no Inspector client is needed).
  */
-public final class EcrImages implements Images {
-  private final EcrClient ecr;
-
-  public EcrImages(EcrClient ecr) {
-    this.ecr = ecr;
-  }
+public record EcrImages(EcrClient ecr) implements Images {
 
   @Override
   public List<String> platformDigests(String repository, String digest) throws Unavailable {

@@ -24,20 +24,11 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * (everything else, roles included, as the running revision has it), then UpdateService, whose
  * rolling deployment and circuit breaker ECS runs. Safe to repeat: an image already on the service
  * is not registered again, and a revision an earlier attempt registered is found and reused.
+ *
+ * <p>{@code ecsOnce}: the same API without the SDK's retries, for the two calls that are not
+ * idempotent (RegisterTaskDefinition, UpdateService).
  */
-public final class EcsDeployments implements Deployments {
-  private final EcsClient ecs;
-  private final EcsClient ecsOnce;
-
-  /**
-   * {@code ecsOnce}: the same API without the SDK's retries, for the two calls that are not
-   * idempotent (RegisterTaskDefinition, UpdateService).
-   */
-  public EcsDeployments(EcsClient ecs, EcsClient ecsOnce) {
-    this.ecs = ecs;
-    this.ecsOnce = ecsOnce;
-  }
-
+public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deployments {
   @Override
   public void rollBack(Release release, Effect.RollBack rollBack) throws Unavailable, Refused {
     try {

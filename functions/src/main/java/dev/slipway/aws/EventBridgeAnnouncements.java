@@ -14,14 +14,8 @@ import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /** Slipway's own events, put on an EventBridge bus (source {@code slipway}). */
-public final class EventBridgeAnnouncements implements Announcements {
-  private final EventBridgeClient events;
-  private final String eventBus;
-
-  public EventBridgeAnnouncements(EventBridgeClient events, String eventBus) {
-    this.events = events;
-    this.eventBus = eventBus;
-  }
+public record EventBridgeAnnouncements(EventBridgeClient events, String eventBus)
+    implements Announcements {
 
   @Override
   public void publish(Release release, Effect.Publish publish) throws Unavailable, Refused {

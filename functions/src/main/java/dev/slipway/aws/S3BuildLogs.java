@@ -8,17 +8,11 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
-/** A failed build's last lines, which the buildspec leaves in S3 beside the build's outputs. */
-public final class S3BuildLogs implements BuildLogs {
-  private final S3Client s3;
-  private final String artifactBucket;
-
-  /** {@code artifactBucket}: where builds leave their outputs, under builds/<release id>/. */
-  public S3BuildLogs(S3Client s3, String artifactBucket) {
-    this.s3 = s3;
-    this.artifactBucket = artifactBucket;
-  }
-
+/**
+ * A failed build's last lines, which the buildspec leaves in S3 beside the build's outputs ({@code
+ * artifactBucket}, under builds/<release id>/).
+ */
+public record S3BuildLogs(S3Client s3, String artifactBucket) implements BuildLogs {
   @Override
   public Optional<String> failure(String releaseId) throws Unavailable {
     String text;

@@ -13,17 +13,9 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /** Reads the exact uploaded version of a source archive from S3 and checks it. */
-public final class S3SourceArchives implements SourceArchives {
+public record S3SourceArchives(S3Client s3, Clock clock) implements SourceArchives {
   /** Largest archive downloaded at all; a Go service's source is a few MiB. */
   public static final long MAX_ARCHIVE_BYTES = 100L * 1024 * 1024;
-
-  private final S3Client s3;
-  private final Clock clock;
-
-  public S3SourceArchives(S3Client s3, Clock clock) {
-    this.s3 = s3;
-    this.clock = clock;
-  }
 
   @Override
   public Checked check(SourceRef source) {
