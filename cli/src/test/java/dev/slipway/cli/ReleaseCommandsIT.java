@@ -3,8 +3,7 @@ package dev.slipway.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.slipway.aws.AwsClients;
-import dev.slipway.aws.MotoServer;
+import dev.slipway.aws.Emulator;
 import dev.slipway.aws.S3Ledger;
 import dev.slipway.engine.ServiceIndex;
 import dev.slipway.json.Json;
@@ -23,56 +22,35 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.sqs.SqsClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** push, status, releases, approve, reject and rollback against S3, EventBridge and ECS in moto. */
 class ReleaseCommandsIT {
   static final String BUCKET = "slipway-sources";
-  static MotoServer moto;
-  static AwsClients aws;
-  static SqsClient sqs;
+  @RegisterExtension static final Emulator emulator = new Emulator("us-east-1");
   S3Ledger ledger;
-
-  @BeforeAll
-  static void start() throws Exception {
-    moto = MotoServer.start();
-    aws = moto.clients("us-east-1");
-    sqs =
-        SqsClient.builder()
-            .region(software.amazon.awssdk.regions.Region.US_EAST_1)
-            .endpointOverride(java.net.URI.create(moto.endpoint))
-            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-            .build();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (aws != null) {
-      aws.close();
-    }
-    if (moto != null) {
-      moto.close();
-    }
-  }
 
   @BeforeEach
   void bucket() throws Exception {
-    moto.post("/moto-api/reset", "{}");
-    aws.s3.createBucket(r -> r.bucket(BUCKET));
-    aws.s3.putBucketVersioning(
-        r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
-    ledger = new S3Ledger(aws.s3, BUCKET, "ledger/");
+    emulator.reset();
+    emulator.aws().s3.createBucket(r -> r.bucket(BUCKET));
+    emulator
+        .aws()
+        .s3
+        .putBucketVersioning(
+            r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
+    ledger = new S3Ledger(emulator.aws().s3, BUCKET, "ledger/");
   }
 
   Cli slipway(String... args) {
     String[] all = new String[args.length + 6];
     System.arraycopy(args, 0, all, 0, args.length);
     System.arraycopy(
-        new String[] {"--bucket", BUCKET, "--endpoint-url", moto.endpoint, "--region", "us-east-1"},
+        new String[] {
+          "--bucket", BUCKET, "--endpoint-url", emulator.endpoint(), "--region", "us-east-1"
+        },
         0,
         all,
         args.length,
@@ -132,11 +110,15 @@ class ReleaseCommandsIT {
     assertThat(cli.code()).as(cli.err()).isZero();
     String releaseId = cli.out().strip();
     var objects =
-        aws.s3.listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/hello-go/")).contents();
+        emulator
+            .aws()
+            .s3
+            .listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/hello-go/"))
+            .contents();
     assertThat(objects).hasSize(1);
     String key = objects.get(0).key();
     assertThat(key).matches("sources/hello-go/\\d{8}T\\d{6}Z-[0-9a-f]{12}\\.zip");
-    var head = aws.s3.headObject(r -> r.bucket(BUCKET).key(key));
+    var head = emulator.aws().s3.headObject(r -> r.bucket(BUCKET).key(key));
     assertThat(head.metadata())
         .containsEntry("slipway-service", "hello-go")
         .containsKey("slipway-sha256");
@@ -156,10 +138,14 @@ class ReleaseCommandsIT {
               try {
                 for (int i = 0; i < 100; i++) {
                   var objects =
-                      aws.s3.listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/")).contents();
+                      emulator
+                          .aws()
+                          .s3
+                          .listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/"))
+                          .contents();
                   if (!objects.isEmpty()) {
                     String key = objects.get(0).key();
-                    var head = aws.s3.headObject(r -> r.bucket(BUCKET).key(key));
+                    var head = emulator.aws().s3.headObject(r -> r.bucket(BUCKET).key(key));
                     SourceRef source =
                         new SourceRef(BUCKET, key, head.versionId(), head.eTag().replace("\"", ""));
                     Instant now = Instant.now();
@@ -237,7 +223,7 @@ class ReleaseCommandsIT {
     assertThat(cli.code()).isEqualTo(2);
     assertThat(cli.errLines())
         .contains("slipway push: slipway.json: service: 'Bad' is not a service name");
-    assertThat(aws.s3.listObjectsV2(r -> r.bucket(BUCKET)).contents()).isEmpty();
+    assertThat(emulator.aws().s3.listObjectsV2(r -> r.bucket(BUCKET)).contents()).isEmpty();
   }
 
   @Test
@@ -296,9 +282,11 @@ class ReleaseCommandsIT {
 
   @Test
   void rollback_putsTheServiceBackOnThePreviousTaskDefinition() {
-    aws.ecs.createCluster(r -> r.clusterName("default"));
+    emulator.aws().ecs.createCluster(r -> r.clusterName("default"));
     String before =
-        aws.ecs
+        emulator
+            .aws()
+            .ecs
             .registerTaskDefinition(
                 r ->
                     r.family("hello-go")
@@ -310,7 +298,9 @@ class ReleaseCommandsIT {
             .taskDefinition()
             .taskDefinitionArn();
     String after =
-        aws.ecs
+        emulator
+            .aws()
+            .ecs
             .registerTaskDefinition(
                 r ->
                     r.family("hello-go")
@@ -321,8 +311,12 @@ class ReleaseCommandsIT {
                                     .memory(128)))
             .taskDefinition()
             .taskDefinitionArn();
-    aws.ecs.createService(
-        r -> r.cluster("default").serviceName("hello-go").taskDefinition(after).desiredCount(1));
+    emulator
+        .aws()
+        .ecs
+        .createService(
+            r ->
+                r.cluster("default").serviceName("hello-go").taskDefinition(after).desiredCount(1));
     List<Input> toLive = new java.util.ArrayList<>(toScanning("e", List.of()));
     toLive.add(new Input.DeployStarted("d", after, before, "ecs-svc/1"));
     toLive.add(new Input.DeploymentEnded("de", "ecs-svc/1", true, null));
@@ -340,7 +334,9 @@ class ReleaseCommandsIT {
 
     assertThat(cli.code()).as(cli.err()).isZero();
     assertThat(
-            aws.ecs
+            emulator
+                .aws()
+                .ecs
                 .describeServices(r -> r.cluster("default").services("hello-go"))
                 .services()
                 .get(0)
@@ -351,7 +347,7 @@ class ReleaseCommandsIT {
 
   @Test
   void withoutABucket_everyCommandSaysWhatIsMissing() {
-    Cli cli = Cli.run("releases", "hello-go", "--endpoint-url", moto.endpoint);
+    Cli cli = Cli.run("releases", "hello-go", "--endpoint-url", emulator.endpoint());
 
     assertThat(cli.code()).isEqualTo(2);
     assertThat(cli.errLines())

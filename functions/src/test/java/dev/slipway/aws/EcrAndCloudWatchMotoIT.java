@@ -6,38 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Severity;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Scan findings (basic and enhanced) and CloudWatch alarm states read through the real adapters, on
  * moto.
  */
 class EcrAndCloudWatchMotoIT {
-  static MotoServer moto;
-  static AwsClients aws;
-
-  @BeforeAll
-  static void start() throws Exception {
-    moto = MotoServer.start();
-    aws = moto.clients("us-east-1");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (aws != null) {
-      aws.close();
-    }
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @RegisterExtension static final Emulator emulator = new Emulator("us-east-1");
 
   /** An image in moto's ECR with a started scan whose result is {@code result} (moto's API). */
   static String scanned(String tag, String result) throws Exception {
     try {
-      aws.ecr.createRepository(r -> r.repositoryName("slipway/hello-go"));
+      emulator.aws().ecr.createRepository(r -> r.repositoryName("slipway/hello-go"));
     } catch (software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException e) {
       // made by an earlier test
     }
@@ -56,19 +38,26 @@ class EcrAndCloudWatchMotoIT {
                 .formatHex(
                     java.security.MessageDigest.getInstance("SHA-256")
                         .digest(manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-    aws.ecr.putImage(
-        r ->
-            r.repositoryName("slipway/hello-go")
-                .imageManifest(manifest)
-                .imageDigest(digest)
-                .imageTag(tag));
+    emulator
+        .aws()
+        .ecr
+        .putImage(
+            r ->
+                r.repositoryName("slipway/hello-go")
+                    .imageManifest(manifest)
+                    .imageDigest(digest)
+                    .imageTag(tag));
     if (result == null) {
       return digest;
     }
-    aws.ecr.startImageScan(
-        r ->
-            r.repositoryName("slipway/hello-go").imageId(i -> i.imageDigest(digest).imageTag(tag)));
-    moto.post(
+    emulator
+        .aws()
+        .ecr
+        .startImageScan(
+            r ->
+                r.repositoryName("slipway/hello-go")
+                    .imageId(i -> i.imageDigest(digest).imageTag(tag)));
+    emulator.post(
         "/moto-api/static/ecr/scan-finding-results",
         "{\"region\": \"us-east-1\", \"results\": [{\"repositoryName\": \"slipway/hello-go\","
             + " \"imageId\": {\"imageDigest\": \""
@@ -93,7 +82,7 @@ class EcrAndCloudWatchMotoIT {
                  "vulnerablePackages": [{"name": "golang.org/x/net", "version": "v0.21.0"}]}}]}
             """);
 
-    assertThat(new EcrImages(aws.ecr).findings("slipway/hello-go", digest))
+    assertThat(new EcrImages(emulator.aws().ecr).findings("slipway/hello-go", digest))
         .containsExactly(
             new Finding("CVE-2023-45288", Severity.HIGH, "golang.org/x/net", "v0.21.0"));
   }
@@ -108,7 +97,7 @@ class EcrAndCloudWatchMotoIT {
               "description": "UnsupportedImageError: The operating system and/or package manager are not supported."}
             """);
 
-    assertThatThrownBy(() -> new EcrImages(aws.ecr).findings("slipway/hello-go", digest))
+    assertThatThrownBy(() -> new EcrImages(emulator.aws().ecr).findings("slipway/hello-go", digest))
         .isInstanceOf(dev.slipway.engine.Images.Unscannable.class)
         .hasMessageContaining("ended UNSUPPORTED_IMAGE")
         .hasMessageContaining("enhanced scanning");
@@ -119,29 +108,34 @@ class EcrAndCloudWatchMotoIT {
     String never = scanned("never", null);
     String pending = scanned("pending", "\"imageScanStatus\": {\"status\": \"PENDING\"}");
 
-    assertThat(new EcrImages(aws.ecr).findings("slipway/hello-go", never)).isNull();
-    assertThat(new EcrImages(aws.ecr).findings("slipway/hello-go", pending)).isNull();
+    assertThat(new EcrImages(emulator.aws().ecr).findings("slipway/hello-go", never)).isNull();
+    assertThat(new EcrImages(emulator.aws().ecr).findings("slipway/hello-go", pending)).isNull();
   }
 
   @Test
   void alarmsInAlarm_areFound() throws Exception {
     for (String name : List.of("hello-go-5xx", "hello-go-unhealthy")) {
-      aws.cloudWatch.putMetricAlarm(
-          r ->
-              r.alarmName(name)
-                  .metricName("HTTPCode_Target_5XX_Count")
-                  .namespace("AWS/ApplicationELB")
-                  .statistic("Sum")
-                  .period(60)
-                  .evaluationPeriods(1)
-                  .threshold(5.0)
-                  .comparisonOperator("GreaterThanThreshold"));
+      emulator
+          .aws()
+          .cloudWatch
+          .putMetricAlarm(
+              r ->
+                  r.alarmName(name)
+                      .metricName("HTTPCode_Target_5XX_Count")
+                      .namespace("AWS/ApplicationELB")
+                      .statistic("Sum")
+                      .period(60)
+                      .evaluationPeriods(1)
+                      .threshold(5.0)
+                      .comparisonOperator("GreaterThanThreshold"));
     }
-    aws.cloudWatch.setAlarmState(
-        r -> r.alarmName("hello-go-5xx").stateValue("ALARM").stateReason("test"));
+    emulator
+        .aws()
+        .cloudWatch
+        .setAlarmState(r -> r.alarmName("hello-go-5xx").stateValue("ALARM").stateReason("test"));
 
     assertThat(
-            new CloudWatchAlarms(aws.cloudWatch)
+            new CloudWatchAlarms(emulator.aws().cloudWatch)
                 .firing(List.of("hello-go-5xx", "hello-go-unhealthy")))
         .containsExactly("hello-go-5xx");
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.engine.Fixtures;
 import dev.slipway.engine.MutableClock;
 import dev.slipway.engine.Pipeline;
 import dev.slipway.handler.BuildStateHandler;
@@ -160,7 +161,7 @@ class PipelineEmulatorIT {
                 .serviceName("hello-go")
                 .taskDefinition(originalTaskDefinition)
                 .desiredCount(1));
-    pipeline = dev.slipway.aws.Wiring.pipeline(env(), clock);
+    pipeline = Wiring.pipeline(env(), clock, AwsClients.EMULATOR_CREDENTIALS);
   }
 
   private String queue(String name, String pattern) {
@@ -233,14 +234,10 @@ class PipelineEmulatorIT {
             RequestBody.fromBytes(zip(ROOT.resolve("examples/hello-go"), overrides)));
     List<JsonNode> notifications = drain(s3Queue, 1);
     assertThat(notifications).as("moto's S3 -> EventBridge -> SQS notification").hasSize(1);
-    ObjectNode batch = Json.mapper().createObjectNode();
-    ArrayNode records = batch.putArray("Records");
-    records
-        .addObject()
-        .put("messageId", "m-1")
-        .put("eventSource", "aws:sqs")
-        .put("body", notifications.get(0).toString());
-    String response = invoke(new SourceUploadedHandler(pipeline, log), batch.toString());
+    String response =
+        invoke(
+            new SourceUploadedHandler(pipeline, log),
+            Fixtures.sqsBatch(notifications.get(0).toString()));
     assertThat(response)
         .as(logBytes.toString(StandardCharsets.UTF_8))
         .isEqualTo("{\"batchItemFailures\":[]}");
@@ -447,14 +444,7 @@ class PipelineEmulatorIT {
     Release live = release(id);
     assertThat(live.state()).isEqualTo(ReleaseState.LIVE);
     assertThat(live.history().stream().map(Release.Transition::to))
-        .containsExactly(
-            ReleaseState.REQUESTED,
-            ReleaseState.BUILDING,
-            ReleaseState.IMAGE_READY,
-            ReleaseState.SCANNING,
-            ReleaseState.APPROVED,
-            ReleaseState.DEPLOYING,
-            ReleaseState.LIVE);
+        .containsExactlyElementsOf(Fixtures.TO_LIVE);
     List<String> announced =
         drain(slipwayQueue, 6).stream().map(e -> e.path("detail-type").asText()).toList();
     assertThat(announced)

@@ -2,9 +2,8 @@ package dev.slipway.aws;
 
 import dev.slipway.engine.LedgerContract;
 import dev.slipway.engine.ReleaseLedger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The ledger contract on S3 in moto: conditional PutObject over HTTP. moto checks {@code If-Match}
@@ -14,31 +13,14 @@ import org.junit.jupiter.api.BeforeEach;
  * check-and-write; the writers' reads, decisions and retries still interleave.
  */
 class S3LedgerMotoIT extends LedgerContract {
-  static MotoServer moto;
-  static AwsClients aws;
+  @RegisterExtension static final Emulator emulator = new Emulator("us-east-1");
   S3Ledger ledger;
-
-  @BeforeAll
-  static void start() throws Exception {
-    moto = MotoServer.start();
-    aws = moto.clients("us-east-1");
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (aws != null) {
-      aws.close();
-    }
-    if (moto != null) {
-      moto.close();
-    }
-  }
 
   @BeforeEach
   void bucket() throws Exception {
-    moto.post("/moto-api/reset", "{}");
-    aws.s3.createBucket(r -> r.bucket("ledger"));
-    ledger = new S3Ledger(new WritesOneAtATime(aws.s3), "ledger", "ledger/");
+    emulator.reset();
+    emulator.aws().s3.createBucket(r -> r.bucket("ledger"));
+    ledger = new S3Ledger(new WritesOneAtATime(emulator.aws().s3), "ledger", "ledger/");
   }
 
   @Override

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,14 +32,7 @@ class ReleaseScenarioTest {
   final MutableClock clock = new MutableClock(Instant.parse("2026-11-27T10:00:02Z"));
   final InMemoryLedger ledger = new InMemoryLedger();
   final FakeWorld world = new FakeWorld();
-  final EngineConfig config =
-      new EngineConfig(
-          "slipway-sources-210987654321",
-          "slipway-compile",
-          "slipway-image",
-          FakeWorld.DECLARATIONS,
-          Map.of("hello-go-5xx", "hello-go"),
-          Duration.ofMinutes(15));
+  final EngineConfig config = Fixtures.config();
   final Pipeline pipeline = new Pipeline(config, world.ports(ledger), clock);
 
   static PipelineEvent sample(String path) {
@@ -141,15 +133,7 @@ class ReleaseScenarioTest {
     clock.advance(Duration.ofSeconds(301));
     pipeline.reconcile();
 
-    assertThat(states())
-        .containsExactly(
-            ReleaseState.REQUESTED,
-            ReleaseState.BUILDING,
-            ReleaseState.IMAGE_READY,
-            ReleaseState.SCANNING,
-            ReleaseState.APPROVED,
-            ReleaseState.DEPLOYING,
-            ReleaseState.LIVE);
+    assertThat(states()).containsExactlyElementsOf(Fixtures.TO_LIVE);
     assertThat(world.ran)
         .containsExactly(
             ID + " Publish Release Requested",

@@ -27,15 +27,7 @@ class ServiceIndexTest {
   @Test
   void aStaleCopyOfARelease_neverOverwritesTheNewerStateItsIndexShows() {
     Release building = release(ReleaseState.REQUESTED, ReleaseState.BUILDING);
-    Release live =
-        release(
-            ReleaseState.REQUESTED,
-            ReleaseState.BUILDING,
-            ReleaseState.IMAGE_READY,
-            ReleaseState.SCANNING,
-            ReleaseState.APPROVED,
-            ReleaseState.DEPLOYING,
-            ReleaseState.LIVE);
+    Release live = release(Fixtures.TO_LIVE.toArray(ReleaseState[]::new));
     ServiceIndex index = ServiceIndex.empty("svc").with(live);
 
     assertThat(index.shows(building)).as("nothing to write for the stale copy").isTrue();

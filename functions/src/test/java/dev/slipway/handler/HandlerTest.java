@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.FakeWorld;
+import dev.slipway.engine.Fixtures;
 import dev.slipway.engine.InMemoryLedger;
 import dev.slipway.engine.MutableClock;
 import dev.slipway.engine.Pipeline;
@@ -21,10 +20,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -37,13 +34,7 @@ class HandlerTest {
   final FakeWorld world = new FakeWorld();
   final Pipeline pipeline =
       new Pipeline(
-          new EngineConfig(
-              "slipway-sources-210987654321",
-              "slipway-compile",
-              "slipway-image",
-              FakeWorld.DECLARATIONS,
-              Map.of("hello-go-5xx", "hello-go"),
-              Duration.ofMinutes(15)),
+          Fixtures.config(),
           world.ports(ledger),
           new MutableClock(Instant.parse("2026-11-27T10:00:00Z")));
   final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
@@ -174,21 +165,9 @@ class HandlerTest {
   void sqsBatch_withOneMalformedMessage_failsOnlyThatOne() throws IOException {
     SlipwayHandler handler = new SourceUploadedHandler(pipeline, log);
     String good = Files.readString(EVENTS.resolve("s3/object-created-source-upload.json"));
-    ObjectNode batch = Json.mapper().createObjectNode();
-    ArrayNode records = batch.putArray("Records");
-    records
-        .addObject()
-        .put("messageId", "m-1")
-        .put("eventSource", "aws:sqs")
-        .put("body", "{ not json");
-    records.addObject().put("messageId", "m-2").put("eventSource", "aws:sqs").put("body", good);
-    records
-        .addObject()
-        .put("messageId", "m-3")
-        .put("eventSource", "aws:sqs")
-        .put("body", "{\"source\": \"aws.s3\"}");
+    String batch = Fixtures.sqsBatch("{ not json", good, "{\"source\": \"aws.s3\"}");
 
-    JsonNode response = Json.parse(invoke(handler, batch.toString()), "$");
+    JsonNode response = Json.parse(invoke(handler, batch), "$");
 
     assertThat(response.get("batchItemFailures").findValuesAsText("itemIdentifier"))
         .containsExactly("m-1", "m-3");

@@ -1,0 +1,50 @@
+package dev.slipway.engine;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.json.Json;
+import dev.slipway.release.ReleaseState;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** What many tests share: the happy path's states, the engine's settings, an SQS batch. */
+public final class Fixtures {
+  private Fixtures() {}
+
+  /** Every state of a release that goes live, in order. */
+  public static final List<ReleaseState> TO_LIVE =
+      List.of(
+          ReleaseState.REQUESTED,
+          ReleaseState.BUILDING,
+          ReleaseState.IMAGE_READY,
+          ReleaseState.SCANNING,
+          ReleaseState.APPROVED,
+          ReleaseState.DEPLOYING,
+          ReleaseState.LIVE);
+
+  /** The engine as the sample events expect it: hello-go declared, its 5xx alarm guarding it. */
+  public static EngineConfig config() {
+    return new EngineConfig(
+        "slipway-sources-210987654321",
+        "slipway-compile",
+        "slipway-image",
+        FakeWorld.DECLARATIONS,
+        Map.of("hello-go-5xx", "hello-go"),
+        Duration.ofMinutes(15));
+  }
+
+  /** An SQS batch as Lambda's event source mapping delivers it: messages m-1, m-2, ... */
+  public static String sqsBatch(String... bodies) {
+    ObjectNode batch = Json.mapper().createObjectNode();
+    ArrayNode records = batch.putArray("Records");
+    for (int i = 0; i < bodies.length; i++) {
+      records
+          .addObject()
+          .put("messageId", "m-" + (i + 1))
+          .put("eventSource", "aws:sqs")
+          .put("body", bodies[i]);
+    }
+    return batch.toString();
+  }
+}
