@@ -2,16 +2,12 @@ package dev.slipway.cli;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.slipway.emulator.ManagedProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A real OCI registry (distribution, Debian's {@code docker-registry}) on a free loopback port,
@@ -19,12 +15,10 @@ import java.util.concurrent.TimeUnit;
  * it are skipped with a message on a developer machine, and fail under CI.
  */
 final class RegistryProcess implements AutoCloseable {
-  private final Process process;
-  private final int port;
+  private final ManagedProcess process;
 
-  private RegistryProcess(Process process, int port) {
+  private RegistryProcess(ManagedProcess process) {
     this.process = process;
-    this.port = port;
   }
 
   static RegistryProcess start(Path dir) throws IOException, InterruptedException {
@@ -34,8 +28,7 @@ final class RegistryProcess implements AutoCloseable {
   /** A registry; {@code readOnly} puts it in maintenance mode, where it refuses every push. */
   static RegistryProcess start(Path dir, boolean readOnly)
       throws IOException, InterruptedException {
-    Path binary = Path.of("/usr/bin/docker-registry");
-    if (!Files.isExecutable(binary)) {
+    if (ManagedProcess.find("docker-registry") == null) {
       if (System.getenv("CI") != null) {
         throw new IllegalStateException(
             "docker-registry is not installed; .ci/run should have installed it");
@@ -43,10 +36,6 @@ final class RegistryProcess implements AutoCloseable {
       assumeTrue(
           false,
           "docker-registry not installed (apt-get install docker-registry): registry tests skipped");
-    }
-    int port;
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
     }
     Path config = dir.resolve("registry.yml");
     Files.writeString(
@@ -57,46 +46,22 @@ final class RegistryProcess implements AutoCloseable {
             + dir.resolve("data")
             + "\n"
             + (readOnly ? "  maintenance:\n    readonly:\n      enabled: true\n" : "")
-            + "http:\n  addr: 127.0.0.1:"
-            + port
-            + "\n");
-    Process process =
-        new ProcessBuilder(binary.toString(), "serve", config.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("registry.log").toFile())
-            .start();
-    RegistryProcess registry = new RegistryProcess(process, port);
-    HttpClient http = HttpClient.newHttpClient();
-    for (int i = 0; i < 100; i++) {
-      try {
-        HttpResponse<Void> response =
-            http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2/"))
-                    .timeout(Duration.ofSeconds(1))
-                    .build(),
-                HttpResponse.BodyHandlers.discarding());
-        if (response.statusCode() == 200) {
-          return registry;
-        }
-      } catch (IOException notYet) {
-        // starting
-      }
-      Thread.sleep(100);
-    }
-    registry.close();
-    throw new IllegalStateException(
-        "docker-registry did not start; see " + dir.resolve("registry.log"));
+            + "http:\n  addr: 127.0.0.1:5000\n");
+    return new RegistryProcess(
+        ManagedProcess.start(
+            List.of("docker-registry", "serve", config.toString()),
+            Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:{port}"),
+            "http://127.0.0.1:{port}/v2/",
+            dir.resolve("registry.log"),
+            "apt-get install docker-registry"));
   }
 
   String address() {
-    return "127.0.0.1:" + port;
+    return "127.0.0.1:" + process.port;
   }
 
   @Override
   public void close() throws InterruptedException {
-    process.destroy();
-    if (!process.waitFor(10, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-    }
+    process.close();
   }
 }

@@ -1,5 +1,6 @@
 package dev.slipway.local;
 
+import dev.slipway.emulator.ManagedProcess;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

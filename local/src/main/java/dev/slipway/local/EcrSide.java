@@ -3,6 +3,7 @@ package dev.slipway.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
+import dev.slipway.emulator.Moto;
 import dev.slipway.json.Json;
 import dev.slipway.release.Finding;
 import dev.slipway.toolchain.build.BuildReport;
@@ -220,7 +221,7 @@ final class EcrSide {
     }
     result.put("registryId", side.account).put("repositoryName", repository);
     result.putObject("imageId").put("imageDigest", digest);
-    MotoApi.post(
+    Moto.post(
         motoEndpoint,
         "/moto-api/static/ecr/scan-finding-results",
         "{\"results\": ["

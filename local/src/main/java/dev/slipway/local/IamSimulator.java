@@ -3,6 +3,7 @@ package dev.slipway.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.emulator.ManagedProcess;
 import dev.slipway.json.Json;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;

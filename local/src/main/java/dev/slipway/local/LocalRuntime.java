@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.Wiring;
+import dev.slipway.emulator.ManagedProcess;
+import dev.slipway.emulator.Moto;
 import dev.slipway.engine.Pipeline;
 import dev.slipway.handler.SlipwayHandler;
 import dev.slipway.json.Json;
@@ -174,15 +176,9 @@ public final class LocalRuntime implements AutoCloseable {
     rules.validate(); // before anything starts
     Declarations declared = declarations(rules, o.declarations());
 
-    ManagedProcess moto =
-        ManagedProcess.start(
-            List.of("moto_server", "-H", "127.0.0.1", "-p", "{port}"),
-            Map.of("MOTO_ACCOUNT_ID", ACCOUNT),
-            "http://127.0.0.1:{port}/moto-api/",
-            o.state().resolve("moto.log"),
-            "pip install 'moto[server]'");
+    ManagedProcess moto = Moto.start(ACCOUNT, o.state().resolve("moto.log"));
     resources.add(moto);
-    String motoEndpoint = "http://127.0.0.1:" + moto.port;
+    String motoEndpoint = Moto.endpoint(moto);
     Path journalFile = o.state().resolve(StateDirectory.JOURNAL);
     List<Journal.Entry> history = Journal.recover(journalFile);
     Journal journal = new Journal(journalFile);

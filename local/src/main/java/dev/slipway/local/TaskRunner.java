@@ -2,6 +2,7 @@ package dev.slipway.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.aws.AwsClients;
+import dev.slipway.emulator.ManagedProcess;
 import dev.slipway.json.Json;
 import dev.slipway.toolchain.image.RegistryClient;
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package dev.slipway.local;
+package dev.slipway.emulator;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,11 +15,13 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A helper process of the local runtime (the emulator, the registry), started and health-checked.
+ * A helper process of the local runtime and the tests (the emulator, the registry), started on a
+ * free loopback port and health-checked. Not used on Lambda; it lives here so that the runtime and
+ * every module's tests start these processes one way.
  */
-final class ManagedProcess implements AutoCloseable {
+public final class ManagedProcess implements AutoCloseable {
   private final Process process;
-  final int port;
+  public final int port;
 
   private ManagedProcess(Process process, int port) {
     this.process = process;
@@ -29,7 +31,7 @@ final class ManagedProcess implements AutoCloseable {
   /**
    * Starts {@code argv} (with {@code {port}} replaced) and waits until {@code probe} answers 200.
    */
-  static ManagedProcess start(
+  public static ManagedProcess start(
       List<String> argv, Map<String, String> env, String probe, Path log, String installHint)
       throws IOException, InterruptedException {
     String program = find(argv.get(0));
@@ -72,17 +74,17 @@ final class ManagedProcess implements AutoCloseable {
     throw new IOException(argv.get(0) + " did not answer " + url + "; see " + log);
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
 
-  static String find(String program) {
+  public static String find(String program) {
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path candidate = Path.of(dir, program);
       if (Files.isExecutable(candidate)) {
