@@ -13,8 +13,8 @@ import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code slipway build DIR --out OUT}: execute the plan. The build writes into a staging directory
@@ -31,18 +31,10 @@ import picocli.CommandLine.Parameters;
 final class BuildCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "the service's source tree")
-  Path dir;
+  @Mixin SourceTreeOptions source;
 
   @Option(names = "--out", required = true, paramLabel = "OUT", description = "output directory")
   Path out;
-
-  @Option(
-      names = "--release-id",
-      paramLabel = "ID",
-      defaultValue = "${env:SLIPWAY_RELEASE_ID:-dev}",
-      description = "stamped as main.version (default: $SLIPWAY_RELEASE_ID, else dev)")
-  String releaseId;
 
   @Option(
       names = "--jobs",
@@ -59,8 +51,8 @@ final class BuildCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException, InterruptedException {
     var err = spec.commandLine().getErr();
-    if (!Files.isDirectory(dir)) {
-      err.println("slipway build: " + dir + ": no such directory");
+    if (!Files.isDirectory(source.dir)) {
+      err.println("slipway build: " + source.dir + ": no such directory");
       return Slipway.BAD_INPUT;
     }
     if (jobs != null && jobs < 1) {
@@ -73,13 +65,14 @@ final class BuildCommand implements Callable<Integer> {
           "slipway build: --out: " + out + " exists and is not empty (use --clean to replace it)");
       return Slipway.BAD_INPUT;
     }
-    DirectoryTree tree = DirectoryTree.open(dir);
+    DirectoryTree tree = DirectoryTree.open(source.dir);
     Files.createDirectories(target.getParent());
     Path staging =
         Files.createTempDirectory(target.getParent(), "." + target.getFileName() + ".partial-");
     try {
       TreePlanner.Result planned =
-          TreePlanner.plan(tree, releaseId, staging.toString(), LocalDate.now(ZoneOffset.UTC));
+          TreePlanner.plan(
+              tree, source.releaseId, staging.toString(), LocalDate.now(ZoneOffset.UTC));
       if (planned instanceof TreePlanner.Result.Invalid invalid) {
         for (Problem problem : invalid.problems()) {
           err.println("slipway build: " + problem.line());

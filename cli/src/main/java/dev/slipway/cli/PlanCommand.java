@@ -13,8 +13,8 @@ import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code slipway plan DIR}: validate a source tree and print its build plan as JSON. */
 @Command(
@@ -28,15 +28,7 @@ import picocli.CommandLine.Parameters;
 final class PlanCommand implements Callable<Integer> {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "DIR", description = "the service's source tree")
-  Path dir;
-
-  @Option(
-      names = "--release-id",
-      paramLabel = "ID",
-      defaultValue = "dev",
-      description = "release id stamped as main.version (default: ${DEFAULT-VALUE})")
-  String releaseId;
+  @Mixin SourceTreeOptions source;
 
   @Option(
       names = "--out",
@@ -47,20 +39,20 @@ final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     var err = spec.commandLine().getErr();
-    if (!Files.isDirectory(dir)) {
-      err.println("slipway plan: " + dir + ": no such directory");
+    if (!Files.isDirectory(source.dir)) {
+      err.println("slipway plan: " + source.dir + ": no such directory");
       return Slipway.BAD_INPUT;
     }
     DirectoryTree tree;
     try {
-      tree = DirectoryTree.open(dir);
+      tree = DirectoryTree.open(source.dir);
     } catch (IOException e) {
-      err.println("slipway plan: " + dir + ": " + e.getMessage());
+      err.println("slipway plan: " + source.dir + ": " + e.getMessage());
       return Slipway.BAD_INPUT;
     }
     Path outDir = (out == null ? tree.root().resolve("dist") : out).toAbsolutePath().normalize();
     TreePlanner.Result result =
-        TreePlanner.plan(tree, releaseId, outDir.toString(), LocalDate.now(ZoneOffset.UTC));
+        TreePlanner.plan(tree, source.releaseId, outDir.toString(), LocalDate.now(ZoneOffset.UTC));
     if (result instanceof TreePlanner.Result.Invalid invalid) {
       for (Problem problem : invalid.problems()) {
         err.println("slipway plan: " + problem.line());

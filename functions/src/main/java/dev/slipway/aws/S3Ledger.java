@@ -1,10 +1,8 @@
 package dev.slipway.aws;
 
+import dev.slipway.engine.ObjectLedger;
 import dev.slipway.engine.ReleaseEngine;
-import dev.slipway.engine.ReleaseLedger;
-import dev.slipway.engine.ServiceIndex;
 import dev.slipway.json.Json;
-import dev.slipway.release.Release;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,7 +25,7 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * writers cannot both win. A precondition failure (412) or a concurrent-write conflict (409) is the
  * answer "someone else wrote first", not an error.
  */
-public final class S3Ledger implements ReleaseLedger {
+public final class S3Ledger extends ObjectLedger {
   private final S3Client s3;
   private final String bucket;
   private final String prefix;
@@ -38,15 +36,12 @@ public final class S3Ledger implements ReleaseLedger {
     this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
   }
 
-  private String releaseKey(String service, String id) {
-    return prefix + "releases/" + service + "/" + id + ".json";
+  @Override
+  protected <T> Optional<Versioned<T>> get(String key, Class<T> type) {
+    return object(prefix + key, type);
   }
 
-  private String indexKey(String service) {
-    return prefix + "releases/" + service + "/index.json";
-  }
-
-  private <T> Optional<Versioned<T>> get(String key, Class<T> type) {
+  private <T> Optional<Versioned<T>> object(String key, Class<T> type) {
     try {
       ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
       return Optional.of(
@@ -73,7 +68,12 @@ public final class S3Ledger implements ReleaseLedger {
   }
 
   /** The stored object's ETag, or empty when the condition failed. */
-  private Optional<String> put(String key, Object value, String ifMatch) {
+  @Override
+  protected Optional<String> put(String key, Object value, String ifMatch) {
+    return putObject(prefix + key, value, ifMatch);
+  }
+
+  private Optional<String> putObject(String key, Object value, String ifMatch) {
     byte[] body;
     try {
       body = Json.mapper().writeValueAsBytes(value);
@@ -100,40 +100,10 @@ public final class S3Ledger implements ReleaseLedger {
   }
 
   @Override
-  public Optional<Versioned<Release>> read(String service, String releaseId) {
-    return get(releaseKey(service, releaseId), Release.class);
-  }
-
-  @Override
-  public Optional<String> create(Release release) {
-    return put(releaseKey(release.service(), release.id()), release, null);
-  }
-
-  @Override
-  public Optional<String> replace(Release release, String version) {
-    return put(releaseKey(release.service(), release.id()), release, version);
-  }
-
-  @Override
-  public Optional<Versioned<ServiceIndex>> readIndex(String service) {
-    return get(indexKey(service), ServiceIndex.class);
-  }
-
-  @Override
-  public boolean createIndex(ServiceIndex index) {
-    return put(indexKey(index.service()), index, null).isPresent();
-  }
-
-  @Override
-  public boolean replaceIndex(ServiceIndex index, String version) {
-    return put(indexKey(index.service()), index, version).isPresent();
-  }
-
-  @Override
   public void link(String key, ReleaseKey release) {
     String objectKey = prefix + "links/" + key + ".json";
-    if (get(objectKey, ReleaseKey.class).isEmpty()) {
-      put(objectKey, release, null); // first writer wins; a join key belongs to one release
+    if (object(objectKey, ReleaseKey.class).isEmpty()) {
+      putObject(objectKey, release, null); // first writer wins; a join key belongs to one release
     }
   }
 
@@ -155,7 +125,7 @@ public final class S3Ledger implements ReleaseLedger {
 
   @Override
   public Optional<ReleaseKey> linked(String key) {
-    return get(prefix + "links/" + key + ".json", ReleaseKey.class).map(Versioned::value);
+    return object(prefix + "links/" + key + ".json", ReleaseKey.class).map(Versioned::value);
   }
 
   @Override

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * absent, replace only when the version matches. Records go through JSON both ways, as in S3, so a
  * field the ledger cannot round-trip fails here first.
  */
-public final class InMemoryLedger implements ReleaseLedger {
+public final class InMemoryLedger extends ObjectLedger {
   private record Stored(String json, String version) {}
 
   private final Map<String, Stored> objects = new ConcurrentHashMap<>();
@@ -30,15 +30,8 @@ public final class InMemoryLedger implements ReleaseLedger {
   final AtomicLong indexReads = new AtomicLong();
   final AtomicLong writes = new AtomicLong();
 
-  private static String releaseKey(String service, String id) {
-    return "releases/" + service + "/" + id + ".json";
-  }
-
-  private static String indexKey(String service) {
-    return "releases/" + service + "/index.json";
-  }
-
-  private <T> Optional<Versioned<T>> get(String key, Class<T> type) {
+  @Override
+  protected <T> Optional<Versioned<T>> get(String key, Class<T> type) {
     Stored stored = objects.get(key);
     if (stored == null) {
       return Optional.empty();
@@ -51,7 +44,8 @@ public final class InMemoryLedger implements ReleaseLedger {
     }
   }
 
-  private synchronized Optional<String> put(String key, Object value, String expectedVersion) {
+  @Override
+  protected synchronized Optional<String> put(String key, Object value, String expectedVersion) {
     writes.incrementAndGet();
     Stored current = objects.get(key);
     if (expectedVersion == null
@@ -72,33 +66,13 @@ public final class InMemoryLedger implements ReleaseLedger {
   @Override
   public Optional<Versioned<Release>> read(String service, String releaseId) {
     releaseReads.incrementAndGet();
-    return get(releaseKey(service, releaseId), Release.class);
-  }
-
-  @Override
-  public Optional<String> create(Release release) {
-    return put(releaseKey(release.service(), release.id()), release, null);
-  }
-
-  @Override
-  public Optional<String> replace(Release release, String version) {
-    return put(releaseKey(release.service(), release.id()), release, version);
+    return super.read(service, releaseId);
   }
 
   @Override
   public Optional<Versioned<ServiceIndex>> readIndex(String service) {
     indexReads.incrementAndGet();
-    return get(indexKey(service), ServiceIndex.class);
-  }
-
-  @Override
-  public boolean createIndex(ServiceIndex index) {
-    return put(indexKey(index.service()), index, null).isPresent();
-  }
-
-  @Override
-  public boolean replaceIndex(ServiceIndex index, String version) {
-    return put(indexKey(index.service()), index, version).isPresent();
+    return super.readIndex(service);
   }
 
   @Override
