@@ -46,14 +46,7 @@ class HostileSteeringIT {
   @BeforeAll
   void start(@TempDir Path state, @TempDir Path advisories) throws Exception {
     // Every Go standard library MEDIUM (a test fixture): every release waits for a person.
-    Files.writeString(
-        advisories.resolve("TEST-MEDIUM-STDLIB.json"),
-        """
-        {"id": "TEST-MEDIUM-STDLIB", "summary": "test fixture: every Go standard library is MEDIUM",
-         "affected": [{"package": {"name": "stdlib", "ecosystem": "Go"},
-                       "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}],
-         "database_specific": {"severity": "MODERATE"}}
-        """);
+    LocalSupport.mediumStdlibAdvisories(advisories);
     runtime =
         LocalRuntime.start(
             new LocalRuntime.Options(
@@ -197,12 +190,14 @@ class HostileSteeringIT {
 
   /** `slipway ARGS` signing as the IAM user {@code accessKey} (locally, a key names a user). */
   LocalSupport.Run as(String accessKey, String... args) {
-    String before = System.getProperty("aws.accessKeyId");
+    // The SDK's own channel for a user's key (as AWS_ACCESS_KEY_ID would be), read by the CLI.
     System.setProperty("aws.accessKeyId", accessKey);
+    System.setProperty("aws.secretAccessKey", "local");
     try {
       return LocalSupport.slipway(runtime, args);
     } finally {
-      System.setProperty("aws.accessKeyId", before == null ? "local" : before);
+      System.clearProperty("aws.accessKeyId");
+      System.clearProperty("aws.secretAccessKey");
     }
   }
 

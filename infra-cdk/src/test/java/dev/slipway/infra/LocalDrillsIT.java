@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,9 +59,7 @@ class LocalDrillsIT {
       assertThat(status.get("history").findValuesAsText("to"))
           .doesNotHaveDuplicates()
           .endsWith("LIVE");
-      try (AwsClients aws =
-          new AwsClients(
-              Map.of("AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
+      try (AwsClients aws = LocalSupport.aws(runtime)) {
         assertThat(
                 aws.ecs.listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
             .as("the placeholder and exactly one registered by the release")
@@ -73,15 +70,7 @@ class LocalDrillsIT {
 
   @Test
   void mediumFinding_waitsForAPerson_approveGoesLive_rejectEndsRejected() throws Exception {
-    Path advisories = Files.createDirectories(tmp.resolve("advisories"));
-    Files.writeString(
-        advisories.resolve("TEST-MEDIUM-STDLIB.json"),
-        """
-        {"id": "TEST-MEDIUM-STDLIB", "summary": "test fixture: every Go standard library is MEDIUM",
-         "affected": [{"package": {"name": "stdlib", "ecosystem": "Go"},
-                       "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}],
-         "database_specific": {"severity": "MODERATE"}}
-        """);
+    Path advisories = LocalSupport.mediumStdlibAdvisories(tmp.resolve("advisories"));
     try (LocalRuntime runtime = start(advisories, false)) {
       LocalSupport.Run first =
           slipway(

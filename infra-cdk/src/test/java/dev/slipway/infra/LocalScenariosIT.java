@@ -127,35 +127,18 @@ class LocalScenariosIT {
   @Order(5)
   void badInput_isRefusedClearly_andTheRuntimeKeepsServingOtherReleases() throws Exception {
     // An upload straight to S3 whose manifest is wrong: the release fails with the reason.
-    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
-    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip)) {
-      z.putNextEntry(new java.util.zip.ZipEntry("slipway.json"));
-      z.write(
-          "{\"service\": \"hello-go\", \"targets\": [\"linux/sparc\"]}"
-              .getBytes(StandardCharsets.UTF_8));
-      z.closeEntry();
-      z.putNextEntry(new java.util.zip.ZipEntry("go.mod"));
-      z.write("module m\n".getBytes(StandardCharsets.UTF_8));
-      z.closeEntry();
+    Path broken = Files.createDirectories(tmp.resolve("broken"));
+    Files.writeString(
+        broken.resolve("slipway.json"),
+        "{\"service\": \"hello-go\", \"targets\": [\"linux/sparc\"]}");
+    Files.writeString(broken.resolve("go.mod"), "module m\n");
+    String failed;
+    try (var aws = LocalSupport.aws(runtime)) {
+      failed =
+          LocalSupport.upload(
+              aws, runtime, "sources/hello-go/broken.zip", LocalSupport.zip(broken));
     }
-    try (var aws =
-        new dev.slipway.aws.AwsClients(
-            java.util.Map.of(
-                "AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
-      aws.s3.putObject(
-          r -> r.bucket(runtime.bucket()).key("sources/hello-go/broken.zip"),
-          software.amazon.awssdk.core.sync.RequestBody.fromBytes(zip.toByteArray()));
-    }
-    String failed = "";
-    for (int i = 0; i < 40 && failed.isEmpty(); i++) {
-      TimeUnit.MILLISECONDS.sleep(500);
-      for (JsonNode r :
-          Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$")) {
-        if (r.path("state").asText().equals("FAILED")) {
-          failed = r.path("releaseId").asText();
-        }
-      }
-    }
+    assertThat(LocalSupport.awaitState(runtime, failed, "FAILED", 20)).isEqualTo("FAILED");
     assertThat(failed).isNotEmpty();
     assertThat(String.join("\n", slipway("status", failed).out()))
         .contains("'linux/sparc' is not a supported platform");
@@ -366,40 +349,16 @@ class LocalScenariosIT {
   void anArchiveUnderOneServiceWhoseManifestNamesAnother_fails_namingTheField() throws Exception {
     Path other = variant("other", null, null);
     Files.writeString(other.resolve("slipway.json"), "{\"service\": \"billing\"}");
-    java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
-    try (java.util.zip.ZipOutputStream z = new java.util.zip.ZipOutputStream(zip);
-        var files = Files.list(other)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
-        z.putNextEntry(new java.util.zip.ZipEntry(file.getFileName().toString()));
-        z.write(Files.readAllBytes(file));
-        z.closeEntry();
-      }
+    String takeover;
+    try (var aws = LocalSupport.aws(runtime)) {
+      takeover =
+          LocalSupport.upload(
+              aws, runtime, "sources/hello-go/takeover.zip", LocalSupport.zip(other));
     }
-    try (var aws =
-        new dev.slipway.aws.AwsClients(
-            java.util.Map.of(
-                "AWS_REGION", LocalRuntime.REGION, "AWS_ENDPOINT_URL", runtime.endpoint()))) {
-      aws.s3.putObject(
-          r -> r.bucket(runtime.bucket()).key("sources/hello-go/takeover.zip"),
-          software.amazon.awssdk.core.sync.RequestBody.fromBytes(zip.toByteArray()));
-    }
-    String reason = "";
-    for (int i = 0; i < 60 && reason.isEmpty(); i++) {
-      TimeUnit.MILLISECONDS.sleep(500);
-      for (JsonNode r :
-          Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$")) {
-        if (!r.path("state").asText().equals("FAILED")) {
-          continue;
-        }
-        JsonNode record =
-            Json.parse(
-                String.join("\n", slipway("status", r.path("releaseId").asText(), "--json").out()),
-                "$");
-        if (record.path("source").asText().endsWith("/takeover.zip")) {
-          reason = record.path("state").asText() + ": " + record.path("reason").asText();
-        }
-      }
-    }
+    assertThat(LocalSupport.awaitState(runtime, takeover, "FAILED", 30)).isEqualTo("FAILED");
+    JsonNode record =
+        Json.parse(String.join("\n", slipway("status", takeover, "--json").out()), "$");
+    String reason = record.path("state").asText() + ": " + record.path("reason").asText();
     assertThat(reason)
         .isEqualTo(
             "FAILED: slipway.json: service: 'billing' is not the service this archive was"

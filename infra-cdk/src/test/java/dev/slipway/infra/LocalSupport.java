@@ -111,7 +111,25 @@ final class LocalSupport {
         java.util.Map.of(
             "AWS_REGION", LocalRuntime.REGION,
             "AWS_ENDPOINT_URL", runtime.endpoint(),
-            "AWS_ENDPOINT_URL_CODEBUILD", runtime.codeBuildEndpoint()));
+            "AWS_ENDPOINT_URL_CODEBUILD", runtime.codeBuildEndpoint()),
+        dev.slipway.aws.AwsClients.EMULATOR_CREDENTIALS);
+  }
+
+  /**
+   * An advisory database in {@code dir} where every Go standard library has a MEDIUM finding (a
+   * test fixture): under the default floor, every release waits for a person. Returns {@code dir}.
+   */
+  static Path mediumStdlibAdvisories(Path dir) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(
+        dir.resolve("TEST-MEDIUM-STDLIB.json"),
+        """
+        {"id": "TEST-MEDIUM-STDLIB", "summary": "test fixture: every Go standard library is MEDIUM",
+         "affected": [{"package": {"name": "stdlib", "ecosystem": "Go"},
+                       "ranges": [{"type": "SEMVER", "events": [{"introduced": "0"}]}]}],
+         "database_specific": {"severity": "MODERATE"}}
+        """);
+    return dir;
   }
 
   /** A zip of {@code dir}'s regular files (recursively), as `slipway push` would upload it. */

@@ -384,16 +384,9 @@ class PipelineStackTest {
     var p = Stacks.props(false);
     Template t =
         Template.fromStack(
-            new SlipwayPipelineStack(
+            Stacks.pipeline(
                 new App(),
                 "Two",
-                software.amazon.awscdk.StackProps.builder()
-                    .env(
-                        software.amazon.awscdk.Environment.builder()
-                            .account(Stacks.ACCOUNT)
-                            .region(Stacks.REGION)
-                            .build())
-                    .build(),
                 new SlipwayPipelineStack.PipelineProps(
                     p.functionsJar(),
                     p.cliJar(),
@@ -482,16 +475,9 @@ class PipelineStackTest {
   void enhancedScanning_isTheDefault_andRoutesInspectorScansByRepositoryArn() {
     Template enhanced =
         Template.fromStack(
-            new SlipwayPipelineStack(
+            Stacks.pipeline(
                 new App(),
                 "Defaults",
-                software.amazon.awscdk.StackProps.builder()
-                    .env(
-                        software.amazon.awscdk.Environment.builder()
-                            .account(Stacks.ACCOUNT)
-                            .region(Stacks.REGION)
-                            .build())
-                    .build(),
                 SlipwayPipelineStack.PipelineProps.defaults(
                     Stacks.props(true).functionsJar(),
                     Stacks.props(true).cliJar(),

@@ -73,13 +73,19 @@ final class Stacks {
   }
 
   static SlipwayPipelineStack pipeline(App app, boolean enhancedScanning, Declarations services) {
+    return pipeline(app, "SlipwayPipeline", props(enhancedScanning, services));
+  }
+
+  /** A pipeline stack named {@code id} in the test account and region. */
+  static SlipwayPipelineStack pipeline(
+      App app, String id, SlipwayPipelineStack.PipelineProps props) {
     return new SlipwayPipelineStack(
         app,
-        "SlipwayPipeline",
+        id,
         StackProps.builder()
             .env(Environment.builder().account(ACCOUNT).region(REGION).build())
             .build(),
-        props(enhancedScanning, services));
+        props);
   }
 
   /** Writes a synthesized template where .ci/run lints it and the conformance test reads it. */
