@@ -1,7 +1,6 @@
 package dev.slipway.cli;
 
 import dev.slipway.json.Json;
-import dev.slipway.local.Drill;
 import dev.slipway.local.LocalRuntime;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -118,16 +117,13 @@ final class LocalCommand implements Callable<Integer> {
             : Path.of(System.getProperty("user.home"), ".cache", "slipway", "local");
     try (LocalRuntime runtime =
         LocalRuntime.start(
-            new LocalRuntime.Options(
-                template,
-                stateDir,
-                advisories,
-                services,
-                System.err,
-                chaos,
-                fresh,
-                Drill.NONE,
-                declarations))) {
+            LocalRuntime.Options.of(template, stateDir, System.err)
+                .advisories(advisories)
+                .services(services)
+                .chaos(chaos)
+                .fresh(fresh)
+                .declarations(declarations)
+                .build())) {
       out.println(
           "slipway local: AWS (moto, journaled) at "
               + runtime.endpoint()

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.json.Json;
-import dev.slipway.local.Drill;
 import dev.slipway.local.LocalRuntime;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -16,7 +15,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -49,15 +47,10 @@ class HostileSteeringIT {
     LocalSupport.mediumStdlibAdvisories(advisories);
     runtime =
         LocalRuntime.start(
-            new LocalRuntime.Options(
-                TEMPLATE,
-                state,
-                advisories,
-                List.of(),
-                new PrintStream(logBytes, true, StandardCharsets.UTF_8),
-                false,
-                false,
-                Drill.NONE));
+            LocalRuntime.Options.of(
+                    TEMPLATE, state, new PrintStream(logBytes, true, StandardCharsets.UTF_8))
+                .advisories(advisories)
+                .build());
     aws = LocalSupport.aws(runtime);
   }
 

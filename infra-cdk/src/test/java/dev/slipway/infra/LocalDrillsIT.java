@@ -27,28 +27,20 @@ class LocalDrillsIT {
 
   LocalRuntime start(Path advisories, boolean chaos) throws Exception {
     return LocalRuntime.start(
-        new LocalRuntime.Options(
-            LocalSupport.TEMPLATE,
-            tmp.resolve("state"),
-            advisories,
-            List.of("slipway-demo/hello-go"),
-            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            chaos));
+        LocalRuntime.Options.of(
+                LocalSupport.TEMPLATE,
+                tmp.resolve("state"),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8))
+            .advisories(advisories)
+            .services(List.of("slipway-demo/hello-go"))
+            .chaos(chaos)
+            .build());
   }
 
   @Test
   void everyEventTwiceAndShuffled_sameOutcome_oneDeployment() throws Exception {
     try (LocalRuntime runtime = start(null, true)) {
-      LocalSupport.Run push =
-          slipway(
-              runtime,
-              "push",
-              LocalSupport.EXAMPLE.toString(),
-              "--follow",
-              "--timeout",
-              "240",
-              "--interval",
-              "0.5");
+      LocalSupport.Run push = LocalSupport.pushFollow(runtime, LocalSupport.EXAMPLE, 240);
 
       assertThat(push.code()).as(String.join("\n", push.out())).isZero();
       JsonNode status =
@@ -72,16 +64,7 @@ class LocalDrillsIT {
   void mediumFinding_waitsForAPerson_approveGoesLive_rejectEndsRejected() throws Exception {
     Path advisories = LocalSupport.mediumStdlibAdvisories(tmp.resolve("advisories"));
     try (LocalRuntime runtime = start(advisories, false)) {
-      LocalSupport.Run first =
-          slipway(
-              runtime,
-              "push",
-              LocalSupport.EXAMPLE.toString(),
-              "--follow",
-              "--timeout",
-              "45",
-              "--interval",
-              "0.5");
+      LocalSupport.Run first = LocalSupport.pushFollow(runtime, LocalSupport.EXAMPLE, 45);
       assertThat(first.code())
           .as("still waiting: %s", String.join("\n", first.out()))
           .isEqualTo(15);
@@ -106,9 +89,7 @@ class LocalDrillsIT {
 
       Path copy = LocalSupport.example(tmp.resolve("second"), null, null);
       Files.writeString(copy.resolve("NOTES.md"), "a second release\n");
-      LocalSupport.Run second =
-          slipway(
-              runtime, "push", copy.toString(), "--follow", "--timeout", "45", "--interval", "0.5");
+      LocalSupport.Run second = LocalSupport.pushFollow(runtime, copy, 45);
       assertThat(second.code()).isEqualTo(15);
       LocalSupport.Run reject =
           LocalSupport.slipway(runtime, "reject", second.out().get(0), "--reason", "not today");

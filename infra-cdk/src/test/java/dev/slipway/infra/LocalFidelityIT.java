@@ -67,15 +67,7 @@ class LocalFidelityIT {
 
     LocalSupport.Run run = release(mutated, LocalSupport.EXAMPLE);
 
-    String out = String.join("\n", run.out());
-    assertThat(run.code()).as(out).isNotZero();
-    assertThat(run.out())
-        .as(out)
-        .anyMatch(
-            l ->
-                l.contains(" FAILED ")
-                    && l.contains("AccessDenied")
-                    && l.contains("not authorized to perform: ecs:UpdateService"));
+    assertFailed(run, "AccessDenied", "not authorized to perform: ecs:UpdateService");
   }
 
   @Test
@@ -86,15 +78,7 @@ class LocalFidelityIT {
 
     LocalSupport.Run run = release(basic, LocalSupport.EXAMPLE);
 
-    String out = String.join("\n", run.out());
-    assertThat(run.code()).as(out).isNotZero();
-    assertThat(run.out())
-        .as(out)
-        .anyMatch(
-            l ->
-                l.contains(" FAILED ")
-                    && l.contains("ended UNSUPPORTED_IMAGE")
-                    && l.contains("use enhanced scanning"));
+    String out = assertFailed(run, "ended UNSUPPORTED_IMAGE", "use enhanced scanning");
     assertThat(run.out()).as(out).noneMatch(l -> l.contains(" DEPLOYING "));
   }
 
@@ -138,15 +122,8 @@ class LocalFidelityIT {
 
     LocalSupport.Run run = release(LocalReleaseIT.TEMPLATE, broken);
 
-    String out = String.join("\n", run.out());
-    assertThat(run.code()).as(out).isNotZero();
-    assertThat(run.out())
-        .as(out)
-        .anyMatch(
-            l ->
-                l.contains(" FAILED ")
-                    && l.contains("compile build arn:aws:codebuild:")
-                    && l.contains("undefined: notDefinedAnywhere"));
+    String out =
+        assertFailed(run, "compile build arn:aws:codebuild:", "undefined: notDefinedAnywhere");
     // and the build's own last lines, as the compile left them
     assertThat(run.out()).as(out).contains("  the build's last lines:");
     assertThat(run.out())
@@ -189,15 +166,8 @@ class LocalFidelityIT {
 
     LocalSupport.Run run = release(mutated, LocalSupport.EXAMPLE);
 
-    String out = String.join("\n", run.out());
-    assertThat(run.code()).as(out).isNotZero();
-    assertThat(run.out())
-        .as(out)
-        .anyMatch(
-            l ->
-                l.contains(" FAILED ")
-                    && l.contains(
-                        "compile build arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:"));
+    assertFailed(
+        run, "compile build arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:");
   }
 
   @Test
@@ -213,11 +183,19 @@ class LocalFidelityIT {
 
     LocalSupport.Run run = release(mutated, LocalSupport.EXAMPLE);
 
+    String out = assertFailed(run, "image build");
+    assertThat(run.out()).as(out).noneMatch(l -> l.contains(" IMAGE_READY "));
+  }
+
+  /** Asserts that {@code run} failed with a FAILED line holding every fragment; its output. */
+  static String assertFailed(LocalSupport.Run run, String... fragments) {
     String out = String.join("\n", run.out());
     assertThat(run.code()).as(out).isNotZero();
     assertThat(run.out())
         .as(out)
-        .anyMatch(l -> l.contains(" FAILED ") && l.contains("image build"))
-        .noneMatch(l -> l.contains(" IMAGE_READY "));
+        .anyMatch(
+            l ->
+                l.contains(" FAILED ") && java.util.Arrays.stream(fragments).allMatch(l::contains));
+    return out;
   }
 }

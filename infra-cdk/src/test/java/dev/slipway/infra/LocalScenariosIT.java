@@ -56,13 +56,10 @@ class LocalScenariosIT {
   void start(@TempDir Path state) throws Exception {
     runtime =
         LocalRuntime.start(
-            new LocalRuntime.Options(
-                TEMPLATE,
-                state,
-                null,
-                List.of("slipway-demo/hello-go"),
-                new PrintStream(logBytes, true, StandardCharsets.UTF_8),
-                false));
+            LocalRuntime.Options.of(
+                    TEMPLATE, state, new PrintStream(logBytes, true, StandardCharsets.UTF_8))
+                .services(List.of("slipway-demo/hello-go"))
+                .build());
   }
 
   @AfterAll
@@ -107,14 +104,7 @@ class LocalScenariosIT {
   @Order(1)
   void helloGo_goesLive_andServesItsReleaseIdAsVersion() throws Exception {
     LocalSupport.Run push =
-        slipway(
-            "push",
-            ROOT.resolve("examples/hello-go").toString(),
-            "--follow",
-            "--timeout",
-            "180",
-            "--interval",
-            "0.5");
+        LocalSupport.pushFollow(runtime, ROOT.resolve("examples/hello-go"), 180);
 
     assertThat(push.code()).as(String.join("\n", push.out()) + push.err()).isZero();
     liveRelease = push.out().get(0);
@@ -176,14 +166,7 @@ class LocalScenariosIT {
 
     // ...and the runtime still takes a good release all the way.
     LocalSupport.Run push =
-        slipway(
-            "push",
-            ROOT.resolve("examples/hello-go").toString(),
-            "--follow",
-            "--timeout",
-            "180",
-            "--interval",
-            "0.5");
+        LocalSupport.pushFollow(runtime, ROOT.resolve("examples/hello-go"), 180);
     assertThat(push.code()).as(String.join("\n", push.out())).isZero();
   }
 
@@ -197,8 +180,7 @@ class LocalScenariosIT {
             "writeJSON(w, http.StatusOK, map[string]string{\"message\": \"hello from hello-go\", \"version\": version})",
             "writeJSON(w, http.StatusInternalServerError, map[string]string{\"message\": \"broken\", \"version\": version})");
 
-    LocalSupport.Run push =
-        slipway("push", bad.toString(), "--follow", "--timeout", "180", "--interval", "0.5");
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, bad, 180);
 
     assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(13);
     assertThat(push.out().get(push.out().size() - 1)).contains("alarm hello-go-5xx entered ALARM");
@@ -247,8 +229,7 @@ class LocalScenariosIT {
     Path vulnerable = vulnerable("vulnerable", null);
     int before = taskPort();
 
-    LocalSupport.Run push =
-        slipway("push", vulnerable.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, vulnerable, 240);
 
     assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(11);
     assertThat(push.out().get(push.out().size() - 1))
@@ -264,8 +245,7 @@ class LocalScenariosIT {
     Path second = variant("second", "hello from hello-go", "hello from the second push");
 
     LocalSupport.Run older = slipway("push", first.toString());
-    LocalSupport.Run newer =
-        slipway("push", second.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
+    LocalSupport.Run newer = LocalSupport.pushFollow(runtime, second, 240);
 
     assertThat(newer.code()).as(String.join("\n", newer.out())).isZero();
     String olderId = older.out().get(0);
@@ -290,8 +270,7 @@ class LocalScenariosIT {
     Path weak = vulnerable("weak", "{\"block\": []}");
     int before = taskPort();
 
-    LocalSupport.Run push =
-        slipway("push", weak.toString(), "--follow", "--timeout", "60", "--interval", "0.5");
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, weak, 60);
 
     assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(10);
     String status = String.join("\n", slipway("status", push.out().get(0)).out());
@@ -314,8 +293,7 @@ class LocalScenariosIT {
                 + until
                 + "\", \"reason\": \"the service serves no HTTP/2\"}]}");
 
-    LocalSupport.Run push =
-        slipway("push", allowed.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, allowed, 240);
 
     assertThat(push.code()).as(String.join("\n", push.out())).isZero();
     JsonNode record =
@@ -335,8 +313,7 @@ class LocalScenariosIT {
             "{\"allow\": [{\"id\": \"GO-2023-2102\", \"expires\": \"2026-01-31\","
                 + " \"reason\": \"reviewed last year\"}]}");
 
-    LocalSupport.Run push =
-        slipway("push", expired.toString(), "--follow", "--timeout", "240", "--interval", "0.5");
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, expired, 240);
 
     assertThat(push.code()).as(String.join("\n", push.out())).isEqualTo(11);
     assertThat(push.out().get(push.out().size() - 1))

@@ -30,6 +30,19 @@ final class LocalSupport {
     }
   }
 
+  /** `slipway push DIR --follow`, polling every half second for up to {@code seconds}. */
+  static Run pushFollow(LocalRuntime runtime, Path dir, int seconds) {
+    return slipway(
+        runtime,
+        "push",
+        dir.toString(),
+        "--follow",
+        "--timeout",
+        Integer.toString(seconds),
+        "--interval",
+        "0.5");
+  }
+
   /** Runs `slipway ARGS` against {@code runtime}'s endpoint, bucket and region. */
   static Run slipway(LocalRuntime runtime, String... args) {
     String[] all = new String[args.length + 8];
@@ -102,7 +115,7 @@ final class LocalSupport {
       dev.slipway.local.Drill drill)
       throws Exception {
     return LocalRuntime.start(
-        new LocalRuntime.Options(template, state, null, services, log, false, false, drill));
+        LocalRuntime.Options.of(template, state, log).services(services).drill(drill).build());
   }
 
   /** SDK clients against {@code runtime}'s endpoints (CodeBuild's stand-in included). */

@@ -62,37 +62,63 @@ public final class LocalRuntime implements AutoCloseable {
       boolean fresh,
       Drill drill,
       Path declarations) {
-    public Options(
-        Path template,
-        Path state,
-        Path advisories,
-        List<String> services,
-        PrintStream log,
-        boolean chaos,
-        boolean fresh,
-        Drill drill) {
-      this(template, state, advisories, services, log, chaos, fresh, drill, null);
+    /** Options for {@code template} in {@code state}, logging to {@code log}; the rest off. */
+    public static Builder of(Path template, Path state, PrintStream log) {
+      return new Builder(template, state, log);
     }
 
-    public Options(
-        Path template,
-        Path state,
-        Path advisories,
-        List<String> services,
-        PrintStream log,
-        boolean chaos,
-        boolean fresh) {
-      this(template, state, advisories, services, log, chaos, fresh, Drill.NONE);
-    }
+    /** The options beyond the template, the state directory and the log, each named. */
+    public static final class Builder {
+      private final Path template;
+      private final Path state;
+      private final PrintStream log;
+      private Path advisories;
+      private List<String> services = List.of();
+      private boolean chaos;
+      private boolean fresh;
+      private Drill drill = Drill.NONE;
+      private Path declarations;
 
-    public Options(
-        Path template,
-        Path state,
-        Path advisories,
-        List<String> services,
-        PrintStream log,
-        boolean chaos) {
-      this(template, state, advisories, services, log, chaos, false, Drill.NONE);
+      private Builder(Path template, Path state, PrintStream log) {
+        this.template = template;
+        this.state = state;
+        this.log = log;
+      }
+
+      public Builder advisories(Path advisories) {
+        this.advisories = advisories;
+        return this;
+      }
+
+      public Builder services(List<String> services) {
+        this.services = services;
+        return this;
+      }
+
+      public Builder chaos(boolean chaos) {
+        this.chaos = chaos;
+        return this;
+      }
+
+      public Builder fresh(boolean fresh) {
+        this.fresh = fresh;
+        return this;
+      }
+
+      public Builder drill(Drill drill) {
+        this.drill = drill;
+        return this;
+      }
+
+      public Builder declarations(Path declarations) {
+        this.declarations = declarations;
+        return this;
+      }
+
+      public Options build() {
+        return new Options(
+            template, state, advisories, services, log, chaos, fresh, drill, declarations);
+      }
     }
   }
 
