@@ -1,7 +1,6 @@
 package dev.slipway.event;
 
 import java.util.List;
-import java.util.Objects;
 
 /** An ECS task changed state; for a stopped task, why it stopped and how each container exited. */
 public record EcsTaskState(
@@ -18,9 +17,5 @@ public record EcsTaskState(
   }
 
   /** One container of the task; {@code exitCode} is null until it has exited. */
-  public record Container(String name, Integer exitCode, String reason) {
-    public Container {
-      Objects.requireNonNull(name, "name");
-    }
-  }
+  public record Container(String name, Integer exitCode, String reason) {}
 }

@@ -1,7 +1,6 @@
 package dev.slipway.event;
 
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One Amazon Inspector finding. {@code repository} and {@code digest} come from the first ECR image
@@ -24,9 +23,5 @@ public record InspectorFinding(
   }
 
   /** A package named by a finding; {@code fixedInVersion} is null when no fix is published. */
-  public record VulnerablePackage(String name, String version, String fixedInVersion) {
-    public VulnerablePackage {
-      Objects.requireNonNull(name, "name");
-    }
-  }
+  public record VulnerablePackage(String name, String version, String fixedInVersion) {}
 }
