@@ -280,37 +280,28 @@ class ReleaseCommandsIT {
         .containsExactly("slipway reject: " + done.id() + " is FAILED; nothing to decide");
   }
 
+  /** A revision of hello-go's task definition whose image digest is {@code digit} repeated. */
+  static String taskDefinition(String digit) {
+    return emulator
+        .aws()
+        .ecs
+        .registerTaskDefinition(
+            r ->
+                r.family("hello-go")
+                    .containerDefinitions(
+                        c ->
+                            c.name("hello-go")
+                                .image("repo@sha256:" + digit.repeat(64))
+                                .memory(128)))
+        .taskDefinition()
+        .taskDefinitionArn();
+  }
+
   @Test
   void rollback_putsTheServiceBackOnThePreviousTaskDefinition() {
     emulator.aws().ecs.createCluster(r -> r.clusterName("default"));
-    String before =
-        emulator
-            .aws()
-            .ecs
-            .registerTaskDefinition(
-                r ->
-                    r.family("hello-go")
-                        .containerDefinitions(
-                            c ->
-                                c.name("hello-go")
-                                    .image("repo@sha256:" + "1".repeat(64))
-                                    .memory(128)))
-            .taskDefinition()
-            .taskDefinitionArn();
-    String after =
-        emulator
-            .aws()
-            .ecs
-            .registerTaskDefinition(
-                r ->
-                    r.family("hello-go")
-                        .containerDefinitions(
-                            c ->
-                                c.name("hello-go")
-                                    .image("repo@sha256:" + "2".repeat(64))
-                                    .memory(128)))
-            .taskDefinition()
-            .taskDefinitionArn();
+    String before = taskDefinition("1");
+    String after = taskDefinition("2");
     emulator
         .aws()
         .ecs

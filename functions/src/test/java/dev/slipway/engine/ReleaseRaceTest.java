@@ -25,22 +25,30 @@ class ReleaseRaceTest {
   final String older = olderSource.releaseId();
   final String newer = newerSource.releaseId();
 
-  void upTo(SourceRef source, Instant uploaded, List<Finding> findings) {
-    String id = source.releaseId();
-    engine.apply(
-        "hello-go", id, new Input.SourceUploaded("up-" + id, uploaded, source, world.config, null));
+  void compiled(String id) {
     engine.apply(
         "hello-go",
         id,
         new Input.BuildFinished(
             "c-" + id, Effect.BuildKind.COMPILE, build(id, "compile", "COMPILE"), "SUCCEEDED"));
+  }
+
+  void pushed(String id) {
+    engine.apply(
+        "hello-go", id, new Input.ImagePushed("p-" + id, null, "repo", "sha256:" + id, List.of()));
+  }
+
+  void upTo(SourceRef source, Instant uploaded, List<Finding> findings) {
+    String id = source.releaseId();
+    engine.apply(
+        "hello-go", id, new Input.SourceUploaded("up-" + id, uploaded, source, world.config, null));
+    compiled(id);
     engine.apply(
         "hello-go",
         id,
         new Input.BuildFinished(
             "i-" + id, Effect.BuildKind.IMAGE, build(id, "image", "IMAGE"), "SUCCEEDED"));
-    engine.apply(
-        "hello-go", id, new Input.ImagePushed("p-" + id, null, "repo", "sha256:" + id, List.of()));
+    pushed(id);
     engine.apply("hello-go", id, new Input.ScanCompleted("s-" + id, "sha256:" + id, findings));
   }
 
@@ -80,13 +88,8 @@ class ReleaseRaceTest {
         id,
         new Input.SourceUploaded(
             "up-" + id, Instant.parse("2026-11-27T10:05:00Z"), newerSource, world.config, null));
-    engine.apply(
-        "hello-go",
-        id,
-        new Input.BuildFinished(
-            "c-" + id, Effect.BuildKind.COMPILE, build(id, "compile", "COMPILE"), "SUCCEEDED"));
-    engine.apply(
-        "hello-go", id, new Input.ImagePushed("p-" + id, null, "repo", "sha256:" + id, List.of()));
+    compiled(id);
+    pushed(id);
     engine.apply("hello-go", id, new Input.ScanCompleted("s-" + id, "sha256:" + id, List.of()));
     // the image build's own SUCCEEDED event comes last, as `slipway local` and CodeBuild may order
     // it

@@ -5,15 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.slipway.aws.AwsClients;
-import dev.slipway.aws.MotoServer;
+import dev.slipway.aws.Emulator;
 import dev.slipway.event.EventKind;
 import dev.slipway.event.EventParser;
 import dev.slipway.event.ParseResult;
 import dev.slipway.event.RuleContext;
 import dev.slipway.event.Step;
 import dev.slipway.json.Json;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,16 +23,11 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.assertions.Template;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsRequestEntry;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -47,35 +40,7 @@ import software.amazon.awssdk.services.sqs.model.Message;
 class RuleConformanceIT {
   static final Path EVENTS = Path.of(System.getProperty("slipway.root", "..")).resolve("events");
 
-  static MotoServer moto;
-  static EventBridgeClient events;
-  static SqsClient sqs;
-
-  @BeforeAll
-  static void start() throws Exception {
-    moto = MotoServer.start();
-    events =
-        EventBridgeClient.builder()
-            .region(Region.of(Stacks.REGION))
-            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
-            .endpointOverride(URI.create(moto.endpoint))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    sqs =
-        SqsClient.builder()
-            .region(Region.of(Stacks.REGION))
-            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
-            .endpointOverride(URI.create(moto.endpoint))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    if (moto != null) {
-      moto.close();
-    }
-  }
+  @RegisterExtension static final Emulator emulator = new Emulator(Stacks.REGION);
 
   /**
    * The samples of kinds a step acts on that must reach no rule: an ECR DELETE, a push to another
@@ -186,17 +151,24 @@ class RuleConformanceIT {
       String name =
           resource.path("Properties").path("Description").asText().replace("Slipway: ", "");
       String ruleName = prefix + "-" + name;
-      String queue = sqs.createQueue(r -> r.queueName(ruleName)).queueUrl();
+      String queue = emulator.sqs().createQueue(r -> r.queueName(ruleName)).queueUrl();
       String pattern =
           resolve(resource.path("Properties").path("EventPattern"), resources).toString();
-      events.putRule(r -> r.name(ruleName).eventPattern(pattern));
-      events.putTargets(
-          r ->
-              r.rule(ruleName)
-                  .targets(
-                      t ->
-                          t.id("q")
-                              .arn("arn:aws:sqs:" + Stacks.REGION + ":123456789012:" + ruleName)));
+      emulator.aws().events.putRule(r -> r.name(ruleName).eventPattern(pattern));
+      emulator
+          .aws()
+          .events
+          .putTargets(
+              r ->
+                  r.rule(ruleName)
+                      .targets(
+                          t ->
+                              t.id("q")
+                                  .arn(
+                                      "arn:aws:sqs:"
+                                          + Stacks.REGION
+                                          + ":123456789012:"
+                                          + ruleName)));
       queueByRule.put(name, queue);
     }
     assertThat(queueByRule).doesNotContainKey(Step.APPROVAL.functionName());
@@ -225,15 +197,18 @@ class RuleConformanceIT {
       event.path("resources").forEach(r -> resourceList.add(r.asText()));
       keyToSample.put(marker, sample);
       var response =
-          events.putEvents(
-              r ->
-                  r.entries(
-                      PutEventsRequestEntry.builder()
-                          .source(event.path("source").asText())
-                          .detailType(event.path("detail-type").asText())
-                          .resources(resourceList)
-                          .detail(withMarker(detail, marker).toString())
-                          .build()));
+          emulator
+              .aws()
+              .events
+              .putEvents(
+                  r ->
+                      r.entries(
+                          PutEventsRequestEntry.builder()
+                              .source(event.path("source").asText())
+                              .detailType(event.path("detail-type").asText())
+                              .resources(resourceList)
+                              .detail(withMarker(detail, marker).toString())
+                              .build()));
       assertThat(response.failedEntryCount()).as("PutEvents of %s", sample).isZero();
     }
 
@@ -262,14 +237,19 @@ class RuleConformanceIT {
     List<Message> all = new ArrayList<>();
     while (true) {
       var batch =
-          sqs.receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0))
+          emulator
+              .sqs()
+              .receiveMessage(r -> r.queueUrl(queue).maxNumberOfMessages(10).waitTimeSeconds(0))
               .messages();
       if (batch.isEmpty()) {
         return all;
       }
       all.addAll(batch);
       batch.forEach(
-          m -> sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle())));
+          m ->
+              emulator
+                  .sqs()
+                  .deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle())));
     }
   }
 
