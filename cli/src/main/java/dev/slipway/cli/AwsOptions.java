@@ -2,6 +2,11 @@ package dev.slipway.cli;
 
 import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.S3Ledger;
+import dev.slipway.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -12,6 +17,7 @@ import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsPro
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 
 /**
  * Where the release commands find Slipway: the source bucket (which holds the ledger), the region
@@ -59,14 +65,13 @@ final class AwsOptions {
     if (bucket != null && !bucket.isBlank()) {
       return;
     }
-    java.nio.file.Path file =
-        java.nio.file.Path.of(
-            System.getProperty("user.home"), ".cache", "slipway", "local", "local.json");
-    if (!java.nio.file.Files.isRegularFile(file)) {
+    Path file =
+        Path.of(System.getProperty("user.home"), ".cache", "slipway", "local", "local.json");
+    if (!Files.isRegularFile(file)) {
       return;
     }
     try {
-      var local = dev.slipway.json.Json.parse(java.nio.file.Files.readString(file), "$");
+      var local = Json.parse(Files.readString(file), "$");
       bucket = local.path("bucket").asText(null);
       if (endpoint == null || endpoint.isBlank()) {
         endpoint = local.path("endpoint").asText(null);
@@ -78,7 +83,7 @@ final class AwsOptions {
         steeringUrl = local.path("steeringUrl").asText(null);
       }
       emulator = true;
-    } catch (java.io.IOException | RuntimeException unreadable) {
+    } catch (IOException | RuntimeException unreadable) {
       // an unreadable file is as good as none: the usual message about --bucket follows
     }
   }
@@ -108,7 +113,7 @@ final class AwsOptions {
       return false;
     }
     try {
-      String host = java.net.URI.create(url).getHost();
+      String host = URI.create(url).getHost();
       return host != null
           && (host.equals("localhost") || host.equals("::1") || host.startsWith("127."));
     } catch (IllegalArgumentException e) {
@@ -142,9 +147,7 @@ final class AwsOptions {
     if (region != null) {
       return region;
     }
-    return new software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain()
-        .getRegion()
-        .id();
+    return new DefaultAwsRegionProviderChain().getRegion().id();
   }
 
   S3Ledger ledger(AwsClients aws) {

@@ -1,9 +1,11 @@
 package dev.slipway.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -75,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
       }
       args.addAll(List.of("--state", used.toString()));
       return Slipway.run(args.toArray(String[]::new), spec.commandLine().getOut(), err);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       err.println("slipway demo: " + e.getMessage());
       return Slipway.FAILED;
     } finally {
@@ -87,8 +89,8 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void deleteTree(Path dir) {
     try (var walk = Files.walk(dir)) {
-      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (java.io.IOException ignored) {
+      walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
       // a temporary directory: best effort
     }
   }

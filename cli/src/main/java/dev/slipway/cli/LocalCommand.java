@@ -2,6 +2,8 @@ package dev.slipway.cli;
 
 import dev.slipway.json.Json;
 import dev.slipway.local.LocalRuntime;
+import dev.slipway.local.TemplateRules;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.Writer;
@@ -12,7 +14,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -71,7 +75,7 @@ final class LocalCommand implements Callable<Integer> {
       description =
           "more ECS services to create, in CLUSTER (default: ECS's default cluster), for a quick"
               + " try of the emulator; releases deploy only to declared services")
-  List<String> services = new java.util.ArrayList<>();
+  List<String> services = new ArrayList<>();
 
   @Option(
       names = "--fresh",
@@ -157,10 +161,10 @@ final class LocalCommand implements Callable<Integer> {
           // the hook is running or has run
         }
       }
-    } catch (dev.slipway.local.TemplateRules.Refused e) {
+    } catch (TemplateRules.Refused e) {
       err.println("slipway local: --template " + template + ": " + e.getMessage());
       return Slipway.BAD_INPUT;
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       err.println("slipway local: " + e.getMessage());
       return Slipway.FAILED;
     }
@@ -217,12 +221,12 @@ final class LocalCommand implements Callable<Integer> {
     try {
       service =
           Json.mapper().readTree(release.resolve("slipway.json").toFile()).path("service").asText();
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       err.println("slipway local: " + release.resolve("slipway.json") + ": " + e.getMessage());
       return Slipway.FAILED;
     }
     // The task runner notes the new task a moment after the deployment completes; wait briefly.
-    java.util.OptionalInt port = java.util.OptionalInt.empty();
+    OptionalInt port = OptionalInt.empty();
     for (int i = 0; i < 50 && port.isEmpty(); i++) {
       port = runtime.servicePort(service);
       if (port.isEmpty()) {
@@ -255,7 +259,7 @@ final class LocalCommand implements Callable<Integer> {
             "slipway local: " + url + " does not report release " + releaseId + " as its version");
         return Slipway.FAILED;
       }
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       err.println("slipway local: " + url + ": " + e.getMessage());
       return Slipway.FAILED;
     }

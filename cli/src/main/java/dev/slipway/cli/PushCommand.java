@@ -3,6 +3,7 @@ package dev.slipway.cli;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.S3Ledger;
 import dev.slipway.engine.ReleaseLedger;
+import dev.slipway.json.Json;
 import dev.slipway.release.Problem;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
@@ -20,6 +21,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +134,7 @@ final class PushCommand implements Callable<Integer> {
               + packed.archive().length / 1024
               + " KiB packed)");
       if (json) {
-        var node = dev.slipway.json.Json.mapper().createObjectNode();
+        var node = Json.mapper().createObjectNode();
         node.put("releaseId", releaseId)
             .put("bucket", aws.bucket)
             .put("key", key)
@@ -178,7 +180,7 @@ final class PushCommand implements Callable<Integer> {
         if (!release.state().isFinal()) {
           live.show(release);
         }
-        if (release.state() == dev.slipway.release.ReleaseState.AWAITING_APPROVAL && !hinted) {
+        if (release.state() == ReleaseState.AWAITING_APPROVAL && !hinted) {
           err.println(
               "slipway push: waiting for a person: slipway approve "
                   + releaseId
@@ -212,8 +214,7 @@ final class PushCommand implements Callable<Integer> {
    * The compile build's report (uploaded beside its artifact, {@code builds/<id>/}) as one line of
    * the timeline: each binary's size and the Go version. Empty when there is none to read.
    */
-  private java.util.Optional<String> buildReport(
-      S3Ledger ledger, String service, String releaseId) {
+  private Optional<String> buildReport(S3Ledger ledger, String service, String releaseId) {
     try (AwsClients clients = aws.clients()) {
       byte[] bytes =
           clients
@@ -221,10 +222,10 @@ final class PushCommand implements Callable<Integer> {
               .getObjectAsBytes(
                   r -> r.bucket(aws.bucket).key("builds/" + releaseId + "/build-report.json"))
               .asByteArray();
-      BuildReport report = dev.slipway.json.Json.mapper().readValue(bytes, BuildReport.class);
-      return java.util.Optional.of(ReleaseOutput.binaries(report));
-    } catch (java.io.IOException | RuntimeException none) {
-      return java.util.Optional.empty(); // an older build, or no access: the timeline goes on
+      BuildReport report = Json.mapper().readValue(bytes, BuildReport.class);
+      return Optional.of(ReleaseOutput.binaries(report));
+    } catch (IOException | RuntimeException none) {
+      return Optional.empty(); // an older build, or no access: the timeline goes on
     }
   }
 
@@ -240,7 +241,7 @@ final class PushCommand implements Callable<Integer> {
               .getObjectAsBytes(
                   r -> r.bucket(aws.bucket).key("builds/" + releaseId + "/build-failure.log"))
               .asUtf8String();
-      List<String> lines = new java.util.ArrayList<>();
+      List<String> lines = new ArrayList<>();
       lines.add("  the build's last lines:");
       text.lines()
           .filter(l -> !l.isBlank())

@@ -9,6 +9,7 @@ import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -208,7 +209,7 @@ final class ReleaseCommands {
         answer =
             SteeringRequest.send(
                 aws.steeringUrl, action(), body.toString(), aws.credentials(), aws.signingRegion());
-      } catch (java.io.IOException | IllegalArgumentException e) {
+      } catch (IOException | IllegalArgumentException e) {
         err().println(name() + ": " + aws.steeringUrl + ": " + e.getMessage());
         return Slipway.FAILED;
       } catch (InterruptedException e) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
+import dev.slipway.toolchain.build.BuildReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -36,14 +38,14 @@ final class ReleaseOutput {
   }
 
   /** The build report as one timeline line: each binary's size, and the Go that built them. */
-  static String binaries(dev.slipway.toolchain.build.BuildReport report) {
+  static String binaries(BuildReport report) {
     return "  binaries: "
         + report.targets().stream()
             .map(
                 t ->
                     t.platform()
                         + " "
-                        + String.format(java.util.Locale.ROOT, "%.1f MiB", t.bytes() / 1048576.0)
+                        + String.format(Locale.ROOT, "%.1f MiB", t.bytes() / 1048576.0)
                         + (t.compressed() ? " (upx)" : ""))
             .collect(Collectors.joining(", "))
         + " ("

@@ -1,5 +1,6 @@
 package dev.slipway.cli;
 
+import dev.slipway.aws.S3SourceArchives;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.time.LocalDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -44,15 +47,12 @@ final class SourcePacker {
    * value gives the same bytes in every zone (reproducible archives, as before).
    */
   private static final long FIXED_TIME =
-      java.time.LocalDateTime.of(1980, 1, 1, 0, 0)
-          .atZone(java.time.ZoneId.systemDefault())
-          .toInstant()
-          .toEpochMilli();
+      LocalDateTime.of(1980, 1, 1, 0, 0).atZone(ZoneId.systemDefault()).toInstant().toEpochMilli();
 
   private SourcePacker() {}
 
   static Packed pack(Path dir) throws IOException, Refused {
-    return pack(dir, dev.slipway.aws.S3SourceArchives.MAX_ARCHIVE_BYTES);
+    return pack(dir, S3SourceArchives.MAX_ARCHIVE_BYTES);
   }
 
   /**

@@ -7,10 +7,12 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
+import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.ecr.EcrClient;
@@ -76,18 +78,15 @@ public final class AwsClients implements AutoCloseable {
                 ClientOverrideConfiguration.builder()
                     .apiCallTimeout(Duration.ofSeconds(30))
                     .apiCallAttemptTimeout(Duration.ofSeconds(10))
-                    .retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())
+                    .retryStrategy(DefaultRetryStrategy.doNotRetry())
                     .build())
             .build();
     events = configure(EventBridgeClient.builder(), env, "EVENTBRIDGE", region).build();
     cloudWatch = configure(CloudWatchClient.builder(), env, "CLOUDWATCH", region).build();
   }
 
-  private <
-          B extends
-              AwsClientBuilder<B, ?>
-                  & software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder<B, ?>>
-      B configure(B builder, Map<String, String> env, String service, Region region) {
+  private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
+      B builder, Map<String, String> env, String service, Region region) {
     builder.region(region);
     builder.httpClient(http);
     if (credentials != null) {

@@ -8,10 +8,13 @@ import dev.slipway.release.Finding;
 import dev.slipway.release.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
+import software.amazon.awssdk.services.ecr.model.Attribute;
 import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
 import software.amazon.awssdk.services.ecr.model.ImageFailure;
+import software.amazon.awssdk.services.ecr.model.ImageScanFindings;
 import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
 
 /**
@@ -61,8 +64,8 @@ public record EcrImages(EcrClient ecr) implements Images {
    * an image without an OS package database (a scratch image, Slipway's default), enhanced scanning
    * SCAN_ELIGIBILITY_EXPIRED or FINDINGS_UNAVAILABLE.
    */
-  static final java.util.Set<String> UNSCANNABLE =
-      java.util.Set.of(
+  static final Set<String> UNSCANNABLE =
+      Set.of(
           "FAILED",
           "UNSUPPORTED_IMAGE",
           "SCAN_ELIGIBILITY_EXPIRED",
@@ -126,8 +129,7 @@ public record EcrImages(EcrClient ecr) implements Images {
     return "the scan of " + digest + " ended " + status + why + hint;
   }
 
-  private static void collect(
-      software.amazon.awssdk.services.ecr.model.ImageScanFindings findings, List<Finding> out) {
+  private static void collect(ImageScanFindings findings, List<Finding> out) {
     for (var f : findings.findings()) {
       out.add(
           new Finding(
@@ -155,11 +157,10 @@ public record EcrImages(EcrClient ecr) implements Images {
     }
   }
 
-  private static String attribute(
-      List<software.amazon.awssdk.services.ecr.model.Attribute> attributes, String key) {
+  private static String attribute(List<Attribute> attributes, String key) {
     return attributes.stream()
         .filter(a -> a.key().equals(key))
-        .map(software.amazon.awssdk.services.ecr.model.Attribute::value)
+        .map(Attribute::value)
         .findFirst()
         .orElse(null);
   }

@@ -5,12 +5,14 @@ import dev.slipway.release.SourceRef;
 import dev.slipway.source.SourceCheck;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.ZoneOffset;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Reads the exact uploaded version of a source archive from S3 and checks it. */
 public record S3SourceArchives(S3Client s3, Clock clock) implements SourceArchives {
@@ -39,11 +41,9 @@ public record S3SourceArchives(S3Client s3, Clock clock) implements SourceArchiv
     } catch (NoSuchKeyException e) {
       return Checked.invalid("s3://" + source.bucket() + "/" + source.key() + " no longer exists");
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(
-          "cannot read s3://" + source.bucket() + "/" + source.key(), e);
+      throw new UncheckedIOException("cannot read s3://" + source.bucket() + "/" + source.key(), e);
     } catch (SdkException e) {
-      if (e instanceof software.amazon.awssdk.services.s3.model.S3Exception s3e
-          && s3e.statusCode() == 404) {
+      if (e instanceof S3Exception s3e && s3e.statusCode() == 404) {
         return Checked.invalid(
             "s3://" + source.bucket() + "/" + source.key() + " no longer exists");
       }

@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +40,7 @@ public final class ManagedProcess implements AutoCloseable {
       throw new IOException(argv.get(0) + " is not installed (" + installHint + ")");
     }
     int port = freePort();
-    List<String> command = new java.util.ArrayList<>();
+    List<String> command = new ArrayList<>();
     command.add(program);
     argv.subList(1, argv.size())
         .forEach(a -> command.add(a.replace("{port}", Integer.toString(port))));

@@ -3,6 +3,7 @@ package dev.slipway.engine;
 import dev.slipway.release.Declarations;
 import dev.slipway.release.DeclarationsReader;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
@@ -63,7 +64,7 @@ public record EngineConfig(
    * SLIPWAY_CLAIM_TTL_SECONDS}.
    */
   public static EngineConfig fromEnvironment(Map<String, String> env) {
-    Map<String, String> alarms = new java.util.LinkedHashMap<>();
+    Map<String, String> alarms = new LinkedHashMap<>();
     String raw = env.getOrDefault("SLIPWAY_ALARMS", "");
     for (String pair : raw.split(",")) {
       int eq = pair.indexOf('=');

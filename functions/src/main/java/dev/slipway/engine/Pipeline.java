@@ -15,11 +15,15 @@ import dev.slipway.release.Input;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseConfig;
 import dev.slipway.release.ReleaseState;
+import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -192,7 +196,7 @@ public final class Pipeline {
             e.tag(),
             new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms));
     // Scans that ended before this event was handled left a mark: apply them now.
-    List<String> scannable = new java.util.ArrayList<>(platforms);
+    List<String> scannable = new ArrayList<>(platforms);
     scannable.add(e.digest());
     for (String digest : scannable) {
       if (ledger.linked(EARLY_SCAN + digest).isPresent()) {
@@ -246,10 +250,7 @@ public final class Pipeline {
       return new Outcome.Ignored("alarm " + e.alarm() + " " + e.state() + " guards no deployment");
     }
     Optional<String> deploying =
-        ledger
-            .readIndex(service)
-            .flatMap(i -> i.value().deploying())
-            .map(dev.slipway.release.ServiceView.Entry::id);
+        ledger.readIndex(service).flatMap(i -> i.value().deploying()).map(ServiceView.Entry::id);
     if (deploying.isEmpty()) {
       return new Outcome.Ignored("no release of " + service + " is deploying");
     }
@@ -324,8 +325,8 @@ public final class Pipeline {
         releaseId, new Input.SourceUploaded(eventId, uploadedAt, source, admitted, invalidReason));
   }
 
-  private java.time.LocalDate today() {
-    return clock.instant().atZone(java.time.ZoneOffset.UTC).toLocalDate();
+  private LocalDate today() {
+    return clock.instant().atZone(ZoneOffset.UTC).toLocalDate();
   }
 
   private Outcome scanned(
@@ -422,7 +423,7 @@ public final class Pipeline {
       List<String> alarms =
           config.alarmServices().entrySet().stream()
               .filter(e -> e.getValue().equals(release.service()))
-              .map(java.util.Map.Entry::getKey)
+              .map(Map.Entry::getKey)
               .sorted()
               .toList();
       List<String> firing = alarms.isEmpty() ? List.of() : ports.alarms().firing(alarms);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The per-service index in the ledger ({@code releases/<service>/index.json}): every release of the
@@ -74,7 +75,7 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
   }
 
   /** The release deploying now, if any. */
-  public java.util.Optional<ServiceView.Entry> deploying() {
+  public Optional<ServiceView.Entry> deploying() {
     return releases.stream().filter(e -> e.state() == ReleaseState.DEPLOYING).findFirst();
   }
 }

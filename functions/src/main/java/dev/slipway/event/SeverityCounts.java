@@ -1,5 +1,6 @@
 package dev.slipway.event;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -23,7 +24,7 @@ public record SeverityCounts(Map<String, Long> counts) {
           }
           copy.put(severity.toUpperCase(Locale.ROOT), count);
         });
-    counts = java.util.Collections.unmodifiableMap(copy);
+    counts = Collections.unmodifiableMap(copy);
   }
 
   /** Findings of {@code severity} (case-insensitive); 0 when the scan did not mention it. */

@@ -10,6 +10,7 @@ import dev.slipway.engine.Pipeline;
 import dev.slipway.engine.ReleaseEngine;
 import dev.slipway.engine.Unavailable;
 import dev.slipway.event.EventParser;
+import dev.slipway.event.EventView;
 import dev.slipway.event.ParseResult;
 import dev.slipway.event.Step;
 import dev.slipway.json.Json;
@@ -180,7 +181,7 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
       if (sample != null) {
         for (ParseResult result :
             parser.parse(new String(sample.readAllBytes(), StandardCharsets.UTF_8))) {
-          Json.mapper().writeValueAsString(dev.slipway.event.EventView.of(result));
+          Json.mapper().writeValueAsString(EventView.of(result));
         }
       }
     } catch (Throwable ignored) {

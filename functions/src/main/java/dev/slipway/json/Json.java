@@ -8,7 +8,10 @@ import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
 
 /**
  * The one place JSON is configured: strict (duplicate keys, trailing tokens and NaN are errors),
@@ -25,8 +28,8 @@ public final class Json {
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
           .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
           .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-          .addModule(new com.fasterxml.jackson.datatype.jsr310.JavaTimeModule())
-          .disable(com.fasterxml.jackson.databind.SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
           .build();
 
   static {
@@ -78,7 +81,7 @@ public final class Json {
   }
 
   /** A parser over a stream of concatenated or newline-separated documents. */
-  public static JsonParser streamParser(String text) throws java.io.IOException {
+  public static JsonParser streamParser(String text) throws IOException {
     return MAPPER.getFactory().createParser(text);
   }
 }

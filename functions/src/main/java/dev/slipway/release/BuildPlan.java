@@ -1,8 +1,10 @@
 package dev.slipway.release;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Everything a build of one release will do, decided before anything runs: the commands (as argv,
@@ -35,7 +37,7 @@ public record BuildPlan(
   public record Command(List<String> argv, Map<String, String> env, boolean withoutCredentials) {
     public Command {
       argv = List.copyOf(argv);
-      env = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(env));
+      env = Collections.unmodifiableMap(new TreeMap<>(env));
     }
 
     public Command(List<String> argv, Map<String, String> env) {
@@ -64,7 +66,7 @@ public record BuildPlan(
     public ImagePlan {
       platforms = List.copyOf(platforms);
       entrypoint = List.copyOf(entrypoint);
-      labels = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(labels));
+      labels = Collections.unmodifiableMap(new TreeMap<>(labels));
     }
   }
 

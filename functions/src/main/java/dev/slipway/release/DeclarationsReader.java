@@ -10,6 +10,8 @@ import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -229,12 +231,12 @@ public final class DeclarationsReader {
       if (!known.contains(member.getKey())) {
         problem(
             member.getValue(),
-            "unknown field (known: " + String.join(", ", new java.util.TreeSet<>(known)) + ")");
+            "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")");
       }
     }
   }
 
-  private <T> T attempt(java.util.function.Supplier<T> read) {
+  private <T> T attempt(Supplier<T> read) {
     try {
       return read.get();
     } catch (JsonProblem e) {

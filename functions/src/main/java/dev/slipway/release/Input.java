@@ -1,5 +1,6 @@
 package dev.slipway.release;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 
@@ -14,7 +15,7 @@ public sealed interface Input {
   /** The source was uploaded; {@code config} is null when the archive or manifest is bad. */
   record SourceUploaded(
       String eventId,
-      java.time.Instant uploadedAt,
+      Instant uploadedAt,
       SourceRef source,
       ReleaseConfig config,
       String invalidReason)

@@ -1,8 +1,10 @@
 package dev.slipway.release;
 
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * A service's release manifest, {@code slipway.json} at the root of its source tree, with every
@@ -28,7 +30,7 @@ public record Manifest(
     Objects.requireNonNull(main, "main");
     targets = List.copyOf(targets);
     tags = List.copyOf(tags);
-    xflags = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(xflags));
+    xflags = Collections.unmodifiableMap(new TreeMap<>(xflags));
     Objects.requireNonNull(compress, "compress");
     Objects.requireNonNull(image, "image");
     Objects.requireNonNull(health, "health");

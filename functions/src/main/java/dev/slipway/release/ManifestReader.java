@@ -14,7 +14,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /**
@@ -476,9 +478,7 @@ public final class ManifestReader {
         problems.add(
             problem(
                 e.getValue(),
-                "unknown field (known: "
-                    + String.join(", ", new java.util.TreeSet<>(known))
-                    + ")"));
+                "unknown field (known: " + String.join(", ", new TreeSet<>(known)) + ")"));
       }
     }
   }
@@ -526,7 +526,7 @@ public final class ManifestReader {
   }
 
   /** Runs a read; on a problem, records it and returns null. */
-  private <T> T attempt(java.util.function.Supplier<T> read) {
+  private <T> T attempt(Supplier<T> read) {
     try {
       return read.get();
     } catch (JsonProblem e) {

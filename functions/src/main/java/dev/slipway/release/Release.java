@@ -2,6 +2,7 @@ package dev.slipway.release;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,17 +43,11 @@ public record Release(
     Objects.requireNonNull(service, "service");
     Objects.requireNonNull(state, "state");
     Objects.requireNonNull(requestedAt, "requestedAt");
-    scans =
-        scans == null
-            ? Map.of()
-            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scans));
+    scans = scans == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(scans));
     history = history == null ? List.of() : List.copyOf(history);
     seenEvents = seenEvents == null ? List.of() : List.copyOf(seenEvents);
     pending = pending == null ? List.of() : List.copyOf(pending);
-    claims =
-        claims == null
-            ? Map.of()
-            : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    claims = claims == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
   }
 
   /** This release with a different outbox: the engine's bookkeeping, not a transition. */

@@ -1,6 +1,8 @@
 package dev.slipway.release;
 
 import java.time.LocalDate;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -16,13 +18,13 @@ public record ScanPolicy(Set<Severity> block, Set<Severity> approve, List<Allowa
       new ScanPolicy(Set.of(Severity.CRITICAL, Severity.HIGH), Set.of(Severity.MEDIUM), List.of());
 
   public ScanPolicy {
-    block = java.util.Collections.unmodifiableSet(sorted(block));
-    approve = java.util.Collections.unmodifiableSet(sorted(approve));
+    block = Collections.unmodifiableSet(sorted(block));
+    approve = Collections.unmodifiableSet(sorted(approve));
     allow = List.copyOf(allow);
   }
 
-  private static java.util.EnumSet<Severity> sorted(Set<Severity> severities) {
-    java.util.EnumSet<Severity> out = java.util.EnumSet.noneOf(Severity.class);
+  private static EnumSet<Severity> sorted(Set<Severity> severities) {
+    EnumSet<Severity> out = EnumSet.noneOf(Severity.class);
     out.addAll(severities);
     return out;
   }

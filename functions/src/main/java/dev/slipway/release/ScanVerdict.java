@@ -2,8 +2,10 @@ package dev.slipway.release;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 
 /**
@@ -20,7 +22,7 @@ public record ScanVerdict(
   }
 
   public ScanVerdict {
-    counts = java.util.Collections.unmodifiableMap(new TreeMap<>(counts));
+    counts = Collections.unmodifiableMap(new TreeMap<>(counts));
     deciding = List.copyOf(deciding);
     allowed = List.copyOf(allowed);
   }
@@ -33,7 +35,7 @@ public record ScanVerdict(
     List<String> allowed = new ArrayList<>();
     for (Finding finding : findings) {
       counts.merge(finding.severity(), 1, Integer::sum);
-      java.util.Optional<ScanPolicy.Allowance> allowance =
+      Optional<ScanPolicy.Allowance> allowance =
           policy.allow().stream()
               .filter(a -> a.id().equals(finding.id()) && !a.isExpired(today))
               .findFirst();

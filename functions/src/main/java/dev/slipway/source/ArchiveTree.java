@@ -1,8 +1,10 @@
 package dev.slipway.source;
 
+import dev.slipway.json.JsonField;
 import dev.slipway.release.SourceTree;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
@@ -10,6 +12,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -144,7 +147,7 @@ public final class ArchiveTree implements SourceTree {
   }
 
   /** An archive's entries in order, and each one's content. */
-  private interface Entries extends java.io.Closeable {
+  private interface Entries extends Closeable {
     ArchiveEntry next() throws IOException;
 
     InputStream content(ArchiveEntry entry) throws IOException;
@@ -169,7 +172,7 @@ public final class ArchiveTree implements SourceTree {
                 .setSeekableByteChannel(new SeekableInMemoryByteChannel(bytes))
                 .setCharset(StandardCharsets.UTF_8)
                 .get();
-        java.util.Enumeration<ZipArchiveEntry> all = zip.getEntriesInPhysicalOrder();
+        Enumeration<ZipArchiveEntry> all = zip.getEntriesInPhysicalOrder();
         return new Entries() {
           @Override
           public ArchiveEntry next() {
@@ -234,7 +237,7 @@ public final class ArchiveTree implements SourceTree {
     if (name.endsWith("/")) {
       name = name.substring(0, name.length() - 1);
     }
-    String shown = dev.slipway.json.JsonField.quote(raw);
+    String shown = JsonField.quote(raw);
     if (name.startsWith("/") || name.contains("\\") || name.matches("^[A-Za-z]:.*")) {
       throw new Unreadable("archive entry " + shown + " has an absolute path");
     }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.codebuild.BuildEnvironment;
@@ -16,6 +17,7 @@ import software.amazon.awscdk.services.codebuild.BuildSpec;
 import software.amazon.awscdk.services.codebuild.ComputeType;
 import software.amazon.awscdk.services.codebuild.LinuxArmBuildImage;
 import software.amazon.awscdk.services.codebuild.Project;
+import software.amazon.awscdk.services.codebuild.S3SourceProps;
 import software.amazon.awscdk.services.codebuild.Source;
 import software.amazon.awscdk.services.ecr.IRepository;
 import software.amazon.awscdk.services.kms.IKey;
@@ -84,7 +86,7 @@ public final class BuildProjects extends Construct {
     // and checksum database (a private proxy, GONOSUMDB and GOPRIVATE are set here, once).
     // Sorted: Map.of iterates in a different order in every JVM, and the template must not change
     // from one synthesis to the next.
-    Map<String, BuildEnvironmentVariable> common = new java.util.TreeMap<>();
+    Map<String, BuildEnvironmentVariable> common = new TreeMap<>();
     GO_ENVIRONMENT.forEach((name, value) -> common.put(name, variable(value)));
     common.putAll(
         Map.of(
@@ -111,11 +113,7 @@ public final class BuildProjects extends Construct {
             .projectName(props.compileProject())
             .description("Slipway: cross-compile an uploaded Go service (slipway build)")
             .source(
-                Source.s3(
-                    software.amazon.awscdk.services.codebuild.S3SourceProps.builder()
-                        .bucket(props.bucket())
-                        .path("sources/")
-                        .build()))
+                Source.s3(S3SourceProps.builder().bucket(props.bucket()).path("sources/").build()))
             .buildSpec(buildSpec("buildspecs/compile.yml"))
             .environment(environment)
             .encryptionKey(props.key())
@@ -127,11 +125,7 @@ public final class BuildProjects extends Construct {
             .projectName(props.imageProject())
             .description("Slipway: assemble and push the multi-arch image (slipway image)")
             .source(
-                Source.s3(
-                    software.amazon.awscdk.services.codebuild.S3SourceProps.builder()
-                        .bucket(props.bucket())
-                        .path("builds/")
-                        .build()))
+                Source.s3(S3SourceProps.builder().bucket(props.bucket()).path("builds/").build()))
             .buildSpec(buildSpec("buildspecs/image.yml"))
             .environment(environment)
             .encryptionKey(props.key())

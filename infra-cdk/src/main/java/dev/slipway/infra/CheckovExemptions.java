@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import software.amazon.awscdk.Aspects;
 import software.amazon.awscdk.CfnResource;
 import software.amazon.awscdk.IAspect;
 import software.amazon.awscdk.Stack;
@@ -103,12 +104,12 @@ final class CheckovExemptions implements IAspect {
   }
 
   static void apply(Stack stack) {
-    software.amazon.awscdk.Aspects.of(stack).add(new CheckovExemptions(false));
+    Aspects.of(stack).add(new CheckovExemptions(false));
   }
 
   /** For the demo service stack: the pipeline's exemptions plus its public HTTP endpoint's. */
   static void applyToDemo(Stack stack) {
-    software.amazon.awscdk.Aspects.of(stack).add(new CheckovExemptions(true));
+    Aspects.of(stack).add(new CheckovExemptions(true));
   }
 
   @Override

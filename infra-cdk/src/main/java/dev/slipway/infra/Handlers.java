@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.stream.Stream;
+import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
@@ -89,7 +91,7 @@ public final class Handlers extends Construct {
               .logGroup(logs)
               .build();
       // SnapStart applies to the version the live alias publishes below.
-      software.amazon.awscdk.Annotations.of(function)
+      Annotations.of(function)
           .acknowledgeWarning(
               "@aws-cdk/aws-lambda:snapStartRequirePublish", "published through the live alias");
       functions.put(name, function);
@@ -132,7 +134,7 @@ public final class Handlers extends Construct {
                 List.of(
                     Stack.of(this)
                         .formatArn(
-                            software.amazon.awscdk.ArnComponents.builder()
+                            ArnComponents.builder()
                                 .service("events")
                                 .resource("event-bus")
                                 .resourceName("default")
@@ -220,7 +222,7 @@ public final class Handlers extends Construct {
     // ones, and only to ECS tasks.
     List<String> roles =
         environments.stream()
-            .flatMap(e -> java.util.stream.Stream.of(e.taskRole(), e.executionRole()))
+            .flatMap(e -> Stream.of(e.taskRole(), e.executionRole()))
             .filter(Objects::nonNull)
             .distinct()
             .map(role -> roleArn(stack, role))

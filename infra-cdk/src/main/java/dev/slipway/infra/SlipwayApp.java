@@ -2,8 +2,10 @@ package dev.slipway.infra;
 
 import dev.slipway.release.Declarations;
 import dev.slipway.release.DeclarationsReader;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import software.amazon.awscdk.App;
 import software.amazon.awscdk.Environment;
 import software.amazon.awscdk.StackProps;
@@ -41,9 +43,9 @@ public final class SlipwayApp {
     SlipwayPipelineStack.PipelineProps defaults =
         SlipwayPipelineStack.PipelineProps.defaults(functionsJar, cliJar, services);
     boolean demo = Boolean.parseBoolean(context(app, "demoService", "false"));
-    java.util.Map<String, String> alarms =
+    Map<String, String> alarms =
         demo
-            ? java.util.Map.of("hello-go-5xx", "hello-go", "hello-go-unhealthy", "hello-go")
+            ? Map.of("hello-go-5xx", "hello-go", "hello-go-unhealthy", "hello-go")
             : defaults.alarmServices();
     SlipwayPipelineStack.PipelineProps props =
         new SlipwayPipelineStack.PipelineProps(
@@ -87,7 +89,7 @@ public final class SlipwayApp {
   static Declarations declarations(Path file) {
     try {
       return DeclarationsReader.read(Files.readString(file), file.toString());
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalArgumentException(
           "context services: cannot read " + file + ": " + e.getMessage(), e);
     } catch (DeclarationsReader.Invalid e) {

@@ -5,6 +5,7 @@ import dev.slipway.event.RuleContext;
 import dev.slipway.event.Step;
 import dev.slipway.release.Declarations;
 import dev.slipway.release.DeclarationsReader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ecr.IRepository;
@@ -27,6 +30,7 @@ import software.amazon.awscdk.services.events.Match;
 import software.amazon.awscdk.services.events.Rule;
 import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
+import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
@@ -60,7 +64,7 @@ public final class SlipwayPipelineStack extends Stack {
       Objects.requireNonNull(functionsJar, "functionsJar");
       Objects.requireNonNull(cliJar, "cliJar");
       Objects.requireNonNull(services, "services");
-      if (!java.nio.file.Files.isRegularFile(cliJar)) {
+      if (!Files.isRegularFile(cliJar)) {
         throw new IllegalArgumentException(
             "cliJar " + cliJar + " does not exist (build the cli module first)");
       }
@@ -198,9 +202,7 @@ public final class SlipwayPipelineStack extends Stack {
     // CloudWatch publishes an alarm to an encrypted topic only when the topic's own key lets it
     // (kms:Decrypt and kms:GenerateDataKey*); granting another key leaves every alarm unpublished.
     alarmKey.grant(
-        new software.amazon.awscdk.services.iam.ServicePrincipal("cloudwatch.amazonaws.com"),
-        "kms:Decrypt",
-        "kms:GenerateDataKey*");
+        new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*");
 
     // The rules come from the registry of event kinds (EventKind): one per kind a step acts on,
     // narrowed to this stack's bucket, projects, repositories, alarms and services. No rule for
@@ -239,14 +241,11 @@ public final class SlipwayPipelineStack extends Stack {
       Alarm errors =
           entry
               .getValue()
-              .metricErrors(
-                  software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                      .period(Duration.minutes(5))
-                      .build())
+              .metricErrors(MetricOptions.builder().period(Duration.minutes(5)).build())
               .createAlarm(
                   this,
                   entry.getKey() + "Errors",
-                  software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
+                  CreateAlarmOptions.builder()
                       .alarmDescription("Slipway " + entry.getKey() + " handler errors")
                       .threshold(1)
                       .evaluationPeriods(1)
@@ -389,13 +388,11 @@ public final class SlipwayPipelineStack extends Stack {
                               .build()));
               Alarm depth =
                   dlq.metricApproximateNumberOfMessagesVisible(
-                          software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                              .period(Duration.minutes(5))
-                              .build())
+                          MetricOptions.builder().period(Duration.minutes(5)).build())
                       .createAlarm(
                           this,
                           h + "DeadLettersAlarm",
-                          software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
+                          CreateAlarmOptions.builder()
                               .alarmDescription("Slipway " + h + " events are dead-lettered")
                               .threshold(1)
                               .evaluationPeriods(1)

@@ -6,6 +6,8 @@ import io.github.cdklabs.cdknag.NagSuppressions;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.RemovalPolicy;
@@ -13,6 +15,8 @@ import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
+import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
 import software.amazon.awscdk.services.ec2.FlowLogOptions;
@@ -23,6 +27,8 @@ import software.amazon.awscdk.services.ec2.SubnetConfiguration;
 import software.amazon.awscdk.services.ec2.SubnetSelection;
 import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
+import software.amazon.awscdk.services.ecr.Repository;
+import software.amazon.awscdk.services.ecs.AlarmBehavior;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
@@ -38,8 +44,10 @@ import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.RuntimePlatform;
+import software.amazon.awscdk.services.elasticloadbalancingv2.AddApplicationTargetsProps;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
+import software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
@@ -217,8 +225,7 @@ public final class SlipwayServiceStack extends Stack {
             .build();
     // Slipway deploys images from the pipeline's repository, pinned by digest: the execution role
     // must pull from it, not only from the first image's repository.
-    software.amazon.awscdk.services.ecr.Repository.fromRepositoryName(
-            this, "PipelineRepository", props.pipelineRepository())
+    Repository.fromRepositoryName(this, "PipelineRepository", props.pipelineRepository())
         .grantPull(task.obtainExecutionRole());
     task.addContainer(
         props.serviceName(),
@@ -274,12 +281,7 @@ public final class SlipwayServiceStack extends Stack {
 
     var listener =
         alb.addListener(
-            "Http",
-            software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps
-                .builder()
-                .port(80)
-                .open(false)
-                .build());
+            "Http", BaseApplicationListenerProps.builder().port(80).open(false).build());
     service =
         FargateService.Builder.create(this, "Service")
             .serviceName(props.serviceName())
@@ -298,14 +300,13 @@ public final class SlipwayServiceStack extends Stack {
                 DeploymentAlarmConfig.builder()
                     .alarmNames(
                         List.of(props.serviceName() + "-5xx", props.serviceName() + "-unhealthy"))
-                    .behavior(software.amazon.awscdk.services.ecs.AlarmBehavior.ROLLBACK_ON_ALARM)
+                    .behavior(AlarmBehavior.ROLLBACK_ON_ALARM)
                     .build())
             .build();
     var targets =
         listener.addTargets(
             "Tasks",
-            software.amazon.awscdk.services.elasticloadbalancingv2.AddApplicationTargetsProps
-                .builder()
+            AddApplicationTargetsProps.builder()
                 .port(props.port())
                 .protocol(ApplicationProtocol.HTTP)
                 .targets(List.of(service))
@@ -324,14 +325,11 @@ public final class SlipwayServiceStack extends Stack {
             .getMetrics()
             .httpCodeTarget(
                 HttpCodeTarget.TARGET_5XX_COUNT,
-                software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                    .period(Duration.minutes(1))
-                    .statistic("Sum")
-                    .build())
+                MetricOptions.builder().period(Duration.minutes(1)).statistic("Sum").build())
             .createAlarm(
                 this,
                 "Target5xx",
-                software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
+                CreateAlarmOptions.builder()
                     .alarmName(props.serviceName() + "-5xx")
                     .threshold(5)
                     .evaluationPeriods(1)
@@ -342,14 +340,11 @@ public final class SlipwayServiceStack extends Stack {
         targets
             .getMetrics()
             .unhealthyHostCount(
-                software.amazon.awscdk.services.cloudwatch.MetricOptions.builder()
-                    .period(Duration.minutes(1))
-                    .statistic("Maximum")
-                    .build())
+                MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build())
             .createAlarm(
                 this,
                 "UnhealthyHosts",
-                software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions.builder()
+                CreateAlarmOptions.builder()
                     .alarmName(props.serviceName() + "-unhealthy")
                     .threshold(1)
                     .evaluationPeriods(2)
@@ -400,15 +395,13 @@ public final class SlipwayServiceStack extends Stack {
    * any other registry is pulled as is.
    */
   private ContainerImage image(String reference) {
-    java.util.regex.Matcher ecr =
-        java.util.regex.Pattern.compile(
+    Matcher ecr =
+        Pattern.compile(
                 "\\d{12}\\.dkr\\.ecr\\.[a-z0-9-]+\\.amazonaws\\.com/([^@]+)@(sha256:[a-f0-9]{64})")
             .matcher(reference);
     if (ecr.matches()) {
       return ContainerImage.fromEcrRepository(
-          software.amazon.awscdk.services.ecr.Repository.fromRepositoryName(
-              this, "ImageRepository", ecr.group(1)),
-          ecr.group(2));
+          Repository.fromRepositoryName(this, "ImageRepository", ecr.group(1)), ecr.group(2));
     }
     return ContainerImage.fromRegistry(reference);
   }

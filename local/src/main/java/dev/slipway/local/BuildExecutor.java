@@ -17,13 +17,17 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.Function;
 
 /**
  * CodeBuild's API on loopback ({@code StartBuild}, {@code BatchGetBuilds}, judged by the IAM
@@ -44,7 +48,7 @@ final class BuildExecutor implements AutoCloseable {
   private final Map<String, String> checksums = new ConcurrentHashMap<>();
 
   /** Builds a StopBuild is stopping: they end STOPPED, not FAILED. */
-  private final java.util.Set<String> stopping = ConcurrentHashMap.newKeySet();
+  private final Set<String> stopping = ConcurrentHashMap.newKeySet();
 
   /** When each build started and ended (epoch ms), answered as CodeBuild's startTime/endTime. */
   private final Map<String, long[]> times = new ConcurrentHashMap<>();
@@ -63,8 +67,8 @@ final class BuildExecutor implements AutoCloseable {
   /** This run's secret: the first segment of every request's path. */
   private final String token = HexFormat.of().formatHex(randomBytes());
 
-  private final java.util.function.Function<String, AwsClients> roleClients;
-  private final java.util.function.Function<String, String> roleKeys;
+  private final Function<String, AwsClients> roleClients;
+  private final Function<String, String> roleKeys;
 
   BuildExecutor(
       AwsClients aws,
@@ -78,8 +82,8 @@ final class BuildExecutor implements AutoCloseable {
       boolean enhancedScanning,
       Map<String, TemplateRules.Project> projects,
       LocalBuild.Setting setting,
-      java.util.function.Function<String, AwsClients> roleClients,
-      java.util.function.Function<String, String> roleKeys)
+      Function<String, AwsClients> roleClients,
+      Function<String, String> roleKeys)
       throws IOException {
     this.ecr = new EcrSide(aws, side, registry, scanner, log, motoEndpoint, enhancedScanning);
     this.projects = projects;
@@ -124,12 +128,11 @@ final class BuildExecutor implements AutoCloseable {
           }
           IamEnforcer enforcer = iam;
           if (enforcer != null) {
-            Map<String, String> headers = new java.util.HashMap<>();
+            Map<String, String> headers = new HashMap<>();
             exchange
                 .getRequestHeaders()
                 .forEach(
-                    (name, values) ->
-                        headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+                    (name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
             var denial =
                 enforcer.check(
                     exchange.getRequestMethod(),

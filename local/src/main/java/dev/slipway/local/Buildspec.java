@@ -11,6 +11,7 @@ import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 
@@ -117,7 +118,7 @@ final class Buildspec {
       if (phase.commands().isEmpty() && phase.finallyCommands().isEmpty()) {
         continue;
       }
-      String upper = phase.name().toUpperCase(java.util.Locale.ROOT);
+      String upper = phase.name().toUpperCase(Locale.ROOT);
       sh.append("if [ \"$__early_failure\" = 0 ]; then\n");
       sh.append("  echo '[Container] Entering phase ").append(upper).append("'\n");
       sh.append("  __ok=1\n");

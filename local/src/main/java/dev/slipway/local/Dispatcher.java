@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,7 +151,7 @@ final class Dispatcher {
     List<Message> deliveries = new ArrayList<>(messages);
     if (chaos) {
       deliveries.addAll(messages);
-      java.util.Collections.shuffle(deliveries);
+      Collections.shuffle(deliveries);
     }
     deliveries.forEach(
         m ->

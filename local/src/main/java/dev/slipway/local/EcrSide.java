@@ -9,15 +9,23 @@ import dev.slipway.release.Finding;
 import dev.slipway.toolchain.build.BuildReport;
 import dev.slipway.toolchain.build.GoBuildInfo;
 import dev.slipway.toolchain.build.ProcessRunner;
+import dev.slipway.toolchain.image.Blob;
 import dev.slipway.toolchain.image.RegistryClient;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException;
+import software.amazon.awssdk.services.ecr.model.LimitExceededException;
 
 /**
  * ECR and Inspector, played after an image build: the manifests the build pushed to the local
@@ -68,7 +76,7 @@ final class EcrSide {
     }
     RegistryClient client = new RegistryClient(registry, true, null);
     RegistryClient.Manifest index = client.getManifest(repository, digest);
-    Map<String, String> platforms = new java.util.LinkedHashMap<>();
+    Map<String, String> platforms = new LinkedHashMap<>();
     for (JsonNode m : index.json().path("manifests")) {
       String platform =
           m.path("platform").path("os").asText()
@@ -80,7 +88,7 @@ final class EcrSide {
       RegistryClient.Manifest manifest = client.getManifest(repository, m.path("digest").asText());
       mirror(
           repository,
-          new dev.slipway.toolchain.image.Blob(
+          new Blob(
               manifest.mediaType(),
               manifest.digest(),
               manifest.content().length,
@@ -90,8 +98,7 @@ final class EcrSide {
     }
     mirror(
         repository,
-        new dev.slipway.toolchain.image.Blob(
-            index.mediaType(), index.digest(), index.content().length, index.content()),
+        new Blob(index.mediaType(), index.digest(), index.content().length, index.content()),
         releaseId);
     side.imagePushed(repository, index.digest(), releaseId);
     BuildReport report =
@@ -106,14 +113,11 @@ final class EcrSide {
   /** Mirrors {@code bytes} as a manifest of {@code mediaType} under its digest; returns it. */
   private String mirror(String repository, String mediaType, byte[] bytes, String tag) {
     String digest = sha256(bytes);
-    mirror(
-        repository,
-        new dev.slipway.toolchain.image.Blob(mediaType, digest, bytes.length, bytes),
-        tag);
+    mirror(repository, new Blob(mediaType, digest, bytes.length, bytes), tag);
     return digest;
   }
 
-  private void mirror(String repository, dev.slipway.toolchain.image.Blob manifest, String tag) {
+  private void mirror(String repository, Blob manifest, String tag) {
     try {
       aws.ecr.putImage(
           r ->
@@ -122,7 +126,7 @@ final class EcrSide {
                   .imageManifestMediaType(manifest.mediaType())
                   .imageDigest(manifest.digest())
                   .imageTag(tag));
-    } catch (software.amazon.awssdk.services.ecr.model.ImageAlreadyExistsException again) {
+    } catch (ImageAlreadyExistsException again) {
       // a build run again after a restart: the same digest under the same tag is already there
     }
   }
@@ -171,7 +175,7 @@ final class EcrSide {
     try {
       aws.ecr.startImageScan(
           r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest).imageTag(tag)));
-    } catch (software.amazon.awssdk.services.ecr.model.LimitExceededException again) {
+    } catch (LimitExceededException again) {
       // ECR allows one scan per image a day: this is the SDK's retry of a start whose answer
       // was lost (or a build run again after a restart), and the scan it started stands.
       log.println(
@@ -247,8 +251,8 @@ final class EcrSide {
     ObjectNode index = Json.mapper().createObjectNode();
     index.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.index.v1+json");
     var manifests = index.putArray("manifests");
-    List<String> digests = new java.util.ArrayList<>();
-    List<String> tags = new java.util.ArrayList<>();
+    List<String> digests = new ArrayList<>();
+    List<String> tags = new ArrayList<>();
     for (String platform : List.of("linux/amd64", "linux/arm64")) {
       ObjectNode m = Json.mapper().createObjectNode();
       m.put("schemaVersion", 2).put("mediaType", "application/vnd.oci.image.manifest.v1+json");
@@ -299,9 +303,8 @@ final class EcrSide {
   private static String sha256(byte[] bytes) {
     try {
       return "sha256:"
-          + java.util.HexFormat.of()
-              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (java.security.NoSuchAlgorithmException e) {
+          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }

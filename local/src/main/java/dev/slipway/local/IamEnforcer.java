@@ -2,6 +2,7 @@ package dev.slipway.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpExchange;
+import dev.slipway.json.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,7 @@ final class IamEnforcer implements AutoCloseable {
       contentType = "application/x-amz-json-1.1";
       body =
           "{\"__type\":\"AccessDeniedException\",\"message\":"
-              + dev.slipway.json.Json.mapper().getNodeFactory().textNode(message).toString()
+              + Json.mapper().getNodeFactory().textNode(message).toString()
               + "}";
     } else if (headers.getOrDefault("content-type", "").startsWith("application/x-www-form")) {
       status = 403;
@@ -128,10 +129,7 @@ final class IamEnforcer implements AutoCloseable {
       status = 403;
       contentType = "application/json";
       exchange.getResponseHeaders().set("x-amzn-ErrorType", "AccessDeniedException");
-      body =
-          "{\"message\":"
-              + dev.slipway.json.Json.mapper().getNodeFactory().textNode(message).toString()
-              + "}";
+      body = "{\"message\":" + Json.mapper().getNodeFactory().textNode(message).toString() + "}";
     } else {
       status = 403;
       contentType = "application/xml";

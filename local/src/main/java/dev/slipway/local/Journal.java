@@ -1,6 +1,9 @@
 package dev.slipway.local;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
 import java.io.FileOutputStream;
@@ -128,13 +131,11 @@ final class Journal implements AutoCloseable {
    * and drop it and every later line (found by LocalRestartIT when builds began uploading their
    * artifacts).
    */
-  private static final com.fasterxml.jackson.databind.ObjectMapper LINES =
-      new com.fasterxml.jackson.databind.ObjectMapper(
-          com.fasterxml.jackson.core.JsonFactory.builder()
+  private static final ObjectMapper LINES =
+      new ObjectMapper(
+          JsonFactory.builder()
               .streamReadConstraints(
-                  com.fasterxml.jackson.core.StreamReadConstraints.builder()
-                      .maxStringLength(Integer.MAX_VALUE)
-                      .build())
+                  StreamReadConstraints.builder().maxStringLength(Integer.MAX_VALUE).build())
               .build());
 
   static List<Entry> recover(Path file) throws IOException {

@@ -15,10 +15,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
 
 /**
  * The endpoint everything in the local runtime (and the `slipway` commands) calls as "AWS": a
@@ -68,9 +73,8 @@ final class JournalingProxy implements AutoCloseable {
   private volatile boolean journaling;
   private volatile IamEnforcer iam;
   private volatile double faultRate;
-  private java.util.Random faultRandom = new java.util.Random(0);
-  private final Map<String, java.util.concurrent.atomic.AtomicLong> faults =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private Random faultRandom = new Random(0);
+  private final Map<String, AtomicLong> faults = new ConcurrentHashMap<>();
 
   /** The kinds of failure a drill injects, and where they happen relative to moto applying. */
   enum Fault {
@@ -105,13 +109,13 @@ final class JournalingProxy implements AutoCloseable {
 
   /** Fails {@code rate} of the calls from now on, with faults drawn from {@code seed}. */
   void injectFaults(double rate, long seed) {
-    faultRandom = new java.util.Random(seed);
+    faultRandom = new Random(seed);
     faultRate = rate;
   }
 
   /** How many faults of each kind were injected. */
   Map<String, Long> faults() {
-    Map<String, Long> counts = new java.util.TreeMap<>();
+    Map<String, Long> counts = new TreeMap<>();
     faults.forEach((k, v) -> counts.put(k, v.get()));
     return counts;
   }
@@ -125,9 +129,7 @@ final class JournalingProxy implements AutoCloseable {
         return null;
       }
       Fault fault = Fault.values()[faultRandom.nextInt(Fault.values().length)];
-      faults
-          .computeIfAbsent(fault.name(), k -> new java.util.concurrent.atomic.AtomicLong())
-          .incrementAndGet();
+      faults.computeIfAbsent(fault.name(), k -> new AtomicLong()).incrementAndGet();
       return fault;
     }
   }
@@ -301,9 +303,7 @@ final class JournalingProxy implements AutoCloseable {
   }
 
   private static void respond(
-      HttpExchange exchange,
-      HttpResponse<byte[]> response,
-      java.util.function.UnaryOperator<byte[]> rewrite)
+      HttpExchange exchange, HttpResponse<byte[]> response, UnaryOperator<byte[]> rewrite)
       throws IOException {
     int status = response.statusCode();
     response

@@ -2,18 +2,26 @@ package dev.slipway.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.aws.AwsClients;
+import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
@@ -51,17 +59,17 @@ final class LocalBuild {
       Path awsCli,
       Path goCache,
       PrintStream log,
-      java.util.Map<String, Process> running) {}
+      Map<String, Process> running) {}
 
   private LocalBuild() {}
 
   /** Stops every build in {@code running} and everything it started (the runtime is stopping). */
-  static void stopAll(java.util.Map<String, Process> running) {
+  static void stopAll(Map<String, Process> running) {
     running.keySet().forEach(buildId -> stop(running, buildId));
   }
 
   /** Stops build {@code buildId} and everything it started; false when it is not running. */
-  static boolean stop(java.util.Map<String, Process> running, String buildId) {
+  static boolean stop(Map<String, Process> running, String buildId) {
     Process process = running.get(buildId);
     if (process == null) {
       return false;
@@ -107,7 +115,7 @@ final class LocalBuild {
           // CodeBuild extracts an S3 source only when it is a zip: anything else is one file.
           Files.copy(in, src.resolve(key.substring(key.lastIndexOf('/') + 1)));
         }
-      } catch (software.amazon.awssdk.core.exception.SdkException e) {
+      } catch (SdkException e) {
         String why =
             "CLIENT_ERROR: could not download the source " + location + ": " + e.getMessage();
         Files.writeString(log, why + "\n");
@@ -177,8 +185,8 @@ final class LocalBuild {
     List<String> tail = new ArrayList<>();
     try (var out = Files.newBufferedWriter(log);
         var lines =
-            new java.io.BufferedReader(
-                new java.io.InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while ((line = lines.readLine()) != null) {
         out.write(line);
@@ -241,9 +249,9 @@ final class LocalBuild {
     }
     Path base = spec.artifactBase(src);
     ByteArrayOutputStream zip = new ByteArrayOutputStream();
-    try (var out = new java.util.zip.ZipOutputStream(zip)) {
+    try (var out = new ZipOutputStream(zip)) {
       for (Path rel : files) {
-        out.putNextEntry(new java.util.zip.ZipEntry(rel.toString().replace('\\', '/')));
+        out.putNextEntry(new ZipEntry(rel.toString().replace('\\', '/')));
         Files.copy(base.resolve(rel), out);
         out.closeEntry();
       }
@@ -253,15 +261,13 @@ final class LocalBuild {
     String key = (path.isEmpty() ? "" : path + "/") + artifacts.path("name").asText("artifact.zip");
     try {
       asRole.s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(zip.toByteArray()));
-    } catch (software.amazon.awssdk.core.exception.SdkException e) {
+    } catch (SdkException e) {
       return "UPLOAD_ARTIFACTS: " + e.getMessage();
     }
     try {
       checksum[0] =
-          java.util.HexFormat.of()
-              .formatHex(
-                  java.security.MessageDigest.getInstance("SHA-256").digest(zip.toByteArray()));
-    } catch (java.security.NoSuchAlgorithmException e) {
+          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip.toByteArray()));
+    } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }
     return null;

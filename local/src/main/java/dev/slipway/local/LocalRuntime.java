@@ -15,16 +15,37 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.stream.Collectors;
+import java.util.zip.ZipFile;
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
+import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The whole pipeline on one machine (DESIGN.md §6): moto_server as the AWS control plane, the CDK
@@ -128,8 +149,7 @@ public final class LocalRuntime implements AutoCloseable {
   private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<Thread> threads = new ArrayList<>();
   private volatile boolean running = true;
-  private final java.util.concurrent.atomic.AtomicBoolean closed =
-      new java.util.concurrent.atomic.AtomicBoolean();
+  private final AtomicBoolean closed = new AtomicBoolean();
   private String endpoint;
   private String bucket;
   private String codeBuild;
@@ -172,7 +192,7 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /** The loopback port where the ECS service {@code serviceName}'s current task answers, if any. */
-  public java.util.OptionalInt servicePort(String serviceName) {
+  public OptionalInt servicePort(String serviceName) {
     return tasks.port(serviceName);
   }
 
@@ -245,8 +265,8 @@ public final class LocalRuntime implements AutoCloseable {
         SqsClient.builder()
             .region(Region.of(REGION))
             .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
-            .endpointOverride(java.net.URI.create(motoEndpoint)) // queues are not journaled
-            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .endpointOverride(URI.create(motoEndpoint)) // queues are not journaled
+            .httpClient(UrlConnectionHttpClient.create())
             .build();
     resources.add(sqs);
     AwsSide side = new AwsSide(aws, ACCOUNT, REGION);
@@ -330,10 +350,10 @@ public final class LocalRuntime implements AutoCloseable {
             delivered,
             o.chaos(),
             o.drill().dropRate(),
-            new java.util.Random(o.drill().seed()),
+            new Random(o.drill().seed()),
             log,
-            new java.util.concurrent.atomic.AtomicLong(),
-            new java.util.concurrent.atomic.AtomicLong());
+            new AtomicLong(),
+            new AtomicLong());
     startDispatching();
     loop("tasks", 1000, tasks::tick);
     // The reconciler's schedule (rate(N minutes) in AWS) runs every 5 s here, so a bake ends or a
@@ -396,7 +416,7 @@ public final class LocalRuntime implements AutoCloseable {
                 + ", or leave --services out to use the template's ("
                 + fromTemplate.services().stream()
                     .map(Declarations.Service::name)
-                    .collect(java.util.stream.Collectors.joining(", "))
+                    .collect(Collectors.joining(", "))
                 + ")");
       }
       return fromFile;
@@ -411,8 +431,8 @@ public final class LocalRuntime implements AutoCloseable {
    * declared, so a quick try's releases cannot deploy to it).
    */
   private static void createServices(AwsClients aws, Declarations declared, List<String> extra) {
-    java.util.Set<String> clusters = new java.util.HashSet<>();
-    java.util.Set<String> created = new java.util.HashSet<>();
+    Set<String> clusters = new HashSet<>();
+    Set<String> created = new HashSet<>();
     for (Declarations.Service service : declared.services()) {
       for (Declarations.Environment environment : service.environments()) {
         createService(
@@ -445,7 +465,7 @@ public final class LocalRuntime implements AutoCloseable {
 
   private static void createService(
       AwsClients aws,
-      java.util.Set<String> clusters,
+      Set<String> clusters,
       String cluster,
       String service,
       String repository,
@@ -496,14 +516,13 @@ public final class LocalRuntime implements AutoCloseable {
     Map<String, String> queueUrls = new LinkedHashMap<>();
     Map<String, String> deadLetterQueues = new LinkedHashMap<>();
     for (TemplateRules.QueueSpec spec : rules.queues()) {
-      Map<software.amazon.awssdk.services.sqs.model.QueueAttributeName, String> attributes =
-          new LinkedHashMap<>();
+      Map<QueueAttributeName, String> attributes = new LinkedHashMap<>();
       attributes.put(
-          software.amazon.awssdk.services.sqs.model.QueueAttributeName.VISIBILITY_TIMEOUT,
+          QueueAttributeName.VISIBILITY_TIMEOUT,
           Integer.toString(Math.max(1, spec.visibilityTimeoutSeconds() / LOCAL_TIME_SCALE)));
       if (spec.deadLetterQueue() != null) {
         attributes.put(
-            software.amazon.awssdk.services.sqs.model.QueueAttributeName.REDRIVE_POLICY,
+            QueueAttributeName.REDRIVE_POLICY,
             "{\"deadLetterTargetArn\":\"arn:aws:sqs:"
                 + REGION
                 + ":"
@@ -558,7 +577,7 @@ public final class LocalRuntime implements AutoCloseable {
     Map<String, AwsClients> buildClients = new HashMap<>();
     Map<String, String> buildKeys = new HashMap<>();
     for (TemplateRules.Project project : projects.values()) {
-      String key = "LOCALROLE" + project.roleId().toUpperCase(java.util.Locale.ROOT);
+      String key = "LOCALROLE" + project.roleId().toUpperCase(Locale.ROOT);
       iam.register(
           key,
           new IamEnforcer.Principal("AWSCodeBuild", project.roleName(), project.roleArn()),
@@ -566,9 +585,7 @@ public final class LocalRuntime implements AutoCloseable {
       AwsClients asRole =
           new AwsClients(
               Map.of("AWS_REGION", REGION, "AWS_ENDPOINT_URL", endpoint),
-              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                      key, "local")));
+              StaticCredentialsProvider.create(AwsBasicCredentials.create(key, "local")));
       resources.add(asRole);
       buildClients.put(project.name(), asRole);
       buildKeys.put(project.name(), key);
@@ -595,7 +612,7 @@ public final class LocalRuntime implements AutoCloseable {
                 o.drill().instant() ? Path.of("aws") : AwsCli.install(cacheDirectory(), log),
                 Files.createDirectories(cacheDirectory().resolve("go")),
                 log,
-                new java.util.concurrent.ConcurrentHashMap<>()),
+                new ConcurrentHashMap<>()),
             buildClients::get,
             buildKeys::get);
     resources.add(builds);
@@ -612,7 +629,7 @@ public final class LocalRuntime implements AutoCloseable {
       throws Exception {
     Map<String, SlipwayHandler> handlerByFunction = new LinkedHashMap<>();
     for (TemplateRules.Function function : rules.functions()) {
-      String accessKey = "LOCALROLE" + function.logicalId().toUpperCase(java.util.Locale.ROOT);
+      String accessKey = "LOCALROLE" + function.logicalId().toUpperCase(Locale.ROOT);
       iam.register(
           accessKey,
           new IamEnforcer.Principal(function.logicalId(), function.roleName(), function.roleArn()),
@@ -631,9 +648,7 @@ public final class LocalRuntime implements AutoCloseable {
           Wiring.pipeline(
               functionEnv,
               Clock.systemUTC(),
-              software.amazon.awssdk.auth.credentials.StaticCredentialsProvider.create(
-                  software.amazon.awssdk.auth.credentials.AwsBasicCredentials.create(
-                      accessKey, "local")));
+              StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "local")));
       handlerByFunction.put(function.logicalId(), handler(function.handlerClass(), pipeline, log));
     }
     return handlerByFunction;
@@ -696,15 +711,14 @@ public final class LocalRuntime implements AutoCloseable {
     try {
       aws.s3.createBucket(
           r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
-    } catch (software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException e) {
+    } catch (BucketAlreadyOwnedByYouException e) {
       // published by an earlier start
     }
-    aws.s3.putObject(
-        r -> r.bucket(bucket).key(key), software.amazon.awssdk.core.sync.RequestBody.fromFile(jar));
+    aws.s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(jar));
   }
 
   private static boolean isCliJar(Path jar) {
-    try (var zip = new java.util.zip.ZipFile(jar.toFile())) {
+    try (var zip = new ZipFile(jar.toFile())) {
       return zip.getEntry("dev/slipway/cli/Slipway.class") != null;
     } catch (IOException e) {
       return false;
@@ -719,7 +733,7 @@ public final class LocalRuntime implements AutoCloseable {
       if (own.toString().endsWith(".jar") && isCliJar(own)) {
         return own;
       }
-    } catch (java.net.URISyntaxException | RuntimeException e) {
+    } catch (URISyntaxException | RuntimeException e) {
       // not from a jar: look for the project's
     }
     Path built = Path.of(System.getProperty("slipway.root", ".."), "cli/target/slipway.jar");
@@ -750,16 +764,11 @@ public final class LocalRuntime implements AutoCloseable {
     return loop(name, pauseMillis, step, () -> true);
   }
 
-  private Thread loop(
-      String name, long pauseMillis, Step step, java.util.function.BooleanSupplier alive) {
+  private Thread loop(String name, long pauseMillis, Step step, BooleanSupplier alive) {
     return loop(name, () -> pauseMillis, step, alive);
   }
 
-  private Thread loop(
-      String name,
-      java.util.function.LongSupplier pauseMillis,
-      Step step,
-      java.util.function.BooleanSupplier alive) {
+  private Thread loop(String name, LongSupplier pauseMillis, Step step, BooleanSupplier alive) {
     Thread thread =
         new Thread(
             () -> {
@@ -825,7 +834,7 @@ public final class LocalRuntime implements AutoCloseable {
 
   /** What the drills count: events handled and dropped, faults injected by kind. */
   public Map<String, Long> counters() {
-    Map<String, Long> counters = new java.util.TreeMap<>(proxy.faults());
+    Map<String, Long> counters = new TreeMap<>(proxy.faults());
     counters.put("eventsHandled", dispatcher.handled());
     counters.put("eventsDropped", dispatcher.dropped());
     return counters;

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -69,7 +71,7 @@ final class Rollouts {
     ended.put(
         deploymentId(serviceArn, taskDefinition), new Ended(serviceArn, taskDefinition, completed));
     ObjectNode all = Json.mapper().createObjectNode();
-    new java.util.TreeMap<>(ended)
+    new TreeMap<>(ended)
         .forEach(
             (id, e) ->
                 all.putObject(id)
@@ -79,7 +81,7 @@ final class Rollouts {
     try {
       StateDirectory.writeAtomically(file, all.toString());
     } catch (IOException e) {
-      throw new java.io.UncheckedIOException(e);
+      throw new UncheckedIOException(e);
     }
   }
 

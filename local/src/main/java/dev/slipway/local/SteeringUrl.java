@@ -14,6 +14,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,9 +93,7 @@ final class SteeringUrl implements AutoCloseable {
       ObjectNode headers = event.putObject("headers");
       exchange
           .getRequestHeaders()
-          .forEach(
-              (name, values) ->
-                  headers.put(name.toLowerCase(java.util.Locale.ROOT), values.get(0)));
+          .forEach((name, values) -> headers.put(name.toLowerCase(Locale.ROOT), values.get(0)));
       ObjectNode context = event.putObject("requestContext");
       context.put("accountId", "anonymous").put("requestId", UUID.randomUUID().toString());
       context.put("time", Instant.now().toString());

@@ -19,11 +19,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
 
 /**
@@ -48,17 +54,17 @@ final class TaskRunner implements AutoCloseable {
    * definition than this on restart, and rolls it out again; one killed after the report finds them
    * equal and only starts the task again.
    */
-  private final Map<String, String> reported = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, String> reported = new ConcurrentHashMap<>();
 
   /** Services whose task ran when an earlier run stopped: started again, silently, as ECS would. */
-  private final java.util.Set<String> restore = new java.util.HashSet<>();
+  private final Set<String> restore = new HashSet<>();
 
   private final Path stateFile;
 
   /** A drill's ECS: every rollout completes at once, with no process started. */
   private final boolean instant;
 
-  private final Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
+  private final Map<String, Running> running = new ConcurrentHashMap<>();
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
   private volatile boolean stopped;
@@ -118,7 +124,7 @@ final class TaskRunner implements AutoCloseable {
   }
 
   /** The loopback port of the task serving {@code serviceName} now, if one runs. */
-  java.util.OptionalInt port(String serviceName) {
+  OptionalInt port(String serviceName) {
     return running.entrySet().stream()
         .filter(e -> e.getKey().endsWith("/" + serviceName))
         .mapToInt(e -> e.getValue().port())
@@ -276,9 +282,8 @@ final class TaskRunner implements AutoCloseable {
    * credentials, tokens, PATH), only what the container definition sets, the port, and loopback as
    * the address (a container's own network is private; this machine's is not).
    */
-  static Map<String, String> taskEnvironment(
-      software.amazon.awssdk.services.ecs.model.ContainerDefinition container, int port) {
-    Map<String, String> env = new java.util.TreeMap<>();
+  static Map<String, String> taskEnvironment(ContainerDefinition container, int port) {
+    Map<String, String> env = new TreeMap<>();
     container.environment().forEach(pair -> env.put(pair.name(), pair.value()));
     env.put("PORT", Integer.toString(port));
     env.put("HOST", "127.0.0.1");

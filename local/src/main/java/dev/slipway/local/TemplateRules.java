@@ -5,10 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Reads what the local runtime installs from the CDK app's synthesized template (not from a second
@@ -246,7 +250,7 @@ public final class TemplateRules {
    */
   public void validate() {
     queueRules();
-    java.util.Set<String> handlers = new java.util.HashSet<>();
+    Set<String> handlers = new HashSet<>();
     functions().forEach(f -> handlers.add(f.logicalId()));
     for (MappingSpec mapping : mappings()) {
       if (!handlers.contains(mapping.function())) {
@@ -331,7 +335,7 @@ public final class TemplateRules {
   }
 
   /** The queue the schedule rule (the reconciler's) delivers to, if any. */
-  public java.util.Optional<String> scheduleQueue() {
+  public Optional<String> scheduleQueue() {
     for (Iterator<Map.Entry<String, JsonNode>> it = resources.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> entry = it.next();
       JsonNode props = entry.getValue().path("Properties");
@@ -340,12 +344,12 @@ public final class TemplateRules {
         for (JsonNode target : props.path("Targets")) {
           String queueId = target.path("Arn").path("Fn::GetAtt").path(0).asText();
           if (resources.path(queueId).path("Type").asText().equals("AWS::SQS::Queue")) {
-            return java.util.Optional.of(physicalName(queueId));
+            return Optional.of(physicalName(queueId));
           }
         }
       }
     }
-    return java.util.Optional.empty();
+    return Optional.empty();
   }
 
   /** Every SQS event source mapping, with the function (its logical id) it invokes. */
@@ -506,9 +510,7 @@ public final class TemplateRules {
         ArrayNode out = Json.mapper().createArrayNode();
         String separator = node.get("Fn::Split").get(0).asText();
         for (String part :
-            resolve(node.get("Fn::Split").get(1))
-                .asText()
-                .split(java.util.regex.Pattern.quote(separator), -1)) {
+            resolve(node.get("Fn::Split").get(1)).asText().split(Pattern.quote(separator), -1)) {
           out.add(part);
         }
         return out;

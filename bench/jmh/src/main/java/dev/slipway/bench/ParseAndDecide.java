@@ -11,6 +11,7 @@ import dev.slipway.event.PipelineEvent;
 import dev.slipway.event.S3ObjectCreated;
 import dev.slipway.event.SlipwayEvent;
 import dev.slipway.release.Effect;
+import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
 import dev.slipway.release.Manifest;
 import dev.slipway.release.Release;
@@ -19,6 +20,7 @@ import dev.slipway.release.ReleaseMachine;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ScanPolicy;
 import dev.slipway.release.ServiceView;
+import dev.slipway.release.Severity;
 import dev.slipway.release.SourceRef;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -126,11 +128,7 @@ public class ParseAndDecide {
         step(
             scanning,
             new Input.ScanCompleted(
-                "s1",
-                DIGEST,
-                List.of(
-                    new dev.slipway.release.Finding(
-                        "CVE-2026-0001", dev.slipway.release.Severity.MEDIUM, null, null))));
+                "s1", DIGEST, List.of(new Finding("CVE-2026-0001", Severity.MEDIUM, null, null))));
     Release approvedRelease = step(scanning, new Input.ScanCompleted("s2", DIGEST, List.of()));
     deploying = step(approvedRelease, new Input.DeployStarted("d1", "td:2", "td:1", DEPLOYMENT));
     baking = step(deploying, new Input.DeploymentEnded("d2", DEPLOYMENT, true, null));

@@ -1,7 +1,10 @@
 package dev.slipway.toolchain.build;
 
+import com.sun.management.OperatingSystemMXBean;
+import dev.slipway.json.Json;
 import dev.slipway.release.BuildPlan;
 import dev.slipway.release.Platform;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.management.ManagementFactory;
@@ -241,8 +244,7 @@ public final class GoBuild {
             plan.image());
     Files.writeString(
         out.resolve(BuildReport.FILE_NAME),
-        dev.slipway.json.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report)
-            + "\n",
+        Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(report) + "\n",
         StandardCharsets.UTF_8);
     return new Result.Built(report);
   }
@@ -290,7 +292,7 @@ public final class GoBuild {
     if (path == null) {
       return false;
     }
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, program))) {
         return true;
       }
@@ -308,7 +310,7 @@ public final class GoBuild {
 
   private static long totalMemoryBytes() {
     var os = ManagementFactory.getOperatingSystemMXBean();
-    if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+    if (os instanceof OperatingSystemMXBean sun) {
       return sun.getTotalMemorySize();
     }
     return Runtime.getRuntime().maxMemory();

@@ -1,6 +1,7 @@
 package dev.slipway.toolchain.build;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ public record GoBuildInfo(
   public GoBuildInfo {
     Objects.requireNonNull(goVersion, "goVersion");
     deps = List.copyOf(deps);
-    settings = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+    settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
   }
 
   /** A module: path, version ({@code (devel)} for the main module), go.sum hash, replacement. */

@@ -2,6 +2,8 @@ package dev.slipway.toolchain.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.json.Json;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -46,10 +48,9 @@ public record BaseImage(List<Blob> layers, ObjectNode config) {
     String configDigest = json.path("config").path("digest").asText();
     ObjectNode config =
         (ObjectNode)
-            dev.slipway.json.Json.parse(
+            Json.parse(
                 new String(
-                    client.getBlob(reference.repository(), configDigest),
-                    java.nio.charset.StandardCharsets.UTF_8),
+                    client.getBlob(reference.repository(), configDigest), StandardCharsets.UTF_8),
                 "$");
     List<Blob> layers = new ArrayList<>();
     for (JsonNode layer : json.path("layers")) {

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -64,7 +65,7 @@ public final class ImagePublisher {
     } finally {
       if (Files.exists(staging)) {
         try (var paths = Files.walk(staging)) {
-          for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+          for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
             Files.deleteIfExists(p);
           }
         }

@@ -3,6 +3,7 @@ package dev.slipway.toolchain.image;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.json.Json;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -221,7 +223,7 @@ public final class RegistryClient {
           request.timeout(Duration.ofMinutes(5)).build(), HttpResponse.BodyHandlers.ofByteArray());
     } catch (IOException e) {
       String reason =
-          e instanceof java.net.ConnectException
+          e instanceof ConnectException
               ? "connection refused"
               : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       throw new RegistryException(
@@ -234,7 +236,7 @@ public final class RegistryClient {
 
   /** The Authorization value that answers a 401 challenge, or null when there is none to give. */
   private String answer(String challenge, String scope, String what) throws RegistryException {
-    String lower = challenge.toLowerCase(java.util.Locale.ROOT);
+    String lower = challenge.toLowerCase(Locale.ROOT);
     if (lower.startsWith("basic")) {
       return credentials == null ? null : credentials.basic();
     }
