@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  * with its field path and the offending value, so one run of {@code slipway plan} shows all that
  * needs fixing. A two-line manifest, {@code {"service": "hello"}}, is complete: everything else has
  * a default.
+ *
+ * <p>Why this is long: one reader per manifest section, each naming the field and value it refuses;
+ * the grammar itself is in ManifestGrammar.
  */
 public final class ManifestReader {
   /** The file name at the root of a source tree. */

@@ -13,6 +13,9 @@ import java.util.Objects;
  * effects)}. It never moves a release backwards, ignores any event for a release in a final state
  * and any event it has already applied, ignores scan results for digests that are not the
  * release's, and never lets an older release deploy over a newer approved or live one.
+ *
+ * <p>Why this is long: the whole lifecycle is one pure function, one method per input, so that the
+ * property test can check all of it.
  */
 public final class ReleaseMachine {
   private ReleaseMachine() {}

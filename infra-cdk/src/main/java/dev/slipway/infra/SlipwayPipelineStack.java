@@ -46,6 +46,9 @@ import software.constructs.Construct;
  * projects, one Lambda per step, the EventBridge rules that chain them (each with a retry policy
  * and a dead-letter queue), the reconciler's schedule, alarms on dead letters and handler errors,
  * and the outputs a user needs.
+ *
+ * <p>Why this is long: the stack wires its constructs (bucket, repositories, builds, handlers,
+ * rules from the registry, queues, alarms, outputs) in one readable order.
  */
 public final class SlipwayPipelineStack extends Stack {
   /** What a user sets; everything else follows. */

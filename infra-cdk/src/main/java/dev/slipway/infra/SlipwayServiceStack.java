@@ -64,6 +64,9 @@ import software.constructs.Construct;
  * checks on the manifest's paths, the deployment circuit breaker with rollback, CloudWatch alarms
  * (target 5xx, unhealthy hosts) wired into the deployment, 100/200 healthy percent, and a grace
  * period. Its alarm names are outputs for the pipeline's {@code alarmServices}.
+ *
+ * <p>Why this is long: the demo service (cluster, task definition, roles, load balancer, alarms) is
+ * one stack, in the order a reader deploys it.
  */
 public final class SlipwayServiceStack extends Stack {
   /** Validated props; the image must be pinned by digest, as every Slipway deploy is. */

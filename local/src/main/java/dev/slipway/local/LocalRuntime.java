@@ -52,6 +52,11 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  * app's rules installed with an SQS target each, a dispatcher that drains them into the same
  * handler classes the Lambdas run, CodeBuild played by {@link BuildExecutor} behind CodeBuild's
  * API, a real OCI registry (docker-registry), the OSV scanner, and {@link TaskRunner} for ECS.
+ *
+ * <p>Why this is long: it is the local runtime's composition root, read top to bottom in boot order
+ * (emulator, journal, registry, template, queues and rules, builds, handlers, mappings,
+ * dispatcher); the parts with logic of their own are their own classes (TemplateRules, Dispatcher,
+ * BuildExecutor, TaskRunner, EcrSide, IamEnforcer).
  */
 public final class LocalRuntime implements AutoCloseable {
   /** The account and region the template was synthesized for (see infra-cdk's tests). */

@@ -18,6 +18,9 @@ import java.util.regex.Pattern;
  * Reads what the local runtime installs from the CDK app's synthesized template (not from a second
  * copy): the event rules' patterns, the bucket and repository names, and the handlers' environment,
  * with CloudFormation's intrinsics replaced by the values they have in this account and region.
+ *
+ * <p>Why this is long: one reader per template resource type the runtime plays (functions, queues,
+ * rules, mappings, projects, policies, function URLs), each refusing what AWS would refuse.
  */
 public final class TemplateRules {
   private final JsonNode resources;
