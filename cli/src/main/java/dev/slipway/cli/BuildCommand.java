@@ -11,8 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Comparator;
 import java.util.concurrent.Callable;
+import org.apache.commons.io.file.PathUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -98,7 +98,7 @@ final class BuildCommand implements Callable<Integer> {
       }
       if (Files.exists(target)) {
         Files.createDirectories(target); // an empty directory or one --clean replaces
-        deleteTree(target);
+        PathUtils.delete(target);
       }
       Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
       var report = ((GoBuild.Result.Built) result).report();
@@ -114,7 +114,9 @@ final class BuildCommand implements Callable<Integer> {
               + ")");
       return Slipway.OK;
     } finally {
-      deleteTree(staging);
+      if (Files.exists(staging, LinkOption.NOFOLLOW_LINKS)) {
+        PathUtils.delete(staging);
+      }
     }
   }
 
@@ -124,17 +126,6 @@ final class BuildCommand implements Callable<Integer> {
     }
     try (var entries = Files.list(path)) {
       return entries.findAny().isEmpty();
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    if (!Files.exists(root, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
     }
   }
 }

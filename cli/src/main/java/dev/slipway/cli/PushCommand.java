@@ -7,6 +7,7 @@ import dev.slipway.json.Json;
 import dev.slipway.release.Problem;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
+import dev.slipway.release.Sha256;
 import dev.slipway.release.SourceRef;
 import dev.slipway.release.TreePlanner;
 import dev.slipway.source.DirectoryTree;
@@ -15,14 +16,11 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -253,10 +251,6 @@ final class PushCommand implements Callable<Integer> {
   }
 
   static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.hex(bytes);
   }
 }

@@ -138,7 +138,7 @@ public record Declarations(List<Service> services, Floor floor, String approvers
       problems.add(
           new Problem(
               MANIFEST + "service",
-              quote(manifestService)
+              JsonField.quote(manifestService)
                   + " is not the service this archive was uploaded for: sources/"
                   + uploadedAs
                   + "/ releases "
@@ -159,7 +159,7 @@ public record Declarations(List<Service> services, Floor floor, String approvers
         problems.add(
             new Problem(
                 MANIFEST + "deploy",
-                quote(deploy.cluster() + "/" + deploy.service())
+                JsonField.quote(deploy.cluster() + "/" + deploy.service())
                     + " is not a declared target of "
                     + uploadedAs
                     + " (declared: "
@@ -199,7 +199,7 @@ public record Declarations(List<Service> services, Floor floor, String approvers
         problems.add(
             new Problem(
                 MANIFEST + "scan.allow[" + i + "].expires",
-                quote(allowance.expires().toString())
+                JsonField.quote(allowance.expires().toString())
                     + " is more than "
                     + floor.maxAllowanceDays()
                     + " days away; the longest allowance ends "
@@ -228,7 +228,7 @@ public record Declarations(List<Service> services, Floor floor, String approvers
                 new Problem(
                     "sources/" + uploadedAs + "/",
                     "service "
-                        + quote(uploadedAs)
+                        + JsonField.quote(uploadedAs)
                         + " is not declared (declared: "
                         + services.stream().map(Service::name).collect(Collectors.joining(", "))
                         + ")"))));
@@ -240,9 +240,5 @@ public record Declarations(List<Service> services, Floor floor, String approvers
 
   private static String names(Set<Severity> severities) {
     return sorted(severities).stream().map(Enum::name).collect(Collectors.joining(", "));
-  }
-
-  private static String quote(String value) {
-    return JsonField.quote(value);
   }
 }

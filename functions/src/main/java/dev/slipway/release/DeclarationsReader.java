@@ -110,19 +110,19 @@ public final class DeclarationsReader {
         continue;
       }
       if (!names.add(service.name())) {
-        problem(element.get("name"), quote(service.name()) + " is declared twice");
+        problem(element.get("name"), JsonField.quote(service.name()) + " is declared twice");
       }
       if (!repositories.add(service.repository())) {
         problem(
             element.get("repository"),
-            quote(service.repository())
+            JsonField.quote(service.repository())
                 + " is another service's repository; each service has its own");
       }
       for (Declarations.Environment environment : service.environments()) {
         if (!targets.add(environment.target())) {
           problem(
               element.get("environments"),
-              quote(environment.target())
+              JsonField.quote(environment.target())
                   + " is declared twice; one ECS service belongs to one environment of one"
                   + " service");
         }
@@ -164,7 +164,7 @@ public final class DeclarationsReader {
       String text = element.text();
       out.add(
           Severity.parse(text)
-              .orElseThrow(() -> element.problem(quote(text) + " is not a severity")));
+              .orElseThrow(() -> element.problem(JsonField.quote(text) + " is not a severity")));
     }
     return out;
   }
@@ -193,7 +193,7 @@ public final class DeclarationsReader {
       String environmentName =
           matching(element.get("name"), ManifestGrammar.SERVICE, "an environment name");
       if (!environmentNames.add(environmentName)) {
-        throw element.get("name").problem(quote(environmentName) + " is declared twice");
+        throw element.get("name").problem(JsonField.quote(environmentName) + " is declared twice");
       }
       environments.add(
           new Declarations.Environment(
@@ -221,7 +221,7 @@ public final class DeclarationsReader {
   private static String matching(JsonField field, Pattern grammar, String what) {
     String value = field.text();
     if (!grammar.matcher(value).matches()) {
-      throw field.problem(quote(value) + " is not " + what);
+      throw field.problem(JsonField.quote(value) + " is not " + what);
     }
     return value;
   }
@@ -247,10 +247,6 @@ public final class DeclarationsReader {
 
   private void problem(JsonField field, String message) {
     problems.add(new Problem(ManifestReader.fieldPath(field.path()), message));
-  }
-
-  private static String quote(String value) {
-    return JsonField.quote(value);
   }
 
   /**

@@ -164,7 +164,8 @@ public final class ManifestReader {
     }
     if (!ManifestGrammar.MAIN.matcher(value).matches() || hasDotDot(value)) {
       throw field.problem(
-          quote(raw) + " is not a package directory inside the tree (like '.' or './cmd/server')");
+          JsonField.quote(raw)
+              + " is not a package directory inside the tree (like '.' or './cmd/server')");
     }
     return value;
   }
@@ -201,12 +202,12 @@ public final class ManifestReader {
         problems.add(
             problem(
                 element,
-                quote(text)
+                JsonField.quote(text)
                     + " is not a supported platform (supported: "
                     + String.join(", ", Platform.SUPPORTED)
                     + ")"));
       } else if (!seen.add(text)) {
-        problems.add(problem(element, quote(text) + " is listed twice"));
+        problems.add(problem(element, JsonField.quote(text) + " is listed twice"));
       } else {
         out.add(platform.get());
       }
@@ -222,7 +223,7 @@ public final class ManifestReader {
         problems.add(
             problem(
                 e.getValue(),
-                quote(name)
+                JsonField.quote(name)
                     + " is not a Go variable name like 'main.commit' or 'example.com/pkg.Var'"));
         continue;
       }
@@ -241,7 +242,7 @@ public final class ManifestReader {
         problems.add(
             problem(
                 e.getValue(),
-                quote(value)
+                JsonField.quote(value)
                     + " may only hold letters, digits and . _ : / + @ = , - (at most 200), so it"
                     + " cannot split or quote the linker flags"));
         continue;
@@ -256,7 +257,7 @@ public final class ManifestReader {
     return switch (value) {
       case "none" -> Manifest.Compression.NONE;
       case "upx" -> Manifest.Compression.UPX;
-      default -> throw field.problem(quote(value) + " is not one of 'none', 'upx'");
+      default -> throw field.problem(JsonField.quote(value) + " is not one of 'none', 'upx'");
     };
   }
 
@@ -324,15 +325,17 @@ public final class ManifestReader {
         problems.add(
             problem(
                 element,
-                quote(text)
+                JsonField.quote(text)
                     + " is not an image platform (ECS runs "
                     + String.join(", ", Platform.IMAGE_PLATFORMS)
                     + ")"));
       } else if (targets.stream().noneMatch(t -> t.toString().equals(text))) {
         problems.add(
-            problem(element, quote(text) + " is not among targets, so no binary is built for it"));
+            problem(
+                element,
+                JsonField.quote(text) + " is not among targets, so no binary is built for it"));
       } else if (out.stream().anyMatch(p -> p.toString().equals(text))) {
-        problems.add(problem(element, quote(text) + " is listed twice"));
+        problems.add(problem(element, JsonField.quote(text) + " is listed twice"));
       } else {
         out.add(Platform.parse(text).orElseThrow());
       }
@@ -346,7 +349,7 @@ public final class ManifestReader {
       return value;
     }
     throw field.problem(
-        quote(value)
+        JsonField.quote(value)
             + " is neither 'scratch' nor an image pinned by digest"
             + " (registry/repository@sha256:<64 hex digits>)");
   }
@@ -387,7 +390,8 @@ public final class ManifestReader {
       ScanPolicy.Allowance allowance = allowance(entry);
       if (allowance != null) {
         if (!ids.add(allowance.id())) {
-          problems.add(problem(entry.get("id"), quote(allowance.id()) + " is listed twice"));
+          problems.add(
+              problem(entry.get("id"), JsonField.quote(allowance.id()) + " is listed twice"));
         } else {
           allow.add(allowance);
         }
@@ -408,7 +412,7 @@ public final class ManifestReader {
         problems.add(
             problem(
                 element,
-                quote(text)
+                JsonField.quote(text)
                     + " is not a severity (one of CRITICAL, HIGH, MEDIUM, LOW, INFORMATIONAL,"
                     + " UNDEFINED)"));
       } else {
@@ -433,7 +437,8 @@ public final class ManifestReader {
       try {
         expires = LocalDate.parse(expiresText);
       } catch (DateTimeParseException e) {
-        problems.add(problem(expiresField, quote(expiresText) + " is not a date like 2027-01-31"));
+        problems.add(
+            problem(expiresField, JsonField.quote(expiresText) + " is not a date like 2027-01-31"));
       }
     }
     String reason =
@@ -493,7 +498,7 @@ public final class ManifestReader {
   private String matching(JsonField field, Pattern grammar, String what) {
     String value = field.text();
     if (!grammar.matcher(value).matches()) {
-      throw field.problem(quote(value) + " is not " + what);
+      throw field.problem(JsonField.quote(value) + " is not " + what);
     }
     return value;
   }
@@ -503,7 +508,7 @@ public final class ManifestReader {
     for (JsonField element : field.elements()) {
       String value = attempt(() -> matching(element, grammar, what));
       if (value != null && out.contains(value)) {
-        problems.add(problem(element, quote(value) + " is listed twice"));
+        problems.add(problem(element, JsonField.quote(value) + " is listed twice"));
       } else if (value != null) {
         out.add(value);
       }
@@ -549,9 +554,5 @@ public final class ManifestReader {
     }
     String path = jsonPath.substring(1);
     return path.startsWith(".") ? path.substring(1) : path;
-  }
-
-  static String quote(String value) {
-    return JsonField.quote(value);
   }
 }

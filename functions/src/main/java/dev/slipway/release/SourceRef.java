@@ -1,9 +1,5 @@
 package dev.slipway.release;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -43,13 +39,7 @@ public record SourceRef(String bucket, String key, String versionId, String etag
             .orElseThrow(() -> new IllegalStateException(key + " is not under sources/<service>/"));
     String identity =
         bucket + "\n" + key + "\n" + (versionId != null ? "v:" + versionId : "e:" + etag);
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(identity.getBytes(StandardCharsets.UTF_8));
-      return service + "-" + HexFormat.of().formatHex(digest).substring(0, 12);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return service + "-" + Sha256.hex(identity).substring(0, 12);
   }
 
   /** The service part of a release id ({@code hello-go-25f25853d6a0} gives {@code hello-go}). */

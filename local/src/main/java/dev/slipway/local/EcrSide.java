@@ -6,6 +6,7 @@ import dev.slipway.aws.AwsClients;
 import dev.slipway.emulator.Moto;
 import dev.slipway.json.Json;
 import dev.slipway.release.Finding;
+import dev.slipway.release.Sha256;
 import dev.slipway.toolchain.build.BuildReport;
 import dev.slipway.toolchain.build.GoBuildInfo;
 import dev.slipway.toolchain.build.ProcessRunner;
@@ -15,11 +16,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -301,11 +299,6 @@ final class EcrSide {
   }
 
   private static String sha256(byte[] bytes) {
-    try {
-      return "sha256:"
-          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Sha256.digest(bytes);
   }
 }

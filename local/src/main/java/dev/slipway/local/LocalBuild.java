@@ -2,6 +2,7 @@ package dev.slipway.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.aws.AwsClients;
+import dev.slipway.release.Sha256;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,10 +12,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -264,12 +262,7 @@ final class LocalBuild {
     } catch (SdkException e) {
       return "UPLOAD_ARTIFACTS: " + e.getMessage();
     }
-    try {
-      checksum[0] =
-          HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(zip.toByteArray()));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    checksum[0] = Sha256.hex(zip.toByteArray());
     return null;
   }
 }

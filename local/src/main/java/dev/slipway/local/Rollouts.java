@@ -4,13 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
+import dev.slipway.release.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,18 +51,12 @@ final class Rollouts {
 
   /** ECS's id for the deployment of {@code taskDefinition} to {@code serviceArn}. */
   static String deploymentId(String serviceArn, String taskDefinition) {
-    try {
-      byte[] hash =
-          MessageDigest.getInstance("SHA-256")
-              .digest((serviceArn + "|" + taskDefinition).getBytes(StandardCharsets.UTF_8));
-      long n = 0;
-      for (int i = 0; i < 8; i++) {
-        n = (n << 8) | (hash[i] & 0xff);
-      }
-      return "ecs-svc/" + String.format("%019d", n & Long.MAX_VALUE);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
+    byte[] hash = Sha256.of((serviceArn + "|" + taskDefinition).getBytes(StandardCharsets.UTF_8));
+    long n = 0;
+    for (int i = 0; i < 8; i++) {
+      n = (n << 8) | (hash[i] & 0xff);
     }
+    return "ecs-svc/" + String.format("%019d", n & Long.MAX_VALUE);
   }
 
   /** Records how the rollout of {@code taskDefinition} to {@code serviceArn} ended. */

@@ -14,6 +14,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.commons.io.file.PathUtils;
 
 /**
  * The local runtime's state directory: one runtime at a time (a lock), the helper processes an
@@ -150,13 +151,8 @@ final class StateDirectory {
 
   /** Deletes {@code dir} and everything under it (nothing when it does not exist). */
   static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+      PathUtils.delete(dir); // links are deleted, never followed
     }
   }
 }

@@ -1,8 +1,6 @@
 package dev.slipway.toolchain.image;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import dev.slipway.release.Sha256;
 import java.util.Objects;
 
 /**
@@ -28,12 +26,7 @@ public record Blob(String mediaType, String digest, long size, byte[] content) {
 
   /** {@code sha256:<hex>} of {@code bytes}. */
   public static String sha256(byte[] bytes) {
-    try {
-      return "sha256:"
-          + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return Sha256.digest(bytes);
   }
 
   /** The hex part of the digest, the file name in an OCI layout. */
