@@ -70,13 +70,13 @@ public final class Pipeline {
         new ReleaseEngine(ledger, new Linking(ports.effects(), ledger), clock, config.claimTtl());
   }
 
-  /** What became of one event. */
-  public sealed interface Outcome {
+  /** What became of one event (not an effect's outcome: that is {@link EffectRunner.Outcome}). */
+  public sealed interface Handled {
     /** The event reached a release; here it is afterwards. */
-    record Applied(Release release) implements Outcome {}
+    record Applied(Release release) implements Handled {}
 
     /** The event concerns nothing Slipway tracks; {@code reason} says why. */
-    record Ignored(String reason) implements Outcome {}
+    record Ignored(String reason) implements Handled {}
   }
 
   /** The mark a scan that ended before its image's push was handled leaves (see scanned). */
@@ -101,7 +101,7 @@ public final class Pipeline {
    * What the release engine makes of one event. The switch is over every kind in the registry: a
    * kind added to {@link EventKind} without a decision here does not compile.
    */
-  public Outcome handle(PipelineEvent event) throws Unavailable {
+  public Handled handle(PipelineEvent event) throws Unavailable {
     return switch (event.eventKind()) {
       case S3_OBJECT_CREATED -> sourceUploaded((S3ObjectCreated) event);
       case CODEBUILD_BUILD_STATE -> buildState((CodeBuildBuildState) event);
@@ -113,27 +113,27 @@ public final class Pipeline {
       case SLIPWAY ->
           // Anyone allowed events:PutEvents could send an approval naming anyone: a decision
           // counts only through steer, behind the IAM-authenticated function URL (DESIGN §5).
-          new Outcome.Ignored(
+          new Handled.Ignored(
               "Slipway's own "
                   + ((SlipwayEvent) event).type().detailType()
                   + " announcement (decisions come through the steering URL)");
       case CODEBUILD_PHASE_CHANGE, INSPECTOR_FINDING, ECS_SERVICE_ACTION, ECS_TASK_STATE ->
-          new Outcome.Ignored(event.kind() + " is not used by the release engine");
+          new Handled.Ignored(event.kind() + " is not used by the release engine");
     };
   }
 
-  private Outcome scanned(ImageScan e, String complete) throws Unavailable {
+  private Handled scanned(ImageScan e, String complete) throws Unavailable {
     return scanned(e.meta().id(), e.repository(), e.digest(), e.status(), complete);
   }
 
-  private Outcome buildState(CodeBuildBuildState e) {
+  private Handled buildState(CodeBuildBuildState e) {
     String eventId = e.meta().id();
     Effect.BuildKind kind =
         e.project().equals(config.compileProject())
             ? Effect.BuildKind.COMPILE
             : e.project().equals(config.imageProject()) ? Effect.BuildKind.IMAGE : null;
     if (kind == null || e.releaseId() == null) {
-      return new Outcome.Ignored(
+      return new Handled.Ignored(
           "build of project " + e.project() + " is not a Slipway release build");
     }
     String detail = null;
@@ -153,13 +153,13 @@ public final class Pipeline {
     return apply(e.releaseId(), input);
   }
 
-  private Outcome imagePushed(EcrImageAction e) throws Unavailable {
+  private Handled imagePushed(EcrImageAction e) throws Unavailable {
     String eventId = e.meta().id();
     if (!e.isSuccessfulPush()
         || config.services().serviceOfRepository(e.repository()).isEmpty()
         || e.tag() == null
         || e.digest() == null) {
-      return new Outcome.Ignored(
+      return new Handled.Ignored(
           e.action()
               + " "
               + e.result()
@@ -178,12 +178,12 @@ public final class Pipeline {
             .name()
             .equals(service.get())) {
       // Each service pushes to its own repository: a release's tag in another's is not its push.
-      return new Outcome.Ignored(
+      return new Handled.Ignored(
           "tag " + e.tag() + " in " + e.repository() + " is not that repository's service's");
     }
     if (service.isEmpty() || ledger.read(service.get(), e.tag()).isEmpty()) {
       // An image Slipway did not build: image-only releases are not supported yet.
-      return new Outcome.Ignored("tag " + e.tag() + " is not a Slipway release");
+      return new Handled.Ignored("tag " + e.tag() + " is not a Slipway release");
     }
     List<String> platforms = ports.images().platformDigests(e.repository(), e.digest());
     ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(service.get(), e.tag());
@@ -195,7 +195,7 @@ public final class Pipeline {
         e.meta().account() != null && e.meta().region() != null
             ? e.meta().account() + ".dkr.ecr." + e.meta().region() + ".amazonaws.com"
             : null;
-    Outcome pushed =
+    Handled pushed =
         apply(
             e.tag(),
             new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms));
@@ -204,9 +204,9 @@ public final class Pipeline {
     scannable.add(e.digest());
     for (String digest : scannable) {
       if (ledger.linked(EARLY_SCAN + digest).isPresent()) {
-        Outcome early =
+        Handled early =
             scanned(EARLY_SCAN + digest, e.repository(), digest, "COMPLETE", "COMPLETE");
-        if (early instanceof Outcome.Applied) {
+        if (early instanceof Handled.Applied) {
           pushed = early;
         }
       }
@@ -214,15 +214,15 @@ public final class Pipeline {
     return pushed;
   }
 
-  private Outcome deploymentEnded(EcsDeploymentState e) throws Unavailable {
+  private Handled deploymentEnded(EcsDeploymentState e) throws Unavailable {
     String eventId = e.meta().id();
     boolean completed = e.name().equals("SERVICE_DEPLOYMENT_COMPLETED");
     if (!completed && !e.name().equals("SERVICE_DEPLOYMENT_FAILED")) {
-      return new Outcome.Ignored(e.name() + " changes nothing");
+      return new Handled.Ignored(e.name() + " changes nothing");
     }
     Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("deployment/" + e.deploymentId());
     if (key.isEmpty()) {
-      return new Outcome.Ignored("deployment " + e.deploymentId() + " is not a Slipway release's");
+      return new Handled.Ignored("deployment " + e.deploymentId() + " is not a Slipway release's");
     }
     // ECS can finish before the deploy effect's result (the deployment id) is recorded: that
     // event would be ignored and the release left to the reconciler. Not applied (so not marked
@@ -247,16 +247,16 @@ public final class Pipeline {
         key.get(), new Input.DeploymentEnded(eventId, e.deploymentId(), completed, e.reason()));
   }
 
-  private Outcome alarmed(AlarmStateChange e) {
+  private Handled alarmed(AlarmStateChange e) {
     String eventId = e.meta().id();
     String service = config.alarmServices().get(e.alarm());
     if (!e.enteredAlarm() || service == null) {
-      return new Outcome.Ignored("alarm " + e.alarm() + " " + e.state() + " guards no deployment");
+      return new Handled.Ignored("alarm " + e.alarm() + " " + e.state() + " guards no deployment");
     }
     Optional<String> deploying =
         ledger.readIndex(service).flatMap(i -> i.value().deploying()).map(ServiceView.Entry::id);
     if (deploying.isEmpty()) {
-      return new Outcome.Ignored("no release of " + service + " is deploying");
+      return new Handled.Ignored("no release of " + service + " is deploying");
     }
     return apply(
         new ReleaseLedger.ReleaseKey(service, deploying.get()),
@@ -274,7 +274,7 @@ public final class Pipeline {
    * the IAM-authorized steering URL), never a name the caller chose; {@code requestId} makes a
    * repeated request the same input.
    */
-  public Outcome steer(
+  public Handled steer(
       Decision decision, String releaseId, String by, String reason, String requestId) {
     String eventId = "steer:" + requestId;
     return apply(
@@ -284,13 +284,13 @@ public final class Pipeline {
             : new Input.Rejected(eventId, by, reason));
   }
 
-  private Outcome sourceUploaded(S3ObjectCreated e) {
+  private Handled sourceUploaded(S3ObjectCreated e) {
     if (!e.bucket().equals(config.sourceBucket())) {
-      return new Outcome.Ignored("bucket " + e.bucket() + " is not the source bucket");
+      return new Handled.Ignored("bucket " + e.bucket() + " is not the source bucket");
     }
     Optional<String> service = SourceRef.serviceOf(e.key());
     if (service.isEmpty()) {
-      return new Outcome.Ignored(
+      return new Handled.Ignored(
           "s3://"
               + e.bucket()
               + "/"
@@ -301,7 +301,7 @@ public final class Pipeline {
     String releaseId = source.releaseId();
     Optional<ReleaseLedger.Versioned<Release>> existing = ledger.read(service.get(), releaseId);
     if (existing.isPresent()) {
-      return new Outcome.Applied(engine.resume(existing.get().value())); // a repeated upload event
+      return new Handled.Applied(engine.resume(existing.get().value())); // a repeated upload event
     }
     String eventId = e.meta().id() != null ? e.meta().id() : "s3:" + releaseId;
     Instant uploadedAt = e.meta().time() != null ? e.meta().time() : clock.instant();
@@ -333,7 +333,7 @@ public final class Pipeline {
     return clock.instant().atZone(ZoneOffset.UTC).toLocalDate();
   }
 
-  private Outcome scanned(
+  private Handled scanned(
       String eventId, String repository, String digest, String status, String complete)
       throws Unavailable {
     boolean completed = status.equals(complete) || status.equals("SCAN_COMPLETE");
@@ -347,7 +347,7 @@ public final class Pipeline {
       key = ledger.linked("digest/" + digest);
     }
     if (key.isEmpty()) {
-      return new Outcome.Ignored("scan of " + digest + " is not of a Slipway release's image");
+      return new Handled.Ignored("scan of " + digest + " is not of a Slipway release's image");
     }
     List<Finding> findings;
     try {
@@ -362,27 +362,27 @@ public final class Pipeline {
             key.get(),
             new Input.EffectFailed(eventId, "scan", "the scan of " + digest + " ended " + status));
       }
-      return new Outcome.Ignored("scan status " + status);
+      return new Handled.Ignored("scan status " + status);
     }
     if (findings == null) {
-      return new Outcome.Ignored("no findings to read yet for " + digest);
+      return new Handled.Ignored("no findings to read yet for " + digest);
     }
     return apply(key.get(), new Input.ScanCompleted(eventId, digest, findings));
   }
 
-  private Outcome apply(String releaseId, Input input) {
+  private Handled apply(String releaseId, Input input) {
     Optional<String> service = SourceRef.serviceOfReleaseId(releaseId);
     if (service.isEmpty()) {
-      return new Outcome.Ignored(releaseId + " is not a release id");
+      return new Handled.Ignored(releaseId + " is not a release id");
     }
     return apply(new ReleaseLedger.ReleaseKey(service.get(), releaseId), input);
   }
 
-  private Outcome apply(ReleaseLedger.ReleaseKey key, Input input) {
+  private Handled apply(ReleaseLedger.ReleaseKey key, Input input) {
     return engine
         .apply(key.service(), key.releaseId(), input)
-        .<Outcome>map(Outcome.Applied::new)
-        .orElseGet(() -> new Outcome.Ignored("no release " + key.releaseId()));
+        .<Handled>map(Handled.Applied::new)
+        .orElseGet(() -> new Handled.Ignored("no release " + key.releaseId()));
   }
 
   /**

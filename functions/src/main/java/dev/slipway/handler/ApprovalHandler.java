@@ -97,8 +97,8 @@ public final class ApprovalHandler extends SlipwayHandler {
       return response(400, e.path().replaceFirst("^\\$\\.?", "") + ": " + e.problem());
     }
     String requestId = request.path("requestContext").path("requestId").asText(releaseId + caller);
-    Pipeline.Outcome outcome = pipeline().steer(decision, releaseId, caller, reason, requestId);
-    if (outcome instanceof Pipeline.Outcome.Applied applied) {
+    Pipeline.Handled outcome = pipeline().steer(decision, releaseId, caller, reason, requestId);
+    if (outcome instanceof Pipeline.Handled.Applied applied) {
       logLine("info", null, requestId, decision + " " + releaseId + " by " + caller);
       ObjectNode body = Json.mapper().createObjectNode();
       body.put("releaseId", releaseId)
@@ -106,7 +106,7 @@ public final class ApprovalHandler extends SlipwayHandler {
           .put("by", caller);
       return response(200, body);
     }
-    return response(404, ((Pipeline.Outcome.Ignored) outcome).reason());
+    return response(404, ((Pipeline.Handled.Ignored) outcome).reason());
   }
 
   private static byte[] response(int status, String message) throws IOException {

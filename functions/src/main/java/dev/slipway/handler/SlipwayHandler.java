@@ -119,8 +119,8 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
       return true;
     }
     try {
-      Pipeline.Outcome outcome = pipeline.handle(event);
-      if (outcome instanceof Pipeline.Outcome.Applied applied) {
+      Pipeline.Handled outcome = pipeline.handle(event);
+      if (outcome instanceof Pipeline.Handled.Applied applied) {
         logLine(
             "info",
             messageId,
@@ -131,7 +131,7 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
             "info",
             messageId,
             event.meta().id(),
-            event.kind() + " ignored: " + ((Pipeline.Outcome.Ignored) outcome).reason());
+            event.kind() + " ignored: " + ((Pipeline.Handled.Ignored) outcome).reason());
       }
       return true;
     } catch (Unavailable | ReleaseEngine.RetryLater e) {

@@ -8,9 +8,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Validates a source tree (its manifest, {@code go.mod}, and the main package) and plans its build.
- * Every problem is reported at once. Reads go through the {@link SourceTree} port, so this is as
- * pure as its inputs: a directory for `slipway plan`, an unpacked archive in the handler.
+ * Validates a source tree (its manifest, {@code go.mod}, and the main package), then has {@link
+ * BuildPlanner} plan its build. Every problem is reported at once. Reads go through the {@link
+ * SourceTree} port, so this is as pure as its inputs: a directory for `slipway plan`, an unpacked
+ * archive in the handler.
  */
 public final class TreePlanner {
   /** Largest {@code go.mod} or Go source file read while checking. */
@@ -101,7 +102,8 @@ public final class TreePlanner {
     if (!problems.isEmpty() || manifest == null || module == null) {
       return new Result.Invalid(problems);
     }
-    return new Result.Planned(Planner.plan(manifest, module, releaseId, outDir, today), manifest);
+    return new Result.Planned(
+        BuildPlanner.plan(manifest, module, releaseId, outDir, today), manifest);
   }
 
   private static void checkMainPackage(SourceTree tree, String main, List<Problem> problems) {

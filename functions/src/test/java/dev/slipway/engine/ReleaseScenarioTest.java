@@ -46,7 +46,7 @@ class ReleaseScenarioTest {
     }
   }
 
-  Pipeline.Outcome deliver(String path) throws Exception {
+  Pipeline.Handled deliver(String path) throws Exception {
     clock.advance(Duration.ofSeconds(1));
     return pipeline.handle(sample(path));
   }
@@ -105,10 +105,10 @@ class ReleaseScenarioTest {
             .replace("3HL4kqtJvjVBH40Nrjfkd.gH_8qy0Z1p", "4HL4kqtJvjVBH40Nrjfkd.gH_8qy0Z1p");
     clock.advance(Duration.ofMinutes(5));
 
-    Pipeline.Outcome newer =
+    Pipeline.Handled newer =
         pipeline.handle(((ParseResult.Parsed) new EventParser().parse(newerUpload).get(0)).event());
 
-    String newerId = ((Pipeline.Outcome.Applied) newer).release().id();
+    String newerId = ((Pipeline.Handled.Applied) newer).release().id();
     assertThat(newerId).isNotEqualTo(ID);
     assertThat(release().state()).isEqualTo(ReleaseState.SUPERSEDED);
     assertThat(release().reason()).isEqualTo("superseded by " + newerId);
@@ -355,7 +355,7 @@ class ReleaseScenarioTest {
     deliver("codebuild/build-state-image-succeeded.json");
     // the scan's event is handled first: no release knows the digest yet
     assertThat(deliver("ecr/image-scan-complete-clean.json"))
-        .isInstanceOf(Pipeline.Outcome.Ignored.class);
+        .isInstanceOf(Pipeline.Handled.Ignored.class);
     assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
 
     deliver("ecr/image-action-push.json");
@@ -517,8 +517,8 @@ class ReleaseScenarioTest {
     deliver("codebuild/build-state-image-succeeded.json");
     deliver("ecr/image-action-push.json");
 
-    Pipeline.Outcome outcome = pipeline.handle(sample("inspector2/finding-go-module.json"));
-    assertThat(outcome).isInstanceOf(Pipeline.Outcome.Ignored.class);
+    Pipeline.Handled outcome = pipeline.handle(sample("inspector2/finding-go-module.json"));
+    assertThat(outcome).isInstanceOf(Pipeline.Handled.Ignored.class);
     PipelineEvent otherScan = sample("ecr/image-scan-complete-findings.json");
     ledger.link("digest/sha256:other", new ReleaseLedger.ReleaseKey("hello-go", ID));
     var machine =

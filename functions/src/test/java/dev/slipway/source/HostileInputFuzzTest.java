@@ -9,9 +9,9 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.slipway.engine.SourceArchives;
 import dev.slipway.json.Json;
 import dev.slipway.release.BuildPlan;
+import dev.slipway.release.BuildPlanner;
 import dev.slipway.release.GoModule;
 import dev.slipway.release.ManifestReader;
-import dev.slipway.release.Planner;
 import dev.slipway.release.Problem;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -349,7 +349,7 @@ class HostileInputFuzzTest {
     }
     var manifest = ((ManifestReader.Result.Valid) result).manifest();
     BuildPlan plan =
-        Planner.plan(
+        BuildPlanner.plan(
             manifest,
             GoModule.parse("module example.com/hello-go\n\ngo 1.22\n").orElseThrow(),
             RELEASE,

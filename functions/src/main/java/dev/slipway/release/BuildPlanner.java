@@ -17,8 +17,8 @@ import java.util.stream.Collectors;
  * DWARF tables), and {@code GOTOOLCHAIN=local} (never download a different Go behind the user's
  * back: a go.mod asking for a newer Go fails with Go's own message instead).
  */
-public final class Planner {
-  private Planner() {}
+public final class BuildPlanner {
+  private BuildPlanner() {}
 
   /** The plan for {@code manifest} built from {@code module} as release {@code releaseId}. */
   public static BuildPlan plan(
