@@ -1,6 +1,5 @@
 package dev.slipway.aws;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.engine.Refused;

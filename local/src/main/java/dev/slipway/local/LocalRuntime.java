@@ -3,10 +3,8 @@ package dev.slipway.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
-import dev.slipway.aws.Wiring;
 import dev.slipway.emulator.ManagedProcess;
 import dev.slipway.emulator.Moto;
-import dev.slipway.engine.Pipeline;
 import dev.slipway.handler.SlipwayHandler;
 import dev.slipway.json.Json;
 import dev.slipway.release.Declarations;
@@ -19,17 +17,13 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -45,7 +39,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
-import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * The whole pipeline on one machine (DESIGN.md §6): moto_server as the AWS control plane, the CDK
@@ -55,8 +48,9 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
  *
  * <p>Why this is long: it is the local runtime's composition root, read top to bottom in boot order
  * (emulator, journal, registry, template, queues and rules, builds, handlers, mappings,
- * dispatcher); the parts with logic of their own are their own classes (TemplateRules, Dispatcher,
- * BuildExecutor, TaskRunner, EcrSide, IamEnforcer).
+ * dispatcher); making the template's resources real is {@link LocalWiring}, and the parts with
+ * logic of their own are their own classes (TemplateRules, Dispatcher, BuildExecutor, TaskRunner,
+ * EcrSide, IamEnforcer).
  */
 public final class LocalRuntime implements AutoCloseable {
   /** The account and region the template was synthesized for (see infra-cdk's tests). */
@@ -286,11 +280,11 @@ public final class LocalRuntime implements AutoCloseable {
     for (Declarations.Service service : declared.services()) {
       aws.ecr.createRepository(r -> r.repositoryName(service.repository()));
     }
-    createServices(aws, declared, o.services());
+    LocalWiring.createServices(aws, declared, o.services());
 
     // The template's queues and rules first: replaying the journal below puts past events on them
     // again.
-    Topology topology = createTopology(rules, sqs, aws);
+    LocalWiring.Topology topology = LocalWiring.createTopology(rules, sqs, aws);
 
     Delivered delivered = new Delivered(o.state().resolve(StateDirectory.DELIVERED));
     resources.add(delivered);
@@ -325,7 +319,7 @@ public final class LocalRuntime implements AutoCloseable {
     BuildExecutor builds = startBuilds(o, rules, iam, aws, side, motoEndpoint);
     env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
     codeBuild = builds.endpoint();
-    Map<String, SlipwayHandler> handlerByFunction = handlers(rules, iam, env, log);
+    Map<String, SlipwayHandler> handlerByFunction = LocalWiring.handlers(rules, iam, env, log);
     for (TemplateRules.UrlSpec url : rules.functionUrls()) {
       SlipwayHandler target = handlerByFunction.get(url.function());
       if (target != null) {
@@ -334,7 +328,7 @@ public final class LocalRuntime implements AutoCloseable {
         steeringUrl = served.url();
       }
     }
-    Mapped mapped = map(rules, handlerByFunction, topology.queueUrls());
+    LocalWiring.Mapped mapped = LocalWiring.map(rules, handlerByFunction, topology.queueUrls());
 
     tasks =
         new TaskRunner(
@@ -431,135 +425,6 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /**
-   * Creates each declared environment's ECS service, its task definition passing the declared
-   * roles, then each extra [CLUSTER/]NAME service (a bare name is in ECS's default cluster; not
-   * declared, so a quick try's releases cannot deploy to it).
-   */
-  private static void createServices(AwsClients aws, Declarations declared, List<String> extra) {
-    Set<String> clusters = new HashSet<>();
-    Set<String> created = new HashSet<>();
-    for (Declarations.Service service : declared.services()) {
-      for (Declarations.Environment environment : service.environments()) {
-        createService(
-            aws,
-            clusters,
-            environment.cluster(),
-            environment.service(),
-            service.repository(),
-            roleArn(environment.taskRole()),
-            roleArn(environment.executionRole()));
-        created.add(environment.target());
-      }
-    }
-    for (String entry : extra) {
-      // [CLUSTER/]NAME: a bare name is in ECS's default cluster.
-      String cluster = entry.contains("/") ? entry.substring(0, entry.indexOf('/')) : "default";
-      String service = entry.substring(entry.indexOf('/') + 1);
-      if (created.add(cluster + "/" + service)) {
-        createService(aws, clusters, cluster, service, REPOSITORY, null, null);
-      }
-    }
-  }
-
-  private static String roleArn(String declared) {
-    if (declared == null || declared.startsWith("arn:")) {
-      return declared;
-    }
-    return "arn:aws:iam::" + ACCOUNT + ":role/" + declared;
-  }
-
-  private static void createService(
-      AwsClients aws,
-      Set<String> clusters,
-      String cluster,
-      String service,
-      String repository,
-      String taskRole,
-      String executionRole) {
-    if (clusters.add(cluster)) {
-      aws.ecs.createCluster(r -> r.clusterName(cluster));
-    }
-    // Deployment ids are the pass-through's (Rollouts), derived from the service and its task
-    // definition, so they are the same after a restart and the ledger's links still match.
-    String placeholder =
-        ACCOUNT
-            + ".dkr.ecr."
-            + REGION
-            + ".amazonaws.com/"
-            + repository
-            + "@sha256:"
-            + "0".repeat(64);
-    String td =
-        aws.ecs
-            .registerTaskDefinition(
-                r ->
-                    r.family(service)
-                        .taskRoleArn(taskRole)
-                        .executionRoleArn(executionRole)
-                        .networkMode("awsvpc")
-                        .requiresCompatibilitiesWithStrings("FARGATE")
-                        .cpu("256")
-                        .memory("512")
-                        .containerDefinitions(
-                            c -> c.name(service).image(placeholder).essential(true)))
-            .taskDefinition()
-            .taskDefinitionArn();
-    aws.ecs.createService(
-        r -> r.cluster(cluster).serviceName(service).taskDefinition(td).desiredCount(1));
-  }
-
-  /** The queues by name and each queue's dead-letter queue, by URL. */
-  private record Topology(Map<String, String> queueUrls, Map<String, String> deadLetterQueues) {}
-
-  /**
-   * The template's queues (with their redrive policies) and its rules with their queue targets, in
-   * the emulator. Every rule delivers to a queue (DESIGN §2's topology, as on AWS), with the
-   * template's receive counts before the dead-letter queue; visibility timeouts run
-   * LOCAL_TIME_SCALE times faster here, as the reconciler's schedule does (see README, fidelity).
-   */
-  private static Topology createTopology(TemplateRules rules, SqsClient sqs, AwsClients aws) {
-    Map<String, String> queueUrls = new LinkedHashMap<>();
-    Map<String, String> deadLetterQueues = new LinkedHashMap<>();
-    for (TemplateRules.QueueSpec spec : rules.queues()) {
-      Map<QueueAttributeName, String> attributes = new LinkedHashMap<>();
-      attributes.put(
-          QueueAttributeName.VISIBILITY_TIMEOUT,
-          Integer.toString(Math.max(1, spec.visibilityTimeoutSeconds() / LOCAL_TIME_SCALE)));
-      if (spec.deadLetterQueue() != null) {
-        attributes.put(
-            QueueAttributeName.REDRIVE_POLICY,
-            "{\"deadLetterTargetArn\":\"arn:aws:sqs:"
-                + REGION
-                + ":"
-                + ACCOUNT
-                + ":"
-                + spec.deadLetterQueue()
-                + "\",\"maxReceiveCount\":\""
-                + spec.maxReceiveCount()
-                + "\"}");
-      }
-      String url = sqs.createQueue(r -> r.queueName(spec.name()).attributes(attributes)).queueUrl();
-      queueUrls.put(spec.name(), url);
-    }
-    for (TemplateRules.QueueSpec spec : rules.queues()) {
-      if (spec.deadLetterQueue() != null) {
-        deadLetterQueues.put(queueUrls.get(spec.name()), queueUrls.get(spec.deadLetterQueue()));
-      }
-    }
-    for (TemplateRules.RuleSpec rule : rules.queueRules()) {
-      aws.events.putRule(r -> r.name(rule.name()).eventPattern(rule.pattern().toString()));
-      aws.events.putTargets(
-          r ->
-              r.rule(rule.name())
-                  .targets(
-                      t ->
-                          t.id("queue")
-                              .arn("arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + rule.queue())));
-    }
-    return new Topology(queueUrls, deadLetterQueues);
-  }
-
-  /**
    * The CodeBuild stand-in: each project's builds run its buildspec as its role (IAM enforced),
    * with the jar asset the template names published as `cdk deploy` would.
    */
@@ -623,83 +488,6 @@ public final class LocalRuntime implements AutoCloseable {
     resources.add(builds);
     builds.enforce(iam);
     return builds;
-  }
-
-  /**
-   * Each handler is the class its function's Handler names, with its function's environment, and
-   * calls "AWS" as its function's role.
-   */
-  private static Map<String, SlipwayHandler> handlers(
-      TemplateRules rules, IamEnforcer iam, Map<String, String> env, PrintStream log)
-      throws Exception {
-    Map<String, SlipwayHandler> handlerByFunction = new LinkedHashMap<>();
-    for (TemplateRules.Function function : rules.functions()) {
-      String accessKey = "LOCALROLE" + function.logicalId().toUpperCase(Locale.ROOT);
-      iam.register(
-          accessKey,
-          new IamEnforcer.Principal(function.logicalId(), function.roleName(), function.roleArn()),
-          function.policies());
-      Map<String, String> functionEnv = new HashMap<>(function.environment());
-      for (String local :
-          List.of(
-              "AWS_REGION",
-              "AWS_ENDPOINT_URL",
-              "AWS_ENDPOINT_URL_CODEBUILD",
-              "SLIPWAY_STUCK_AFTER_SECONDS",
-              "SLIPWAY_CLAIM_TTL_SECONDS")) {
-        functionEnv.put(local, env.get(local));
-      }
-      Pipeline pipeline =
-          Wiring.pipeline(
-              functionEnv,
-              Clock.systemUTC(),
-              StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, "local")));
-      handlerByFunction.put(function.logicalId(), handler(function.handlerClass(), pipeline, log));
-    }
-    return handlerByFunction;
-  }
-
-  /** Which handler reads which queue, in batches of what size; the scheduled reconciler. */
-  private record Mapped(
-      Map<String, SlipwayHandler> handlerByQueue,
-      Map<String, Integer> batchSizes,
-      SlipwayHandler reconciler) {}
-
-  /**
-   * The event source mappings: each queue's messages go to the function the template maps it to, in
-   * batches of the mapping's size, with partial batch failures.
-   */
-  private static Mapped map(
-      TemplateRules rules,
-      Map<String, SlipwayHandler> handlerByFunction,
-      Map<String, String> queueUrls) {
-    Map<String, SlipwayHandler> handlerByQueue = new LinkedHashMap<>();
-    Map<String, Integer> batchSizes = new LinkedHashMap<>();
-    String scheduleQueue = rules.scheduleQueue().orElse(null);
-    SlipwayHandler reconciler = null;
-    for (TemplateRules.MappingSpec mapping : rules.mappings()) {
-      // TemplateRules.validate has refused mappings to other functions or without partial failures
-      SlipwayHandler handler = handlerByFunction.get(mapping.function());
-      if (mapping.queue().equals(scheduleQueue)) {
-        // The schedule is a timer here (the loop below), not a queue: rate(N minutes) every 5 s.
-        reconciler = handler;
-        continue;
-      }
-      handlerByQueue.put(queueUrls.get(mapping.queue()), handler);
-      batchSizes.put(queueUrls.get(mapping.queue()), mapping.batchSize());
-    }
-    return new Mapped(handlerByQueue, batchSizes, reconciler);
-  }
-
-  /** The handler class a function's Handler names, built with that function's pipeline. */
-  private static SlipwayHandler handler(String className, Pipeline pipeline, PrintStream log)
-      throws ReflectiveOperationException {
-    Class<?> type = Class.forName(className);
-    if (!SlipwayHandler.class.isAssignableFrom(type)) {
-      throw new IllegalArgumentException(className + " is not a Slipway handler");
-    }
-    return (SlipwayHandler)
-        type.getConstructor(Pipeline.class, PrintStream.class).newInstance(pipeline, log);
   }
 
   /**
