@@ -38,9 +38,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.ecs.model.Service;
-import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
 
 /**
@@ -60,10 +60,11 @@ class PipelineEmulatorIT {
   static final String REGION = "us-east-1";
   static final Path ROOT = Path.of(System.getProperty("slipway.root", ".."));
 
-  static MotoServer moto;
+  @RegisterExtension static final Emulator emulator = new Emulator(REGION);
   static FakeCodeBuild codeBuild;
+
+  /** Clients of the emulator, but CodeBuild's is the fake's. */
   static AwsClients aws;
-  static SqsClient sqs;
 
   final MutableClock clock = new MutableClock(Instant.now());
   final ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
@@ -75,36 +76,24 @@ class PipelineEmulatorIT {
 
   @BeforeAll
   static void start() throws Exception {
-    moto = MotoServer.start();
     codeBuild = new FakeCodeBuild();
     aws = new AwsClients(env(), AwsClients.EMULATOR_CREDENTIALS);
-    sqs =
-        SqsClient.builder()
-            .region(software.amazon.awssdk.regions.Region.of(REGION))
-            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
-            .endpointOverride(java.net.URI.create(moto.endpoint))
-            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
-            .build();
   }
 
   @AfterAll
   static void stop() throws Exception {
     if (aws != null) {
       aws.close();
-      sqs.close();
     }
     if (codeBuild != null) {
       codeBuild.close();
-    }
-    if (moto != null) {
-      moto.close();
     }
   }
 
   static Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("AWS_REGION", REGION);
-    env.put("AWS_ENDPOINT_URL", moto.endpoint);
+    env.put("AWS_ENDPOINT_URL", emulator.endpoint());
     env.put("AWS_ENDPOINT_URL_CODEBUILD", codeBuild.endpoint());
     env.put("SLIPWAY_SOURCE_BUCKET", BUCKET);
     env.put(
@@ -116,7 +105,7 @@ class PipelineEmulatorIT {
 
   @BeforeEach
   void resources() throws Exception {
-    moto.post("/moto-api/reset", "{}");
+    emulator.reset();
     codeBuild.reset();
     aws.s3.createBucket(r -> r.bucket(BUCKET));
     aws.s3.putBucketVersioning(
@@ -165,7 +154,7 @@ class PipelineEmulatorIT {
   }
 
   private String queue(String name, String pattern) {
-    String url = sqs.createQueue(r -> r.queueName(name)).queueUrl();
+    String url = emulator.sqs().createQueue(r -> r.queueName(name)).queueUrl();
     String arn = "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + name;
     aws.events.putRule(r -> r.name(name).eventPattern(pattern));
     aws.events.putTargets(r -> r.rule(name).targets(t -> t.id("queue").arn(arn)));
@@ -177,10 +166,12 @@ class PipelineEmulatorIT {
     long deadline = System.currentTimeMillis() + 10_000;
     while (bodies.size() < atLeast && System.currentTimeMillis() < deadline) {
       for (Message m :
-          sqs.receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
+          emulator
+              .sqs()
+              .receiveMessage(r -> r.queueUrl(queueUrl).maxNumberOfMessages(10).waitTimeSeconds(1))
               .messages()) {
         bodies.add(Json.parse(m.body(), "$"));
-        sqs.deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
+        emulator.sqs().deleteMessage(r -> r.queueUrl(queueUrl).receiptHandle(m.receiptHandle()));
       }
     }
     return bodies;
@@ -364,7 +355,7 @@ class PipelineEmulatorIT {
       result.putObject("imageId").put("imageDigest", digest);
       result.putObject("imageScanStatus").put("status", "COMPLETE").put("description", "done");
     }
-    moto.post("/moto-api/static/ecr/scan-finding-results", "{\"results\": " + results + "}");
+    emulator.post("/moto-api/static/ecr/scan-finding-results", "{\"results\": " + results + "}");
     for (String digest : platformDigests) {
       invoke(
           new ScanHandler(pipeline, log),
