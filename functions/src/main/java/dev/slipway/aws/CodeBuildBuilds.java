@@ -27,9 +27,8 @@ import software.amazon.awssdk.services.codebuild.model.StartBuildResponse;
  */
 public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Settings settings)
     implements Builds {
-  /** The projects, where compile output goes, and each service's repository. */
-  public record Settings(
-      String compileProject, String imageProject, String artifactBucket, Declarations services) {}
+  /** The projects and where compile output goes. */
+  public record Settings(String compileProject, String imageProject, String artifactBucket) {}
 
   /**
    * The id BatchGetBuilds and StopBuild take ({@code project:uuid}) from the ARN events carry and
@@ -41,10 +40,11 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
   }
 
   @Override
-  public String start(Release release, Effect.BuildKind kind) throws Unavailable, Refused {
+  public String start(Release release, Effect.BuildKind kind, Declarations.Service service)
+      throws Unavailable, Refused {
     try {
       StartBuildResponse response =
-          kind == Effect.BuildKind.COMPILE ? startCompile(release) : startImage(release);
+          kind == Effect.BuildKind.COMPILE ? startCompile(release) : startImage(release, service);
       // Events carry the build's ARN as its build-id; record the same.
       return response.build().arn() != null ? response.build().arn() : response.build().id();
     } catch (SdkException e) {
@@ -76,13 +76,8 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
                 .environmentVariablesOverride(env));
   }
 
-  private StartBuildResponse startImage(Release release) throws Refused {
-    Declarations.Service service =
-        settings
-            .services()
-            .service(release.service())
-            .orElseThrow(
-                () -> new Refused("service " + release.service() + " is no longer declared"));
+  private StartBuildResponse startImage(Release release, Declarations.Service service)
+      throws Refused {
     List<EnvironmentVariable> env = common(release);
     // The project's registry, the release's own service's repository (image.yml).
     env.add(variable("SLIPWAY_REPOSITORY", service.repository()));

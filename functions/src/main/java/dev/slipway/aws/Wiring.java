@@ -36,7 +36,7 @@ public final class Wiring {
         new CodeBuildBuilds(
             aws.codeBuild,
             new CodeBuildBuilds.Settings(
-                config.compileProject(), config.imageProject(), artifactBucket, config.services()));
+                config.compileProject(), config.imageProject(), artifactBucket));
     EcsDeployments deployments = new EcsDeployments(aws.ecs, aws.ecsOnce);
     return new Pipeline(
         config,

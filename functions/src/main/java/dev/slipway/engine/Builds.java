@@ -1,5 +1,6 @@
 package dev.slipway.engine;
 
+import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Release;
 import java.util.Optional;
@@ -8,10 +9,12 @@ import java.util.Optional;
 public interface Builds {
 
   /**
-   * Starts {@code kind}'s build of {@code release} (at most once per release and kind: a repeat
-   * answers the same build); the build's id as its events name it (an ARN in AWS).
+   * Starts {@code kind}'s build of {@code release} of the declared {@code service} (at most once
+   * per release and kind: a repeat answers the same build); the build's id as its events name it
+   * (an ARN in AWS).
    */
-  String start(Release release, Effect.BuildKind kind) throws Unavailable, Refused;
+  String start(Release release, Effect.BuildKind kind, Declarations.Service service)
+      throws Unavailable, Refused;
 
   /** Stops a build; one already finished is left as it is. */
   void stop(Release release, String buildId) throws Unavailable, Refused;

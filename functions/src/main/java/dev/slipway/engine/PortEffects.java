@@ -39,10 +39,12 @@ public final class PortEffects implements EffectRunner {
 
   private Input followUp(Release release, Effect effect) throws Unavailable, Refused {
     if (effect instanceof Effect.StartBuild build) {
-      if (services.service(release.service()).isEmpty()) {
-        throw new Refused("service " + release.service() + " is no longer declared");
-      }
-      String id = builds.start(release, build.kind());
+      Declarations.Service service =
+          services
+              .service(release.service())
+              .orElseThrow(
+                  () -> new Refused("service " + release.service() + " is no longer declared"));
+      String id = builds.start(release, build.kind(), service);
       return new Input.BuildStarted("started:" + id, build.kind(), id);
     }
     if (effect instanceof Effect.StopBuild stop) {

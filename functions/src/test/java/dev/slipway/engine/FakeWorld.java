@@ -84,7 +84,8 @@ public final class FakeWorld
   }
 
   @Override
-  public String start(Release release, Effect.BuildKind kind) throws Refused {
+  public String start(Release release, Effect.BuildKind kind, Declarations.Service service)
+      throws Refused {
     return ((Input.BuildStarted)
             done(
                 run(

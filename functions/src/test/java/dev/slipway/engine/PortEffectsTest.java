@@ -22,8 +22,9 @@ class PortEffectsTest {
   final Builds builds =
       new Builds() {
         @Override
-        public String start(Release release, Effect.BuildKind kind) throws Unavailable, Refused {
-          answer("start " + kind);
+        public String start(Release release, Effect.BuildKind kind, Declarations.Service service)
+            throws Unavailable, Refused {
+          answer("start " + kind + " of " + service.name());
           return "build-1";
         }
 
@@ -76,7 +77,11 @@ class PortEffectsTest {
   }
 
   static Release release() {
-    SourceRef source = new SourceRef("bucket", "sources/hello-go/x.zip", "v1", null);
+    return release("hello-go");
+  }
+
+  static Release release(String service) {
+    SourceRef source = new SourceRef("bucket", "sources/" + service + "/x.zip", "v1", null);
     Instant now = Instant.parse("2026-11-27T10:00:00Z");
     return ReleaseMachine.decide(
             null,
@@ -97,7 +102,7 @@ class PortEffectsTest {
                 new Input.BuildStarted("started:build-1", Effect.BuildKind.COMPILE, "build-1")));
     effects.run(release(), new Effect.RollBack("slipway-demo", "hello-go", "td:1"));
     effects.run(release(), new Effect.StopBuild("build-1"));
-    assertThat(calls).containsExactly("start COMPILE", "rollBack td:1", "stop build-1");
+    assertThat(calls).containsExactly("start COMPILE of hello-go", "rollBack td:1", "stop build-1");
   }
 
   @Test
@@ -121,5 +126,16 @@ class PortEffectsTest {
     assertThat(calls).isEmpty();
     effects.run(release(), new Effect.Deploy("slipway-demo", "hello-go", "hello-go", "img"));
     assertThat(calls).containsExactly("deploy production");
+  }
+
+  @Test
+  void aBuildOfAServiceNoLongerDeclared_failsWithoutReachingCodeBuild() {
+    var outcome =
+        effects.run(
+            release("billing"),
+            new Effect.StartBuild(Effect.BuildKind.IMAGE, "x", "billing", null));
+    assertThat(outcome)
+        .isEqualTo(new EffectRunner.Outcome.Failed("service billing is no longer declared"));
+    assertThat(calls).isEmpty();
   }
 }

@@ -212,7 +212,7 @@ public final class SlipwayPipelineStack extends Stack {
     // approvals: a decision comes only through the IAM-authenticated steering URL (Handlers),
     // never as an event anyone allowed events:PutEvents could send.
     String bucketName = source.bucket().getBucketName();
-    RuleContext context =
+    ruleContext =
         new StackRules(
             bucketName,
             List.of(props.compileProject(), props.imageProject()),
@@ -227,7 +227,7 @@ public final class SlipwayPipelineStack extends Stack {
                     .resourceName("")
                     .build()));
     for (EventKind kind : EventKind.values()) {
-      Optional<Map<String, Object>> pattern = kind.rulePattern(context);
+      Optional<Map<String, Object>> pattern = kind.rulePattern(ruleContext);
       if (pattern.isPresent()) {
         rule(kind.rule(), kind.step().orElseThrow(), handlers, alarmTopic, pattern.get());
       }
@@ -412,6 +412,13 @@ public final class SlipwayPipelineStack extends Stack {
         .retryAttempts(8)
         .maxEventAge(Duration.hours(6))
         .build();
+  }
+
+  private final RuleContext ruleContext;
+
+  /** What this stack's rules are narrowed to (which kinds have a rule here, and on what). */
+  public RuleContext ruleContext() {
+    return ruleContext;
   }
 
   /** The rules by name, for tests. */

@@ -122,12 +122,7 @@ class LocalScenariosIT {
         broken.resolve("slipway.json"),
         "{\"service\": \"hello-go\", \"targets\": [\"linux/sparc\"]}");
     Files.writeString(broken.resolve("go.mod"), "module m\n");
-    String failed;
-    try (var aws = LocalSupport.aws(runtime)) {
-      failed =
-          LocalSupport.upload(
-              aws, runtime, "sources/hello-go/broken.zip", LocalSupport.zip(broken));
-    }
+    String failed = LocalSupport.upload(runtime, "sources/hello-go/broken.zip", broken);
     assertThat(LocalSupport.awaitState(runtime, failed, "FAILED", 20)).isEqualTo("FAILED");
     assertThat(failed).isNotEmpty();
     assertThat(String.join("\n", slipway("status", failed).out()))
@@ -326,12 +321,7 @@ class LocalScenariosIT {
   void anArchiveUnderOneServiceWhoseManifestNamesAnother_fails_namingTheField() throws Exception {
     Path other = variant("other", null, null);
     Files.writeString(other.resolve("slipway.json"), "{\"service\": \"billing\"}");
-    String takeover;
-    try (var aws = LocalSupport.aws(runtime)) {
-      takeover =
-          LocalSupport.upload(
-              aws, runtime, "sources/hello-go/takeover.zip", LocalSupport.zip(other));
-    }
+    String takeover = LocalSupport.upload(runtime, "sources/hello-go/takeover.zip", other);
     assertThat(LocalSupport.awaitState(runtime, takeover, "FAILED", 30)).isEqualTo("FAILED");
     JsonNode record =
         Json.parse(String.join("\n", slipway("status", takeover, "--json").out()), "$");

@@ -159,6 +159,13 @@ final class LocalSupport {
     return out.toByteArray();
   }
 
+  /** Zips {@code dir} and puts it at {@code key} in the runtime's bucket; its release id. */
+  static String upload(LocalRuntime runtime, String key, Path dir) throws IOException {
+    try (var aws = aws(runtime)) {
+      return upload(aws, runtime, key, zip(dir));
+    }
+  }
+
   /** Puts {@code archive} at {@code key} in the runtime's bucket; returns its release id. */
   static String upload(
       dev.slipway.aws.AwsClients aws, LocalRuntime runtime, String key, byte[] archive) {

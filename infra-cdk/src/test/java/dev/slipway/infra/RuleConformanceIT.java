@@ -89,41 +89,9 @@ class RuleConformanceIT {
    * routed in the stack has a sample that reaches its rule (a kind added without one fails here).
    */
   private Map<String, String> assertRoutes(boolean enhanced, String prefix) throws Exception {
-    SlipwayPipelineStack.PipelineProps props = Stacks.props(enhanced);
-    Map<String, String> actual =
-        deliver(Template.fromStack(Stacks.pipeline(new App(), enhanced)), prefix);
-    // Which kinds have a rule depends only on the scanning and the alarms; the values are the
-    // template's.
-    RuleContext stack =
-        new RuleContext() {
-          public String sourceBucket() {
-            return "";
-          }
-
-          public List<String> buildProjects() {
-            return List.of();
-          }
-
-          public List<String> repositoryNames() {
-            return List.of();
-          }
-
-          public List<String> repositoryArns() {
-            return List.of();
-          }
-
-          public boolean enhancedScanning() {
-            return enhanced;
-          }
-
-          public List<String> alarmNames() {
-            return List.copyOf(props.alarmServices().keySet());
-          }
-
-          public String ecsServiceArnPrefix() {
-            return "";
-          }
-        };
+    SlipwayPipelineStack pipeline = Stacks.pipeline(new App(), enhanced);
+    Map<String, String> actual = deliver(Template.fromStack(pipeline), prefix);
+    RuleContext stack = pipeline.ruleContext();
     Map<String, String> expected = new TreeMap<>();
     for (String sample : actual.keySet()) {
       expected.put(sample, expectedRule(EVENTS.resolve(sample), stack));
