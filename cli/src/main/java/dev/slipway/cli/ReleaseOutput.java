@@ -69,7 +69,8 @@ final class ReleaseOutput {
                       r.history().get(0).at(), r.history().get(r.history().size() - 1).at())));
     }
     if (r.image() != null) {
-      out.append("; image ").append(r.image().pinned());
+      out.append(r.imageOnly() ? "; image-only release of " : "; image ")
+          .append(r.image().pinned());
     }
     if (r.verdict() != null) {
       out.append("; scan ")
@@ -95,7 +96,11 @@ final class ReleaseOutput {
     node.put("service", r.service());
     node.put("state", r.state().name());
     node.put("requestedAt", r.requestedAt().toString());
-    node.put("source", "s3://" + r.source().bucket() + "/" + r.source().key());
+    // Where it came from: an upload, or an image built elsewhere (image-only; the first
+    // transition names the pushed tag).
+    node.put("origin", r.imageOnly() ? "image" : "upload");
+    node.put(
+        "source", r.imageOnly() ? null : "s3://" + r.source().bucket() + "/" + r.source().key());
     node.put("imageDigest", r.image() == null ? null : r.image().digest());
     node.put("reason", r.reason());
     if (r.verdict() != null) {

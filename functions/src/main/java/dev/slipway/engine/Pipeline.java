@@ -155,10 +155,8 @@ public final class Pipeline {
 
   private Handled imagePushed(EcrImageAction e) throws Unavailable {
     String eventId = e.meta().id();
-    if (!e.isSuccessfulPush()
-        || config.services().serviceOfRepository(e.repository()).isEmpty()
-        || e.tag() == null
-        || e.digest() == null) {
+    Optional<Declarations.Service> declared = config.services().serviceOfRepository(e.repository());
+    if (!e.isSuccessfulPush() || declared.isEmpty() || e.tag() == null || e.digest() == null) {
       return new Handled.Ignored(
           e.action()
               + " "
@@ -169,24 +167,24 @@ public final class Pipeline {
               + e.tag()
               + " starts nothing");
     }
+    String serviceName = declared.get().name();
     Optional<String> service = SourceRef.serviceOfReleaseId(e.tag());
-    if (service.isPresent()
-        && !config
-            .services()
-            .serviceOfRepository(e.repository())
-            .get()
-            .name()
-            .equals(service.get())) {
+    if (service.isPresent() && !serviceName.equals(service.get())) {
       // Each service pushes to its own repository: a release's tag in another's is not its push.
       return new Handled.Ignored(
           "tag " + e.tag() + " in " + e.repository() + " is not that repository's service's");
     }
-    if (service.isEmpty() || ledger.read(service.get(), e.tag()).isEmpty()) {
-      // An image Slipway did not build: image-only releases are not supported yet.
-      return new Handled.Ignored("tag " + e.tag() + " is not a Slipway release");
+    boolean built = service.isPresent() && ledger.read(service.get(), e.tag()).isPresent();
+    Optional<ReleaseLedger.ReleaseKey> already = ledger.linked("digest/" + e.digest());
+    if (!built && already.isPresent()) {
+      // The image of a release already known (its own tag, or an image-only push) under another
+      // tag: a retag is not a new release.
+      return new Handled.Ignored(
+          "tag " + e.tag() + " names the image of release " + already.get().releaseId() + " again");
     }
+    String releaseId = built ? e.tag() : Release.imageOnlyId(serviceName, e.digest());
     List<String> platforms = ports.images().platformDigests(e.repository(), e.digest());
-    ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(service.get(), e.tag());
+    ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(serviceName, releaseId);
     ledger.link("digest/" + e.digest(), key);
     for (String platform : platforms) {
       ledger.link("digest/" + platform, key);
@@ -195,10 +193,20 @@ public final class Pipeline {
         e.meta().account() != null && e.meta().region() != null
             ? e.meta().account() + ".dkr.ecr." + e.meta().region() + ".amazonaws.com"
             : null;
+    Input.ImagePushed image =
+        new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms);
     Handled pushed =
-        apply(
-            e.tag(),
-            new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms));
+        built
+            ? apply(key, image)
+            : apply(
+                key,
+                new Input.ImageOnlyPushed(
+                    eventId,
+                    e.meta().time() != null ? e.meta().time() : clock.instant(),
+                    serviceName,
+                    e.tag(),
+                    imageOnlyConfig(declared.get()),
+                    image));
     // Scans that ended before this event was handled left a mark: apply them now.
     List<String> scannable = new ArrayList<>(platforms);
     scannable.add(e.digest());
@@ -213,6 +221,34 @@ public final class Pipeline {
     }
     return pushed;
   }
+
+  /**
+   * How an image-only release is gated and deployed: as the service's newest release with a
+   * manifest was (admitted again today, so an allowance since expired allows nothing), or, before
+   * any, by the declarations alone: the organisation's floor as the policy, the first environment,
+   * the container named after the service, the default bake and health paths.
+   */
+  private ReleaseConfig imageOnlyConfig(Declarations.Service service) {
+    Optional<ReleaseConfig> latest =
+        ledger.readIndex(service.name()).map(i -> i.value().releases()).orElse(List.of()).stream()
+            .limit(IMAGE_CONFIG_LOOKBACK)
+            .map(entry -> ledger.read(service.name(), entry.id()))
+            .flatMap(Optional::stream)
+            .map(v -> v.value().config())
+            .filter(c -> c != null)
+            .findFirst();
+    if (latest.isPresent()) {
+      Declarations.Admission admission =
+          config.services().admit(service.name(), service.name(), latest.get(), today());
+      if (admission instanceof Declarations.Admission.Admitted a) {
+        return a.config();
+      }
+    }
+    return config.services().defaultConfig(service);
+  }
+
+  /** How many of a service's newest releases are read to find the configuration of the last. */
+  private static final int IMAGE_CONFIG_LOOKBACK = 5;
 
   private Handled deploymentEnded(EcsDeploymentState e) throws Unavailable {
     String eventId = e.meta().id();

@@ -217,6 +217,25 @@ public record Declarations(List<Service> services, Floor floor, String approvers
         environment);
   }
 
+  /**
+   * The configuration of a release with no manifest of its own (an image-only release before the
+   * service's first upload): the floor as its policy, the first environment, the container named
+   * after the service, the default bake time and health paths.
+   */
+  public ReleaseConfig defaultConfig(Service service) {
+    Environment first = service.first();
+    return new ReleaseConfig(
+        new ScanPolicy(floor.block(), floor.approve(), List.of()),
+        new Manifest.Deploy(
+            first.cluster(), first.service(), service.name(), ManifestReader.DEFAULT_BAKE_SECONDS),
+        new Manifest.Health(
+            ManifestReader.DEFAULT_LIVENESS,
+            ManifestReader.DEFAULT_READINESS,
+            ManifestReader.DEFAULT_GRACE_SECONDS),
+        null,
+        approvers);
+  }
+
   /** The refusal of an upload under {@code sources/<uploadedAs>/} when that is not declared. */
   public Optional<Admission.Refused> undeclared(String uploadedAs) {
     if (service(uploadedAs).isPresent()) {

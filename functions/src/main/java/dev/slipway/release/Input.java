@@ -29,6 +29,27 @@ public sealed interface Input {
     }
   }
 
+  /**
+   * An image Slipway did not build was pushed to a declared service's repository under {@code tag}:
+   * it starts an image-only release at IMAGE_READY ({@link Release#imageOnlyId}), configured as
+   * {@code config} says (DESIGN §3).
+   */
+  record ImageOnlyPushed(
+      String eventId,
+      Instant pushedAt,
+      String service,
+      String tag,
+      ReleaseConfig config,
+      ImagePushed image)
+      implements Input {
+    public ImageOnlyPushed {
+      Objects.requireNonNull(pushedAt, "pushedAt");
+      Objects.requireNonNull(service, "service");
+      Objects.requireNonNull(config, "config");
+      Objects.requireNonNull(image, "image");
+    }
+  }
+
   /** A build was started (the result of a StartBuild effect). */
   record BuildStarted(String eventId, Effect.BuildKind kind, String buildId) implements Input {}
 

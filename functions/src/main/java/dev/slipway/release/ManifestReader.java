@@ -44,6 +44,8 @@ public final class ManifestReader {
   static final String DEFAULT_USER = "nonroot";
   static final int DEFAULT_UID = 65532;
   static final int DEFAULT_GRACE_SECONDS = 30;
+  static final String DEFAULT_LIVENESS = "/healthz";
+  static final String DEFAULT_READINESS = "/readyz";
   static final int DEFAULT_BAKE_SECONDS = 300;
   static final int MAX_BAKE_SECONDS = 6 * 3600;
 
@@ -359,8 +361,8 @@ public final class ManifestReader {
   private Manifest.Health health(JsonField field) {
     JsonField health = object(field, HEALTH);
     return new Manifest.Health(
-        optional(health.get("liveness"), "/healthz", this::httpPath),
-        optional(health.get("readiness"), "/readyz", this::httpPath),
+        optional(health.get("liveness"), DEFAULT_LIVENESS, this::httpPath),
+        optional(health.get("readiness"), DEFAULT_READINESS, this::httpPath),
         optional(health.get("gracePeriodSeconds"), DEFAULT_GRACE_SECONDS, f -> range(f, 0, 3600)));
   }
 

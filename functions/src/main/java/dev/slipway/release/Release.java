@@ -50,6 +50,20 @@ public record Release(
     claims = claims == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
   }
 
+  /**
+   * The id of the image-only release of {@code service} for the image {@code digest}: derived from
+   * the digest alone, so a repeated push event, or the same image pushed under a second tag, is the
+   * same release.
+   */
+  public static String imageOnlyId(String service, String digest) {
+    return service + "-" + Sha256.hex("image\n" + digest).substring(0, 12);
+  }
+
+  /** True for a release started by a push of an image built elsewhere (no source, no builds). */
+  public boolean imageOnly() {
+    return source == null;
+  }
+
   /** This release with a different outbox: the engine's bookkeeping, not a transition. */
   public Release withOutbox(List<Effect> newPending, Map<String, Instant> newClaims) {
     Builder b = new Builder(this);

@@ -49,12 +49,16 @@ public final class ReleaseMachine {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(now, "now");
     if (current == null) {
-      return input instanceof Input.SourceUploaded uploaded
-          ? create(uploaded, now, service)
+      if (input instanceof Input.SourceUploaded uploaded) {
+        return create(uploaded, now, service);
+      }
+      return input instanceof Input.ImageOnlyPushed pushed
+          ? create(pushed, now, service)
           : Decision.unchanged(null);
     }
     if (current.state().isFinal()
         || input instanceof Input.SourceUploaded
+        || input instanceof Input.ImageOnlyPushed
         || (input.eventId() != null && current.seenEvents().contains(input.eventId()))) {
       return Decision.unchanged(current);
     }
@@ -95,6 +99,49 @@ public final class ReleaseMachine {
         }
       }
     }
+    Decision decision = step.finish();
+    return new Decision(decision.release(), decision.effects(), true);
+  }
+
+  /**
+   * An image-only release: no source and no builds; it starts at IMAGE_READY with the pushed image
+   * and goes on to the scan gate like any other. The newest wins over older releases still
+   * building, as for an upload.
+   */
+  private static Decision create(Input.ImageOnlyPushed pushed, Instant now, ServiceView view) {
+    Input.ImagePushed image = pushed.image();
+    Release seed =
+        Release.builder(
+                Release.imageOnlyId(pushed.service(), image.digest()),
+                pushed.service(),
+                pushed.pushedAt())
+            .config(pushed.config())
+            .seenEvents(pushed.eventId() == null ? List.of() : List.of(pushed.eventId()))
+            .build();
+    Step step = new Step(seed, pushed, now);
+    Release.Builder b = step.b;
+    b.image =
+        new Release.ImageRef(
+            image.registry(), image.repository(), image.digest(), image.platformDigests());
+    b.imageBuilt = true;
+    b.history.add(
+        new Release.Transition(
+            now,
+            null,
+            ReleaseState.REQUESTED,
+            pushed.eventId(),
+            "image pushed as "
+                + image.repository()
+                + ":"
+                + pushed.tag()
+                + ", built elsewhere (an image-only release)"));
+    step.effect(new Effect.Publish(SlipwayDetailType.RELEASE_REQUESTED, null));
+    if (view != null) {
+      for (ServiceView.Entry older : view.olderBuilding(seed)) {
+        step.effect(new Effect.Supersede(older.id(), seed.id()));
+      }
+    }
+    imageReadyIfComplete(step, view);
     Decision decision = step.finish();
     return new Decision(decision.release(), decision.effects(), true);
   }
@@ -241,7 +288,7 @@ public final class ReleaseMachine {
   private static void imageReadyIfComplete(Step s, ServiceView service) {
     Release.Builder b = s.b;
     if (b.image != null && b.imageBuilt && b.state.ordinal() < ReleaseState.IMAGE_READY.ordinal()) {
-      if (b.state == ReleaseState.REQUESTED) {
+      if (b.state == ReleaseState.REQUESTED && b.source != null) {
         s.move(ReleaseState.BUILDING, "builds finished");
       }
       s.move(ReleaseState.IMAGE_READY, b.image.pinned());

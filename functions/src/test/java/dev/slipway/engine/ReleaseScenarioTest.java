@@ -532,6 +532,115 @@ class ReleaseScenarioTest {
     assertThat(release().state()).isEqualTo(ReleaseState.SCANNING);
   }
 
+  static final String FOREIGN_DIGEST =
+      "sha256:1f0e2d3c4b5a69788796a5b4c3d2e1f00f1e2d3c4b5a69788796a5b4c3d2e1f0";
+
+  /** A sample event with its digest (and event id) swapped, as parsed. */
+  static PipelineEvent withDigest(String path, String digest, String eventId) throws IOException {
+    String text =
+        Files.readString(Path.of(System.getProperty("slipway.root", ".."), "events", path))
+            .replace(DIGEST, digest)
+            .replaceFirst("\"id\": \"[^\"]+\"", "\"id\": \"" + eventId + "\"");
+    return ((ParseResult.Parsed) new EventParser().parse(text).get(0)).event();
+  }
+
+  @Test
+  void anImageBuiltElsewhere_startsAnImageOnlyRelease_scannedGatedAndDeployedByDigest()
+      throws Exception {
+    world.findings.put(FOREIGN_DIGEST, List.of());
+    Pipeline.Handled pushed = deliver("ecr/image-action-push-built-elsewhere.json");
+
+    String id = Release.imageOnlyId("hello-go", FOREIGN_DIGEST);
+    assertThat(pushed).isInstanceOf(Pipeline.Handled.Applied.class);
+    Release release = ledger.read("hello-go", id).orElseThrow().value();
+    assertThat(release.imageOnly()).isTrue();
+    assertThat(release.history().stream().map(Release.Transition::to))
+        .containsExactly(ReleaseState.REQUESTED, ReleaseState.IMAGE_READY, ReleaseState.SCANNING);
+    assertThat(release.history().get(0).detail())
+        .isEqualTo(
+            "image pushed as slipway/hello-go:v1.4.2, built elsewhere (an image-only release)");
+    // No manifest and no earlier release: the declarations' floor, first environment, defaults.
+    assertThat(release.config().deploy().cluster()).isEqualTo("slipway-demo");
+    assertThat(release.config().deploy().bakeSeconds()).isEqualTo(300);
+    assertThat(release.config().scan().block()).contains(Severity.CRITICAL, Severity.HIGH);
+    assertThat(world.ran).noneMatch(r -> r.contains("StartBuild"));
+
+    clock.advance(Duration.ofSeconds(1));
+    pipeline.handle(withDigest("ecr/image-scan-complete-clean.json", FOREIGN_DIGEST, "scan-1"));
+    release = ledger.read("hello-go", id).orElseThrow().value();
+    assertThat(release.state()).isEqualTo(ReleaseState.DEPLOYING);
+    assertThat(world.ran)
+        .contains(
+            id
+                + " Deploy 210987654321.dkr.ecr.eu-west-1"
+                + ".amazonaws.com/slipway/hello-go@"
+                + FOREIGN_DIGEST);
+  }
+
+  @Test
+  void theSameImagePushedAgain_orUnderAnotherTag_isTheSameRelease() throws Exception {
+    deliver("ecr/image-action-push-built-elsewhere.json");
+    deliver("ecr/image-action-push-built-elsewhere.json");
+    String retag =
+        Files.readString(
+                Path.of(
+                    System.getProperty("slipway.root", ".."),
+                    "events/ecr/image-action-push-built-elsewhere.json"))
+            .replace("v1.4.2", "latest")
+            .replace(
+                "4c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f", "5c1d2e3f-5a6b-4c7d-8e9f-0a1b2c3d4e5f");
+    Pipeline.Handled again =
+        pipeline.handle(((ParseResult.Parsed) new EventParser().parse(retag).get(0)).event());
+
+    assertThat(again).isInstanceOf(Pipeline.Handled.Ignored.class);
+    assertThat(((Pipeline.Handled.Ignored) again).reason())
+        .contains("names the image of release " + Release.imageOnlyId("hello-go", FOREIGN_DIGEST));
+    assertThat(ledger.readIndex("hello-go").orElseThrow().value().releases()).hasSize(1);
+    assertThat(world.ran.stream().filter(r -> r.contains("Release Requested"))).hasSize(1);
+  }
+
+  @Test
+  void anImageOnlyRelease_isConfiguredAsTheServicesLastRelease() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    world.config =
+        new dev.slipway.release.ReleaseConfig(
+            dev.slipway.release.ScanPolicy.DEFAULT,
+            new dev.slipway.release.Manifest.Deploy("slipway-demo", "hello-go", "web", 20),
+            new dev.slipway.release.Manifest.Health("/live", "/ready", 5));
+    throughScan();
+    clock.advance(Duration.ofMinutes(10));
+
+    deliver("ecr/image-action-push-built-elsewhere.json");
+
+    Release imageOnly =
+        ledger
+            .read("hello-go", Release.imageOnlyId("hello-go", FOREIGN_DIGEST))
+            .orElseThrow()
+            .value();
+    assertThat(imageOnly.config().deploy().container()).isEqualTo("web");
+    assertThat(imageOnly.config().deploy().bakeSeconds()).isEqualTo(20);
+    assertThat(imageOnly.config().health().readiness()).isEqualTo("/ready");
+  }
+
+  @Test
+  void aSlipwayImageRetagged_startsNothing() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    throughScan();
+    String retag =
+        Files.readString(
+                Path.of(
+                    System.getProperty("slipway.root", ".."), "events/ecr/image-action-push.json"))
+            .replace("\"hello-go-25f25853d6a0\"", "\"latest\"")
+            .replace(
+                "7e6d5c4b-3a29-4182-9f7e-6d5c4b3a2918", "8e6d5c4b-3a29-4182-9f7e-6d5c4b3a2918");
+
+    Pipeline.Handled outcome =
+        pipeline.handle(((ParseResult.Parsed) new EventParser().parse(retag).get(0)).event());
+
+    assertThat(outcome).isInstanceOf(Pipeline.Handled.Ignored.class);
+    assertThat(ledger.readIndex("hello-go").orElseThrow().value().releases()).hasSize(1);
+  }
+
   static <T> List<List<T>> permutations(List<T> items) {
     if (items.size() <= 1) {
       return List.of(items);
