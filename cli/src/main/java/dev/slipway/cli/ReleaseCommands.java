@@ -1,12 +1,11 @@
 package dev.slipway.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.engine.ReleaseLedger;
-import dev.slipway.engine.ServiceIndex;
 import dev.slipway.json.Json;
 import dev.slipway.release.Release;
-import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
 import java.io.IOException;
@@ -14,6 +13,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -64,6 +64,42 @@ final class ReleaseCommands {
     }
 
     abstract int run(AwsClients clients, ReleaseLedger ledger);
+
+    /**
+     * Sends {@code body} to the steering URL's {@code action}, signed as the caller, and prints the
+     * answer ({@code line} of it, or its JSON). Exit 0 when done; 1 when refused by IAM (403) or by
+     * the state of the releases (409, with the reason); 2 for a request the URL found wrong.
+     */
+    int steer(String action, ObjectNode body, Function<SteeringRequest.Answer, String> line) {
+      if (aws.steeringUrl == null || aws.steeringUrl.isBlank()) {
+        err()
+            .println(
+                name()
+                    + ": --steering-url: no steering URL given (set --steering-url or"
+                    + " SLIPWAY_STEERING_URL to the stack's SteeringUrl output)");
+        return Slipway.BAD_INPUT;
+      }
+      SteeringRequest.Answer answer;
+      try {
+        answer =
+            SteeringRequest.send(
+                aws.steeringUrl, action, body.toString(), aws.credentials(), aws.signingRegion());
+      } catch (IOException | IllegalArgumentException e) {
+        err().println(name() + ": " + aws.steeringUrl + ": " + e.getMessage());
+        return Slipway.FAILED;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return Slipway.FAILED;
+      }
+      if (answer.status() != 200) {
+        err().println(name() + ": refused (" + answer.status() + "): " + answer.message());
+        return answer.status() == 403 || answer.status() == 409
+            ? Slipway.FAILED
+            : Slipway.BAD_INPUT;
+      }
+      out().println(json ? answer.body() : line.apply(answer));
+      return Slipway.OK;
+    }
 
     /** The release named {@code id}, or null after saying why on stderr. */
     Release release(ReleaseLedger ledger, String id) {
@@ -191,46 +227,21 @@ final class ReleaseCommands {
         err().println(name() + ": " + id + " is " + r.state() + "; nothing to decide");
         return Slipway.BAD_INPUT;
       }
-      if (aws.steeringUrl == null || aws.steeringUrl.isBlank()) {
-        err()
-            .println(
-                name()
-                    + ": --steering-url: no steering URL given (set --steering-url or"
-                    + " SLIPWAY_STEERING_URL to the stack's SteeringUrl output)");
-        return Slipway.BAD_INPUT;
-      }
       var body = Json.mapper().createObjectNode();
       body.put("releaseId", r.id());
       if (reason() != null) {
         body.put("reason", reason());
       }
-      SteeringRequest.Answer answer;
-      try {
-        answer =
-            SteeringRequest.send(
-                aws.steeringUrl, action(), body.toString(), aws.credentials(), aws.signingRegion());
-      } catch (IOException | IllegalArgumentException e) {
-        err().println(name() + ": " + aws.steeringUrl + ": " + e.getMessage());
-        return Slipway.FAILED;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Slipway.FAILED;
-      }
-      if (answer.status() != 200) {
-        err().println(name() + ": refused (" + answer.status() + "): " + answer.message());
-        return answer.status() == 403 ? Slipway.FAILED : Slipway.BAD_INPUT;
-      }
-      out()
-          .println(
-              json
-                  ? answer.body()
-                  : id
-                      + " "
-                      + answer.json().path("state").asText()
-                      + " (decided by "
-                      + answer.json().path("by").asText()
-                      + ")");
-      return Slipway.OK;
+      return steer(
+          action(),
+          body,
+          answer ->
+              id
+                  + " "
+                  + answer.json().path("state").asText()
+                  + " (decided by "
+                  + answer.json().path("by").asText()
+                  + ")");
     }
   }
 
@@ -276,68 +287,45 @@ final class ReleaseCommands {
   @Command(
       name = "rollback",
       description =
-          "Put SERVICE back on the task definition before its live release, or on release --to's.")
+          "Roll SERVICE's live release back, through the stack's IAM-authenticated steering URL:"
+              + " it becomes ROLLED_BACK (manual, with who you are) and the service returns to the"
+              + " live release before it, or to --to's, which is LIVE again after its rollout."
+              + " Refused while a release of the service is deploying.")
   static final class Rollback extends Base {
     @Parameters(index = "0", paramLabel = "SERVICE")
     String service;
 
-    @Option(names = "--to", paramLabel = "RELEASE_ID", description = "a release that was deployed")
+    @Option(names = "--to", paramLabel = "RELEASE_ID", description = "an earlier live release")
     String to;
+
+    @Option(names = "--reason", paramLabel = "TEXT")
+    String reason;
 
     @Override
     int run(AwsClients clients, ReleaseLedger ledger) {
-      Optional<ServiceIndex> index = ledger.readIndex(service).map(ReleaseLedger.Versioned::value);
-      if (index.isEmpty()) {
-        err().println(name() + ": no releases of " + service);
+      if (to != null && release(ledger, to) == null) {
         return Slipway.BAD_INPUT;
       }
-      String taskDefinition;
-      Release basis;
+      ObjectNode body = Json.mapper().createObjectNode().put("service", service);
       if (to != null) {
-        basis = release(ledger, to);
-        if (basis == null) {
-          return Slipway.BAD_INPUT;
-        }
-        if (basis.deployment() == null || basis.deployment().taskDefinitionArn() == null) {
-          err().println(name() + ": " + to + " was never deployed (" + basis.state() + ")");
-          return Slipway.BAD_INPUT;
-        }
-        taskDefinition = basis.deployment().taskDefinitionArn();
-      } else {
-        Optional<ServiceView.Entry> live =
-            index.get().releases().stream().filter(e -> e.state() == ReleaseState.LIVE).findFirst();
-        if (live.isEmpty()) {
-          err().println(name() + ": " + service + " has no live release to roll back from");
-          return Slipway.BAD_INPUT;
-        }
-        basis = release(ledger, live.get().id());
-        if (basis == null
-            || basis.deployment() == null
-            || basis.deployment().previousTaskDefinitionArn() == null) {
-          err().println(name() + ": the live release records no previous task definition");
-          return Slipway.BAD_INPUT;
-        }
-        taskDefinition = basis.deployment().previousTaskDefinitionArn();
+        body.put("to", to);
       }
-      var target = basis.config().deploy();
-      clients.ecs.updateService(
-          r ->
-              r.cluster(target.cluster()).service(target.service()).taskDefinition(taskDefinition));
-      out()
-          .println(
-              json
-                  ? Json.mapper()
-                      .createObjectNode()
-                      .put("service", service)
-                      .put("taskDefinition", taskDefinition)
-                      .toString()
-                  : "rolled "
-                      + target.cluster()
-                      + "/"
-                      + target.service()
-                      + " back to "
-                      + taskDefinition);
-      return Slipway.OK;
+      if (reason != null) {
+        body.put("reason", reason);
+      }
+      return steer(
+          "rollback",
+          body,
+          answer ->
+              answer.json().path("releaseId").asText()
+                  + " "
+                  + answer.json().path("state").asText()
+                  + " (rolled back by "
+                  + answer.json().path("by").asText()
+                  + "); "
+                  + service
+                  + " returns to "
+                  + (to != null ? to : "the live release before it"));
     }
   }
 }

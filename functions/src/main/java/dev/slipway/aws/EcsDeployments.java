@@ -30,13 +30,15 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  */
 public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deployments {
   @Override
-  public void rollBack(Release release, Effect.RollBack rollBack) throws Unavailable, Refused {
+  public String rollBack(Release release, String cluster, String service, String taskDefinitionArn)
+      throws Unavailable, Refused {
     try {
-      ecs.updateService(
-          r ->
-              r.cluster(rollBack.cluster())
-                  .service(rollBack.service())
-                  .taskDefinition(rollBack.taskDefinitionArn()));
+      // Idempotent: a service already on the revision starts no new deployment.
+      Service updated =
+          ecs.updateService(
+                  r -> r.cluster(cluster).service(service).taskDefinition(taskDefinitionArn))
+              .service();
+      return primaryDeployment(updated).map(Deployment::id).orElse(null);
     } catch (SdkException e) {
       throw AwsErrors.fail(e);
     }

@@ -18,8 +18,12 @@ public interface Deployments {
       Release release, Effect.Deploy deploy, Declarations.Environment environment)
       throws Unavailable, Refused;
 
-  /** Puts the service back on {@code taskDefinitionArn}. */
-  void rollBack(Release release, Effect.RollBack rollBack) throws Unavailable, Refused;
+  /**
+   * Puts the service {@code cluster}/{@code service} back on {@code taskDefinitionArn}; the id of
+   * the deployment that starts (null when the service does not say).
+   */
+  String rollBack(Release release, String cluster, String service, String taskDefinitionArn)
+      throws Unavailable, Refused;
 
   /** True when the deployment completed, false when it failed, empty while it runs. */
   Optional<Boolean> outcome(String cluster, String service, String deploymentId) throws Unavailable;

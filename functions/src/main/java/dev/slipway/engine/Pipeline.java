@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Turns each typed event into an input for the release it concerns (by the join keys of DESIGN.md
@@ -77,6 +78,9 @@ public final class Pipeline {
 
     /** The event concerns nothing Slipway tracks; {@code reason} says why. */
     record Ignored(String reason) implements Handled {}
+
+    /** A person's request that cannot be carried out now; {@code reason} says why. */
+    record Refused(String reason) implements Handled {}
   }
 
   /** The mark a scan that ended before its image's push was handled leaves (see scanned). */
@@ -318,6 +322,91 @@ public final class Pipeline {
         decision == Decision.APPROVE
             ? new Input.Approved(eventId, by, reason)
             : new Input.Rejected(eventId, by, reason));
+  }
+
+  /**
+   * A person's rollback of {@code service} ({@code by}: the identity AWS authenticated): its live
+   * release (the newest LIVE) becomes ROLLED_BACK and the service returns to {@code to} (a release
+   * id), or, when {@code to} is null, to the newest live release before it (to the task definition
+   * it replaced when there is none). Refused, with the reason, while a release of the service is
+   * approved or deploying, or a return is still rolling out, and for a {@code to} that is not an
+   * older live release of the service.
+   */
+  public Handled rollBack(String service, String to, String by, String reason, String requestId) {
+    Optional<ServiceIndex> index = ledger.readIndex(service).map(ReleaseLedger.Versioned::value);
+    if (config.services().service(service).isEmpty() || index.isEmpty()) {
+      return new Handled.Ignored("no releases of " + service);
+    }
+    List<ServiceView.Entry> entries = index.get().releases(); // newest first
+    Optional<ServiceView.Entry> busy =
+        entries.stream()
+            .filter(e -> e.state() == ReleaseState.DEPLOYING || e.state() == ReleaseState.APPROVED)
+            .findFirst();
+    if (busy.isPresent()) {
+      return new Handled.Refused(
+          busy.get().id()
+              + " is "
+              + busy.get().state()
+              + ": a rollback waits until its deployment has ended");
+    }
+    List<Release> live =
+        entries.stream()
+            .filter(e -> e.state() == ReleaseState.LIVE)
+            .map(e -> ledger.read(service, e.id()))
+            .flatMap(Optional::stream)
+            .map(ReleaseLedger.Versioned::value)
+            .filter(r -> r.state() == ReleaseState.LIVE)
+            .toList();
+    if (live.isEmpty()) {
+      return new Handled.Refused(service + " has no live release to roll back");
+    }
+    Optional<Release> returning =
+        live.stream()
+            .filter(r -> r.deployment() != null && r.deployment().completedAt() == null)
+            .findFirst();
+    if (returning.isPresent()) {
+      return new Handled.Refused(
+          "the return to "
+              + returning.get().id()
+              + " is still rolling out: a rollback waits until it has ended");
+    }
+    Release current = live.get(0);
+    String target;
+    if (to == null) {
+      target = live.size() > 1 ? live.get(1).id() : null;
+      if (target == null
+          && (current.deployment() == null
+              || current.deployment().previousTaskDefinitionArn() == null)) {
+        return new Handled.Refused(
+            current.id() + " records no task definition before it to return to");
+      }
+    } else {
+      Optional<Release> chosen = live.stream().filter(r -> r.id().equals(to)).findFirst();
+      if (to.equals(current.id())) {
+        return new Handled.Refused(to + " is the live release itself");
+      }
+      if (chosen.isEmpty()) {
+        return new Handled.Refused(
+            to
+                + " is not an earlier live release of "
+                + service
+                + " (live: "
+                + live.stream().map(Release::id).collect(Collectors.joining(", "))
+                + ")");
+      }
+      target = to;
+      // Live releases between the two are rolled back too, first (a repeat after a crash finds
+      // the live one still LIVE and does the rest), so the ledger never shows one as running.
+      for (Release passed : live.subList(1, live.indexOf(chosen.get()))) {
+        apply(
+            new ReleaseLedger.ReleaseKey(service, passed.id()),
+            new Input.RollbackRequested(
+                "steer:" + requestId + ":" + passed.id(), by, reason, target, true));
+      }
+    }
+    return apply(
+        new ReleaseLedger.ReleaseKey(service, current.id()),
+        new Input.RollbackRequested("steer:" + requestId, by, reason, target, false));
   }
 
   private Handled sourceUploaded(S3ObjectCreated e) {

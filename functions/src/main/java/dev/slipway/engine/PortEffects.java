@@ -72,8 +72,19 @@ public final class PortEffects implements EffectRunner {
       return deployments.deploy(release, deploy, environment.get());
     }
     if (effect instanceof Effect.RollBack rollBack) {
-      deployments.rollBack(release, rollBack);
+      deployments.rollBack(
+          release, rollBack.cluster(), rollBack.service(), rollBack.taskDefinitionArn());
       return null;
+    }
+    if (effect instanceof Effect.Redeploy redeploy) {
+      String deploymentId =
+          deployments.rollBack(
+              release, redeploy.cluster(), redeploy.service(), redeploy.taskDefinitionArn());
+      return new Input.DeployStarted(
+          "redeployed:" + release.id() + ":" + deploymentId,
+          redeploy.taskDefinitionArn(),
+          release.deployment() == null ? null : release.deployment().previousTaskDefinitionArn(),
+          deploymentId);
     }
     throw new Refused("no port carries out " + effect.key());
   }

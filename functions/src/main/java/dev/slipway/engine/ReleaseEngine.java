@@ -168,6 +168,19 @@ public final class ReleaseEngine {
             new Input.Superseded(
                 "supersede:" + supersede.releaseId() + ":" + supersede.by(), supersede.by()));
         outcome = new EffectRunner.Outcome.Done(null);
+      } else if (effect instanceof Effect.ReturnTo returnTo) {
+        // A person's rollback of this release returns the service to an earlier live one.
+        apply(
+            service,
+            returnTo.releaseId(),
+            new Input.Returned(
+                "return:" + id + ":" + returnTo.releaseId(),
+                id,
+                returnTo.by(),
+                current.value().deployment() == null
+                    ? null
+                    : current.value().deployment().taskDefinitionArn()));
+        outcome = new EffectRunner.Outcome.Done(null);
       } else {
         outcome = effects.run(current.value(), effect);
       }

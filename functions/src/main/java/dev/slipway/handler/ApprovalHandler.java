@@ -15,15 +15,16 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 
 /**
  * A person's approval or rejection, behind the stack's IAM-authenticated function URL (DESIGN §5):
- * {@code POST /approve} or {@code POST /reject} with {@code {"releaseId": ..., "reason": ...}},
- * SigV4-signed by the caller (`slipway approve` does). Lambda has already authenticated the caller
- * and checked the URL's resource policy (who may steer is an IAM permission, not the upload's); the
- * identity recorded is the caller ARN Lambda passes in {@code
- * requestContext.authorizer.iam.userArn}, never a name in the request. Slipway's own events on the
- * bus no longer decide anything.
+ * {@code POST /approve} or {@code POST /reject} with {@code {"releaseId": ..., "reason": ...}}, or
+ * {@code POST /rollback} with {@code {"service": ..., "to": ..., "reason": ...}}, SigV4-signed by
+ * the caller (`slipway approve` does). Lambda has already authenticated the caller and checked the
+ * URL's resource policy (who may steer is an IAM permission, not the upload's); the identity
+ * recorded is the caller ARN Lambda passes in {@code requestContext.authorizer.iam.userArn}, never
+ * a name in the request. Slipway's own events on the bus no longer decide anything.
  */
 public final class ApprovalHandler extends SlipwayHandler {
   public ApprovalHandler() {
@@ -62,14 +63,9 @@ public final class ApprovalHandler extends SlipwayHandler {
       return response(403, "the steering URL takes only IAM-authenticated requests");
     }
     String path = request.path("rawPath").asText("");
-    Pipeline.Decision decision =
-        switch (path) {
-          case "/approve" -> Pipeline.Decision.APPROVE;
-          case "/reject" -> Pipeline.Decision.REJECT;
-          default -> null;
-        };
-    if (decision == null) {
-      return response(404, "no steering action " + JsonField.quote(path) + " (/approve, /reject)");
+    if (!List.of("/approve", "/reject", "/rollback").contains(path)) {
+      return response(
+          404, "no steering action " + JsonField.quote(path) + " (/approve, /reject, /rollback)");
     }
     if (!http.path("method").asText().equals("POST")) {
       return response(405, path + " takes POST");
@@ -78,33 +74,65 @@ public final class ApprovalHandler extends SlipwayHandler {
     if (request.path("isBase64Encoded").asBoolean(false)) {
       text = new String(Base64.getDecoder().decode(text), StandardCharsets.UTF_8);
     }
-    String releaseId;
-    String reason;
     try {
       JsonField body = JsonField.root(Json.parse(text, "$")).requireObject();
-      releaseId = body.get("releaseId").nonBlankText();
-      if (!ManifestGrammar.RELEASE_ID.matcher(releaseId).matches()) {
-        return response(400, "releaseId " + JsonField.quote(releaseId) + " is not a release id");
-      }
-      reason = body.get("reason").textOrNull();
+      String reason = body.get("reason").textOrNull();
       if (reason != null && !ManifestGrammar.REASON.matcher(reason).matches()) {
         return response(400, "reason must be 1-500 printable characters");
       }
-      if (decision == Pipeline.Decision.REJECT && reason == null) {
-        return response(400, "reason: a rejection says why");
-      }
+      String fallbackId = path + caller + text.hashCode();
+      String requestId = request.path("requestContext").path("requestId").asText(fallbackId);
+      return path.equals("/rollback")
+          ? rollBack(body, caller, reason, requestId)
+          : decide(path, body, caller, reason, requestId);
     } catch (JsonProblem e) {
       return response(400, e.path().replaceFirst("^\\$\\.?", "") + ": " + e.problem());
     }
-    String requestId = request.path("requestContext").path("requestId").asText(releaseId + caller);
+  }
+
+  private byte[] decide(String path, JsonField body, String caller, String reason, String requestId)
+      throws IOException, JsonProblem {
+    Pipeline.Decision decision =
+        path.equals("/approve") ? Pipeline.Decision.APPROVE : Pipeline.Decision.REJECT;
+    String releaseId = body.get("releaseId").nonBlankText();
+    if (!ManifestGrammar.RELEASE_ID.matcher(releaseId).matches()) {
+      return response(400, "releaseId " + JsonField.quote(releaseId) + " is not a release id");
+    }
+    if (decision == Pipeline.Decision.REJECT && reason == null) {
+      return response(400, "reason: a rejection says why");
+    }
     Pipeline.Handled outcome = pipeline().steer(decision, releaseId, caller, reason, requestId);
+    return answer(outcome, decision + " " + releaseId, caller, requestId);
+  }
+
+  /** {@code {"service": ..., "to": RELEASE_ID?, "reason": ...}}: a rollback through the engine. */
+  private byte[] rollBack(JsonField body, String caller, String reason, String requestId)
+      throws IOException, JsonProblem {
+    String service = body.get("service").nonBlankText();
+    if (!ManifestGrammar.SERVICE.matcher(service).matches()) {
+      return response(400, "service " + JsonField.quote(service) + " is not a service name");
+    }
+    String to = body.get("to").textOrNull();
+    if (to != null && !ManifestGrammar.RELEASE_ID.matcher(to).matches()) {
+      return response(400, "to " + JsonField.quote(to) + " is not a release id");
+    }
+    Pipeline.Handled outcome = pipeline().rollBack(service, to, caller, reason, requestId);
+    return answer(outcome, "ROLLBACK " + service, caller, requestId);
+  }
+
+  /** 200 with the release as it stands; 409 for a refusal, 404 for nothing to act on. */
+  private byte[] answer(Pipeline.Handled outcome, String what, String caller, String requestId)
+      throws IOException {
     if (outcome instanceof Pipeline.Handled.Applied applied) {
-      logLine("info", null, requestId, decision + " " + releaseId + " by " + caller);
+      logLine("info", null, requestId, what + " by " + caller + ": " + applied.release().id());
       ObjectNode body = Json.mapper().createObjectNode();
-      body.put("releaseId", releaseId)
+      body.put("releaseId", applied.release().id())
           .put("state", applied.release().state().name())
           .put("by", caller);
       return response(200, body);
+    }
+    if (outcome instanceof Pipeline.Handled.Refused refused) {
+      return response(409, refused.reason());
     }
     return response(404, ((Pipeline.Handled.Ignored) outcome).reason());
   }

@@ -18,7 +18,9 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = Effect.Deploy.class, name = "Deploy"),
   @JsonSubTypes.Type(value = Effect.RollBack.class, name = "RollBack"),
   @JsonSubTypes.Type(value = Effect.Supersede.class, name = "Supersede"),
-  @JsonSubTypes.Type(value = Effect.StopBuild.class, name = "StopBuild")
+  @JsonSubTypes.Type(value = Effect.StopBuild.class, name = "StopBuild"),
+  @JsonSubTypes.Type(value = Effect.ReturnTo.class, name = "ReturnTo"),
+  @JsonSubTypes.Type(value = Effect.Redeploy.class, name = "Redeploy")
 })
 public sealed interface Effect {
 
@@ -95,6 +97,28 @@ public sealed interface Effect {
     @Override
     public String key() {
       return "stop:" + buildId;
+    }
+  }
+
+  /**
+   * A person's rollback of this release returns the service to the earlier live release {@code
+   * releaseId}: the engine applies {@link Input.Returned} to it (as it applies a Supersede).
+   */
+  record ReturnTo(String releaseId, String by) implements Effect {
+    @Override
+    public String key() {
+      return "return-to:" + releaseId;
+    }
+  }
+
+  /**
+   * Put the service back on this release's own task definition (a rollback returning to it); the
+   * deployment that starts is this release's to follow.
+   */
+  record Redeploy(String cluster, String service, String taskDefinitionArn) implements Effect {
+    @Override
+    public String key() {
+      return "redeploy";
     }
   }
 }

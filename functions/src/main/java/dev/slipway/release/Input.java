@@ -116,6 +116,28 @@ public sealed interface Input {
   /** A newer release of the service took over. */
   record Superseded(String eventId, String by) implements Input {}
 
+  /**
+   * A person rolled the live release back ({@code by}: the identity AWS authenticated): it returns
+   * the service to the earlier live release {@code returnTo}, or, when no release of Slipway's ran
+   * before it, to the task definition it replaced. {@code passedOver}: a live release between the
+   * live one and {@code returnTo} (a rollback {@code --to} an older one): it ends ROLLED_BACK too,
+   * and deploys nothing itself.
+   */
+  record RollbackRequested(
+      String eventId, String by, String reason, String returnTo, boolean passedOver)
+      implements Input {
+    public RollbackRequested {
+      Objects.requireNonNull(by, "by");
+    }
+  }
+
+  /**
+   * The release is live again: a person's rollback of the newer {@code from} (whose task definition
+   * was {@code fromTaskDefinitionArn}) returns the service to it.
+   */
+  record Returned(String eventId, String from, String by, String fromTaskDefinitionArn)
+      implements Input {}
+
   /** Time passed (the reconciler's schedule): ends a finished bake. */
   record Tick(String eventId) implements Input {}
 }

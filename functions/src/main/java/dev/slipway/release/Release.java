@@ -179,6 +179,16 @@ public record Release(
       return this;
     }
 
+    public Builder deployment(Deployment deployment) {
+      this.deployment = deployment;
+      return this;
+    }
+
+    public Builder image(ImageRef image) {
+      this.image = image;
+      return this;
+    }
+
     public Builder seenEvents(List<String> seenEvents) {
       this.seenEvents = new ArrayList<>(seenEvents);
       return this;

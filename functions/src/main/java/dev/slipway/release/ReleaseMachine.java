@@ -56,7 +56,7 @@ public final class ReleaseMachine {
           ? create(pushed, now, service)
           : Decision.unchanged(null);
     }
-    if (current.state().isFinal()
+    if ((current.state().isFinal() && !reopens(current, input))
         || input instanceof Input.SourceUploaded
         || input instanceof Input.ImageOnlyPushed
         || (input.eventId() != null && current.seenEvents().contains(input.eventId()))) {
@@ -65,6 +65,25 @@ public final class ReleaseMachine {
     Step step = new Step(current, input, now);
     apply(step, service == null ? ServiceView.empty(current.service()) : service);
     return step.finish();
+  }
+
+  /**
+   * The inputs a LIVE release still takes: a person's rollback of it, a rollback of a newer one
+   * returning to it, and the start and end of that return's deployment.
+   */
+  private static boolean reopens(Release current, Input input) {
+    if (current.state() != ReleaseState.LIVE) {
+      return false;
+    }
+    return input instanceof Input.RollbackRequested
+        || input instanceof Input.Returned
+        || (returning(current)
+            && (input instanceof Input.DeployStarted || input instanceof Input.DeploymentEnded));
+  }
+
+  /** True while a rollback's deployment back to this live release runs. */
+  private static boolean returning(Release release) {
+    return release.deployment() != null && release.deployment().completedAt() == null;
   }
 
   private static Decision create(Input.SourceUploaded uploaded, Instant now, ServiceView view) {
@@ -196,6 +215,24 @@ public final class ReleaseMachine {
         b.reason = "rejected by " + rejected.by() + reasonSuffix(rejected.reason());
         s.move(ReleaseState.REJECTED, b.reason);
       }
+    } else if (s.input instanceof Input.RollbackRequested rollback) {
+      rolledBackByHand(s, rollback);
+    } else if (s.input instanceof Input.Returned returned) {
+      returnedTo(s, returned);
+    } else if (s.input instanceof Input.DeployStarted started && b.state == ReleaseState.LIVE) {
+      if (b.deployment != null && b.deployment.deploymentId() == null) {
+        b.deployment =
+            new Release.Deployment(
+                b.deployment.taskDefinitionArn(),
+                b.deployment.previousTaskDefinitionArn(),
+                started.deploymentId(),
+                b.deployment.startedAt(),
+                null,
+                null);
+        s.touch();
+      }
+    } else if (s.input instanceof Input.DeploymentEnded ended && b.state == ReleaseState.LIVE) {
+      returnEnded(s, ended);
     } else if (s.input instanceof Input.DeployStarted started) {
       if (b.state == ReleaseState.DEPLOYING
           && (b.deployment == null || b.deployment.taskDefinitionArn() == null)) {
@@ -383,6 +420,95 @@ public final class ReleaseMachine {
     }
   }
 
+  /** A person's rollback of a live release: ROLLED_BACK, and the service back where it was. */
+  private static void rolledBackByHand(Step s, Input.RollbackRequested rollback) {
+    Release.Builder b = s.b;
+    if (b.state != ReleaseState.LIVE) {
+      return;
+    }
+    Manifest.Deploy target = b.config.deploy();
+    String previous = b.deployment == null ? null : b.deployment.previousTaskDefinitionArn();
+    String back = rollback.returnTo() != null ? rollback.returnTo() : previous;
+    b.reason = "rolled back by hand by " + rollback.by() + reasonSuffix(rollback.reason());
+    s.move(
+        ReleaseState.ROLLED_BACK,
+        "manual rollback by "
+            + rollback.by()
+            + reasonSuffix(rollback.reason())
+            + (rollback.passedOver() ? "; passed over, back to " : "; back to ")
+            + back);
+    if (rollback.passedOver()) {
+      return;
+    }
+    if (rollback.returnTo() != null) {
+      s.effect(new Effect.ReturnTo(rollback.returnTo(), rollback.by()));
+    } else if (previous != null) {
+      s.effect(new Effect.RollBack(target.cluster(), target.service(), previous));
+    }
+  }
+
+  /** A rollback of a newer release returns the service to this live one: deploy it again. */
+  private static void returnedTo(Step s, Input.Returned returned) {
+    Release.Builder b = s.b;
+    if (b.state != ReleaseState.LIVE
+        || b.deployment == null
+        || b.deployment.taskDefinitionArn() == null) {
+      return;
+    }
+    Manifest.Deploy target = b.config.deploy();
+    b.deployment =
+        new Release.Deployment(
+            b.deployment.taskDefinitionArn(),
+            returned.fromTaskDefinitionArn(),
+            null,
+            s.now,
+            null,
+            null);
+    s.note(
+        "returning: "
+            + returned.from()
+            + " was rolled back by "
+            + returned.by()
+            + "; deploying "
+            + b.deployment.taskDefinitionArn()
+            + " again");
+    s.effect(
+        new Effect.Redeploy(target.cluster(), target.service(), b.deployment.taskDefinitionArn()));
+  }
+
+  /** The end of a rollback's deployment back to this live release. */
+  private static void returnEnded(Step s, Input.DeploymentEnded ended) {
+    Release.Builder b = s.b;
+    if (b.deployment == null
+        || b.deployment.completedAt() != null
+        || (b.deployment.deploymentId() != null
+            && !b.deployment.deploymentId().equals(ended.deploymentId()))) {
+      return;
+    }
+    b.deployment =
+        new Release.Deployment(
+            b.deployment.taskDefinitionArn(),
+            b.deployment.previousTaskDefinitionArn(),
+            ended.deploymentId(),
+            b.deployment.startedAt(),
+            s.now,
+            s.now);
+    if (ended.completed()) {
+      b.reason = null;
+      s.note("live again: deployment " + ended.deploymentId() + " completed");
+      s.effect(new Effect.Publish(SlipwayDetailType.RELEASE_LIVE, null));
+    } else {
+      b.reason =
+          "the return to this release failed: deployment "
+              + ended.deploymentId()
+              + " failed"
+              + reasonSuffix(ended.reason())
+              + "; the service needs a person";
+      s.note(b.reason);
+      s.effect(new Effect.Publish(SlipwayDetailType.RELEASE_FAILED, b.reason));
+    }
+  }
+
   private static void rollBack(Step s, String why) {
     Release.Builder b = s.b;
     b.reason = why;
@@ -428,6 +554,12 @@ public final class ReleaseMachine {
         effect(
             new Effect.Publish(announced, to.isFinal() && to != ReleaseState.LIVE ? detail : null));
       }
+    }
+
+    /** A history entry that is not a move: the state stays (a live release's return). */
+    void note(String detail) {
+      b.history.add(new Release.Transition(now, b.state, b.state, input.eventId(), detail));
+      changed = true;
     }
 
     void effect(Effect effect) {

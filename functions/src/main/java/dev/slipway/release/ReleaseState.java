@@ -25,9 +25,13 @@ public enum ReleaseState {
   }
 
   /**
-   * True when {@code next} is progress from this state (never backwards, never out of a final one).
+   * True when {@code next} is progress from this state: never backwards, and out of a final state
+   * only from LIVE to ROLLED_BACK, a person's rollback of a live release (DESIGN §3).
    */
   public boolean canMoveTo(ReleaseState next) {
+    if (this == LIVE) {
+      return next == ROLLED_BACK;
+    }
     return !isFinal() && next.ordinal() > ordinal();
   }
 }

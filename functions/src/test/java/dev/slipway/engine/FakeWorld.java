@@ -107,8 +107,10 @@ public final class FakeWorld
   }
 
   @Override
-  public void rollBack(Release release, Effect.RollBack rollBack) throws Refused {
-    done(run(release, rollBack));
+  public String rollBack(Release release, String cluster, String service, String taskDefinitionArn)
+      throws Refused {
+    done(run(release, new Effect.RollBack(cluster, service, taskDefinitionArn)));
+    return "ecs-svc/rollback-" + release.id();
   }
 
   private static Input done(Outcome outcome) throws Refused {
@@ -168,6 +170,14 @@ public final class FakeWorld
               "arn:aws:ecs:eu-west-1:210987654321:task-definition/hello-go:7",
               release.id().equals(SAMPLE_RELEASE) ? DEPLOYMENT_ID : "ecs-svc/" + release.id()));
     }
+    if (effect instanceof Effect.Redeploy redeploy) {
+      return new Outcome.Done(
+          new Input.DeployStarted(
+              "redeployed:" + release.id(),
+              redeploy.taskDefinitionArn(),
+              null,
+              "ecs-svc/redeploy-" + release.id()));
+    }
     return new Outcome.Done(null);
   }
 
@@ -180,6 +190,9 @@ public final class FakeWorld
     }
     if (effect instanceof Effect.Deploy d) {
       return "Deploy " + d.image();
+    }
+    if (effect instanceof Effect.Redeploy r) {
+      return "Redeploy " + r.taskDefinitionArn();
     }
     if (effect instanceof Effect.RollBack r) {
       return "RollBack " + r.taskDefinitionArn();

@@ -50,9 +50,11 @@ class PortEffectsTest {
         }
 
         @Override
-        public void rollBack(Release release, Effect.RollBack rollBack)
+        public String rollBack(
+            Release release, String cluster, String service, String taskDefinitionArn)
             throws Unavailable, Refused {
-          answer("rollBack " + rollBack.taskDefinitionArn());
+          answer("rollBack " + taskDefinitionArn);
+          return "ecs-svc/2";
         }
 
         @Override

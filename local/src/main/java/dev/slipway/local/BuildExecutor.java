@@ -74,18 +74,15 @@ final class BuildExecutor implements AutoCloseable {
       AwsClients aws,
       AwsSide side,
       Path work,
-      String registry,
-      OsvScanner scanner,
+      EcrSide ecr,
       PrintStream log,
-      String motoEndpoint,
       boolean instant,
-      boolean enhancedScanning,
       Map<String, TemplateRules.Project> projects,
       LocalBuild.Setting setting,
       Function<String, AwsClients> roleClients,
       Function<String, String> roleKeys)
       throws IOException {
-    this.ecr = new EcrSide(aws, side, registry, scanner, log, motoEndpoint, enhancedScanning);
+    this.ecr = ecr;
     this.projects = projects;
     this.setting = setting;
     this.roleClients = roleClients;

@@ -1,13 +1,11 @@
 package dev.slipway.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.emulator.Moto;
 import dev.slipway.json.Json;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Sha256;
-import dev.slipway.toolchain.build.BuildReport;
 import dev.slipway.toolchain.build.GoBuildInfo;
 import dev.slipway.toolchain.build.ProcessRunner;
 import dev.slipway.toolchain.image.Blob;
@@ -18,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,6 +37,12 @@ final class EcrSide {
   private final String motoEndpoint;
   private final boolean enhancedScanning;
 
+  /** The repositories ECR has: the declared services'. */
+  private final List<String> repositories;
+
+  /** Where the scanner unpacks the binaries it reads. */
+  private final Path scans;
+
   EcrSide(
       AwsClients aws,
       AwsSide side,
@@ -47,7 +50,9 @@ final class EcrSide {
       OsvScanner scanner,
       PrintStream log,
       String motoEndpoint,
-      boolean enhancedScanning) {
+      boolean enhancedScanning,
+      List<String> repositories,
+      Path scans) {
     this.aws = aws;
     this.side = side;
     this.registry = registry;
@@ -55,9 +60,15 @@ final class EcrSide {
     this.log = log;
     this.motoEndpoint = motoEndpoint;
     this.enhancedScanning = enhancedScanning;
+    this.repositories = repositories;
+    this.scans = scans;
   }
 
-  /** After an image build of {@code releaseId} that pushed to {@code repository}. */
+  /**
+   * After an image build of {@code releaseId}: it succeeded when it left the digest it pushed and
+   * the registry has that image. Its push is ECR's to report: the registry's notification of it
+   * comes to {@link #pushed}, as any other client's push does.
+   */
   String afterImage(String releaseId, Path src, String repository) throws Exception {
     Path digestFile = src.resolve("image-digest.txt");
     String digest =
@@ -72,40 +83,87 @@ final class EcrSide {
       log.println("local image of " + releaseId + ": the build left no image-digest.txt");
       return "FAILED";
     }
+    new RegistryClient(registry, true, null).getManifest(repository, digest);
+    return "SUCCEEDED";
+  }
+
+  /**
+   * What ECR does on a tagged push to one of its repositories (a repository the stack does not
+   * declare does not exist in ECR, and a push to it is refused there: here it is only logged): the
+   * image and its platform manifests mirrored into the emulator's ECR under their digests, ECR's
+   * push event, then the scan the template configures, of each platform's entrypoint binary.
+   */
+  void pushed(String repository, String tag, String digest) throws Exception {
+    if (!repositories.contains(repository)) {
+      log.println(
+          "  registry: "
+              + repository
+              + ":"
+              + tag
+              + " pushed, but ECR has no repository "
+              + repository
+              + " (declared: "
+              + String.join(", ", repositories)
+              + "): no event");
+      return;
+    }
     RegistryClient client = new RegistryClient(registry, true, null);
-    RegistryClient.Manifest index = client.getManifest(repository, digest);
-    Map<String, String> platforms = new LinkedHashMap<>();
-    for (JsonNode m : index.json().path("manifests")) {
-      String platform =
-          m.path("platform").path("os").asText()
-              + "/"
-              + m.path("platform").path("architecture").asText();
-      if (platform.startsWith("unknown")) {
-        continue; // attestations
+    RegistryClient.Manifest top = client.getManifest(repository, digest);
+    Map<String, String> platforms = ImageFiles.platforms(client, repository, digest);
+    boolean index = top.json().has("manifests");
+    if (index) {
+      for (var p : platforms.entrySet()) {
+        RegistryClient.Manifest manifest = client.getManifest(repository, p.getValue());
+        mirror(
+            repository,
+            new Blob(
+                manifest.mediaType(),
+                manifest.digest(),
+                manifest.content().length,
+                manifest.content()),
+            tag + "-" + p.getKey().replace('/', '-'));
       }
-      RegistryClient.Manifest manifest = client.getManifest(repository, m.path("digest").asText());
-      mirror(
-          repository,
-          new Blob(
-              manifest.mediaType(),
-              manifest.digest(),
-              manifest.content().length,
-              manifest.content()),
-          releaseId + "-" + platform.replace('/', '-'));
-      platforms.put(platform, manifest.digest());
     }
     mirror(
         repository,
-        new Blob(index.mediaType(), index.digest(), index.content().length, index.content()),
-        releaseId);
-    side.imagePushed(repository, index.digest(), releaseId);
-    BuildReport report =
-        Json.mapper()
-            .readValue(
-                Files.readString(src.resolve("dist").resolve(BuildReport.FILE_NAME)),
-                BuildReport.class);
-    scan(repository, report, src.resolve("dist"), platforms, releaseId);
-    return "SUCCEEDED";
+        new Blob(top.mediaType(), top.digest(), top.content().length, top.content()),
+        tag);
+    side.imagePushed(repository, top.digest(), tag);
+    log.println("  registry: pushed " + repository + ":" + tag + " " + top.digest());
+    for (var p : platforms.entrySet()) {
+      String scanTag = index ? tag + "-" + p.getKey().replace('/', '-') : tag;
+      List<Finding> findings;
+      try {
+        Path binary =
+            ImageFiles.entrypoint(
+                client,
+                repository,
+                p.getValue(),
+                Files.createTempDirectory(scans, p.getValue().substring(7, 19)));
+        var info =
+            new ProcessRunner(Duration.ofMinutes(1))
+                .run(List.of("go", "version", "-m", binary.toString()), Map.of(), scans);
+        if (info.exitCode() != 0) {
+          throw new java.io.IOException("its entrypoint is not a Go binary with build information");
+        }
+        findings = scanner.scan(GoBuildInfo.parse(info.output()));
+      } catch (Exception e) {
+        // The local scanner reads Go modules only: an image it cannot read is never clean.
+        log.println("  scan " + repository + ":" + tag + " " + p.getKey() + ": " + e.getMessage());
+        reportUnscannable(repository, p.getValue(), scanTag);
+        continue;
+      }
+      reportScan(repository, p.getValue(), scanTag, findings);
+      log.println(
+          "  scan "
+              + repository
+              + ":"
+              + tag
+              + " "
+              + p.getKey()
+              + ": "
+              + (findings.isEmpty() ? "no findings" : findings));
+    }
   }
 
   /** Mirrors {@code bytes} as a manifest of {@code mediaType} under its digest; returns it. */
@@ -129,39 +187,6 @@ final class EcrSide {
     }
   }
 
-  /** Plays ECR scanning: findings from the OSV scanner, queued in the emulator, then the event. */
-  private void scan(
-      String repository,
-      BuildReport report,
-      Path out,
-      Map<String, String> platforms,
-      String releaseId)
-      throws Exception {
-    for (var p : platforms.entrySet()) {
-      var target =
-          report.targets().stream()
-              .filter(t -> t.platform().equals(p.getKey()))
-              .findFirst()
-              .orElseThrow();
-      var info =
-          new ProcessRunner(Duration.ofMinutes(1))
-              .run(
-                  List.of("go", "version", "-m", out.resolve(target.path()).toString()),
-                  Map.of(),
-                  out);
-      List<Finding> findings = scanner.scan(GoBuildInfo.parse(info.output()));
-      reportScan(
-          repository, p.getValue(), releaseId + "-" + p.getKey().replace('/', '-'), findings);
-      log.println(
-          "  scan "
-              + releaseId
-              + " "
-              + p.getKey()
-              + ": "
-              + (findings.isEmpty() ? "no findings" : findings));
-    }
-  }
-
   /**
    * Answers as the registry's scanning would, then sends its event: with enhanced scanning
    * (Inspector) the image is ACTIVE with the OSV scanner's findings of its Go modules and Inspector
@@ -169,6 +194,17 @@ final class EcrSide {
    * assembles (scratch: no OS package database) is UNSUPPORTED_IMAGE, as ECR answers it.
    */
   private void reportScan(String repository, String digest, String tag, List<Finding> findings)
+      throws Exception {
+    reportScan(repository, digest, tag, findings, true);
+  }
+
+  /** An image the scanner cannot read: answered UNSUPPORTED_IMAGE, whichever scanning is set. */
+  private void reportUnscannable(String repository, String digest, String tag) throws Exception {
+    reportScan(repository, digest, tag, List.of(), false);
+  }
+
+  private void reportScan(
+      String repository, String digest, String tag, List<Finding> findings, boolean readable)
       throws Exception {
     try {
       aws.ecr.startImageScan(
@@ -181,7 +217,7 @@ final class EcrSide {
     }
     ObjectNode result = Json.mapper().createObjectNode();
     Map<String, Integer> counts = new TreeMap<>();
-    if (enhancedScanning) {
+    if (enhancedScanning && readable) {
       var list = result.putObject("imageScanFindings").putArray("enhancedFindings");
       for (Finding f : findings) {
         ObjectNode finding =

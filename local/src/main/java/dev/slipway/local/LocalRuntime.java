@@ -232,12 +232,16 @@ public final class LocalRuntime implements AutoCloseable {
     JournalingProxy proxy = new JournalingProxy(motoEndpoint, journal, log, rollouts);
     resources.add(proxy);
     endpoint = proxy.endpoint();
+    // Every push to the registry is ECR's push: its notifications come to this listener.
+    RegistryEvents registryEvents = new RegistryEvents(log);
+    resources.add(registryEvents);
     Path registryConfig = o.state().resolve("registry.yml");
     Files.writeString(
         registryConfig,
         "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: "
             + o.state().resolve("registry")
-            + "\nhttp:\n  addr: 127.0.0.1:5000\n");
+            + "\nhttp:\n  addr: 127.0.0.1:5000\n"
+            + registryEvents.configuration());
     ManagedProcess registryProcess =
         ManagedProcess.start(
             List.of("docker-registry", "serve", registryConfig.toString()),
@@ -316,7 +320,20 @@ public final class LocalRuntime implements AutoCloseable {
         new IamEnforcer(IamSimulator.start(cacheDirectory(), log), ACCOUNT, REGION, log);
     resources.add(iam);
     proxy.enforce(iam);
-    BuildExecutor builds = startBuilds(o, rules, iam, aws, side, motoEndpoint);
+    EcrSide ecr =
+        new EcrSide(
+            aws,
+            side,
+            registry,
+            OsvScanner.load(o.advisories()),
+            log,
+            motoEndpoint,
+            // The scanning the template's Scan rule listens to: Inspector's (enhanced) or ECR's.
+            rules.patterns().get("Scan").path("source").toString().contains("aws.inspector2"),
+            declared.services().stream().map(Declarations.Service::repository).toList(),
+            Files.createDirectories(o.state().resolve("scans")));
+    registryEvents.deliverTo(ecr::pushed);
+    BuildExecutor builds = startBuilds(o, rules, iam, aws, side, ecr, motoEndpoint);
     env.put("AWS_ENDPOINT_URL_CODEBUILD", builds.endpoint());
     codeBuild = builds.endpoint();
     Map<String, SlipwayHandler> handlerByFunction = LocalWiring.handlers(rules, iam, env, log);
@@ -434,6 +451,7 @@ public final class LocalRuntime implements AutoCloseable {
       IamEnforcer iam,
       AwsClients aws,
       AwsSide side,
+      EcrSide ecr,
       String motoEndpoint)
       throws Exception {
     PrintStream log = o.log();
@@ -466,13 +484,9 @@ public final class LocalRuntime implements AutoCloseable {
             aws,
             side,
             Files.createDirectories(o.state().resolve("builds")),
-            registry,
-            OsvScanner.load(o.advisories()),
+            ecr,
             log,
-            endpoint,
             o.drill().instant(),
-            // The scanning the template's Scan rule listens to: Inspector's (enhanced) or ECR's.
-            rules.patterns().get("Scan").path("source").toString().contains("aws.inspector2"),
             projects,
             new LocalBuild.Setting(
                 endpoint,

@@ -1,18 +1,15 @@
 package dev.slipway.local;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.emulator.ManagedProcess;
 import dev.slipway.json.Json;
 import dev.slipway.toolchain.image.RegistryClient;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,9 +23,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.zip.GZIPInputStream;
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Service;
 
@@ -293,46 +287,17 @@ final class TaskRunner implements AutoCloseable {
   /** Pulls the image for this machine's platform and unpacks its entrypoint binary. */
   private Path pull(String repository, String digest) throws Exception {
     RegistryClient client = new RegistryClient(registry, true, null);
-    JsonNode index = client.getManifest(repository, digest).json();
     String arch = System.getProperty("os.arch").matches("aarch64|arm64") ? "arm64" : "amd64";
-    String manifestDigest = null;
-    for (JsonNode m : index.path("manifests")) {
-      if (m.path("platform").path("architecture").asText().equals(arch)) {
-        manifestDigest = m.path("digest").asText();
-      }
-    }
+    String manifestDigest = ImageFiles.platforms(client, repository, digest).get("linux/" + arch);
     if (manifestDigest == null) {
       throw new IOException("the image has no linux/" + arch + " variant to run here");
     }
-    JsonNode manifest = client.getManifest(repository, manifestDigest).json();
-    JsonNode config =
-        Json.parse(
-            new String(
-                client.getBlob(repository, manifest.path("config").path("digest").asText()),
-                StandardCharsets.UTF_8),
-            "$");
-    String entrypoint = config.path("config").path("Entrypoint").get(0).asText().substring(1);
     // A directory per task start: a running task's binary is never overwritten ("text file busy").
-    Path dir =
-        Files.createDirectories(
-            work.resolve("tasks")
-                .resolve(manifestDigest.substring(7, 19) + "-" + System.nanoTime()));
-    for (JsonNode layer : manifest.path("layers")) {
-      byte[] blob = client.getBlob(repository, layer.path("digest").asText());
-      try (TarArchiveInputStream tar =
-          new TarArchiveInputStream(new GZIPInputStream(new ByteArrayInputStream(blob)))) {
-        TarArchiveEntry entry;
-        while ((entry = tar.getNextEntry()) != null) {
-          if (entry.isFile() && entry.getName().equals(entrypoint)) {
-            Path binary = dir.resolve(entrypoint);
-            Files.write(binary, tar.readAllBytes());
-            binary.toFile().setExecutable(true);
-            return binary;
-          }
-        }
-      }
-    }
-    throw new IOException("the image has no /" + entrypoint);
+    return ImageFiles.entrypoint(
+        client,
+        repository,
+        manifestDigest,
+        work.resolve("tasks").resolve(manifestDigest.substring(7, 19) + "-" + System.nanoTime()));
   }
 
   private boolean healthy(int port) throws InterruptedException {
