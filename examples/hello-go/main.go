@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strings"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -24,9 +25,14 @@ func main() {
 	// 127.0.0.1, so a task on a developer's machine is not reachable from the network.
 	addr := os.Getenv("HOST") + ":" + port
 	// Scratch images have no shell or curl: the binary checks its own liveness for ECS's
-	// container health check ("/hello-go -healthcheck").
+	// container health check ("/hello-go -healthcheck [PATH]"; Slipway's deploy passes the
+	// manifest's liveness path).
 	if len(os.Args) > 1 && os.Args[1] == "-healthcheck" {
-		os.Exit(healthcheck("http://127.0.0.1:" + port + "/healthz"))
+		path := "/healthz"
+		if len(os.Args) > 2 && strings.HasPrefix(os.Args[2], "/") {
+			path = os.Args[2]
+		}
+		os.Exit(healthcheck("http://127.0.0.1:" + port + path))
 	}
 	srv := &http.Server{
 		Addr:              addr,

@@ -6,6 +6,7 @@ import dev.slipway.aws.AwsClients;
 import dev.slipway.engine.ReleaseLedger;
 import dev.slipway.json.Json;
 import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
 import java.io.IOException;
@@ -146,26 +147,32 @@ final class ReleaseCommands {
       }
       ArrayNode all = Json.mapper().createArrayNode();
       for (String service : ledger.services()) {
-        Optional<ServiceView.Entry> latest =
-            ledger
-                .readIndex(service)
-                .map(i -> i.value().releases())
-                .filter(l -> !l.isEmpty())
-                .map(l -> l.get(0));
-        if (latest.isPresent()) {
-          ServiceView.Entry e = latest.get();
-          if (json) {
-            all.addObject()
-                .put("service", service)
-                .put("releaseId", e.id())
-                .put("state", e.state().name())
-                .put("requestedAt", e.requestedAt().toString());
-          } else {
-            out()
-                .println(
-                    String.format(
-                        "%-24s %-28s %-17s %s", service, e.id(), e.state(), e.requestedAt()));
-          }
+        List<ServiceView.Entry> entries =
+            ledger.readIndex(service).map(i -> i.value().releases()).orElse(List.of());
+        if (entries.isEmpty()) {
+          continue;
+        }
+        ServiceView.Entry e = entries.get(0);
+        // What runs: the newest LIVE release (after a rollback, not the newest release).
+        String live =
+            entries.stream()
+                .filter(x -> x.state() == ReleaseState.LIVE)
+                .map(ServiceView.Entry::id)
+                .findFirst()
+                .orElse(null);
+        if (json) {
+          all.addObject()
+              .put("service", service)
+              .put("releaseId", e.id())
+              .put("state", e.state().name())
+              .put("requestedAt", e.requestedAt().toString())
+              .put("live", live);
+        } else {
+          out()
+              .println(
+                  String.format(
+                      "%-24s %-28s %-17s %s  live: %s",
+                      service, e.id(), e.state(), e.requestedAt(), live == null ? "none" : live));
         }
       }
       if (json) {

@@ -8,12 +8,14 @@ import dev.slipway.release.Finding;
 import dev.slipway.release.Severity;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.Attribute;
 import software.amazon.awssdk.services.ecr.model.DescribeImageScanFindingsResponse;
 import software.amazon.awssdk.services.ecr.model.ImageFailure;
+import software.amazon.awssdk.services.ecr.model.ImageNotFoundException;
 import software.amazon.awssdk.services.ecr.model.ImageScanFindings;
 import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
 
@@ -23,6 +25,26 @@ import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
  * answers with too, so no Inspector client is needed).
  */
 public record EcrImages(EcrClient ecr) implements Images {
+
+  @Override
+  public Optional<Tagged> tagged(String repository, String tag) throws Unavailable {
+    try {
+      String region = ecr.serviceClientConfiguration().region().id();
+      return ecr
+          .describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag)))
+          .imageDetails()
+          .stream()
+          .findFirst()
+          .map(
+              d ->
+                  new Tagged(
+                      d.registryId() + ".dkr.ecr." + region + ".amazonaws.com", d.imageDigest()));
+    } catch (ImageNotFoundException e) {
+      return Optional.empty();
+    } catch (SdkException e) {
+      throw AwsErrors.unavailable(e);
+    }
+  }
 
   @Override
   public List<String> platformDigests(String repository, String digest) throws Unavailable {

@@ -6,14 +6,18 @@ import dev.slipway.engine.Unavailable;
 import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Input;
+import dev.slipway.release.Manifest;
 import dev.slipway.release.Release;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.HealthCheck;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
@@ -130,7 +134,9 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
     List<ContainerDefinition> containers = new ArrayList<>();
     for (ContainerDefinition c : previous.containerDefinitions()) {
       containers.add(
-          c.name().equals(deploy.container()) ? c.toBuilder().image(deploy.image()).build() : c);
+          c.name().equals(deploy.container())
+              ? withHealth(c.toBuilder().image(deploy.image()), c, release.config().health())
+              : c);
     }
     RegisterTaskDefinitionRequest.Builder register =
         RegisterTaskDefinitionRequest.builder()
@@ -204,6 +210,46 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
     } catch (NumberFormatException e) {
       return Integer.MAX_VALUE; // not the usual form: look at it
     }
+  }
+
+  /** Labels naming the manifest's health paths on the release's container (DESIGN §5). */
+  public static final String LIVENESS_LABEL = "dev.slipway.health.liveness";
+
+  public static final String READINESS_LABEL = "dev.slipway.health.readiness";
+
+  /**
+   * The manifest's health settings on the release's container: the container health check's
+   * interval, timeout, retries and start period; its command, when it is the self-check form {@code
+   * [CMD, /binary, -healthcheck, ...]} (scratch images have no shell or curl: the binary checks
+   * itself), probes the liveness path; a container with no health check gets none (no command is
+   * known to work in its image). The readiness path is the load balancer target group's (the
+   * service stack sets it); both paths are labels on the container, which the local task runner
+   * probes in ECS's and the load balancer's place.
+   */
+  static ContainerDefinition withHealth(
+      ContainerDefinition.Builder clone, ContainerDefinition previous, Manifest.Health health) {
+    Map<String, String> labels = new TreeMap<>(previous.dockerLabels());
+    labels.put(LIVENESS_LABEL, health.liveness());
+    labels.put(READINESS_LABEL, health.readiness());
+    clone.dockerLabels(labels);
+    HealthCheck check = previous.healthCheck();
+    if (check != null && check.hasCommand()) {
+      List<String> command = check.command();
+      if (command.size() >= 3
+          && command.get(0).equals("CMD")
+          && command.get(2).equals("-healthcheck")) {
+        command = List.of("CMD", command.get(1), "-healthcheck", health.liveness());
+      }
+      clone.healthCheck(
+          check.toBuilder()
+              .command(command)
+              .interval(health.intervalSeconds())
+              .timeout(health.timeoutSeconds())
+              .retries(health.retries())
+              .startPeriod(health.startPeriodSeconds())
+              .build());
+    }
+    return clone.build();
   }
 
   /**

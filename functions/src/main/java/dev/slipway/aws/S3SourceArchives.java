@@ -1,23 +1,55 @@
 package dev.slipway.aws;
 
 import dev.slipway.engine.SourceArchives;
+import dev.slipway.engine.Unavailable;
 import dev.slipway.release.SourceRef;
 import dev.slipway.source.SourceCheck;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Reads the exact uploaded version of a source archive from S3 and checks it. */
-public record S3SourceArchives(S3Client s3, Clock clock) implements SourceArchives {
+public record S3SourceArchives(S3Client s3, String bucket, Clock clock) implements SourceArchives {
   /** Largest archive downloaded at all; a Go service's source is a few MiB. */
   public static final long MAX_ARCHIVE_BYTES = 100L * 1024 * 1024;
+
+  /**
+   * ListObjectVersions under {@code sources/} (the stack's bucket is versioned: a release id comes
+   * from the version id; an unversioned bucket answers "null" and the ETag counts), the current
+   * version of each key, uploaded at or after {@code since}.
+   */
+  @Override
+  public List<Upload> uploadedSince(Instant since) throws Unavailable {
+    try {
+      List<Upload> found = new ArrayList<>();
+      for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix("sources/"))) {
+        for (ObjectVersion v : page.versions()) {
+          if (Boolean.TRUE.equals(v.isLatest())
+              && !v.lastModified().isBefore(since)
+              && SourceRef.serviceOf(v.key()).isPresent()) {
+            found.add(
+                new Upload(
+                    new SourceRef(bucket, v.key(), v.versionId(), v.eTag().replace("\"", "")),
+                    v.lastModified()));
+          }
+        }
+      }
+      return found;
+    } catch (SdkException e) {
+      throw AwsErrors.unavailable(e);
+    }
+  }
 
   @Override
   public Checked check(SourceRef source) {

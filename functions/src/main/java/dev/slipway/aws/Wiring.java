@@ -42,7 +42,7 @@ public final class Wiring {
         config,
         new Pipeline.Ports(
             new S3Ledger(aws.s3, ledgerBucket, "ledger/"),
-            new S3SourceArchives(aws.s3, clock),
+            new S3SourceArchives(aws.s3, config.sourceBucket(), clock),
             new EcrImages(aws.ecr),
             builds,
             new S3BuildLogs(aws.s3, artifactBucket),

@@ -6,6 +6,15 @@ import java.util.List;
 /** The image registry and its scanners, as the pipeline needs them (ECR and Inspector in AWS). */
 public interface Images {
 
+  /**
+   * The image tagged {@code tag} in {@code repository}, empty when there is none (the reconciler's
+   * way to find a push whose event was lost).
+   */
+  java.util.Optional<Tagged> tagged(String repository, String tag) throws Unavailable;
+
+  /** An image found by its tag: the registry's host (null when unknown) and its digest. */
+  record Tagged(String registry, String digest) {}
+
   /** The digests of the platform images under an index (empty for a single-platform image). */
   List<String> platformDigests(String repository, String digest) throws Unavailable;
 

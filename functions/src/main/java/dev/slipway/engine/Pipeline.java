@@ -18,10 +18,12 @@ import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -430,6 +432,14 @@ public final class Pipeline {
     }
     String eventId = e.meta().id() != null ? e.meta().id() : "s3:" + releaseId;
     Instant uploadedAt = e.meta().time() != null ? e.meta().time() : clock.instant();
+    return requested(service.get(), source, eventId, uploadedAt);
+  }
+
+  /** A new upload of {@code service}: admitted against the declarations, then a release. */
+  private Handled requested(
+      String serviceName, SourceRef source, String eventId, Instant uploadedAt) {
+    Optional<String> service = Optional.of(serviceName);
+    String releaseId = source.releaseId();
     ReleaseConfig admitted = null;
     String invalidReason;
     Optional<Declarations.Admission.Refused> undeclared =
@@ -541,8 +551,43 @@ public final class Pipeline {
         }
       }
     }
-    return moved;
+    return moved + lostUploads(now);
   }
+
+  /**
+   * Uploads whose event never came (S3's notifications are best effort too): each archive under
+   * {@code sources/} of the last {@link #UPLOAD_LOOKBACK} that is older than the stuck period and
+   * has no release becomes one now, as its event would have made it. Compared with each service's
+   * index (one read per service), not one read per archive.
+   */
+  private int lostUploads(Instant now) throws Unavailable {
+    int found = 0;
+    Map<String, Set<String>> known = new HashMap<>();
+    for (SourceArchives.Upload upload :
+        ports.archives().uploadedSince(now.minus(UPLOAD_LOOKBACK))) {
+      if (upload.at().plus(config.stuckAfter()).isAfter(now)) {
+        continue; // its event may still come
+      }
+      String service = SourceRef.serviceOf(upload.source().key()).orElseThrow();
+      Set<String> ids =
+          known.computeIfAbsent(
+              service,
+              s ->
+                  ledger.readIndex(s).map(i -> i.value().releases()).orElse(List.of()).stream()
+                      .map(ServiceView.Entry::id)
+                      .collect(Collectors.toSet()));
+      String releaseId = upload.source().releaseId();
+      if (!ids.contains(releaseId) && ledger.read(service, releaseId).isEmpty()) {
+        requested(service, upload.source(), "reconcile:upload:" + releaseId, upload.at());
+        ids.add(releaseId);
+        found++;
+      }
+    }
+    return found;
+  }
+
+  /** How far back the reconciler looks for uploads whose event was lost. */
+  static final Duration UPLOAD_LOOKBACK = Duration.ofDays(1);
 
   private Release reconcileOne(Release release, Instant now) throws Unavailable {
     Release current = release.pending().isEmpty() ? release : engine.resume(release);
@@ -590,29 +635,28 @@ public final class Pipeline {
     }
     switch (current.state()) {
       case REQUESTED, BUILDING -> {
-        for (var build :
+        for (BuildRow build :
             List.of(
-                new Object[] {
-                  Effect.BuildKind.COMPILE, current.compileBuildId(), current.compiled()
-                },
-                new Object[] {
-                  Effect.BuildKind.IMAGE, current.imageBuildId(), current.imageBuilt()
-                })) {
-          String buildId = (String) build[1];
-          if (buildId != null && !(Boolean) build[2]) {
-            Optional<String> status = ports.builds().status(buildId);
+                new BuildRow(
+                    Effect.BuildKind.COMPILE, current.compileBuildId(), current.compiled()),
+                new BuildRow(
+                    Effect.BuildKind.IMAGE, current.imageBuildId(), current.imageBuilt()))) {
+          if (build.buildId() != null && !build.finished()) {
+            Optional<String> status = ports.builds().status(build.buildId());
             if (status.isPresent() && FINISHED_BUILD.contains(status.get())) {
               current =
                   applyOr(
                       current,
                       new Input.BuildFinished(
-                          tick + ":" + buildId,
-                          (Effect.BuildKind) build[0],
-                          buildId,
+                          tick + ":" + build.buildId(),
+                          build.kind(),
+                          build.buildId(),
                           status.get()));
             }
           }
         }
+        // After the builds: an image build that succeeded may have pushed unseen.
+        current = lostPush(current, tick);
       }
       case SCANNING -> {
         for (String digest : current.image().scannable()) {
@@ -675,6 +719,40 @@ public final class Pipeline {
     }
     return current;
   }
+
+  /**
+   * A release whose image build succeeded but whose push was never seen (ECR's event is best
+   * effort): its image is in the service's repository under its release id as the tag; found there,
+   * the push is applied as the event would have been.
+   */
+  private Release lostPush(Release current, String tick) throws Unavailable {
+    if (!current.imageBuilt() || current.image() != null || current.imageOnly()) {
+      return current;
+    }
+    Optional<Declarations.Service> service = config.services().service(current.service());
+    if (service.isEmpty()) {
+      return current;
+    }
+    String repository = service.get().repository();
+    Optional<Images.Tagged> found = ports.images().tagged(repository, current.id());
+    if (found.isEmpty()) {
+      return current;
+    }
+    String digest = found.get().digest();
+    List<String> platforms = ports.images().platformDigests(repository, digest);
+    ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(current.service(), current.id());
+    ledger.link("digest/" + digest, key);
+    for (String platform : platforms) {
+      ledger.link("digest/" + platform, key);
+    }
+    return applyOr(
+        current,
+        new Input.ImagePushed(
+            tick + ":push", found.get().registry(), repository, digest, platforms));
+  }
+
+  /** One of a release's two builds, as the reconciler checks it. */
+  private record BuildRow(Effect.BuildKind kind, String buildId, boolean finished) {}
 
   private Release applyOr(Release current, Input input) {
     return engine.apply(current.service(), current.id(), input).orElse(current);

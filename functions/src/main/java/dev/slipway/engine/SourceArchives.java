@@ -13,6 +13,15 @@ public interface SourceArchives {
   Checked check(SourceRef source);
 
   /**
+   * The archives under {@code sources/} (their current versions) uploaded at or after {@code
+   * since}, with when: the reconciler's way to find an upload whose event was lost.
+   */
+  java.util.List<Upload> uploadedSince(java.time.Instant since) throws Unavailable;
+
+  /** One uploaded archive and when it was uploaded. */
+  record Upload(SourceRef source, java.time.Instant at) {}
+
+  /**
    * Either a usable configuration, with the service its manifest names (which the upload's key must
    * agree with), or the reason there is none.
    */

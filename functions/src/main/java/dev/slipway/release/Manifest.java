@@ -56,11 +56,42 @@ public record Manifest(
     }
   }
 
-  /** Health endpoints probed by the container check and the load balancer. */
-  public record Health(String liveness, String readiness, int gracePeriodSeconds) {
+  /**
+   * Health endpoints and how they are probed: the liveness path by the container health check (its
+   * interval, timeout, retries and start period, in ECS's ranges), the readiness path by the load
+   * balancer's target group (or, locally, the task runner in its place). A value of 0 for the
+   * interval, timeout or retries (a record written before they were kept) means the default.
+   */
+  public record Health(
+      String liveness,
+      String readiness,
+      int gracePeriodSeconds,
+      int intervalSeconds,
+      int timeoutSeconds,
+      int retries,
+      int startPeriodSeconds) {
+    public static final int DEFAULT_INTERVAL = 10;
+    public static final int DEFAULT_TIMEOUT = 5;
+    public static final int DEFAULT_RETRIES = 3;
+
     public Health {
       Objects.requireNonNull(liveness, "liveness");
       Objects.requireNonNull(readiness, "readiness");
+      intervalSeconds = intervalSeconds == 0 ? DEFAULT_INTERVAL : intervalSeconds;
+      timeoutSeconds = timeoutSeconds == 0 ? DEFAULT_TIMEOUT : timeoutSeconds;
+      retries = retries == 0 ? DEFAULT_RETRIES : retries;
+    }
+
+    /** The paths and grace period, the probing at its defaults (start period: the grace). */
+    public Health(String liveness, String readiness, int gracePeriodSeconds) {
+      this(
+          liveness,
+          readiness,
+          gracePeriodSeconds,
+          DEFAULT_INTERVAL,
+          DEFAULT_TIMEOUT,
+          DEFAULT_RETRIES,
+          Math.min(gracePeriodSeconds, 300));
     }
   }
 

@@ -64,7 +64,15 @@ public final class ManifestReader {
           "scan",
           "deploy");
   private static final Set<String> IMAGE = Set.of("platforms", "base", "port", "user", "uid");
-  private static final Set<String> HEALTH = Set.of("liveness", "readiness", "gracePeriodSeconds");
+  private static final Set<String> HEALTH =
+      Set.of(
+          "liveness",
+          "readiness",
+          "gracePeriodSeconds",
+          "intervalSeconds",
+          "timeoutSeconds",
+          "retries",
+          "startPeriodSeconds");
   private static final Set<String> SCAN = Set.of("block", "approve", "allow");
   private static final Set<String> ALLOW = Set.of("id", "expires", "reason");
   private static final Set<String> DEPLOY =
@@ -360,10 +368,30 @@ public final class ManifestReader {
 
   private Manifest.Health health(JsonField field) {
     JsonField health = object(field, HEALTH);
+    int grace =
+        optional(health.get("gracePeriodSeconds"), DEFAULT_GRACE_SECONDS, f -> range(f, 0, 3600));
+    // ECS's container health check ranges: interval 5-300 s, timeout 2-60 s, retries 1-10,
+    // start period 0-300 s; and a timeout shorter than the interval.
+    int interval =
+        optional(
+            health.get("intervalSeconds"), Manifest.Health.DEFAULT_INTERVAL, f -> range(f, 5, 300));
+    int timeout =
+        optional(
+            health.get("timeoutSeconds"), Manifest.Health.DEFAULT_TIMEOUT, f -> range(f, 2, 60));
+    if (timeout >= interval && !health.get("timeoutSeconds").isAbsent()) {
+      throw health
+          .get("timeoutSeconds")
+          .problem(
+              timeout + " is not less than intervalSeconds (" + interval + "), as ECS requires");
+    }
     return new Manifest.Health(
         optional(health.get("liveness"), DEFAULT_LIVENESS, this::httpPath),
         optional(health.get("readiness"), DEFAULT_READINESS, this::httpPath),
-        optional(health.get("gracePeriodSeconds"), DEFAULT_GRACE_SECONDS, f -> range(f, 0, 3600)));
+        grace,
+        interval,
+        timeout,
+        optional(health.get("retries"), Manifest.Health.DEFAULT_RETRIES, f -> range(f, 1, 10)),
+        optional(health.get("startPeriodSeconds"), Math.min(grace, 300), f -> range(f, 0, 300)));
   }
 
   private String httpPath(JsonField field) {

@@ -62,6 +62,23 @@ public final class FakeWorld
     return invalidReason != null ? Checked.invalid(invalidReason) : Checked.valid(service, config);
   }
 
+  /** What the registry holds by tag (the reconciler looks a lost push up there). */
+  public final Map<String, String> tags = new ConcurrentHashMap<>();
+
+  @Override
+  public Optional<Tagged> tagged(String repository, String tag) {
+    return Optional.ofNullable(tags.get(repository + ":" + tag))
+        .map(d -> new Tagged("210987654321.dkr.ecr.eu-west-1.amazonaws.com", d));
+  }
+
+  /** What the source bucket holds (the reconciler looks a lost upload up there). */
+  public final List<Upload> uploads = Collections.synchronizedList(new ArrayList<>());
+
+  @Override
+  public List<Upload> uploadedSince(java.time.Instant since) {
+    return uploads.stream().filter(u -> !u.at().isBefore(since)).toList();
+  }
+
   @Override
   public List<String> platformDigests(String repository, String digest) {
     return List.of();

@@ -14,6 +14,10 @@ public final class MutableClock extends Clock {
     this.now = start;
   }
 
+  public void set(Instant to) {
+    now = to;
+  }
+
   public void advance(Duration by) {
     now = now.plus(by);
   }

@@ -475,6 +475,52 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void aLostPushEvent_isFoundByTheReconcilerByItsTag_andTheReleaseEnds() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    // ECR's push event never comes; the image is in the repository under the release's tag.
+    clock.advance(Duration.ofMinutes(16));
+    pipeline.reconcile();
+    assertThat(release().state()).as("nothing pushed yet").isEqualTo(ReleaseState.BUILDING);
+    world.tags.put("slipway/hello-go:" + ID, DIGEST);
+
+    pipeline.reconcile();
+
+    assertThat(release().image().pinned())
+        .isEqualTo("210987654321.dkr.ecr.eu-west-1.amazonaws.com/slipway/hello-go@" + DIGEST);
+    assertThat(release().state()).isIn(ReleaseState.SCANNING, ReleaseState.DEPLOYING);
+    deliver("ecr/image-scan-complete-clean.json");
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+  }
+
+  @Test
+  void aLostUploadEvent_isFoundByTheReconciler_onceItsEventHadItsChance() throws Exception {
+    var upload = (dev.slipway.event.S3ObjectCreated) sample("s3/object-created-source-upload.json");
+    world.uploads.add(
+        new SourceArchives.Upload(
+            new dev.slipway.release.SourceRef(
+                upload.bucket(), upload.key(), upload.versionId(), upload.etag()),
+            upload.meta().time()));
+    clock.set(upload.meta().time().plusSeconds(60));
+    pipeline.reconcile();
+    assertThat(ledger.read("hello-go", ID)).as("its event may still come").isEmpty();
+
+    clock.advance(Duration.ofMinutes(16));
+    pipeline.reconcile();
+
+    assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
+    assertThat(release().history().get(0).cause()).isEqualTo("reconcile:upload:" + ID);
+    assertThat(world.ran)
+        .containsExactly(ID + " Publish Release Requested", ID + " StartBuild COMPILE");
+    // The event coming late after all changes nothing; the next tick finds nothing new.
+    deliver("s3/object-created-source-upload.json");
+    pipeline.reconcile();
+    assertThat(world.ran.stream().filter(r -> r.contains("StartBuild"))).hasSize(1);
+  }
+
+  @Test
   void anImageNeverScanned_isNeverTakenAsClean_andFailsWithTheReasonInTime() throws Exception {
     // Finding 6: "no findings yet" after the stuck period used to pass the scan as clean.
     deliver("s3/object-created-source-upload.json");

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.cli.Slipway;
 import dev.slipway.json.Json;
 import dev.slipway.local.LocalRuntime;
+import dev.slipway.release.Release;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -330,5 +331,145 @@ class LocalScenariosIT {
         .isEqualTo(
             "FAILED: slipway.json: service: 'billing' is not the service this archive was"
                 + " uploaded for: sources/hello-go/ releases hello-go only");
+  }
+
+  /** Polls the newest healthy task's /version until it is {@code version} (up to 60 s). */
+  String awaitVersion(String version) throws Exception {
+    String answer = "";
+    for (int i = 0; i < 120 && !answer.contains("\"" + version + "\""); i++) {
+      Thread.sleep(500);
+      try {
+        answer = get(taskPort(), "/version");
+      } catch (java.io.IOException e) {
+        answer = e.toString();
+      }
+    }
+    return answer;
+  }
+
+  String imageOnlyRelease;
+  String imageOnlyDigest;
+
+  @Test
+  @Order(10)
+  void anImageBuiltElsewhere_pushedWithSlipwayImage_goesLiveWithExactlyThatDigest()
+      throws Exception {
+    String before = String.join("\n", slipway("releases", "hello-go", "--json").out());
+    Path src = variant("elsewhere", null, null);
+    Path dist = tmp.resolve("elsewhere-dist");
+    LocalSupport.Run build =
+        LocalSupport.run(
+            "build", src.toString(), "--out", dist.toString(), "--release-id", "built-elsewhere");
+    assertThat(build.code()).as(build.err()).isZero();
+    LocalSupport.Run image =
+        LocalSupport.run(
+            "image", dist.toString(), "--to", runtime.registry() + "/slipway/hello-go:v2.0.0");
+    assertThat(image.code()).as(image.err()).isZero();
+    imageOnlyDigest = image.out().get(0);
+    imageOnlyRelease = Release.imageOnlyId("hello-go", imageOnlyDigest);
+
+    assertThat(LocalSupport.awaitState(runtime, imageOnlyRelease, "LIVE", 120)).isEqualTo("LIVE");
+    JsonNode record =
+        Json.parse(String.join("\n", slipway("status", imageOnlyRelease, "--json").out()), "$");
+    assertThat(record.path("origin").asText()).isEqualTo("image");
+    assertThat(record.path("imageDigest").asText()).isEqualTo(imageOnlyDigest);
+    assertThat(record.path("history").get(0).path("detail").asText())
+        .isEqualTo(
+            "image pushed as slipway/hello-go:v2.0.0, built elsewhere (an image-only release)");
+    assertThat(awaitVersion("built-elsewhere"))
+        .isEqualTo("200 {\"version\":\"built-elsewhere\"}\n");
+    // No source was uploaded for it: the bucket's sources are what they were.
+    assertThat(before).doesNotContain(imageOnlyRelease);
+    try (var aws = LocalSupport.aws(runtime)) {
+      var task =
+          aws.ecs.describeTaskDefinition(
+              r ->
+                  r.taskDefinition(
+                      aws.ecs
+                          .describeServices(q -> q.cluster("slipway-demo").services("hello-go"))
+                          .services()
+                          .get(0)
+                          .taskDefinition()));
+      assertThat(task.taskDefinition().containerDefinitions().get(0).image())
+          .endsWith("slipway/hello-go@" + imageOnlyDigest);
+    }
+  }
+
+  @Test
+  @Order(11)
+  void rollback_leavesTheNewerRolledBack_theOlderLive_andTheServiceAnsweringWithTheOlder()
+      throws Exception {
+    assertThat(imageOnlyRelease).as("the image-only release went LIVE").isNotNull();
+    JsonNode releases =
+        Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$");
+    String older = null;
+    for (JsonNode r : releases) {
+      if (r.path("state").asText().equals("LIVE")
+          && !r.path("releaseId").asText().equals(imageOnlyRelease)) {
+        older = r.path("releaseId").asText();
+        break;
+      }
+    }
+    assertThat(older).as(releases.toString()).isNotNull();
+
+    LocalSupport.Run rollback = slipway("rollback", "hello-go", "--reason", "drill");
+    assertThat(rollback.code()).as(rollback.err()).isZero();
+    assertThat(rollback.text()).startsWith(imageOnlyRelease + " ROLLED_BACK (rolled back by arn:");
+
+    assertThat(awaitVersion(older)).isEqualTo("200 {\"version\":\"" + older + "\"}\n");
+    JsonNode after =
+        Json.parse(String.join("\n", slipway("releases", "hello-go", "--json").out()), "$");
+    java.util.Map<String, String> states = new java.util.HashMap<>();
+    after.forEach(r -> states.put(r.path("releaseId").asText(), r.path("state").asText()));
+    assertThat(states).containsEntry(imageOnlyRelease, "ROLLED_BACK").containsEntry(older, "LIVE");
+    JsonNode rolledBack =
+        Json.parse(String.join("\n", slipway("status", imageOnlyRelease, "--json").out()), "$");
+    assertThat(rolledBack.path("reason").asText())
+        .startsWith("rolled back by hand by arn:")
+        .endsWith(": drill");
+    // The older release records its return, and ECS runs its task definition again.
+    String olderId = older;
+    for (int i = 0; i < 60; i++) {
+      JsonNode record =
+          Json.parse(String.join("\n", slipway("status", olderId, "--json").out()), "$");
+      JsonNode history = record.path("history");
+      if (history.get(history.size() - 1).path("detail").asText().startsWith("live again:")) {
+        break;
+      }
+      Thread.sleep(500);
+    }
+    JsonNode record = Json.parse(String.join("\n", slipway("status", older, "--json").out()), "$");
+    JsonNode history = record.path("history");
+    assertThat(history.get(history.size() - 1).path("detail").asText())
+        .startsWith("live again: deployment ");
+    // A second rollback while nothing deploys is taken; one with nothing before it says so.
+    LocalSupport.Run again = slipway("rollback", "hello-go", "--to", imageOnlyRelease);
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err()).contains("is not an earlier live release of hello-go");
+  }
+
+  @Test
+  @Order(12)
+  void aReadinessPathTheServiceDoesNotServe_isRolledBack_andThePreviousKeepsAnswering()
+      throws Exception {
+    String before = get(taskPort(), "/version");
+    Path src = variant("unready", null, null);
+    Files.writeString(
+        src.resolve("slipway.json"),
+        """
+        {"service": "hello-go", "targets": ["linux/amd64", "linux/arm64"],
+         "health": {"liveness": "/healthz", "readiness": "/not-served",
+                    "intervalSeconds": 5, "timeoutSeconds": 2, "retries": 1,
+                    "startPeriodSeconds": 0},
+         "deploy": {"cluster": "slipway-demo", "bakeSeconds": 5}}
+        """);
+
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, src, 240);
+
+    assertThat(push.code()).as(push.text() + push.err()).isEqualTo(13); // ROLLED_BACK
+    assertThat(push.text()).contains("deployment").contains("failed");
+    assertThat(logBytes.toString(StandardCharsets.UTF_8))
+        .contains("/healthz and /not-served did not both answer 200 within 5 s");
+    assertThat(get(taskPort(), "/version")).isEqualTo(before);
   }
 }

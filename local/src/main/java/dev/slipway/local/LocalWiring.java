@@ -99,7 +99,19 @@ final class LocalWiring {
                         .cpu("256")
                         .memory("512")
                         .containerDefinitions(
-                            c -> c.name(service).image(placeholder).essential(true)))
+                            // As the service stack's: the binary checks itself (scratch has no
+                            // shell).
+                            c ->
+                                c.name(service)
+                                    .image(placeholder)
+                                    .essential(true)
+                                    .healthCheck(
+                                        h ->
+                                            h.command("CMD", "/" + service, "-healthcheck")
+                                                .interval(10)
+                                                .timeout(3)
+                                                .retries(3)
+                                                .startPeriod(10))))
             .taskDefinition()
             .taskDefinitionArn();
     aws.ecs.createService(

@@ -1,6 +1,7 @@
 package dev.slipway.local;
 
 import dev.slipway.aws.AwsClients;
+import dev.slipway.aws.EcsDeployments;
 import dev.slipway.emulator.ManagedProcess;
 import dev.slipway.json.Json;
 import dev.slipway.toolchain.image.RegistryClient;
@@ -262,12 +263,48 @@ final class TaskRunner implements AutoCloseable {
     env.clear();
     env.putAll(taskEnvironment(taskDefinition.containerDefinitions().get(0), port));
     Process process = builder.start();
-    {
-      if (!healthy(port)) {
-        process.destroy();
-        return null;
+    Probe probe = Probe.of(taskDefinition.containerDefinitions().get(0));
+    if (!healthy(port, probe)) {
+      log.println(
+          "  tasks "
+              + service.serviceName()
+              + ": "
+              + probe.liveness()
+              + " and "
+              + probe.readiness()
+              + " did not both answer 200 within "
+              + probe.deadline().toSeconds()
+              + " s");
+      process.destroy();
+      return null;
+    }
+    return new Running(process, port, Instant.now(), new int[] {0});
+  }
+
+  /**
+   * What the task runner probes, from the task definition alone (as ECS and the load balancer have
+   * only that): the paths the release's container labels name (the manifest's; the defaults for a
+   * container without them), given up after the container health check's start period plus its
+   * retries times its interval.
+   */
+  record Probe(String liveness, String readiness, Duration deadline, Duration timeout) {
+    static Probe of(ContainerDefinition container) {
+      Map<String, String> labels = container.dockerLabels();
+      String liveness = labels.getOrDefault(EcsDeployments.LIVENESS_LABEL, "/healthz");
+      String readiness = labels.getOrDefault(EcsDeployments.READINESS_LABEL, "/readyz");
+      var check = container.healthCheck();
+      if (check == null) {
+        return new Probe(liveness, readiness, Duration.ofSeconds(10), Duration.ofSeconds(1));
       }
-      return new Running(process, port, Instant.now(), new int[] {0});
+      int interval = check.interval() == null ? 30 : check.interval();
+      int retries = check.retries() == null ? 3 : check.retries();
+      int start = check.startPeriod() == null ? 0 : check.startPeriod();
+      int timeout = check.timeout() == null ? 5 : check.timeout();
+      return new Probe(
+          liveness,
+          readiness,
+          Duration.ofSeconds(start + (long) interval * retries),
+          Duration.ofSeconds(timeout));
     }
   }
 
@@ -300,9 +337,11 @@ final class TaskRunner implements AutoCloseable {
         work.resolve("tasks").resolve(manifestDigest.substring(7, 19) + "-" + System.nanoTime()));
   }
 
-  private boolean healthy(int port) throws InterruptedException {
-    for (int i = 0; i < 100; i++) {
-      if (get(port, "/healthz") == 200 && get(port, "/readyz") == 200) {
+  /** Healthy as soon as both paths answer 200; unhealthy when the probe's deadline passes. */
+  private boolean healthy(int port, Probe probe) throws InterruptedException {
+    long deadline = System.nanoTime() + probe.deadline().toNanos();
+    while (System.nanoTime() < deadline) {
+      if (get(port, probe.liveness()) == 200 && get(port, probe.readiness()) == 200) {
         return true;
       }
       Thread.sleep(100);
