@@ -19,6 +19,7 @@ import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
  * The SDK clients, built once per container (STYLE.md §3): one url-connection HTTP client with
@@ -43,6 +44,9 @@ public final class AwsClients implements AutoCloseable {
 
   public final EventBridgeClient events;
   public final CloudWatchClient cloudWatch;
+
+  /** The bake timers' delayed messages (Timers). */
+  public final SqsClient sqs;
 
   /** What an emulator on this machine is given: it takes any key, and the SDK insists on one. */
   public static final AwsCredentialsProvider EMULATOR_CREDENTIALS =
@@ -83,6 +87,7 @@ public final class AwsClients implements AutoCloseable {
             .build();
     events = configure(EventBridgeClient.builder(), env, "EVENTBRIDGE", region).build();
     cloudWatch = configure(CloudWatchClient.builder(), env, "CLOUDWATCH", region).build();
+    sqs = configure(SqsClient.builder(), env, "SQS", region).build();
   }
 
   private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
@@ -118,6 +123,7 @@ public final class AwsClients implements AutoCloseable {
     ecsOnce.close();
     events.close();
     cloudWatch.close();
+    sqs.close();
     http.close();
   }
 }

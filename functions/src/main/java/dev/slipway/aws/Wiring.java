@@ -3,6 +3,7 @@ package dev.slipway.aws;
 import dev.slipway.engine.EngineConfig;
 import dev.slipway.engine.Pipeline;
 import dev.slipway.engine.PortEffects;
+import dev.slipway.engine.Timers;
 import java.time.Clock;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
@@ -53,7 +54,20 @@ public final class Wiring {
                 deployments,
                 new EventBridgeAnnouncements(
                     aws.events, env.getOrDefault("SLIPWAY_EVENT_BUS", "default")),
+                timers(aws, env, clock),
                 config.services())),
         clock);
+  }
+
+  /**
+   * Bake timers on the deployment step's queue ({@code SLIPWAY_TIMER_QUEUE_URL}); without one (a
+   * handler wired outside a stack), none: the reconciler's tick ends bakes, as before.
+   */
+  private static Timers timers(AwsClients aws, Map<String, String> env, Clock clock) {
+    String queue = env.get("SLIPWAY_TIMER_QUEUE_URL");
+    if (queue == null || queue.isBlank()) {
+      return (release, at) -> {};
+    }
+    return new SqsTimers(aws.sqs, queue, clock);
   }
 }

@@ -64,7 +64,9 @@ public record EngineConfig(
    * SLIPWAY_CLAIM_TTL_SECONDS}.
    */
   public static EngineConfig fromEnvironment(Map<String, String> env) {
-    Map<String, String> alarms = new LinkedHashMap<>();
+    Declarations declared = declarations(required(env, DeclarationsReader.ENVIRONMENT_VARIABLE));
+    // The declared services' alarms, and any the stack's props add (SLIPWAY_ALARMS).
+    Map<String, String> alarms = new LinkedHashMap<>(declared.alarmServices());
     String raw = env.getOrDefault("SLIPWAY_ALARMS", "");
     for (String pair : raw.split(",")) {
       int eq = pair.indexOf('=');
@@ -76,7 +78,7 @@ public record EngineConfig(
         required(env, "SLIPWAY_SOURCE_BUCKET"),
         env.getOrDefault("SLIPWAY_COMPILE_PROJECT", "slipway-compile"),
         env.getOrDefault("SLIPWAY_IMAGE_PROJECT", "slipway-image"),
-        declarations(required(env, DeclarationsReader.ENVIRONMENT_VARIABLE)),
+        declared,
         alarms,
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("SLIPWAY_STUCK_AFTER_SECONDS", "900"))),
         env.containsKey("SLIPWAY_CLAIM_TTL_SECONDS")

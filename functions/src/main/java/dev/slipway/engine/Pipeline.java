@@ -1,6 +1,7 @@
 package dev.slipway.engine;
 
 import dev.slipway.event.AlarmStateChange;
+import dev.slipway.event.BakeTimer;
 import dev.slipway.event.CodeBuildBuildState;
 import dev.slipway.event.EcrImageAction;
 import dev.slipway.event.EcsDeploymentState;
@@ -12,6 +13,7 @@ import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
+import dev.slipway.release.ManifestGrammar;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseConfig;
 import dev.slipway.release.ReleaseState;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
@@ -116,6 +119,16 @@ public final class Pipeline {
       case INSPECTOR_SCAN -> scanned((ImageScan) event, "INITIAL_SCAN_COMPLETE");
       case ECS_DEPLOYMENT_STATE -> deploymentEnded((EcsDeploymentState) event);
       case ALARM_STATE_CHANGE -> alarmed((AlarmStateChange) event);
+      case BAKE_TIMER -> {
+        BakeTimer timer = (BakeTimer) event;
+        if (!ManifestGrammar.SERVICE.matcher(timer.service()).matches()
+            || SourceRef.serviceOfReleaseId(timer.releaseId()).isEmpty()) {
+          yield new Handled.Ignored("bake timer names no release");
+        }
+        yield apply(
+            new ReleaseLedger.ReleaseKey(timer.service(), timer.releaseId()),
+            new Input.BakeDue(timer.meta().id()));
+      }
       case SLIPWAY ->
           // Anyone allowed events:PutEvents could send an approval naming anyone: a decision
           // counts only through steer, behind the IAM-authenticated function URL (DESIGN §5).
@@ -569,6 +582,10 @@ public final class Pipeline {
         continue; // its event may still come
       }
       String service = SourceRef.serviceOf(upload.source().key()).orElseThrow();
+      String releaseId = upload.source().releaseId();
+      if (uploadsWithRelease.contains(releaseId)) {
+        continue; // found with its release at an earlier tick: a release never goes away
+      }
       Set<String> ids =
           known.computeIfAbsent(
               service,
@@ -576,15 +593,20 @@ public final class Pipeline {
                   ledger.readIndex(s).map(i -> i.value().releases()).orElse(List.of()).stream()
                       .map(ServiceView.Entry::id)
                       .collect(Collectors.toSet()));
-      String releaseId = upload.source().releaseId();
       if (!ids.contains(releaseId) && ledger.read(service, releaseId).isEmpty()) {
         requested(service, upload.source(), "reconcile:upload:" + releaseId, upload.at());
         ids.add(releaseId);
         found++;
       }
+      if (uploadsWithRelease.size() < 100_000) {
+        uploadsWithRelease.add(releaseId);
+      }
     }
     return found;
   }
+
+  /** Release ids of uploads known to have their release (kept while this instance lives). */
+  private final Set<String> uploadsWithRelease = ConcurrentHashMap.newKeySet();
 
   /** How far back the reconciler looks for uploads whose event was lost. */
   static final Duration UPLOAD_LOOKBACK = Duration.ofDays(1);

@@ -16,13 +16,19 @@ public final class PortEffects implements EffectRunner {
   private final Builds builds;
   private final Deployments deployments;
   private final Announcements announcements;
+  private final Timers timers;
   private final Declarations services;
 
   public PortEffects(
-      Builds builds, Deployments deployments, Announcements announcements, Declarations services) {
+      Builds builds,
+      Deployments deployments,
+      Announcements announcements,
+      Timers timers,
+      Declarations services) {
     this.builds = builds;
     this.deployments = deployments;
     this.announcements = announcements;
+    this.timers = timers;
     this.services = services;
   }
 
@@ -49,6 +55,10 @@ public final class PortEffects implements EffectRunner {
     }
     if (effect instanceof Effect.StopBuild stop) {
       builds.stop(release, stop.buildId());
+      return null;
+    }
+    if (effect instanceof Effect.WakeAt wake) {
+      timers.wakeAt(release, wake.at());
       return null;
     }
     if (effect instanceof Effect.Publish publish) {

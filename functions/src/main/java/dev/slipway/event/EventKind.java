@@ -163,6 +163,19 @@ public enum EventKind {
                           "state",
                           Map.of("value", List.of("ALARM")))))),
   /**
+   * A bake's end, a delayed message Slipway sends itself straight to the deployment step's queue
+   * (no rule: it never goes through the bus).
+   */
+  BAKE_TIMER(
+      "slipway.bake-timer",
+      BakeTimer.class,
+      "slipway.timer",
+      "Bake Timer",
+      Step.DEPLOYMENT,
+      null,
+      EventKind::bakeTimer,
+      ctx -> Optional.empty()),
+  /**
    * Slipway's own announcements (source {@code slipway}, one detail-type each): parsed for `slipway
    * event inspect` and consumers; no rule, since they decide nothing (DESIGN §5).
    */
@@ -496,6 +509,19 @@ public enum EventKind {
         state.get("value").nonBlankText(),
         d.get("previousState").get("value").textOrNull(),
         state.get("reason").textOrNull());
+  }
+
+  private static PipelineEvent bakeTimer(EventMeta meta, JsonField d) {
+    String at = d.get("at").nonBlankText();
+    try {
+      return new BakeTimer(
+          meta,
+          d.get("service").nonBlankText(),
+          d.get("releaseId").nonBlankText(),
+          java.time.Instant.parse(at));
+    } catch (java.time.format.DateTimeParseException e) {
+      throw d.get("at").problem(JsonField.quote(at) + " is not an ISO-8601 instant");
+    }
   }
 
   private static PipelineEvent slipwayEvent(EventMeta meta, JsonField d) {

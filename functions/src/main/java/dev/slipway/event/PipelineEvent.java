@@ -17,6 +17,7 @@ public sealed interface PipelineEvent
         EcsServiceAction,
         EcsTaskState,
         AlarmStateChange,
+        BakeTimer,
         SlipwayEvent {
 
   EventMeta meta();

@@ -5,9 +5,11 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
@@ -34,15 +36,25 @@ public record Declarations(List<Service> services, Floor floor, String approvers
     this(services, floor, null);
   }
 
-  /** One declared service: its name (the {@code sources/<name>/} prefix) and where it goes. */
-  public record Service(String name, String repository, List<Environment> environments) {
+  /**
+   * One declared service: its name (the {@code sources/<name>/} prefix), where it goes, and the
+   * CloudWatch alarms that guard its deployments (an alarm entering ALARM during a rollout or bake
+   * rolls the release back; the stack's rule routes exactly these).
+   */
+  public record Service(
+      String name, String repository, List<Environment> environments, List<String> alarms) {
     public Service {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(repository, "repository");
       environments = List.copyOf(environments);
+      alarms = alarms == null ? List.of() : List.copyOf(alarms);
       if (environments.isEmpty()) {
         throw new IllegalArgumentException("service " + name + " has no environment");
       }
+    }
+
+    public Service(String name, String repository, List<Environment> environments) {
+      this(name, repository, environments, List.of());
     }
 
     /** The environment a new release deploys to. */
@@ -92,6 +104,13 @@ public record Declarations(List<Service> services, Floor floor, String approvers
         throw new IllegalArgumentException("maxAllowanceDays must be at least 1");
       }
     }
+  }
+
+  /** Every declared alarm and the service it guards. */
+  public Map<String, String> alarmServices() {
+    Map<String, String> out = new TreeMap<>();
+    services.forEach(s -> s.alarms().forEach(a -> out.put(a, s.name())));
+    return out;
   }
 
   public Optional<Service> service(String name) {

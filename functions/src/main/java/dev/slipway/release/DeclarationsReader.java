@@ -171,17 +171,23 @@ public final class DeclarationsReader {
 
   private Declarations.Service service(JsonField field) {
     field.requireObject();
-    known(field, Set.of("name", "repository", "environments"));
+    known(field, Set.of("name", "repository", "environments", "alarms"));
     String name = matching(field.get("name"), ManifestGrammar.SERVICE, "a service name");
     String repository =
         field.get("repository").isAbsent()
             ? "slipway/" + name
             : matching(field.get("repository"), REPOSITORY, "an ECR repository name");
+    List<String> alarms = new ArrayList<>();
+    if (!field.get("alarms").isAbsent()) {
+      for (JsonField alarm : field.get("alarms").elements()) {
+        alarms.add(matching(alarm, ALARM, "a CloudWatch alarm name"));
+      }
+    }
     List<Declarations.Environment> environments = new ArrayList<>();
     Set<String> environmentNames = new HashSet<>();
     if (field.get("environments").isAbsent()) {
       // As ECS: the service of that name in the default cluster, passing no role.
-      return new Declarations.Service(name, repository, List.of(defaultEnvironment(name)));
+      return new Declarations.Service(name, repository, List.of(defaultEnvironment(name)), alarms);
     }
     List<JsonField> elements = field.get("environments").elements();
     if (elements.isEmpty()) {
@@ -206,8 +212,11 @@ public final class DeclarationsReader {
               role(element.get("taskRole")),
               role(element.get("executionRole"))));
     }
-    return new Declarations.Service(name, repository, environments);
+    return new Declarations.Service(name, repository, environments, alarms);
   }
+
+  /** Alarm names Slipway accepts (CloudWatch allows more; these are safe in an event pattern). */
+  private static final Pattern ALARM = Pattern.compile("[A-Za-z0-9._/#:-]{1,255}");
 
   /** A service's environment when none is declared: its name in ECS's default cluster. */
   static Declarations.Environment defaultEnvironment(String service) {
@@ -272,6 +281,9 @@ public final class DeclarationsReader {
       s.put("name", service.name());
       if (!service.repository().equals("slipway/" + service.name())) {
         s.put("repository", service.repository());
+      }
+      if (!service.alarms().isEmpty()) {
+        service.alarms().forEach(s.putArray("alarms")::add);
       }
       if (service.environments().equals(List.of(defaultEnvironment(service.name())))) {
         continue;

@@ -20,7 +20,8 @@ import java.util.Objects;
   @JsonSubTypes.Type(value = Effect.Supersede.class, name = "Supersede"),
   @JsonSubTypes.Type(value = Effect.StopBuild.class, name = "StopBuild"),
   @JsonSubTypes.Type(value = Effect.ReturnTo.class, name = "ReturnTo"),
-  @JsonSubTypes.Type(value = Effect.Redeploy.class, name = "Redeploy")
+  @JsonSubTypes.Type(value = Effect.Redeploy.class, name = "Redeploy"),
+  @JsonSubTypes.Type(value = Effect.WakeAt.class, name = "WakeAt")
 })
 public sealed interface Effect {
 
@@ -108,6 +109,18 @@ public sealed interface Effect {
     @Override
     public String key() {
       return "return-to:" + releaseId;
+    }
+  }
+
+  /** Wake the release at {@code at} (its bake's end), so the bake ends then, not at a tick. */
+  record WakeAt(java.time.Instant at) implements Effect {
+    public WakeAt {
+      Objects.requireNonNull(at, "at");
+    }
+
+    @Override
+    public String key() {
+      return "wake:" + at;
     }
   }
 

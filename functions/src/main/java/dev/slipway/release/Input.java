@@ -138,6 +138,12 @@ public sealed interface Input {
   record Returned(String eventId, String from, String by, String fromTaskDefinitionArn)
       implements Input {}
 
+  /**
+   * The bake timer fired (a delayed message sent when the bake began): ends the bake when it is
+   * over; one that came early (a delay is capped) is set again for what is left.
+   */
+  record BakeDue(String eventId) implements Input {}
+
   /** Time passed (the reconciler's schedule): ends a finished bake. */
   record Tick(String eventId) implements Input {}
 }

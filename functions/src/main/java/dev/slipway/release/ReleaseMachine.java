@@ -270,6 +270,16 @@ public final class ReleaseMachine {
           s.effect(new Effect.StopBuild(b.imageBuildId));
         }
       }
+    } else if (s.input instanceof Input.BakeDue due) {
+      if (b.state == ReleaseState.DEPLOYING
+          && b.deployment != null
+          && b.deployment.bakeUntil() != null) {
+        if (s.now.isBefore(b.deployment.bakeUntil())) {
+          s.effect(new Effect.WakeAt(b.deployment.bakeUntil()));
+        } else {
+          s.move(ReleaseState.LIVE, "healthy through the bake time");
+        }
+      }
     } else if (s.input instanceof Input.Tick tick) {
       if (b.state == ReleaseState.DEPLOYING
           && b.deployment != null
@@ -417,6 +427,8 @@ public final class ReleaseMachine {
     s.touch();
     if (!s.now.isBefore(bakeUntil)) {
       s.move(ReleaseState.LIVE, "deployment completed; no bake time");
+    } else {
+      s.effect(new Effect.WakeAt(bakeUntil)); // the bake ends at its time, not at a tick
     }
   }
 

@@ -211,6 +211,9 @@ public final class FakeWorld
     if (effect instanceof Effect.Redeploy r) {
       return "Redeploy " + r.taskDefinitionArn();
     }
+    if (effect instanceof Effect.WakeAt w) {
+      return "WakeAt " + w.at();
+    }
     if (effect instanceof Effect.RollBack r) {
       return "RollBack " + r.taskDefinitionArn();
     }

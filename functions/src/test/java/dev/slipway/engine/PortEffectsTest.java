@@ -66,7 +66,12 @@ class PortEffectsTest {
   final Announcements announcements = (release, publish) -> answer("publish " + publish.type());
 
   final PortEffects effects =
-      new PortEffects(builds, deployments, announcements, FakeWorld.DECLARATIONS);
+      new PortEffects(
+          builds,
+          deployments,
+          announcements,
+          (release, at) -> answer("wake " + at),
+          FakeWorld.DECLARATIONS);
 
   void answer(String call) throws Unavailable, Refused {
     calls.add(call);

@@ -130,10 +130,14 @@ class ReleaseScenarioTest {
     throughScan();
     deliver("ecs/deployment-completed.json");
     assertThat(release().state()).as("baking").isEqualTo(ReleaseState.DEPLOYING);
-    clock.advance(Duration.ofSeconds(301));
-    pipeline.reconcile();
+    Instant bakeUntil = release().deployment().bakeUntil();
+    // The bake ends at its time, by the timer set when it began, not at a reconciler tick.
+    clock.advance(Duration.ofSeconds(300));
+    pipeline.handle(timer(bakeUntil, "timer-1"));
 
     assertThat(states()).containsExactlyElementsOf(Fixtures.TO_LIVE);
+    assertThat(release().history().get(release().history().size() - 1).cause())
+        .isEqualTo("timer-1");
     assertThat(world.ran)
         .containsExactly(
             ID + " Publish Release Requested",
@@ -144,6 +148,7 @@ class ReleaseScenarioTest {
             ID + " Publish Release Approved",
             ID + " Publish Deployment Started",
             ID + " Deploy 210987654321.dkr.ecr.eu-west-1.amazonaws.com/slipway/hello-go@" + DIGEST,
+            ID + " WakeAt " + bakeUntil,
             ID + " Publish Release Live");
     Release live = release();
     assertThat(live.pending()).isEmpty();
@@ -176,7 +181,7 @@ class ReleaseScenarioTest {
     assertThat(states())
         .endsWith(ReleaseState.DEPLOYING, ReleaseState.LIVE)
         .doesNotHaveDuplicates();
-    assertThat(world.ran).doesNotHaveDuplicates().hasSize(9);
+    assertThat(world.ran).doesNotHaveDuplicates().hasSize(10); // with the bake's timer
     assertThat(world.registered).hasValue(1);
   }
 
@@ -576,6 +581,33 @@ class ReleaseScenarioTest {
     assertThat(machine.changed()).isFalse();
     assertThat(otherScan.kind()).isEqualTo("ecr.image-scan");
     assertThat(release().state()).isEqualTo(ReleaseState.SCANNING);
+  }
+
+  /** The bake timer Slipway sends itself for {@link #ID}, due at {@code at}. */
+  static PipelineEvent timer(Instant at, String eventId) {
+    return new dev.slipway.event.BakeTimer(
+        new dev.slipway.event.EventMeta(
+            eventId, "slipway.timer", "Bake Timer", at, null, null, List.of()),
+        "hello-go",
+        ID,
+        at);
+  }
+
+  @Test
+  void aBakeTimerComingEarly_isSetAgainForWhatIsLeft_andEndsTheBakeAtItsTime() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    throughScan();
+    deliver("ecs/deployment-completed.json");
+    Instant bakeUntil = release().deployment().bakeUntil();
+
+    clock.advance(Duration.ofSeconds(100)); // capped delays wake a long bake early
+    pipeline.handle(timer(bakeUntil, "early"));
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+    assertThat(world.ran.stream().filter(r -> r.equals(ID + " WakeAt " + bakeUntil))).hasSize(2);
+
+    clock.advance(Duration.ofSeconds(200));
+    pipeline.handle(timer(bakeUntil, "due"));
+    assertThat(release().state()).isEqualTo(ReleaseState.LIVE);
   }
 
   static final String FOREIGN_DIGEST =

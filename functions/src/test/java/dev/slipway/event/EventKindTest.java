@@ -45,7 +45,11 @@ class EventKindTest {
           .isEqualTo(step.delivery() != Step.Delivery.RULES);
     }
     for (EventKind kind : EventKind.values()) {
-      assertThat(kind.rule() != null).as("%s's rule", kind).isEqualTo(kind.step().isPresent());
+      // Every kind a step acts on comes through a rule, but the bake timer, which Slipway sends
+      // straight to the deployment step's queue (never through the bus).
+      assertThat(kind.rule() != null)
+          .as("%s's rule", kind)
+          .isEqualTo(kind.step().isPresent() && kind != EventKind.BAKE_TIMER);
     }
   }
 

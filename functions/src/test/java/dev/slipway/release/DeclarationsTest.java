@@ -66,6 +66,31 @@ class DeclarationsTest {
   }
 
   @Test
+  void eachServicesAlarms_areDeclared_readBack_andMappedToTheService() throws Exception {
+    Declarations d =
+        DeclarationsReader.read(
+            """
+            {"services": [
+              {"name": "a", "alarms": ["a-5xx", "a-latency"]},
+              {"name": "b", "alarms": ["b-5xx"]},
+              {"name": "c"}]}
+            """,
+            "f");
+    assertThat(d.alarmServices())
+        .containsExactly(
+            java.util.Map.entry("a-5xx", "a"),
+            java.util.Map.entry("a-latency", "a"),
+            java.util.Map.entry("b-5xx", "b"));
+    assertThat(DeclarationsReader.read(DeclarationsReader.toJson(d), "env")).isEqualTo(d);
+    assertThatThrownBy(
+            () ->
+                DeclarationsReader.read(
+                    "{\"services\": [{\"name\": \"a\", \"alarms\": [\"no spaces\"]}]}", "f"))
+        .hasMessageContaining(
+            "f: services[0].alarms[0]: 'no spaces' is not a CloudWatch alarm name");
+  }
+
+  @Test
   void reader_refusesBadDeclarations_namingEachFieldAndValue() {
     assertThatThrownBy(
             () ->

@@ -160,6 +160,9 @@ public final class Handlers extends Construct {
       case "Reconciler" -> {
         props.bucket().grantRead(function, "builds/*/build-failure.log");
         readImages(function, props);
+        // An upload whose event was lost: listed and read as the upload's handler reads it
+        // (grantRead's s3:List* on the bucket covers ListObjectVersions).
+        props.bucket().grantRead(function, "sources/*");
       }
       default -> throw new IllegalStateException("no grants for " + name);
     }

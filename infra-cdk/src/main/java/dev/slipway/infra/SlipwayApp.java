@@ -43,10 +43,8 @@ public final class SlipwayApp {
     SlipwayPipelineStack.PipelineProps defaults =
         SlipwayPipelineStack.PipelineProps.defaults(functionsJar, cliJar, services);
     boolean demo = Boolean.parseBoolean(context(app, "demoService", "false"));
-    Map<String, String> alarms =
-        demo
-            ? Map.of("hello-go-5xx", "hello-go", "hello-go-unhealthy", "hello-go")
-            : defaults.alarmServices();
+    // Which alarms guard which service is the declarations' ("alarms" per service).
+    Map<String, String> alarms = defaults.alarmServices();
     SlipwayPipelineStack.PipelineProps props =
         new SlipwayPipelineStack.PipelineProps(
             functionsJar,

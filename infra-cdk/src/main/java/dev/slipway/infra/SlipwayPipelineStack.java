@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
@@ -219,7 +220,13 @@ public final class SlipwayPipelineStack extends Stack {
             props.services().services().stream().map(Declarations.Service::repository).toList(),
             repositories.stream().map(IRepository::getRepositoryArn).toList(),
             props.enhancedScanning(),
-            props.alarmServices().keySet().stream().sorted().toList(),
+            // Every declared service's alarms (the declarations name them), and any the props add.
+            Stream.concat(
+                    props.services().alarmServices().keySet().stream(),
+                    props.alarmServices().keySet().stream())
+                .distinct()
+                .sorted()
+                .toList(),
             formatArn(
                 ArnComponents.builder()
                     .service("ecs")

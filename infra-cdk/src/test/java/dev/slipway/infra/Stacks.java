@@ -63,7 +63,7 @@ final class Stacks {
         "slipway-compile",
         "slipway-image",
         enhancedScanning,
-        Map.of("hello-go-5xx", "hello-go", "hello-go-unhealthy", "hello-go"),
+        Map.of(),
         5,
         30);
   }

@@ -28,13 +28,16 @@ import software.amazon.awssdk.services.sqs.model.Message;
  */
 final class Dispatcher {
   /**
-   * The events the reconciler can recover when lost: it asks CodeBuild (the build executor), the
-   * scanners, and ECS for the deployment's rollout state (which the pass-through answers from what
-   * the task runner reported: see Rollouts).
+   * The events the reconciler can recover when lost: it lists the uploads under sources/, asks
+   * CodeBuild (the build executor), ECR for a release's tag, the scanners, and ECS for the
+   * deployment's rollout state (which the pass-through answers from what the task runner reported:
+   * see Rollouts).
    */
   private static final List<String> RECOVERABLE =
       List.of(
+          "Object Created",
           "CodeBuild Build State Change",
+          "ECR Image Action",
           "ECR Image Scan",
           "Inspector2 Scan",
           "ECS Deployment State Change");
