@@ -33,6 +33,7 @@ import software.amazon.awscdk.services.events.Schedule;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.lambda.Function;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.s3.assets.Asset;
@@ -246,6 +247,14 @@ public final class SlipwayPipelineStack extends Stack {
             .build();
     reconcile.addTarget(target(Step.RECONCILER, handlers, alarmTopic));
     rules.put("Reconcile", reconcile);
+
+    // Bake timers (DESIGN §5: the bake ends at its time, not at a tick): any handler may start a
+    // bake, so every one may send the deployment step's queue a delayed message, that queue only.
+    Queue timers = queues.get(Step.DEPLOYMENT.functionName())[0];
+    for (Function function : handlers.functions().values()) {
+      function.addEnvironment("SLIPWAY_TIMER_QUEUE_URL", timers.getQueueUrl());
+      timers.grantSendMessages(function);
+    }
 
     for (var entry : handlers.functions().entrySet()) {
       Alarm errors =

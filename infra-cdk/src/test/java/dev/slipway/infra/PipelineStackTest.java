@@ -191,10 +191,15 @@ class PipelineStackTest {
                           "Variables",
                           Match.objectLike(
                               Map.of(
-                                  "SLIPWAY_SERVICES", DeclarationsReader.toJson(Stacks.SERVICES),
-                                  "SLIPWAY_COMPILE_PROJECT", "slipway-compile",
+                                  "SLIPWAY_SERVICES",
+                                  DeclarationsReader.toJson(Stacks.SERVICES),
+                                  "SLIPWAY_COMPILE_PROJECT",
+                                  "slipway-compile",
+                                  // The alarms are the declarations' (SLIPWAY_SERVICES).
                                   "SLIPWAY_ALARMS",
-                                      "hello-go-5xx=hello-go,hello-go-unhealthy=hello-go")))))));
+                                  "",
+                                  "SLIPWAY_TIMER_QUEUE_URL",
+                                  Map.of("Ref", Match.stringLikeRegexp("DeploymentQueue.*")))))))));
     }
     template.resourceCountIs("AWS::Lambda::Alias", Step.values().length);
   }

@@ -156,6 +156,18 @@ record IamRequest(String service, String operation, List<Check> checks) {
                       + repository));
         }
       }
+      case "sqs" -> {
+        // A bake timer's delayed message (SqsTimers): SendMessage to one queue, by its URL.
+        if (!op.equals("SendMessage")) {
+          return Optional.empty();
+        }
+        String url = body.path("QueueUrl").asText();
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        String[] path = url.split("/");
+        String owner = path.length >= 2 ? path[path.length - 2] : account;
+        checks.add(
+            new Check("sqs:SendMessage", "arn:aws:sqs:" + region + ":" + owner + ":" + name));
+      }
       case "events" -> {
         if (!op.equals("PutEvents")) {
           return Optional.empty();
