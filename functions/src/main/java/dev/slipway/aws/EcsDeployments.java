@@ -148,8 +148,16 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
             .volumes(previous.volumes())
             .placementConstraints(previous.placementConstraints())
             .requiresCompatibilities(previous.requiresCompatibilities())
-            .cpu(previous.cpu())
-            .memory(previous.memory())
+            // The manifest's task size (a pair Fargate allows, checked at upload), or the running
+            // one.
+            .cpu(
+                release.config().deploy().cpu() != null
+                    ? release.config().deploy().cpu().toString()
+                    : previous.cpu())
+            .memory(
+                release.config().deploy().memory() != null
+                    ? release.config().deploy().memory().toString()
+                    : previous.memory())
             .runtimePlatform(previous.runtimePlatform())
             .ephemeralStorage(previous.ephemeralStorage())
             .pidMode(previous.pidMode())

@@ -21,10 +21,50 @@ public record EngineConfig(
     Declarations services,
     Map<String, String> alarmServices,
     Duration stuckAfter,
-    Duration claimTtl) {
+    Duration claimTtl,
+    Duration stuckLimit,
+    Duration approvalLimit) {
 
   /** The claim's lifetime when none is configured: five minutes, five times the Lambda timeout. */
   public static final Duration DEFAULT_CLAIM_TTL = Duration.ofMinutes(5);
+
+  /** How long a release may stay in one state (but waiting for a person) before it is stuck. */
+  public static final Duration DEFAULT_STUCK_LIMIT = Duration.ofHours(1);
+
+  /** How long a release may wait for a person's approval before it is called stuck. */
+  public static final Duration DEFAULT_APPROVAL_LIMIT = Duration.ofDays(3);
+
+  public EngineConfig(
+      String sourceBucket,
+      String compileProject,
+      String imageProject,
+      Declarations services,
+      Map<String, String> alarmServices,
+      Duration stuckAfter,
+      Duration claimTtl) {
+    this(
+        sourceBucket,
+        compileProject,
+        imageProject,
+        services,
+        alarmServices,
+        stuckAfter,
+        claimTtl,
+        DEFAULT_STUCK_LIMIT,
+        DEFAULT_APPROVAL_LIMIT);
+  }
+
+  /**
+   * The time limit of {@code state} for {@code release}: waiting for a person has its own; a
+   * deployment's includes its bake.
+   */
+  public Duration limitOf(dev.slipway.release.ReleaseState state, int bakeSeconds) {
+    return switch (state) {
+      case AWAITING_APPROVAL -> approvalLimit;
+      case DEPLOYING -> stuckLimit.plusSeconds(bakeSeconds);
+      default -> stuckLimit;
+    };
+  }
 
   public EngineConfig(
       String sourceBucket,
@@ -51,6 +91,8 @@ public record EngineConfig(
     alarmServices = Map.copyOf(alarmServices);
     Objects.requireNonNull(stuckAfter, "stuckAfter");
     Objects.requireNonNull(claimTtl, "claimTtl");
+    Objects.requireNonNull(stuckLimit, "stuckLimit");
+    Objects.requireNonNull(approvalLimit, "approvalLimit");
     if (claimTtl.isNegative() || claimTtl.isZero()) {
       throw new IllegalArgumentException("claimTtl must be positive: " + claimTtl);
     }
@@ -83,7 +125,13 @@ public record EngineConfig(
         Duration.ofSeconds(Long.parseLong(env.getOrDefault("SLIPWAY_STUCK_AFTER_SECONDS", "900"))),
         env.containsKey("SLIPWAY_CLAIM_TTL_SECONDS")
             ? Duration.ofSeconds(Long.parseLong(env.get("SLIPWAY_CLAIM_TTL_SECONDS")))
-            : DEFAULT_CLAIM_TTL);
+            : DEFAULT_CLAIM_TTL,
+        env.containsKey("SLIPWAY_STUCK_LIMIT_SECONDS")
+            ? Duration.ofSeconds(Long.parseLong(env.get("SLIPWAY_STUCK_LIMIT_SECONDS")))
+            : DEFAULT_STUCK_LIMIT,
+        env.containsKey("SLIPWAY_APPROVAL_LIMIT_SECONDS")
+            ? Duration.ofSeconds(Long.parseLong(env.get("SLIPWAY_APPROVAL_LIMIT_SECONDS")))
+            : DEFAULT_APPROVAL_LIMIT);
   }
 
   private static Declarations declarations(String json) {

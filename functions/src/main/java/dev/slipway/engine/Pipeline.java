@@ -648,13 +648,11 @@ public final class Pipeline {
         }
       }
     }
-    Instant lastMove =
-        current.history().isEmpty()
-            ? current.requestedAt()
-            : current.history().get(current.history().size() - 1).at();
+    Instant lastMove = lastMove(current);
     if (now.isBefore(lastMove.plus(config.stuckAfter()))) {
       return current;
     }
+    current = stuckPastLimit(current, now);
     switch (current.state()) {
       case REQUESTED, BUILDING -> {
         for (BuildRow build :
@@ -771,6 +769,39 @@ public final class Pipeline {
         current,
         new Input.ImagePushed(
             tick + ":push", found.get().registry(), repository, digest, platforms));
+  }
+
+  /** When the release last changed state (a note, such as a stuck mark, is not a move). */
+  private static Instant lastMove(Release release) {
+    for (int i = release.history().size() - 1; i >= 0; i--) {
+      Release.Transition t = release.history().get(i);
+      if (t.from() != t.to()) {
+        return t.at();
+      }
+    }
+    return release.requestedAt();
+  }
+
+  /**
+   * A release in one state longer than that state's limit is stuck (DESIGN §5): marked once per
+   * stay in the state (the mark's event id names the state and since when), announced as {@code
+   * Release Stuck}, which the stack alarms on. It stays where it is: what comes next is a person's.
+   */
+  private Release stuckPastLimit(Release current, Instant now) {
+    if (current.state().isFinal()) {
+      return current;
+    }
+    Instant since = lastMove(current);
+    Duration limit =
+        config.limitOf(
+            current.state(),
+            current.config() == null ? 0 : current.config().deploy().bakeSeconds());
+    if (now.isBefore(since.plus(limit))) {
+      return current;
+    }
+    return applyOr(
+        current,
+        new Input.Stuck("stuck:" + current.state() + ":" + since, current.state(), since, limit));
   }
 
   /** One of a release's two builds, as the reconciler checks it. */

@@ -16,7 +16,11 @@ public enum SlipwayDetailType {
   RELEASE_LIVE("Release Live"),
   RELEASE_ROLLED_BACK("Release Rolled Back"),
   RELEASE_FAILED("Release Failed"),
-  RELEASE_SUPERSEDED("Release Superseded");
+  RELEASE_SUPERSEDED("Release Superseded"),
+  RELEASE_BUILDING("Release Building"),
+  RELEASE_SCANNING("Release Scanning"),
+  /** A release past its state's time limit (the reconciler's finding; the stack alarms on it). */
+  RELEASE_STUCK("Release Stuck");
 
   /** The EventBridge source of every Slipway event. */
   public static final String SOURCE = "slipway";

@@ -228,9 +228,7 @@ public record Declarations(List<Service> services, Floor floor, String approvers
     if (!problems.isEmpty()) {
       return new Admission.Refused(problems);
     }
-    Manifest.Deploy bound =
-        new Manifest.Deploy(
-            environment.cluster(), environment.service(), deploy.container(), deploy.bakeSeconds());
+    Manifest.Deploy bound = deploy.boundTo(environment.cluster(), environment.service());
     return new Admission.Admitted(
         new ReleaseConfig(scan, bound, config.health(), config.goVersion(), approvers),
         environment);

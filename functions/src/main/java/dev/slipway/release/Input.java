@@ -144,6 +144,13 @@ public sealed interface Input {
    */
   record BakeDue(String eventId) implements Input {}
 
+  /**
+   * The release has been in {@code state} since {@code since}, longer than that state's {@code
+   * limit}: a person should look (the reconciler's finding; announced, and alarmed on).
+   */
+  record Stuck(String eventId, ReleaseState state, Instant since, java.time.Duration limit)
+      implements Input {}
+
   /** Time passed (the reconciler's schedule): ends a finished bake. */
   record Tick(String eventId) implements Input {}
 }

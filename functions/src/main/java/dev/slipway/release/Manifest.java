@@ -96,14 +96,47 @@ public record Manifest(
   }
 
   /**
-   * Where the release goes: the ECS cluster, service and container to update, and how long the new
-   * tasks must stay healthy (the bake time) before the release is LIVE.
+   * Where the release goes: the ECS cluster, service and container to update, how long the new
+   * tasks must stay healthy (the bake time) before the release is LIVE, and the task's CPU units
+   * and memory (MiB), a pair Fargate allows; null keeps the running task definition's.
    */
-  public record Deploy(String cluster, String service, String container, int bakeSeconds) {
+  public record Deploy(
+      String cluster,
+      String service,
+      String container,
+      int bakeSeconds,
+      Integer cpu,
+      Integer memory) {
     public Deploy {
       Objects.requireNonNull(cluster, "cluster");
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(container, "container");
     }
+
+    public Deploy(String cluster, String service, String container, int bakeSeconds) {
+      this(cluster, service, container, bakeSeconds, null, null);
+    }
+
+    /** This target with another cluster and service (the declared environment's). */
+    public Deploy boundTo(String boundCluster, String boundService) {
+      return new Deploy(boundCluster, boundService, container, bakeSeconds, cpu, memory);
+    }
+  }
+
+  /**
+   * Whether Fargate runs a task of {@code cpu} units with {@code memory} MiB (the pairs AWS lists
+   * for Linux tasks).
+   */
+  public static boolean fargateAllows(int cpu, int memory) {
+    return switch (cpu) {
+      case 256 -> memory == 512 || memory == 1024 || memory == 2048;
+      case 512 -> memory >= 1024 && memory <= 4096 && memory % 1024 == 0;
+      case 1024 -> memory >= 2048 && memory <= 8192 && memory % 1024 == 0;
+      case 2048 -> memory >= 4096 && memory <= 16384 && memory % 1024 == 0;
+      case 4096 -> memory >= 8192 && memory <= 30720 && memory % 1024 == 0;
+      case 8192 -> memory >= 16384 && memory <= 61440 && memory % 4096 == 0;
+      case 16384 -> memory >= 32768 && memory <= 122880 && memory % 8192 == 0;
+      default -> false;
+    };
   }
 }

@@ -76,7 +76,7 @@ public final class ManifestReader {
   private static final Set<String> SCAN = Set.of("block", "approve", "allow");
   private static final Set<String> ALLOW = Set.of("id", "expires", "reason");
   private static final Set<String> DEPLOY =
-      Set.of("cluster", "service", "container", "bakeSeconds");
+      Set.of("cluster", "service", "container", "bakeSeconds", "cpu", "memory");
 
   /** A manifest, or every problem found in it. */
   public sealed interface Result {
@@ -379,10 +379,10 @@ public final class ManifestReader {
         optional(
             health.get("timeoutSeconds"), Manifest.Health.DEFAULT_TIMEOUT, f -> range(f, 2, 60));
     if (timeout >= interval && !health.get("timeoutSeconds").isAbsent()) {
-      throw health
-          .get("timeoutSeconds")
-          .problem(
-              timeout + " is not less than intervalSeconds (" + interval + "), as ECS requires");
+      problems.add(
+          problem(
+              health.get("timeoutSeconds"),
+              timeout + " is not less than intervalSeconds (" + interval + "), as ECS requires"));
     }
     return new Manifest.Health(
         optional(health.get("liveness"), DEFAULT_LIVENESS, this::httpPath),
@@ -484,12 +484,33 @@ public final class ManifestReader {
 
   private Manifest.Deploy deploy(JsonField field, String service) {
     JsonField deploy = object(field, DEPLOY);
+    Integer cpu = optional(deploy.get("cpu"), null, f -> range(f, 256, 16384));
+    Integer memory = optional(deploy.get("memory"), null, f -> range(f, 512, 122880));
+    if ((cpu == null) != (memory == null)) {
+      problems.add(
+          problem(
+              deploy.get(cpu == null ? "cpu" : "memory"),
+              "is required with "
+                  + (cpu == null ? "memory" : "cpu")
+                  + " (Fargate takes the pair)"));
+    } else if (cpu != null && !Manifest.fargateAllows(cpu, memory)) {
+      problems.add(
+          problem(
+              deploy.get("memory"),
+              memory
+                  + " MiB is not a Fargate size for "
+                  + cpu
+                  + " CPU units (256: 512-2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384;"
+                  + " 4096: 8192-30720, in steps of 1024)"));
+    }
     return new Manifest.Deploy(
         optional(deploy.get("cluster"), DEFAULT_CLUSTER, this::ecsName),
         optional(deploy.get("service"), service, this::ecsName),
         optional(deploy.get("container"), service, this::ecsName),
         optional(
-            deploy.get("bakeSeconds"), DEFAULT_BAKE_SECONDS, f -> range(f, 0, MAX_BAKE_SECONDS)));
+            deploy.get("bakeSeconds"), DEFAULT_BAKE_SECONDS, f -> range(f, 0, MAX_BAKE_SECONDS)),
+        cpu,
+        memory);
   }
 
   private String ecsName(JsonField field) {

@@ -34,6 +34,8 @@ public final class ReleaseMachine {
   private static final Map<ReleaseState, SlipwayDetailType> ANNOUNCED =
       Map.ofEntries(
           Map.entry(ReleaseState.REQUESTED, SlipwayDetailType.RELEASE_REQUESTED),
+          Map.entry(ReleaseState.BUILDING, SlipwayDetailType.RELEASE_BUILDING),
+          Map.entry(ReleaseState.SCANNING, SlipwayDetailType.RELEASE_SCANNING),
           Map.entry(ReleaseState.IMAGE_READY, SlipwayDetailType.IMAGE_READY),
           Map.entry(ReleaseState.BLOCKED, SlipwayDetailType.RELEASE_BLOCKED),
           Map.entry(ReleaseState.AWAITING_APPROVAL, SlipwayDetailType.APPROVAL_REQUESTED),
@@ -269,6 +271,19 @@ public final class ReleaseMachine {
         if (b.imageBuildId != null && !b.imageBuilt) {
           s.effect(new Effect.StopBuild(b.imageBuildId));
         }
+      }
+    } else if (s.input instanceof Input.Stuck stuck) {
+      if (b.state == stuck.state()) {
+        String detail =
+            "stuck: "
+                + stuck.state()
+                + " since "
+                + stuck.since()
+                + ", past its limit of "
+                + stuck.limit().toMinutes()
+                + " min";
+        s.note(detail);
+        s.effect(new Effect.Publish(SlipwayDetailType.RELEASE_STUCK, detail));
       }
     } else if (s.input instanceof Input.BakeDue due) {
       if (b.state == ReleaseState.DEPLOYING
@@ -564,7 +579,11 @@ public final class ReleaseMachine {
       SlipwayDetailType announced = ANNOUNCED.get(to);
       if (announced != null) {
         effect(
-            new Effect.Publish(announced, to.isFinal() && to != ReleaseState.LIVE ? detail : null));
+            new Effect.Publish(
+                announced,
+                (to.isFinal() && to != ReleaseState.LIVE) || to == ReleaseState.AWAITING_APPROVAL
+                    ? detail
+                    : null));
       }
     }
 

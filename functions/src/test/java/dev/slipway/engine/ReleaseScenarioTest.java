@@ -142,9 +142,11 @@ class ReleaseScenarioTest {
         .containsExactly(
             ID + " Publish Release Requested",
             ID + " StartBuild COMPILE",
+            ID + " Publish Release Building",
             ID + " Publish Release Built",
             ID + " StartBuild IMAGE",
             ID + " Publish Image Ready",
+            ID + " Publish Release Scanning",
             ID + " Publish Release Approved",
             ID + " Publish Deployment Started",
             ID + " Deploy 210987654321.dkr.ecr.eu-west-1.amazonaws.com/slipway/hello-go@" + DIGEST,
@@ -181,7 +183,8 @@ class ReleaseScenarioTest {
     assertThat(states())
         .endsWith(ReleaseState.DEPLOYING, ReleaseState.LIVE)
         .doesNotHaveDuplicates();
-    assertThat(world.ran).doesNotHaveDuplicates().hasSize(10); // with the bake's timer
+    // With the bake's timer, and BUILDING and SCANNING announced.
+    assertThat(world.ran).doesNotHaveDuplicates().hasSize(12);
     assertThat(world.registered).hasValue(1);
   }
 
@@ -518,11 +521,37 @@ class ReleaseScenarioTest {
     assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
     assertThat(release().history().get(0).cause()).isEqualTo("reconcile:upload:" + ID);
     assertThat(world.ran)
-        .containsExactly(ID + " Publish Release Requested", ID + " StartBuild COMPILE");
+        .containsExactly(
+            ID + " Publish Release Requested",
+            ID + " StartBuild COMPILE",
+            ID + " Publish Release Building");
     // The event coming late after all changes nothing; the next tick finds nothing new.
     deliver("s3/object-created-source-upload.json");
     pipeline.reconcile();
     assertThat(world.ran.stream().filter(r -> r.contains("StartBuild"))).hasSize(1);
+  }
+
+  @Test
+  void aReleasePastItsStatesLimit_isMarkedStuckOnce_announced_andLeftWhereItIs() throws Exception {
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    // The image build never ends and CodeBuild never answers: BUILDING past the hour's limit.
+    clock.advance(Duration.ofMinutes(59));
+    pipeline.reconcile();
+    assertThat(release().history().get(release().history().size() - 1).detail())
+        .doesNotStartWith("stuck:");
+    clock.advance(Duration.ofMinutes(2));
+    pipeline.reconcile();
+    pipeline.reconcile();
+
+    Release stuck = release();
+    assertThat(stuck.state()).isEqualTo(ReleaseState.BUILDING);
+    assertThat(stuck.history().stream().filter(t -> t.detail().startsWith("stuck: BUILDING")))
+        .hasSize(1);
+    assertThat(world.ran.stream().filter(r -> r.equals(ID + " Publish Release Stuck"))).hasSize(1);
+    // A person approving nothing is not the point: a release waiting for approval has days.
+    assertThat(Fixtures.config().limitOf(ReleaseState.AWAITING_APPROVAL, 0))
+        .isEqualTo(Duration.ofDays(3));
   }
 
   @Test

@@ -154,6 +154,46 @@ class ManifestReaderTest {
   }
 
   @Test
+  void read_healthProbingAndTaskSize_inEcsAndFargatesRanges() {
+    Manifest m =
+        ((ManifestReader.Result.Valid)
+                ManifestReader.read(
+                    """
+                    {"service": "a",
+                     "health": {"readiness": "/ready", "intervalSeconds": 5, "timeoutSeconds": 2,
+                                "retries": 1, "startPeriodSeconds": 0},
+                     "deploy": {"cpu": 512, "memory": 2048}}
+                    """))
+            .manifest();
+    assertThat(m.health()).isEqualTo(new Manifest.Health("/healthz", "/ready", 30, 5, 2, 1, 0));
+    assertThat(m.deploy().cpu()).isEqualTo(512);
+    assertThat(m.deploy().memory()).isEqualTo(2048);
+    assertThat(
+            problems(
+                """
+                {"service": "a",
+                 "health": {"intervalSeconds": 4, "timeoutSeconds": 61, "retries": 11},
+                 "deploy": {"cpu": 256, "memory": 4096}}
+                """))
+        .contains(
+            "slipway.json: health.intervalSeconds: 4 is out of range 5..300",
+            "slipway.json: health.timeoutSeconds: 61 is out of range 2..60",
+            "slipway.json: health.retries: 11 is out of range 1..10",
+            "slipway.json: deploy.memory: 4096 MiB is not a Fargate size for 256 CPU units (256:"
+                + " 512-2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384; 4096: 8192-30720,"
+                + " in steps of 1024)");
+    assertThat(problems("{\"service\": \"a\", \"deploy\": {\"cpu\": 256}}"))
+        .containsExactly(
+            "slipway.json: deploy.memory: is required with cpu (Fargate takes the pair)");
+    assertThat(
+            problems(
+                "{\"service\": \"a\", \"health\": {\"intervalSeconds\": 10, \"timeoutSeconds\": 10}}"))
+        .containsExactly(
+            "slipway.json: health.timeoutSeconds: 10 is not less than intervalSeconds (10), as ECS"
+                + " requires");
+  }
+
+  @Test
   void read_whenServiceIsMissing_thenSaysSo() {
     assertThat(problems("{\"targets\": [\"linux/amd64\"]}"))
         .containsExactly("slipway.json: service: required field is missing");

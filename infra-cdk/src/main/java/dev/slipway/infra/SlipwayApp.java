@@ -56,7 +56,12 @@ public final class SlipwayApp {
             Boolean.parseBoolean(context(app, "enhancedScanning", "true")),
             alarms,
             defaults.reconcileMinutes(),
-            days(context(app, "retentionDays", Integer.toString(defaults.retentionDays()))));
+            days(context(app, "retentionDays", Integer.toString(defaults.retentionDays()))),
+            // -c notify=a@example.com,b@example.com: email subscribers of release notifications.
+            java.util.Arrays.stream(context(app, "notify", "").split(","))
+                .map(String::strip)
+                .filter(a -> !a.isEmpty())
+                .toList());
     new SlipwayPipelineStack(app, "SlipwayPipeline", StackProps.builder().env(env).build(), props);
     if (demo) {
       // The first image: any hello-go image pinned by digest; Slipway's releases replace it.

@@ -2,6 +2,7 @@ package dev.slipway.infra;
 
 import dev.slipway.event.EventKind;
 import dev.slipway.event.RuleContext;
+import dev.slipway.event.SlipwayDetailType;
 import dev.slipway.event.Step;
 import dev.slipway.release.Declarations;
 import dev.slipway.release.DeclarationsReader;
@@ -22,14 +23,19 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.Metric;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
+import software.amazon.awscdk.services.cloudwatch.MetricProps;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.cloudwatch.actions.SnsAction;
 import software.amazon.awscdk.services.ecr.IRepository;
+import software.amazon.awscdk.services.events.EventField;
 import software.amazon.awscdk.services.events.EventPattern;
 import software.amazon.awscdk.services.events.Match;
 import software.amazon.awscdk.services.events.Rule;
+import software.amazon.awscdk.services.events.RuleTargetInput;
 import software.amazon.awscdk.services.events.Schedule;
+import software.amazon.awscdk.services.events.targets.SnsTopic;
 import software.amazon.awscdk.services.events.targets.SqsQueue;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.kms.Key;
@@ -38,6 +44,7 @@ import software.amazon.awscdk.services.lambda.eventsources.SqsEventSource;
 import software.amazon.awscdk.services.lambda.eventsources.SqsEventSourceProps;
 import software.amazon.awscdk.services.s3.assets.Asset;
 import software.amazon.awscdk.services.sns.Topic;
+import software.amazon.awscdk.services.sns.subscriptions.EmailSubscription;
 import software.amazon.awscdk.services.sqs.DeadLetterQueue;
 import software.amazon.awscdk.services.sqs.Queue;
 import software.amazon.awscdk.services.sqs.QueueEncryption;
@@ -64,8 +71,42 @@ public final class SlipwayPipelineStack extends Stack {
       boolean enhancedScanning,
       Map<String, String> alarmServices,
       int reconcileMinutes,
-      int retentionDays) {
+      int retentionDays,
+      List<String> subscribers) {
+    /** Without subscribers to the release notifications (subscribe to the topic later). */
+    public PipelineProps(
+        Path functionsJar,
+        Path cliJar,
+        String bucketName,
+        Declarations services,
+        String compileProject,
+        String imageProject,
+        boolean enhancedScanning,
+        Map<String, String> alarmServices,
+        int reconcileMinutes,
+        int retentionDays) {
+      this(
+          functionsJar,
+          cliJar,
+          bucketName,
+          services,
+          compileProject,
+          imageProject,
+          enhancedScanning,
+          alarmServices,
+          reconcileMinutes,
+          retentionDays,
+          List.of());
+    }
+
     public PipelineProps {
+      subscribers = subscribers == null ? List.of() : List.copyOf(subscribers);
+      for (String address : subscribers) {
+        if (!address.matches("[^@\\s]+@[^@\\s]+\\.[^@\\s]+")) {
+          throw new IllegalArgumentException(
+              "subscribers entry '" + address + "' is not an email address");
+        }
+      }
       Objects.requireNonNull(functionsJar, "functionsJar");
       Objects.requireNonNull(cliJar, "cliJar");
       Objects.requireNonNull(services, "services");
@@ -248,6 +289,8 @@ public final class SlipwayPipelineStack extends Stack {
     reconcile.addTarget(target(Step.RECONCILER, handlers, alarmTopic));
     rules.put("Reconcile", reconcile);
 
+    notifications(props, alarmTopic);
+
     // Bake timers (DESIGN §5: the bake ends at its time, not at a tick): any handler may start a
     // bake, so every one may send the deployment step's queue a delayed message, that queue only.
     Queue timers = queues.get(Step.DEPLOYMENT.functionName())[0];
@@ -295,6 +338,107 @@ public final class SlipwayPipelineStack extends Stack {
         .value(handlers.steeringUrl().getUrl())
         .description("slipway approve/reject --steering-url <this> (IAM-signed requests)")
         .build();
+  }
+
+  /**
+   * Release notifications (DESIGN §5, "Release events go to an SNS topic people can subscribe to"):
+   * an encrypted topic with the props' email subscribers; a rule sends it each approval request
+   * (with the command to run), each release blocked, failed, rolled back or live, and each release
+   * found stuck, as one readable line. EventBridge publishes to an encrypted topic only when the
+   * topic's key lets it. A release stuck past its state's limit also raises an alarm: the stuck
+   * rule's matched-events metric, which EventBridge publishes.
+   */
+  private void notifications(PipelineProps props, Topic alarmTopic) {
+    Key key =
+        Key.Builder.create(this, "NotificationKey")
+            .enableKeyRotation(true)
+            .description("Slipway release notifications")
+            .build();
+    Topic topic =
+        Topic.Builder.create(this, "ReleaseNotifications")
+            .displayName("Slipway releases")
+            .enforceSsl(true)
+            .masterKey(key)
+            .build();
+    key.grant(new ServicePrincipal("events.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*");
+    props.subscribers().forEach(address -> topic.addSubscription(new EmailSubscription(address)));
+    String release =
+        EventField.fromPath("$.detail.service") + " " + EventField.fromPath("$.detail.releaseId");
+    notifyRule(
+        topic,
+        "NotifyApprovalRule",
+        "a release waits for a person",
+        List.of(SlipwayDetailType.APPROVAL_REQUESTED),
+        "Slipway: "
+            + release
+            + " waits for approval: "
+            + EventField.fromPath("$.detail.reason")
+            + ". To decide: slipway approve|reject "
+            + EventField.fromPath("$.detail.releaseId")
+            + " --steering-url <the stack's SteeringUrl>");
+    notifyRule(
+        topic,
+        "NotifyOutcomeRule",
+        "a release ended",
+        List.of(
+            SlipwayDetailType.RELEASE_BLOCKED,
+            SlipwayDetailType.RELEASE_FAILED,
+            SlipwayDetailType.RELEASE_ROLLED_BACK,
+            SlipwayDetailType.RELEASE_LIVE),
+        "Slipway: "
+            + release
+            + " "
+            + EventField.fromPath("$.detail.state")
+            + " "
+            + EventField.fromPath("$.detail.reason"));
+    Rule stuck =
+        notifyRule(
+            topic,
+            "NotifyStuckRule",
+            "a release is stuck past its state's limit",
+            List.of(SlipwayDetailType.RELEASE_STUCK),
+            "Slipway: " + release + " " + EventField.fromPath("$.detail.reason"));
+    Alarm stuckAlarm =
+        new Metric(
+                MetricProps.builder()
+                    .namespace("AWS/Events")
+                    .metricName("MatchedEvents")
+                    .dimensionsMap(Map.of("RuleName", stuck.getRuleName()))
+                    .statistic("Sum")
+                    .period(Duration.minutes(5))
+                    .build())
+            .createAlarm(
+                this,
+                "StuckReleasesAlarm",
+                CreateAlarmOptions.builder()
+                    .alarmDescription("Slipway releases stuck past their state's time limit")
+                    .threshold(1)
+                    .evaluationPeriods(1)
+                    .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
+                    .treatMissingData(TreatMissingData.NOT_BREACHING)
+                    .build());
+    stuckAlarm.addAlarmAction(new SnsAction(alarmTopic));
+    CfnOutput.Builder.create(this, "NotificationTopicArn")
+        .value(topic.getTopicArn())
+        .description("release notifications: approvals needed, blocked, failed, rolled back, live")
+        .build();
+  }
+
+  /** A rule sending Slipway's {@code types} to the notification topic as {@code message}. */
+  private Rule notifyRule(
+      Topic topic, String id, String what, List<SlipwayDetailType> types, String message) {
+    Rule rule =
+        Rule.Builder.create(this, id)
+            .description("Slipway: " + what)
+            .eventPattern(
+                EventPattern.builder()
+                    .source(List.of(SlipwayDetailType.SOURCE))
+                    .detailType(types.stream().map(SlipwayDetailType::detailType).toList())
+                    .build())
+            .build();
+    rule.addTarget(
+        SnsTopic.Builder.create(topic).message(RuleTargetInput.fromText(message)).build());
+    return rule;
   }
 
   /** {@code hello-go} as a logical-id part: {@code HelloGo}. */

@@ -276,7 +276,12 @@ class PipelineStackTest {
   void everyRuleTargetsAQueue_readByItsFunctionWithPartialBatchFailures_deadLetteredAndAlarmed() {
     // Finding 7: a rule invoking a Lambda gives a failing handler two retries, then drops the
     // event. Every rule now delivers to a queue; each function reads its own queue.
-    Map<String, Map<String, Object>> rules = template.findResources("AWS::Events::Rule");
+    Map<String, Map<String, Object>> rules =
+        new java.util.HashMap<>(template.findResources("AWS::Events::Rule"));
+    // The release notifications' rules target the SNS topic people subscribe to; every other rule
+    // delivers to a step.
+    assertThat(rules.keySet().stream().filter(id -> id.startsWith("Notify"))).hasSize(3);
+    rules.keySet().removeIf(id -> id.startsWith("Notify"));
     assertThat(rules).hasSize(7); // no rule for approvals: they come through the steering URL
     Map<String, Map<String, Object>> queues = template.findResources("AWS::SQS::Queue");
     Set<String> targeted = new java.util.HashSet<>();
@@ -438,11 +443,20 @@ class PipelineStackTest {
                 "FunctionUrlAuthType", "AWS_IAM",
                 "Principal", Match.anyValue())));
     template.hasOutput("SteeringUrl", Match.anyValue());
-    template.resourcePropertiesCountIs(
-        "AWS::Events::Rule",
-        Match.objectLike(
-            Map.of("EventPattern", Match.objectLike(Map.of("source", List.of("slipway"))))),
-        0);
+    // Slipway's own events reach people (the notification topic), never a step: none decides.
+    for (var rule :
+        template
+            .findResources(
+                "AWS::Events::Rule",
+                Map.of(
+                    "Properties",
+                    Map.of("EventPattern", Match.objectLike(Map.of("source", List.of("slipway"))))))
+            .entrySet()) {
+      assertThat(rule.getKey()).startsWith("Notify");
+      assertThat(rule.getValue().toString())
+          .contains("ReleaseNotifications")
+          .doesNotContain("Queue");
+    }
   }
 
   @Test
@@ -527,6 +541,109 @@ class PipelineStackTest {
         .hasMessage("cliJar /nope/slipway.jar does not exist (build the cli module first)");
     assertThatThrownBy(() -> Stacks.props(false).alarmServices().put("x", "y"))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void releaseNotifications_goToAnEncryptedTopicEventBridgeMayUse_andStuckReleasesAlarm() {
+    Template withSubscribers =
+        Template.fromStack(
+            Stacks.pipeline(
+                new App(),
+                "Notified",
+                new SlipwayPipelineStack.PipelineProps(
+                    Stacks.props(true).functionsJar(),
+                    Stacks.props(true).cliJar(),
+                    null,
+                    Stacks.SERVICES,
+                    "slipway-compile",
+                    "slipway-image",
+                    true,
+                    Map.of(),
+                    5,
+                    30,
+                    List.of("oncall@example.com"))));
+    withSubscribers.hasResourceProperties(
+        "AWS::SNS::Subscription",
+        Map.of(
+            "Protocol", "email",
+            "Endpoint", "oncall@example.com",
+            "TopicArn", Map.of("Ref", Match.stringLikeRegexp("ReleaseNotifications.*"))));
+    // The topic's key lets EventBridge publish (an encrypted topic drops its events otherwise).
+    template.hasResourceProperties(
+        "AWS::SNS::Topic",
+        Match.objectLike(
+            Map.of(
+                "DisplayName",
+                "Slipway releases",
+                "KmsMasterKeyId",
+                Map.of(
+                    "Fn::GetAtt", List.of(Match.stringLikeRegexp("NotificationKey.*"), "Arn")))));
+    template.hasResourceProperties(
+        "AWS::KMS::Key",
+        Match.objectLike(
+            Map.of(
+                "Description",
+                "Slipway release notifications",
+                "KeyPolicy",
+                Match.objectLike(
+                    Map.of(
+                        "Statement",
+                        Match.arrayWith(
+                            List.of(
+                                Match.objectLike(
+                                    Map.of(
+                                        "Action", List.of("kms:Decrypt", "kms:GenerateDataKey*"),
+                                        "Principal",
+                                            Map.of("Service", "events.amazonaws.com"))))))))));
+    template.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "EventPattern",
+                    Map.of(
+                        "source", List.of("slipway"), "detail-type", List.of("Approval Requested")),
+                "Targets",
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "Arn",
+                                    Map.of("Ref", Match.stringLikeRegexp("ReleaseNotifications.*")),
+                                "InputTransformer",
+                                    Match.objectLike(
+                                        Map.of(
+                                            "InputTemplate",
+                                            Match.stringLikeRegexp(
+                                                ".*waits for approval.*slipway approve\\|reject.*")))))))));
+    template.hasResourceProperties(
+        "AWS::Events::Rule",
+        Match.objectLike(
+            Map.of(
+                "EventPattern",
+                Map.of(
+                    "source", List.of("slipway"),
+                    "detail-type",
+                        List.of(
+                            "Release Blocked",
+                            "Release Failed",
+                            "Release Rolled Back",
+                            "Release Live")))));
+    template.hasResourceProperties(
+        "AWS::CloudWatch::Alarm",
+        Match.objectLike(
+            Map.of(
+                "Namespace",
+                "AWS/Events",
+                "MetricName",
+                "MatchedEvents",
+                "Dimensions",
+                List.of(
+                    Map.of(
+                        "Name",
+                        "RuleName",
+                        "Value",
+                        Map.of("Ref", Match.stringLikeRegexp("NotifyStuckRule.*")))),
+                "Threshold",
+                1)));
   }
 
   @Test
