@@ -20,36 +20,36 @@ import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
  * Turns each typed event into an input for the release it concerns (by the join keys of DESIGN.md
  * §3) and applies it through the {@link ReleaseEngine}. Handlers are thin: they parse, pick the
- * kinds they own, and call {@link #handle}. {@link #reconcile} is the scheduled safety net.
+ * kinds they own, and call {@link #handle}; a person's decisions and rollbacks come through {@link
+ * #steer} and {@link #rollBack}. The join keys are {@link Joins}'; the scheduled safety net is
+ * {@link Reconciler}.
  *
- * <p>Why this is long: one method per event kind and the reconciler, which share the join-key
- * handling (digests, deployments, early marks) and the application through the engine; split, each
- * part would need all of it.
+ * <p>Why this is long: one method per event kind (upload, builds, push with image-only releases,
+ * scans, deployments, alarms, bake timers) and per steering action, each with the checks that make
+ * it safe to repeat; they share the application through the engine.
  */
 public final class Pipeline {
-  private static final Set<String> FINISHED_BUILD =
+  static final Set<String> FINISHED_BUILD =
       Set.of("SUCCEEDED", "FAILED", "FAULT", "STOPPED", "TIMED_OUT");
 
   private final EngineConfig config;
   private final ReleaseLedger ledger;
   private final Ports ports;
   private final ReleaseEngine engine;
+  private final Joins joins;
+  private final Reconciler reconciler;
   private final Clock clock;
 
   /**
@@ -72,8 +72,11 @@ public final class Pipeline {
     this.ledger = ports.ledger();
     this.ports = ports;
     this.clock = clock;
+    this.joins = new Joins(ledger);
     this.engine =
-        new ReleaseEngine(ledger, new Linking(ports.effects(), ledger), clock, config.claimTtl());
+        new ReleaseEngine(
+            ledger, joins.linkingDeployments(ports.effects()), clock, config.claimTtl());
+    this.reconciler = new Reconciler(config, ports, engine, joins, clock, this::requested);
   }
 
   /** What became of one event (not an effect's outcome: that is {@link EffectRunner.Outcome}). */
@@ -86,24 +89,6 @@ public final class Pipeline {
 
     /** A person's request that cannot be carried out now; {@code reason} says why. */
     record Refused(String reason) implements Handled {}
-  }
-
-  /** The mark a scan that ended before its image's push was handled leaves (see scanned). */
-  static final String EARLY_SCAN = "early-scan/";
-
-  private static final ReleaseLedger.ReleaseKey EARLY_SCAN_MARK =
-      new ReleaseLedger.ReleaseKey("-", "scan ended before the push was handled");
-
-  /** The mark an ECS deployment that ended before its start was recorded leaves (see handle). */
-  static final String EARLY_DEPLOYMENT = "early-deployment/";
-
-  static String earlyDeploymentMark(String releaseId, String deploymentId, boolean completed) {
-    // The release id is in the name: the emulator reuses one deployment id per service.
-    return EARLY_DEPLOYMENT
-        + releaseId
-        + "/"
-        + deploymentId
-        + (completed ? "/COMPLETED" : "/FAILED");
   }
 
   /**
@@ -194,7 +179,7 @@ public final class Pipeline {
           "tag " + e.tag() + " in " + e.repository() + " is not that repository's service's");
     }
     boolean built = service.isPresent() && ledger.read(service.get(), e.tag()).isPresent();
-    Optional<ReleaseLedger.ReleaseKey> already = ledger.linked("digest/" + e.digest());
+    Optional<ReleaseLedger.ReleaseKey> already = joins.ofDigest(e.digest());
     if (!built && already.isPresent()) {
       // The image of a release already known (its own tag, or an image-only push) under another
       // tag: a retag is not a new release.
@@ -204,10 +189,7 @@ public final class Pipeline {
     String releaseId = built ? e.tag() : Release.imageOnlyId(serviceName, e.digest());
     List<String> platforms = ports.images().platformDigests(e.repository(), e.digest());
     ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(serviceName, releaseId);
-    ledger.link("digest/" + e.digest(), key);
-    for (String platform : platforms) {
-      ledger.link("digest/" + platform, key);
-    }
+    joins.image(key, e.digest(), platforms);
     String registry =
         e.meta().account() != null && e.meta().region() != null
             ? e.meta().account() + ".dkr.ecr." + e.meta().region() + ".amazonaws.com"
@@ -230,9 +212,9 @@ public final class Pipeline {
     List<String> scannable = new ArrayList<>(platforms);
     scannable.add(e.digest());
     for (String digest : scannable) {
-      if (ledger.linked(EARLY_SCAN + digest).isPresent()) {
+      if (joins.scannedEarly(digest)) {
         Handled early =
-            scanned(EARLY_SCAN + digest, e.repository(), digest, "COMPLETE", "COMPLETE");
+            scanned(Joins.EARLY_SCAN + digest, e.repository(), digest, "COMPLETE", "COMPLETE");
         if (early instanceof Handled.Applied) {
           pushed = early;
         }
@@ -275,7 +257,7 @@ public final class Pipeline {
     if (!completed && !e.name().equals("SERVICE_DEPLOYMENT_FAILED")) {
       return new Handled.Ignored(e.name() + " changes nothing");
     }
-    Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("deployment/" + e.deploymentId());
+    Optional<ReleaseLedger.ReleaseKey> key = joins.ofDeployment(e.deploymentId());
     if (key.isEmpty()) {
       return new Handled.Ignored("deployment " + e.deploymentId() + " is not a Slipway release's");
     }
@@ -290,8 +272,7 @@ public final class Pipeline {
       // The retries may all come while the handler that started the deployment is gone with
       // its claim (minutes, until the claim expires): leave a mark first, which the
       // reconciler applies once the start is recorded, so the end is not lost with them.
-      ledger.relink(
-          earlyDeploymentMark(key.get().releaseId(), e.deploymentId(), completed), key.get());
+      joins.markEndedEarly(key.get(), e.deploymentId(), completed);
       throw new Unavailable(
           "deployment "
               + e.deploymentId()
@@ -449,8 +430,7 @@ public final class Pipeline {
   }
 
   /** A new upload of {@code service}: admitted against the declarations, then a release. */
-  private Handled requested(
-      String serviceName, SourceRef source, String eventId, Instant uploadedAt) {
+  Handled requested(String serviceName, SourceRef source, String eventId, Instant uploadedAt) {
     Optional<String> service = Optional.of(serviceName);
     String releaseId = source.releaseId();
     ReleaseConfig admitted = null;
@@ -486,13 +466,13 @@ public final class Pipeline {
       throws Unavailable {
     boolean completed = status.equals(complete) || status.equals("SCAN_COMPLETE");
     boolean ended = completed || status.equals("FAILED") || status.equals("UNSUPPORTED_IMAGE");
-    Optional<ReleaseLedger.ReleaseKey> key = ledger.linked("digest/" + digest);
+    Optional<ReleaseLedger.ReleaseKey> key = joins.ofDigest(digest);
     if (key.isEmpty() && ended && config.services().serviceOfRepository(repository).isPresent()) {
       // A scan can end before its image's push event is handled (two rules, two handlers).
       // Leave a mark, then look again: of this handler and the push's, whichever writes second
       // sees the other's write (S3 reads after writes are consistent), so the scan is not lost.
-      ledger.relink(EARLY_SCAN + digest, EARLY_SCAN_MARK);
-      key = ledger.linked("digest/" + digest);
+      joins.markScannedEarly(digest);
+      key = joins.ofDigest(digest);
     }
     if (key.isEmpty()) {
       return new Handled.Ignored("scan of " + digest + " is not of a Slipway release's image");
@@ -534,304 +514,10 @@ public final class Pipeline {
   }
 
   /**
-   * The scheduled safety net: finishes pending effects, ends bakes that are over, and for releases
-   * stuck past {@link EngineConfig#stuckAfter} asks CodeBuild, the scanners and ECS directly.
-   * Returns how many releases it moved.
+   * The scheduled safety net ({@link Reconciler}): finishes pending effects, ends bakes that are
+   * over, recovers lost events, marks stuck releases. Returns how many releases it moved.
    */
   public int reconcile() throws Unavailable {
-    int moved = 0;
-    Instant now = clock.instant();
-    for (String service : ledger.services()) {
-      Optional<ReleaseLedger.Versioned<ServiceIndex>> index = ledger.readIndex(service);
-      List<String> open = new ArrayList<>();
-      index.ifPresent(
-          i ->
-              i.value().releases().stream()
-                  .filter(e -> !e.state().isFinal())
-                  .forEach(e -> open.add(e.id())));
-      for (String id : open) {
-        Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, id);
-        if (found.isEmpty()) {
-          continue;
-        }
-        Release before = found.get().value();
-        // A handler may have stopped between writing the release and its index: bring the index
-        // up (no request when it already shows this state).
-        engine.index(before, index);
-        Release after = reconcileOne(before, now);
-        if (!after.equals(before)) {
-          moved++;
-        }
-      }
-    }
-    return moved + lostUploads(now);
-  }
-
-  /**
-   * Uploads whose event never came (S3's notifications are best effort too): each archive under
-   * {@code sources/} of the last {@link #UPLOAD_LOOKBACK} that is older than the stuck period and
-   * has no release becomes one now, as its event would have made it. Compared with each service's
-   * index (one read per service), not one read per archive.
-   */
-  private int lostUploads(Instant now) throws Unavailable {
-    int found = 0;
-    Map<String, Set<String>> known = new HashMap<>();
-    for (SourceArchives.Upload upload :
-        ports.archives().uploadedSince(now.minus(UPLOAD_LOOKBACK))) {
-      if (upload.at().plus(config.stuckAfter()).isAfter(now)) {
-        continue; // its event may still come
-      }
-      String service = SourceRef.serviceOf(upload.source().key()).orElseThrow();
-      String releaseId = upload.source().releaseId();
-      if (uploadsWithRelease.contains(releaseId)) {
-        continue; // found with its release at an earlier tick: a release never goes away
-      }
-      Set<String> ids =
-          known.computeIfAbsent(
-              service,
-              s ->
-                  ledger.readIndex(s).map(i -> i.value().releases()).orElse(List.of()).stream()
-                      .map(ServiceView.Entry::id)
-                      .collect(Collectors.toSet()));
-      if (!ids.contains(releaseId) && ledger.read(service, releaseId).isEmpty()) {
-        requested(service, upload.source(), "reconcile:upload:" + releaseId, upload.at());
-        ids.add(releaseId);
-        found++;
-      }
-      if (uploadsWithRelease.size() < 100_000) {
-        uploadsWithRelease.add(releaseId);
-      }
-    }
-    return found;
-  }
-
-  /** Release ids of uploads known to have their release (kept while this instance lives). */
-  private final Set<String> uploadsWithRelease = ConcurrentHashMap.newKeySet();
-
-  /** How far back the reconciler looks for uploads whose event was lost. */
-  static final Duration UPLOAD_LOOKBACK = Duration.ofDays(1);
-
-  private Release reconcileOne(Release release, Instant now) throws Unavailable {
-    Release current = release.pending().isEmpty() ? release : engine.resume(release);
-    String tick = "reconcile:" + now;
-    if (current.state() == ReleaseState.DEPLOYING && current.deployment() != null) {
-      // An alarm event may have been lost: ask CloudWatch before letting a bake end well.
-      List<String> alarms =
-          config.alarmServices().entrySet().stream()
-              .filter(e -> e.getValue().equals(release.service()))
-              .map(Map.Entry::getKey)
-              .sorted()
-              .toList();
-      List<String> firing = alarms.isEmpty() ? List.of() : ports.alarms().firing(alarms);
-      if (!firing.isEmpty()) {
-        return applyOr(
-            current,
-            new Input.AlarmFired(
-                tick + ":alarm", firing.get(0), "found in ALARM by the reconciler"));
-      }
-      if (current.deployment().bakeUntil() != null) {
-        return applyOr(current, new Input.Tick(tick + ":bake"));
-      }
-      String deploymentId = current.deployment().deploymentId();
-      if (deploymentId != null && current.deployment().completedAt() == null) {
-        for (boolean completed : new boolean[] {true, false}) {
-          String mark = earlyDeploymentMark(current.id(), deploymentId, completed);
-          if (ledger.linked(mark).isPresent()) {
-            return applyOr(
-                current,
-                new Input.DeploymentEnded(
-                    mark,
-                    deploymentId,
-                    completed,
-                    "ECS reported the deployment's end before its start was recorded"));
-          }
-        }
-      }
-    }
-    Instant lastMove = lastMove(current);
-    if (now.isBefore(lastMove.plus(config.stuckAfter()))) {
-      return current;
-    }
-    current = stuckPastLimit(current, now);
-    switch (current.state()) {
-      case REQUESTED, BUILDING -> {
-        for (BuildRow build :
-            List.of(
-                new BuildRow(
-                    Effect.BuildKind.COMPILE, current.compileBuildId(), current.compiled()),
-                new BuildRow(
-                    Effect.BuildKind.IMAGE, current.imageBuildId(), current.imageBuilt()))) {
-          if (build.buildId() != null && !build.finished()) {
-            Optional<String> status = ports.builds().status(build.buildId());
-            if (status.isPresent() && FINISHED_BUILD.contains(status.get())) {
-              current =
-                  applyOr(
-                      current,
-                      new Input.BuildFinished(
-                          tick + ":" + build.buildId(),
-                          build.kind(),
-                          build.buildId(),
-                          status.get()));
-            }
-          }
-        }
-        // After the builds: an image build that succeeded may have pushed unseen.
-        current = lostPush(current, tick);
-      }
-      case SCANNING -> {
-        for (String digest : current.image().scannable()) {
-          if (!current.scans().containsKey(digest)) {
-            // Only a finished scan completes one: "nothing yet" is never taken as clean.
-            try {
-              List<Finding> findings =
-                  ports.images().findings(current.image().repository(), digest);
-              if (findings != null) {
-                current =
-                    applyOr(
-                        current, new Input.ScanCompleted(tick + ":" + digest, digest, findings));
-              } else if (!now.isBefore(lastMove.plus(config.stuckAfter().multipliedBy(4)))) {
-                // Enhanced scanning turns basic scan-on-push off: without Inspector's ECR scanning
-                // in the account, no scan ever comes. Say so rather than wait forever.
-                current =
-                    applyOr(
-                        current,
-                        new Input.EffectFailed(
-                            tick + ":" + digest,
-                            "scan",
-                            "no finished scan of "
-                                + digest
-                                + " "
-                                + config.stuckAfter().multipliedBy(4).toMinutes()
-                                + " minutes after the push: is Amazon Inspector's ECR scanning"
-                                + " enabled in this account and region (aws inspector2 enable"
-                                + " --resource-types ECR)?"));
-              }
-            } catch (Images.Unscannable e) {
-              current =
-                  applyOr(
-                      current, new Input.EffectFailed(tick + ":" + digest, "scan", e.getMessage()));
-            }
-          }
-        }
-      }
-      case DEPLOYING -> {
-        if (current.deployment() != null && current.deployment().deploymentId() != null) {
-          var target = current.config().deploy();
-          Optional<Boolean> outcome =
-              ports
-                  .deployments()
-                  .outcome(target.cluster(), target.service(), current.deployment().deploymentId());
-          if (outcome.isPresent()) {
-            current =
-                applyOr(
-                    current,
-                    new Input.DeploymentEnded(
-                        tick,
-                        current.deployment().deploymentId(),
-                        outcome.get(),
-                        "observed by the reconciler"));
-          }
-        }
-      }
-      default -> {
-        // IMAGE_READY passes straight to SCANNING; AWAITING_APPROVAL waits for a person.
-      }
-    }
-    return current;
-  }
-
-  /**
-   * A release whose image build succeeded but whose push was never seen (ECR's event is best
-   * effort): its image is in the service's repository under its release id as the tag; found there,
-   * the push is applied as the event would have been.
-   */
-  private Release lostPush(Release current, String tick) throws Unavailable {
-    if (!current.imageBuilt() || current.image() != null || current.imageOnly()) {
-      return current;
-    }
-    Optional<Declarations.Service> service = config.services().service(current.service());
-    if (service.isEmpty()) {
-      return current;
-    }
-    String repository = service.get().repository();
-    Optional<Images.Tagged> found = ports.images().tagged(repository, current.id());
-    if (found.isEmpty()) {
-      return current;
-    }
-    String digest = found.get().digest();
-    List<String> platforms = ports.images().platformDigests(repository, digest);
-    ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(current.service(), current.id());
-    ledger.link("digest/" + digest, key);
-    for (String platform : platforms) {
-      ledger.link("digest/" + platform, key);
-    }
-    return applyOr(
-        current,
-        new Input.ImagePushed(
-            tick + ":push", found.get().registry(), repository, digest, platforms));
-  }
-
-  /** When the release last changed state (a note, such as a stuck mark, is not a move). */
-  private static Instant lastMove(Release release) {
-    for (int i = release.history().size() - 1; i >= 0; i--) {
-      Release.Transition t = release.history().get(i);
-      if (t.from() != t.to()) {
-        return t.at();
-      }
-    }
-    return release.requestedAt();
-  }
-
-  /**
-   * A release in one state longer than that state's limit is stuck (DESIGN §5): marked once per
-   * stay in the state (the mark's event id names the state and since when), announced as {@code
-   * Release Stuck}, which the stack alarms on. It stays where it is: what comes next is a person's.
-   */
-  private Release stuckPastLimit(Release current, Instant now) {
-    if (current.state().isFinal()) {
-      return current;
-    }
-    Instant since = lastMove(current);
-    Duration limit =
-        config.limitOf(
-            current.state(),
-            current.config() == null ? 0 : current.config().deploy().bakeSeconds());
-    if (now.isBefore(since.plus(limit))) {
-      return current;
-    }
-    return applyOr(
-        current,
-        new Input.Stuck("stuck:" + current.state() + ":" + since, current.state(), since, limit));
-  }
-
-  /** One of a release's two builds, as the reconciler checks it. */
-  private record BuildRow(Effect.BuildKind kind, String buildId, boolean finished) {}
-
-  private Release applyOr(Release current, Input input) {
-    return engine.apply(current.service(), current.id(), input).orElse(current);
-  }
-
-  /** Links each started deployment to its release, so ECS events find it. */
-  private static final class Linking implements EffectRunner {
-    private final EffectRunner inner;
-    private final JoinKeys ledger;
-
-    Linking(EffectRunner inner, JoinKeys ledger) {
-      this.inner = inner;
-      this.ledger = ledger;
-    }
-
-    @Override
-    public Outcome run(Release release, Effect effect) {
-      Outcome outcome = inner.run(release, effect);
-      if (outcome instanceof Outcome.Done done
-          && done.followUp() instanceof Input.DeployStarted started
-          && started.deploymentId() != null) {
-        ledger.relink(
-            "deployment/" + started.deploymentId(),
-            new ReleaseLedger.ReleaseKey(release.service(), release.id()));
-      }
-      return outcome;
-    }
+    return reconciler.reconcile();
   }
 }
