@@ -87,7 +87,19 @@ final class ReleaseOutput {
     if (r.reason() != null) {
       out.append("; ").append(r.reason());
     }
+    stuck(r).ifPresent(s -> out.append("; STUCK (").append(s).append(")"));
     return out.toString();
+  }
+
+  /** The reconciler's stuck mark, while the release is still where it was marked. */
+  static java.util.Optional<String> stuck(Release r) {
+    if (r.state().isFinal() || r.history().isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    Release.Transition last = r.history().get(r.history().size() - 1);
+    return last.from() == last.to() && last.detail() != null && last.detail().startsWith("stuck: ")
+        ? java.util.Optional.of(last.detail().substring("stuck: ".length()))
+        : java.util.Optional.empty();
   }
 
   static ObjectNode json(Release r) {
@@ -103,6 +115,17 @@ final class ReleaseOutput {
         "source", r.imageOnly() ? null : "s3://" + r.source().bucket() + "/" + r.source().key());
     node.put("imageDigest", r.image() == null ? null : r.image().digest());
     node.put("reason", r.reason());
+    node.put("stuck", stuck(r).orElse(null));
+    if (r.deployment() != null) {
+      ObjectNode d = node.putObject("deployment");
+      Release.Deployment dep = r.deployment();
+      d.put("taskDefinition", dep.taskDefinitionArn());
+      d.put("previousTaskDefinition", dep.previousTaskDefinitionArn());
+      d.put("deploymentId", dep.deploymentId());
+      d.put("startedAt", dep.startedAt() == null ? null : dep.startedAt().toString());
+      d.put("completedAt", dep.completedAt() == null ? null : dep.completedAt().toString());
+      d.put("bakeUntil", dep.bakeUntil() == null ? null : dep.bakeUntil().toString());
+    }
     if (r.verdict() != null) {
       ObjectNode verdict = node.putObject("verdict");
       verdict.put("outcome", r.verdict().outcome().name());

@@ -378,7 +378,8 @@ final class TaskRunner implements AutoCloseable {
     if (task.errors()[0] >= 5) {
       task.errors()[0] = -1;
       side.alarm(service.serviceName() + "-5xx", "5 of the service's answers were errors");
-      log.println("  tasks " + service.serviceName() + ": 5xx alarm raised");
+      // The time is the alarm's (its state-change event's): the reaction benchmark reads it.
+      log.println("  tasks " + service.serviceName() + ": 5xx alarm raised at " + Instant.now());
     }
   }
 
