@@ -12,6 +12,7 @@ import dev.slipway.toolchain.image.ImagePublisher;
 import dev.slipway.toolchain.image.ImageReference;
 import dev.slipway.toolchain.image.RegistryClient;
 import dev.slipway.toolchain.image.RegistryException;
+import dev.slipway.toolchain.image.SbomAttachment;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -138,9 +139,21 @@ final class ImageCommand implements Callable<Integer> {
       Image image =
           ImageAssembler.assemble(report, out, new ImageAssembler.Options(ca, bases, source));
       if (target != null) {
-        ImagePublisher.push(client(target), target.repository(), target.tag(), image);
+        RegistryClient registry = client(target);
+        ImagePublisher.push(registry, target.repository(), target.tag(), image);
         err.println(
             "slipway image: pushed " + target + " (" + image.platforms().size() + " platforms)");
+        if (report.sbom() != null && Files.isRegularFile(out.resolve(report.sbom()))) {
+          // The SBOM with the image, as an artifact that refers to it (stdout keeps the image's
+          // digest alone: the image build reads it from there).
+          SbomAttachment.Attached sbom =
+              SbomAttachment.attach(
+                  registry,
+                  target.repository(),
+                  image.index(),
+                  Files.readAllBytes(out.resolve(report.sbom())));
+          err.println("slipway image: SBOM " + sbom.digest() + " attached (" + sbom.how() + ")");
+        }
       } else {
         ImagePublisher.writeLayout(destination.layout, report.releaseId(), image);
         err.println("slipway image: wrote OCI layout " + destination.layout);

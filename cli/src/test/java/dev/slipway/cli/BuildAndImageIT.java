@@ -167,6 +167,34 @@ class BuildAndImageIT {
       assertThat(manifests.findValuesAsText("architecture")).containsExactly("amd64", "arm64");
       assertThat(manifests.findValuesAsText("os")).containsOnly("linux");
 
+      // The SBOM is attached to the image: docker-registry 2.8 has no referrers API, so its
+      // artifact is listed under the referrers tag schema's tag, and its one layer is the SBOM.
+      java.util.regex.Matcher sbom =
+          java.util.regex.Pattern.compile(
+                  "slipway image: SBOM (sha256:[0-9a-f]{64}) attached \\(tag (sha256-[0-9a-f]{64})\\)")
+              .matcher(pushed.err());
+      assertThat(sbom.find()).as(pushed.err()).isTrue();
+      assertThat(sbom.group(2)).isEqualTo(digest.replace(':', '-'));
+      JsonNode referrers = client.getManifest("slipway/hello-go", sbom.group(2)).json();
+      assertThat(referrers.path("manifests").findValuesAsText("digest"))
+          .containsExactly(sbom.group(1));
+      assertThat(referrers.path("manifests").get(0).path("artifactType").asText())
+          .isEqualTo("application/vnd.cyclonedx+json");
+      JsonNode artifact = client.getManifest("slipway/hello-go", sbom.group(1)).json();
+      assertThat(artifact.path("subject").path("digest").asText()).isEqualTo(digest);
+      assertThat(
+              new String(
+                  client.getBlob(
+                      "slipway/hello-go", artifact.path("layers").get(0).path("digest").asText()),
+                  java.nio.charset.StandardCharsets.UTF_8))
+          .isEqualTo(Files.readString(out.resolve("sbom.cdx.json")));
+      // Pushing again adds nothing: the same SBOM is the same artifact.
+      Cli repeated = Cli.run("image", out.toString(), "--to", ref);
+      assertThat(repeated.code()).as(repeated.err()).isZero();
+      assertThat(
+              client.getManifest("slipway/hello-go", sbom.group(2)).json().path("manifests").size())
+          .isEqualTo(1);
+
       JsonNode amd64 =
           client.getManifest("slipway/hello-go", manifests.get(0).get("digest").asText()).json();
       JsonNode config =

@@ -172,6 +172,10 @@ public final class Pipeline {
               + " starts nothing");
     }
     String serviceName = declared.get().name();
+    if (REFERRERS_TAG.matcher(e.tag()).matches()) {
+      // OCI's referrers tag schema (an SBOM or signature attached to an image): not an image.
+      return new Handled.Ignored("tag " + e.tag() + " lists an image's referrers");
+    }
     Optional<String> service = SourceRef.serviceOfReleaseId(e.tag());
     if (service.isPresent() && !serviceName.equals(service.get())) {
       // Each service pushes to its own repository: a release's tag in another's is not its push.
@@ -247,6 +251,10 @@ public final class Pipeline {
     }
     return config.services().defaultConfig(service);
   }
+
+  /** The tag a registry without the referrers API lists an image's referrers under. */
+  private static final java.util.regex.Pattern REFERRERS_TAG =
+      java.util.regex.Pattern.compile("sha256-[0-9a-f]{64}");
 
   /** How many of a service's newest releases are read to find the configuration of the last. */
   private static final int IMAGE_CONFIG_LOOKBACK = 5;

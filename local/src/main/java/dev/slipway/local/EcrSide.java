@@ -94,6 +94,12 @@ final class EcrSide {
    * push event, then the scan the template configures, of each platform's entrypoint binary.
    */
   void pushed(String repository, String tag, String digest) throws Exception {
+    if (tag.matches("sha256-[0-9a-f]{64}")) {
+      // The referrers tag schema's index (an SBOM attached to an image), which the local registry
+      // needs for want of the referrers API; ECR has the API, so no such tag, and no event.
+      log.println("  registry: referrers of " + repository + "@" + tag.replace('-', ':'));
+      return;
+    }
     if (!repositories.contains(repository)) {
       log.println(
           "  registry: "

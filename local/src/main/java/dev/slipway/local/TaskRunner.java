@@ -377,9 +377,11 @@ final class TaskRunner implements AutoCloseable {
     }
     if (task.errors()[0] >= 5) {
       task.errors()[0] = -1;
+      // The moment the alarm enters ALARM, before its state-change event is put on the bus (the
+      // reaction benchmark measures from here).
+      Instant raised = Instant.now();
       side.alarm(service.serviceName() + "-5xx", "5 of the service's answers were errors");
-      // The time is the alarm's (its state-change event's): the reaction benchmark reads it.
-      log.println("  tasks " + service.serviceName() + ": 5xx alarm raised at " + Instant.now());
+      log.println("  tasks " + service.serviceName() + ": 5xx alarm raised at " + raised);
     }
   }
 

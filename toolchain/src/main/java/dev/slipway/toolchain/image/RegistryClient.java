@@ -150,6 +150,25 @@ public final class RegistryClient {
     return response.headers().firstValue("Docker-Content-Digest").orElse(manifest.digest());
   }
 
+  /**
+   * Puts an artifact manifest with a {@code subject} by its digest; true when the registry keeps
+   * the referrer link itself (it answered with {@code OCI-Subject}, OCI distribution 1.1).
+   */
+  public boolean putReferrer(String repository, Blob manifest) throws RegistryException {
+    String what = "put referrer " + shortDigest(manifest.digest());
+    HttpResponse<byte[]> response =
+        send(
+            repository,
+            HttpRequest.newBuilder(url("/v2/" + repository + "/manifests/" + manifest.digest()))
+                .header("Content-Type", manifest.mediaType())
+                .PUT(HttpRequest.BodyPublishers.ofByteArray(manifest.content())),
+            what);
+    if (response.statusCode() != 201 && response.statusCode() != 200) {
+      throw refused(response, what);
+    }
+    return response.headers().firstValue("OCI-Subject").isPresent();
+  }
+
   /** Reads a manifest or index; its digest is checked when {@code reference} is a digest. */
   public Manifest getManifest(String repository, String reference) throws RegistryException {
     String what = "get manifest " + reference;
