@@ -234,21 +234,15 @@ public final class SlipwayPipelineStack extends Stack {
                 1024,
                 Duration.seconds(handlerTimeoutSeconds)));
 
-    Key alarmKey =
-        Key.Builder.create(this, "AlarmKey")
-            .enableKeyRotation(true)
-            .description("Slipway alarm topic")
-            .build();
-    Topic alarmTopic =
-        Topic.Builder.create(this, "Alarms")
-            .displayName("Slipway alarms")
-            .enforceSsl(true)
-            .masterKey(alarmKey)
-            .build();
     // CloudWatch publishes an alarm to an encrypted topic only when the topic's own key lets it
     // (kms:Decrypt and kms:GenerateDataKey*); granting another key leaves every alarm unpublished.
-    alarmKey.grant(
-        new ServicePrincipal("cloudwatch.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*");
+    Topic alarmTopic =
+        encryptedTopic(
+            "Alarms",
+            "AlarmKey",
+            "Slipway alarms",
+            "Slipway alarm topic",
+            "cloudwatch.amazonaws.com");
 
     // The rules come from the registry of event kinds (EventKind): one per kind a step acts on,
     // narrowed to this stack's bucket, projects, repositories, alarms and services. No rule for
@@ -349,18 +343,13 @@ public final class SlipwayPipelineStack extends Stack {
    * rule's matched-events metric, which EventBridge publishes.
    */
   private void notifications(PipelineProps props, Topic alarmTopic) {
-    Key key =
-        Key.Builder.create(this, "NotificationKey")
-            .enableKeyRotation(true)
-            .description("Slipway release notifications")
-            .build();
     Topic topic =
-        Topic.Builder.create(this, "ReleaseNotifications")
-            .displayName("Slipway releases")
-            .enforceSsl(true)
-            .masterKey(key)
-            .build();
-    key.grant(new ServicePrincipal("events.amazonaws.com"), "kms:Decrypt", "kms:GenerateDataKey*");
+        encryptedTopic(
+            "ReleaseNotifications",
+            "NotificationKey",
+            "Slipway releases",
+            "Slipway release notifications",
+            "events.amazonaws.com");
     props.subscribers().forEach(address -> topic.addSubscription(new EmailSubscription(address)));
     String release =
         EventField.fromPath("$.detail.service") + " " + EventField.fromPath("$.detail.releaseId");
@@ -421,6 +410,23 @@ public final class SlipwayPipelineStack extends Stack {
     CfnOutput.Builder.create(this, "NotificationTopicArn")
         .value(topic.getTopicArn())
         .description("release notifications: approvals needed, blocked, failed, rolled back, live")
+        .build();
+  }
+
+  /**
+   * An SNS topic encrypted with its own rotating key, which lets {@code publisher} (a service
+   * principal) publish: an AWS service publishes to an encrypted topic only when the topic's key
+   * grants it kms:Decrypt and kms:GenerateDataKey*.
+   */
+  private Topic encryptedTopic(
+      String id, String keyId, String displayName, String keyDescription, String publisher) {
+    Key key =
+        Key.Builder.create(this, keyId).enableKeyRotation(true).description(keyDescription).build();
+    key.grant(new ServicePrincipal(publisher), "kms:Decrypt", "kms:GenerateDataKey*");
+    return Topic.Builder.create(this, id)
+        .displayName(displayName)
+        .enforceSsl(true)
+        .masterKey(key)
         .build();
   }
 
