@@ -28,7 +28,12 @@ import software.amazon.awssdk.services.codebuild.model.StartBuildResponse;
 public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Settings settings)
     implements Builds {
   /** The projects and where compile output goes. */
-  public record Settings(String compileProject, String imageProject, String artifactBucket) {}
+  public record Settings(
+      String compileProject, String imageProject, String artifactBucket, String dockerfileProject) {
+    public Settings(String compileProject, String imageProject, String artifactBucket) {
+      this(compileProject, imageProject, artifactBucket, "slipway-dockerfile");
+    }
+  }
 
   /**
    * The id BatchGetBuilds and StopBuild take ({@code project:uuid}) from the ARN events carry and
@@ -44,7 +49,11 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
       throws Unavailable, Refused {
     try {
       StartBuildResponse response =
-          kind == Effect.BuildKind.COMPILE ? startCompile(release) : startImage(release, service);
+          switch (kind) {
+            case COMPILE -> startCompile(release);
+            case IMAGE -> startImage(release, service);
+            case DOCKERFILE -> startDockerfile(release, service);
+          };
       // Events carry the build's ARN as its build-id; record the same.
       return response.build().arn() != null ? response.build().arn() : response.build().id();
     } catch (SdkException e) {
@@ -103,6 +112,32 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
             r.projectName(settings.imageProject())
                 .idempotencyToken(release.id() + "-image")
                 .sourceTypeOverride(SourceType.NO_SOURCE)
+                .environmentVariablesOverride(env));
+  }
+
+  /**
+   * The service's own Dockerfile (image-dockerfile.yml, a privileged project with buildx): the
+   * uploaded tree as its source, the manifest's Dockerfile, context and platforms, and the
+   * release's own service's repository; it pushes one index tagged with the release id, whose push
+   * event carries the release on.
+   */
+  private StartBuildResponse startDockerfile(Release release, Declarations.Service service) {
+    List<EnvironmentVariable> env = common(release);
+    var dockerfile = release.config().dockerfile();
+    env.add(variable("SLIPWAY_REPOSITORY", service.repository()));
+    env.add(variable("SLIPWAY_DOCKERFILE", dockerfile.path()));
+    env.add(variable("SLIPWAY_CONTEXT", dockerfile.context()));
+    env.add(
+        variable(
+            "SLIPWAY_PLATFORMS",
+            String.join(",", dockerfile.platforms().stream().map(Object::toString).toList())));
+    return codeBuild.startBuild(
+        r ->
+            r.projectName(settings.dockerfileProject())
+                .idempotencyToken(release.id() + "-dockerfile")
+                .sourceTypeOverride(SourceType.S3)
+                .sourceLocationOverride(release.source().bucket() + "/" + release.source().key())
+                .sourceVersion(release.source().versionId())
                 .environmentVariablesOverride(env));
   }
 

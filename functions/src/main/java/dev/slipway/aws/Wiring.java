@@ -37,7 +37,10 @@ public final class Wiring {
         new CodeBuildBuilds(
             aws.codeBuild,
             new CodeBuildBuilds.Settings(
-                config.compileProject(), config.imageProject(), artifactBucket));
+                config.compileProject(),
+                config.imageProject(),
+                artifactBucket,
+                config.dockerfileProject()));
     EcsDeployments deployments = new EcsDeployments(aws.ecs, aws.ecsOnce);
     return new Pipeline(
         config,

@@ -23,7 +23,9 @@ public record EngineConfig(
     Duration stuckAfter,
     Duration claimTtl,
     Duration stuckLimit,
-    Duration approvalLimit) {
+    Duration approvalLimit,
+    String dockerfileProject,
+    String dockerfileRefusal) {
 
   /** The claim's lifetime when none is configured: five minutes, five times the Lambda timeout. */
   public static final Duration DEFAULT_CLAIM_TTL = Duration.ofMinutes(5);
@@ -51,7 +53,9 @@ public record EngineConfig(
         stuckAfter,
         claimTtl,
         DEFAULT_STUCK_LIMIT,
-        DEFAULT_APPROVAL_LIMIT);
+        DEFAULT_APPROVAL_LIMIT,
+        "slipway-dockerfile",
+        null);
   }
 
   /**
@@ -131,7 +135,10 @@ public record EngineConfig(
             : DEFAULT_STUCK_LIMIT,
         env.containsKey("SLIPWAY_APPROVAL_LIMIT_SECONDS")
             ? Duration.ofSeconds(Long.parseLong(env.get("SLIPWAY_APPROVAL_LIMIT_SECONDS")))
-            : DEFAULT_APPROVAL_LIMIT);
+            : DEFAULT_APPROVAL_LIMIT,
+        env.getOrDefault("SLIPWAY_DOCKERFILE_PROJECT", "slipway-dockerfile"),
+        // Set where no Dockerfile can be built (slipway local): why, for the upload's refusal.
+        env.get("SLIPWAY_DOCKERFILE_REFUSAL"));
   }
 
   private static Declarations declarations(String json) {

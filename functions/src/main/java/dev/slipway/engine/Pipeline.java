@@ -135,7 +135,11 @@ public final class Pipeline {
     Effect.BuildKind kind =
         e.project().equals(config.compileProject())
             ? Effect.BuildKind.COMPILE
-            : e.project().equals(config.imageProject()) ? Effect.BuildKind.IMAGE : null;
+            : e.project().equals(config.imageProject())
+                ? Effect.BuildKind.IMAGE
+                : e.project().equals(config.dockerfileProject())
+                    ? Effect.BuildKind.DOCKERFILE
+                    : null;
     if (kind == null || e.releaseId() == null) {
       return new Handled.Ignored(
           "build of project " + e.project() + " is not a Slipway release build");
@@ -456,6 +460,11 @@ public final class Pipeline {
             config.services().admit(service.get(), checked.service(), checked.config(), today());
         if (admission instanceof Declarations.Admission.Admitted a) {
           admitted = a.config();
+          if (admitted.dockerfile() != null && config.dockerfileRefusal() != null) {
+            // Never silently build something else: refused, saying why (DESIGN §4).
+            invalidReason = "slipway.json: dockerfile: " + config.dockerfileRefusal();
+            admitted = null;
+          }
         } else {
           invalidReason = ((Declarations.Admission.Refused) admission).reason();
         }

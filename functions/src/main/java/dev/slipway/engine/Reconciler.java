@@ -188,7 +188,11 @@ final class Reconciler {
                 new BuildRow(
                     Effect.BuildKind.COMPILE, current.compileBuildId(), current.compiled()),
                 new BuildRow(
-                    Effect.BuildKind.IMAGE, current.imageBuildId(), current.imageBuilt()))) {
+                    current.config() != null && current.config().dockerfile() != null
+                        ? Effect.BuildKind.DOCKERFILE
+                        : Effect.BuildKind.IMAGE,
+                    current.imageBuildId(),
+                    current.imageBuilt()))) {
           if (build.buildId() != null && !build.finished()) {
             Optional<String> status = ports.builds().status(build.buildId());
             if (status.isPresent() && Pipeline.FINISHED_BUILD.contains(status.get())) {

@@ -230,7 +230,8 @@ public record Declarations(List<Service> services, Floor floor, String approvers
     }
     Manifest.Deploy bound = deploy.boundTo(environment.cluster(), environment.service());
     return new Admission.Admitted(
-        new ReleaseConfig(scan, bound, config.health(), config.goVersion(), approvers),
+        new ReleaseConfig(
+            scan, bound, config.health(), config.goVersion(), approvers, config.dockerfile()),
         environment);
   }
 

@@ -28,10 +28,14 @@ public sealed interface Effect {
   /** A stable key, so the same effect is never queued twice. */
   String key();
 
-  /** The two builds of a release. */
+  /**
+   * A release's builds: Slipway's compile then image builds, or, for a manifest that names a
+   * Dockerfile, the one Dockerfile build that pushes the image itself.
+   */
   enum BuildKind {
     COMPILE,
-    IMAGE
+    IMAGE,
+    DOCKERFILE
   }
 
   /** Start the compile or image build of a release (CodeBuild, with an idempotency token). */

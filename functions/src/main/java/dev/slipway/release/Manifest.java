@@ -23,7 +23,8 @@ public record Manifest(
     Health health,
     ScanPolicy scan,
     Deploy deploy,
-    String go) {
+    String go,
+    Dockerfile dockerfile) {
 
   public Manifest {
     Objects.requireNonNull(service, "service");
@@ -36,6 +37,19 @@ public record Manifest(
     Objects.requireNonNull(health, "health");
     Objects.requireNonNull(scan, "scan");
     Objects.requireNonNull(deploy, "deploy");
+  }
+
+  /**
+   * The service's own multi-stage Dockerfile (DESIGN §4), built instead of Slipway's compile and
+   * image builds: its path and build context inside the tree, and the platforms of the one index it
+   * pushes. Null: Slipway builds the image itself.
+   */
+  public record Dockerfile(String path, String context, List<Platform> platforms) {
+    public Dockerfile {
+      Objects.requireNonNull(path, "path");
+      Objects.requireNonNull(context, "context");
+      platforms = List.copyOf(platforms);
+    }
   }
 
   /** Binary compression after the build: none, or UPX on Linux targets when installed. */

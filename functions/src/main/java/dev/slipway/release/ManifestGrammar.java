@@ -19,6 +19,11 @@ public final class ManifestGrammar {
   public static final Pattern MAIN =
       Pattern.compile("\\.(?:/[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}){0,16}");
 
+  /** A file inside the tree: relative segments, no leading dot or dash (so no {@code ..}). */
+  public static final Pattern TREE_FILE =
+      Pattern.compile(
+          "(?:[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}/){0,16}[A-Za-z0-9_][A-Za-z0-9_.-]{0,99}");
+
   /** A Go build tag: letters, digits, underscore and dot, not starting with a dot or digit-only. */
   public static final Pattern TAG = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]{0,63}");
 

@@ -62,7 +62,9 @@ public final class ManifestReader {
           "image",
           "health",
           "scan",
-          "deploy");
+          "deploy",
+          "dockerfile");
+  private static final Set<String> DOCKERFILE = Set.of("path", "context", "platforms");
   private static final Set<String> IMAGE = Set.of("platforms", "base", "port", "user", "uid");
   private static final Set<String> HEALTH =
       Set.of(
@@ -149,6 +151,7 @@ public final class ManifestReader {
             top.get("go"),
             null,
             f -> matching(f, ManifestGrammar.GO_VERSION, "an exact Go version (like 1.26.8)"));
+    Manifest.Dockerfile dockerfile = dockerfile(top.get("dockerfile"), image.platforms());
     return new Manifest(
         service == null ? "invalid" : service,
         main,
@@ -161,7 +164,48 @@ public final class ManifestReader {
         health,
         scan,
         deploy,
-        go);
+        go,
+        dockerfile);
+  }
+
+  /**
+   * {@code dockerfile}: the path of the service's Dockerfile and its build context, both inside the
+   * tree, and its platforms (Linux image platforms; default: the image's).
+   */
+  private Manifest.Dockerfile dockerfile(JsonField field, List<Platform> imagePlatforms) {
+    if (field.isAbsent()) {
+      return null;
+    }
+    JsonField d = object(field, DOCKERFILE);
+    String path =
+        optional(
+            d.get("path"),
+            "Dockerfile",
+            f -> {
+              String value = f.text();
+              if (!ManifestGrammar.TREE_FILE.matcher(value).matches() || hasDotDot(value)) {
+                throw f.problem(
+                    JsonField.quote(value)
+                        + " is not a file path inside the tree (like Dockerfile)");
+              }
+              return value;
+            });
+    String context = optional(d.get("context"), ".", this::normaliseMain);
+    List<Platform> platforms = imagePlatforms;
+    if (!d.get("platforms").isAbsent()) {
+      List<Platform> listed = new java.util.ArrayList<>();
+      for (JsonField element : d.get("platforms").elements()) {
+        Platform platform = Platform.parse(element.text()).orElse(null);
+        if (platform == null || !platform.os().equals("linux")) {
+          problems.add(
+              problem(element, JsonField.quote(element.text()) + " is not a Linux platform"));
+        } else {
+          listed.add(platform);
+        }
+      }
+      platforms = listed;
+    }
+    return new Manifest.Dockerfile(path, context, platforms);
   }
 
   // ---- build ----

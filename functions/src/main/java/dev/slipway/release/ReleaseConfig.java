@@ -12,11 +12,21 @@ public record ReleaseConfig(
     Manifest.Deploy deploy,
     Manifest.Health health,
     String goVersion,
-    String approvers) {
+    String approvers,
+    Manifest.Dockerfile dockerfile) {
   public ReleaseConfig {
     Objects.requireNonNull(scan, "scan");
     Objects.requireNonNull(deploy, "deploy");
     Objects.requireNonNull(health, "health");
+  }
+
+  public ReleaseConfig(
+      ScanPolicy scan,
+      Manifest.Deploy deploy,
+      Manifest.Health health,
+      String goVersion,
+      String approvers) {
+    this(scan, deploy, health, goVersion, approvers, null);
   }
 
   /** Without a Go version of its own: the compile project's pinned default. */
@@ -37,6 +47,12 @@ public record ReleaseConfig(
   }
 
   public static ReleaseConfig of(Manifest manifest) {
-    return new ReleaseConfig(manifest.scan(), manifest.deploy(), manifest.health(), manifest.go());
+    return new ReleaseConfig(
+        manifest.scan(),
+        manifest.deploy(),
+        manifest.health(),
+        manifest.go(),
+        null,
+        manifest.dockerfile());
   }
 }

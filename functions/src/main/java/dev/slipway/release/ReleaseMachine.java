@@ -111,7 +111,12 @@ public final class ReleaseMachine {
       step.b.reason = uploaded.invalidReason(); // shown by `slipway status`, as for any failure
       step.move(ReleaseState.FAILED, uploaded.invalidReason());
     } else {
-      step.effect(new Effect.StartBuild(Effect.BuildKind.COMPILE, seed.id(), service, source));
+      // A manifest naming a Dockerfile: its one build replaces compile + image (DESIGN §4).
+      Effect.BuildKind first =
+          uploaded.config().dockerfile() != null
+              ? Effect.BuildKind.DOCKERFILE
+              : Effect.BuildKind.COMPILE;
+      step.effect(new Effect.StartBuild(first, seed.id(), service, source));
       // The newest upload wins: older releases still building are superseded, their builds
       // stopped (DESIGN §5, retention).
       if (view != null) {
@@ -176,9 +181,12 @@ public final class ReleaseMachine {
         if (b.state == ReleaseState.REQUESTED) {
           s.move(ReleaseState.BUILDING, "compile build " + started.buildId());
         }
-      } else if (started.kind() == Effect.BuildKind.IMAGE && b.imageBuildId == null) {
+      } else if (started.kind() != Effect.BuildKind.COMPILE && b.imageBuildId == null) {
         b.imageBuildId = started.buildId();
         s.touch();
+        if (started.kind() == Effect.BuildKind.DOCKERFILE && b.state == ReleaseState.REQUESTED) {
+          s.move(ReleaseState.BUILDING, "Dockerfile build " + started.buildId());
+        }
       }
     } else if (s.input instanceof Input.BuildFinished finished) {
       buildFinished(s, finished, service);
@@ -335,10 +343,17 @@ public final class ReleaseMachine {
         return;
       }
       b.imageBuildId = finished.buildId();
+      boolean dockerfile = finished.kind() == Effect.BuildKind.DOCKERFILE;
+      if (dockerfile && b.state == ReleaseState.REQUESTED) {
+        s.move(ReleaseState.BUILDING, "Dockerfile build " + finished.buildId());
+      }
       if (!finished.succeeded()) {
-        b.reason = buildFailure("image", finished);
+        b.reason = buildFailure(dockerfile ? "Dockerfile" : "image", finished);
         s.move(ReleaseState.FAILED, b.reason);
         return;
+      }
+      if (dockerfile) {
+        b.compiled = true; // nothing of Slipway's to compile: the Dockerfile built it all
       }
       b.imageBuilt = true;
       s.touch();

@@ -437,10 +437,12 @@ class PipelineEmulatorIT {
     assertThat(live.history().stream().map(Release.Transition::to))
         .containsExactlyElementsOf(Fixtures.TO_LIVE);
     List<String> announced =
-        drain(slipwayQueue, 6).stream().map(e -> e.path("detail-type").asText()).toList();
+        drain(slipwayQueue, 8).stream().map(e -> e.path("detail-type").asText()).toList();
     assertThat(announced)
         .containsExactlyInAnyOrder(
             "Release Requested",
+            "Release Building",
+            "Release Scanning",
             "Release Built",
             "Image Ready",
             "Release Approved",

@@ -165,7 +165,11 @@ public final class FakeWorld
     ran.add(release.id() + " " + describe(effect));
     if (effect instanceof Effect.StartBuild build) {
       String project =
-          build.kind() == Effect.BuildKind.COMPILE ? "slipway-compile" : "slipway-image";
+          switch (build.kind()) {
+            case COMPILE -> "slipway-compile";
+            case IMAGE -> "slipway-image";
+            case DOCKERFILE -> "slipway-dockerfile";
+          };
       String suffix =
           !release.id().equals(SAMPLE_RELEASE)
               ? release.id() + "-" + build.kind()

@@ -554,6 +554,86 @@ class ReleaseScenarioTest {
         .isEqualTo(Duration.ofDays(3));
   }
 
+  /** A sample with every {@code from} replaced by {@code to}, parsed. */
+  static PipelineEvent sampleWith(String path, String from, String to) throws IOException {
+    String text =
+        Files.readString(Path.of(System.getProperty("slipway.root", ".."), "events", path))
+            .replace(from, to);
+    return ((ParseResult.Parsed) new EventParser().parse(text).get(0)).event();
+  }
+
+  static final dev.slipway.release.Manifest.Dockerfile DOCKERFILE =
+      new dev.slipway.release.Manifest.Dockerfile(
+          "Dockerfile",
+          ".",
+          List.of(
+              dev.slipway.release.Platform.parse("linux/amd64").orElseThrow(),
+              dev.slipway.release.Platform.parse("linux/arm64").orElseThrow()));
+
+  @Test
+  void aManifestNamingADockerfile_runsItsOneBuild_insteadOfCompileAndImage_thenGoesOnAtThePush()
+      throws Exception {
+    world.findings.put(DIGEST, List.of());
+    world.config =
+        new dev.slipway.release.ReleaseConfig(
+            world.config.scan(),
+            world.config.deploy(),
+            world.config.health(),
+            null,
+            null,
+            DOCKERFILE);
+    deliver("s3/object-created-source-upload.json");
+    assertThat(world.ran)
+        .contains(ID + " StartBuild DOCKERFILE")
+        .noneMatch(r -> r.contains("COMPILE"));
+    assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
+
+    clock.advance(Duration.ofSeconds(30));
+    pipeline.handle(
+        sampleWith(
+            "codebuild/build-state-image-succeeded.json", "slipway-image", "slipway-dockerfile"));
+    deliver("ecr/image-action-push.json");
+    deliver("ecr/image-scan-complete-clean.json");
+
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+    assertThat(world.ran).noneMatch(r -> r.contains("StartBuild IMAGE"));
+  }
+
+  @Test
+  void whereNoDockerfileCanBeBuilt_suchAnUploadIsRefusedAtOnce_namingWhy() throws Exception {
+    world.config =
+        new dev.slipway.release.ReleaseConfig(
+            world.config.scan(),
+            world.config.deploy(),
+            world.config.health(),
+            null,
+            null,
+            DOCKERFILE);
+    EngineConfig base = Fixtures.config();
+    EngineConfig local =
+        new EngineConfig(
+            base.sourceBucket(),
+            base.compileProject(),
+            base.imageProject(),
+            base.services(),
+            base.alarmServices(),
+            base.stuckAfter(),
+            base.claimTtl(),
+            base.stuckLimit(),
+            base.approvalLimit(),
+            base.dockerfileProject(),
+            "slipway local builds no Dockerfile (no Docker daemon)");
+    Pipeline refusing = new Pipeline(local, world.ports(ledger), clock);
+
+    refusing.handle(sample("s3/object-created-source-upload.json"));
+
+    assertThat(release().state()).isEqualTo(ReleaseState.FAILED);
+    assertThat(release().reason())
+        .isEqualTo(
+            "slipway.json: dockerfile: slipway local builds no Dockerfile (no Docker daemon)");
+    assertThat(world.ran).noneMatch(r -> r.contains("StartBuild"));
+  }
+
   @Test
   void anImageNeverScanned_isNeverTakenAsClean_andFailsWithTheReasonInTime() throws Exception {
     // Finding 6: "no findings yet" after the stuck period used to pass the scan as clean.

@@ -134,7 +134,8 @@ class ManifestReaderTest {
                 }
                 """))
         .containsExactly(
-            "slipway.json: extra: unknown field (known: compress, deploy, go, health, image, main, scan, service, tags, targets, test, xflags)",
+            "slipway.json: extra: unknown field (known: compress, deploy, dockerfile, go, health, image, main,"
+                + " scan, service, tags, targets, test, xflags)",
             "slipway.json: service: 'Hello_World' is not a service name",
             "slipway.json: targets[1]: 'linux/sparc' is not a supported platform (supported: "
                 + String.join(", ", Platform.SUPPORTED)
@@ -191,6 +192,29 @@ class ManifestReaderTest {
         .containsExactly(
             "slipway.json: health.timeoutSeconds: 10 is not less than intervalSeconds (10), as ECS"
                 + " requires");
+  }
+
+  @Test
+  void read_aDockerfile_insideTheTree_withLinuxPlatforms() {
+    Manifest m =
+        ((ManifestReader.Result.Valid)
+                ManifestReader.read(
+                    "{\"service\": \"a\", \"dockerfile\": {\"path\": \"build/Dockerfile\","
+                        + " \"context\": \"./src\"}}"))
+            .manifest();
+    assertThat(m.dockerfile().path()).isEqualTo("build/Dockerfile");
+    assertThat(m.dockerfile().context()).isEqualTo("./src");
+    assertThat(m.dockerfile().platforms())
+        .map(Object::toString)
+        .containsExactly("linux/amd64", "linux/arm64");
+    assertThat(
+            problems(
+                "{\"service\": \"a\", \"dockerfile\": {\"path\": \"../Dockerfile\","
+                    + " \"platforms\": [\"darwin/arm64\"]}}"))
+        .containsExactly(
+            "slipway.json: dockerfile.path: '../Dockerfile' is not a file path inside the tree (like"
+                + " Dockerfile)",
+            "slipway.json: dockerfile.platforms[0]: 'darwin/arm64' is not a Linux platform");
   }
 
   @Test

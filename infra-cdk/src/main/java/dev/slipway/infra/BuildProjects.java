@@ -2,6 +2,8 @@ package dev.slipway.infra;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.github.cdklabs.cdknag.NagPackSuppression;
+import io.github.cdklabs.cdknag.NagSuppressions;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -79,6 +81,7 @@ public final class BuildProjects extends Construct {
 
   private final Project compile;
   private final Project image;
+  private final Project dockerfile;
 
   public BuildProjects(Construct scope, String id, Props props) {
     super(scope, id);
@@ -132,6 +135,37 @@ public final class BuildProjects extends Construct {
             .timeout(Duration.minutes(20))
             .queuedTimeout(Duration.hours(1))
             .build();
+    // A service's own Dockerfile (its manifest's "dockerfile"): buildx needs the Docker daemon,
+    // hence privileged mode, on this project only; the uploaded tree is its source.
+    dockerfile =
+        Project.Builder.create(this, "Dockerfile")
+            .projectName(props.imageProject() + "-dockerfile")
+            .description("Slipway: build and push a service's own Dockerfile (docker buildx)")
+            .source(
+                Source.s3(S3SourceProps.builder().bucket(props.bucket()).path("sources/").build()))
+            .buildSpec(buildSpec("buildspecs/image-dockerfile.yml"))
+            .environment(
+                BuildEnvironment.builder()
+                    .buildImage(LinuxArmBuildImage.AMAZON_LINUX_2023_STANDARD_3_0)
+                    .computeType(ComputeType.SMALL)
+                    .privileged(true)
+                    .environmentVariables(common)
+                    .build())
+            .encryptionKey(props.key())
+            .timeout(Duration.minutes(30))
+            .queuedTimeout(Duration.hours(1))
+            .build();
+    props.bucket().grantRead(dockerfile, "sources/*");
+    props.repositories().forEach(r -> r.grantPullPush(dockerfile));
+    NagSuppressions.addResourceSuppressions(
+        dockerfile,
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-CB3")
+                .reason(
+                    "docker buildx needs the Docker daemon: privileged mode on the Dockerfile"
+                        + " project only, which runs only for a manifest naming a Dockerfile")
+                .build()));
     props.slipwayJar().grantRead(compile);
     props.slipwayJar().grantRead(image);
     props.bucket().grantRead(compile, "sources/*");
@@ -165,5 +199,9 @@ public final class BuildProjects extends Construct {
 
   public Project image() {
     return image;
+  }
+
+  public Project dockerfile() {
+    return dockerfile;
   }
 }

@@ -46,6 +46,7 @@ public final class Handlers extends Construct {
       Declarations services,
       String compileProjectArn,
       String imageProjectArn,
+      String dockerfileProjectArn,
       Map<String, String> environment,
       int memoryMb,
       Duration timeout) {
@@ -185,7 +186,11 @@ public final class Handlers extends Construct {
         PolicyStatement.Builder.create()
             .actions(
                 List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"))
-            .resources(List.of(props.compileProjectArn(), props.imageProjectArn()))
+            .resources(
+                List.of(
+                    props.compileProjectArn(),
+                    props.imageProjectArn(),
+                    props.dockerfileProjectArn()))
             .build());
   }
 

@@ -205,6 +205,7 @@ public final class SlipwayPipelineStack extends Stack {
     environment.put(DeclarationsReader.ENVIRONMENT_VARIABLE, declarations);
     environment.put("SLIPWAY_COMPILE_PROJECT", props.compileProject());
     environment.put("SLIPWAY_IMAGE_PROJECT", props.imageProject());
+    environment.put("SLIPWAY_DOCKERFILE_PROJECT", props.imageProject() + "-dockerfile");
     environment.put("SLIPWAY_SCANNER", props.enhancedScanning() ? "inspector" : "ecr");
     environment.put(
         "SLIPWAY_ALARMS",
@@ -230,6 +231,7 @@ public final class SlipwayPipelineStack extends Stack {
                 props.services(),
                 builds.compile().getProjectArn(),
                 builds.image().getProjectArn(),
+                builds.dockerfile().getProjectArn(),
                 environment,
                 1024,
                 Duration.seconds(handlerTimeoutSeconds)));
@@ -252,7 +254,8 @@ public final class SlipwayPipelineStack extends Stack {
     ruleContext =
         new StackRules(
             bucketName,
-            List.of(props.compileProject(), props.imageProject()),
+            List.of(
+                props.compileProject(), props.imageProject(), props.imageProject() + "-dockerfile"),
             props.services().services().stream().map(Declarations.Service::repository).toList(),
             repositories.stream().map(IRepository::getRepositoryArn).toList(),
             props.enhancedScanning(),

@@ -472,4 +472,22 @@ class LocalScenariosIT {
         .contains("/healthz and /not-served did not both answer 200 within 5 s");
     assertThat(get(taskPort(), "/version")).isEqualTo(before);
   }
+
+  @Test
+  @Order(13)
+  void aManifestNamingADockerfile_isRefusedAtUpload_neverBuiltAsSomethingElse() throws Exception {
+    Path src = variant("dockerfile", null, null);
+    ObjectNode manifest =
+        (ObjectNode) Json.parse(Files.readString(src.resolve("slipway.json")), "$");
+    manifest.putObject("dockerfile").put("path", "Dockerfile");
+    Files.writeString(src.resolve("slipway.json"), manifest.toString());
+
+    String id = LocalSupport.upload(runtime, "sources/hello-go/dockerfile.zip", src);
+
+    assertThat(LocalSupport.awaitState(runtime, id, "FAILED", 30)).isEqualTo("FAILED");
+    JsonNode record = Json.parse(String.join("\n", slipway("status", id, "--json").out()), "$");
+    assertThat(record.path("reason").asText())
+        .startsWith("slipway.json: dockerfile: slipway local does not build Dockerfiles");
+    assertThat(record.path("history").size()).as("no build started").isEqualTo(2);
+  }
 }

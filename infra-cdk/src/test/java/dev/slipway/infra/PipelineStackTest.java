@@ -109,6 +109,28 @@ class PipelineStackTest {
   }
 
   @Test
+  void theDockerfileProject_alonePrivileged_buildsTheManifestsDockerfileWithBuildx() {
+    Capture buildspec = new Capture();
+    template.hasResourceProperties(
+        "AWS::CodeBuild::Project",
+        Match.objectLike(
+            Map.of(
+                "Name", "slipway-image-dockerfile",
+                "Environment",
+                    Match.objectLike(Map.of("PrivilegedMode", true, "Type", "ARM_CONTAINER")),
+                "Source", Match.objectLike(Map.of("BuildSpec", buildspec)))));
+    assertThat(buildspec.asString())
+        .contains("docker buildx build --platform \"${SLIPWAY_PLATFORMS}\"")
+        .contains("--file \"${SLIPWAY_DOCKERFILE}\"")
+        .contains("--tag \"${SLIPWAY_REGISTRY}/${SLIPWAY_REPOSITORY}:${SLIPWAY_RELEASE_ID}\"")
+        .contains("--push \"${SLIPWAY_CONTEXT}\"");
+    template.resourcePropertiesCountIs(
+        "AWS::CodeBuild::Project",
+        Match.objectLike(Map.of("Environment", Match.objectLike(Map.of("PrivilegedMode", true)))),
+        1);
+  }
+
+  @Test
   void buildProjects_areUnprivilegedArmBuildsOfTheResourceBuildspecs() {
     for (String name : List.of("slipway-compile", "slipway-image")) {
       Capture buildspec = new Capture();
@@ -225,7 +247,9 @@ class PipelineStackTest {
             "source", List.of("aws.codebuild"),
             "detail",
                 Match.objectLike(
-                    Map.of("project-name", List.of("slipway-compile", "slipway-image")))));
+                    Map.of(
+                        "project-name",
+                        List.of("slipway-compile", "slipway-image", "slipway-image-dockerfile")))));
     rulePattern(
         "Slipway: ImagePushed",
         Map.of(

@@ -260,6 +260,15 @@ public final class LocalRuntime implements AutoCloseable {
     // Local handlers run in this process with no timeout, but their effects are short (builds and
     // rollouts run apart and answer with events): a claim a minute old is a killed handler's.
     env.put("SLIPWAY_CLAIM_TTL_SECONDS", "60");
+    // A Dockerfile build needs a Docker daemon (buildx) and the base images its FROM lines name;
+    // this machine has no daemon, and Debian's buildah, which would build without one, cannot
+    // fetch FROM images from registries it cannot reach. Never build something else instead:
+    // such an upload is refused, saying so (DESIGN §4).
+    env.put(
+        "SLIPWAY_DOCKERFILE_REFUSAL",
+        "slipway local does not build Dockerfiles (no Docker daemon here, and the FROM images'"
+            + " registries are out of reach); release this service on AWS, or leave"
+            + " \"dockerfile\" out to have Slipway build its image");
     // The runtime's own credentials for the emulator, passed to its clients; nothing leaves this
     // machine.
     AwsClients aws = new AwsClients(env, AwsClients.EMULATOR_CREDENTIALS);

@@ -198,7 +198,8 @@ final class LocalWiring {
               "AWS_ENDPOINT_URL",
               "AWS_ENDPOINT_URL_CODEBUILD",
               "SLIPWAY_STUCK_AFTER_SECONDS",
-              "SLIPWAY_CLAIM_TTL_SECONDS")) {
+              "SLIPWAY_CLAIM_TTL_SECONDS",
+              "SLIPWAY_DOCKERFILE_REFUSAL")) {
         functionEnv.put(local, env.get(local));
       }
       Pipeline pipeline =
