@@ -298,7 +298,7 @@ class ReleaseCommandsIT {
   }
 
   @Test
-  void rollback_putsTheServiceBackOnThePreviousTaskDefinition() {
+  void rollback_goesThroughTheSteeringUrl_neverABareUpdateService() {
     emulator.aws().ecs.createCluster(r -> r.clusterName("default"));
     String before = taskDefinition("1");
     String after = taskDefinition("2");
@@ -321,9 +321,12 @@ class ReleaseCommandsIT {
                 CONFIG.health()));
     assertThat(live.state()).isEqualTo(ReleaseState.LIVE);
 
+    // A rollback is the engine's (who asked, recorded by the steering URL; both releases in the
+    // ledger; LocalScenariosIT runs it end to end): without the URL the CLI does nothing itself.
     Cli cli = slipway("rollback", "hello-go");
 
-    assertThat(cli.code()).as(cli.err()).isZero();
+    assertThat(cli.code()).isEqualTo(2);
+    assertThat(cli.err()).contains("--steering-url: no steering URL given");
     assertThat(
             emulator
                 .aws()
@@ -332,8 +335,8 @@ class ReleaseCommandsIT {
                 .services()
                 .get(0)
                 .taskDefinition())
-        .isEqualTo(before);
-    assertThat(slipway("rollback", "nothing-here").code()).isEqualTo(2);
+        .isEqualTo(after);
+    assertThat(slipway("rollback", "hello-go", "--to", "not a release").code()).isEqualTo(2);
   }
 
   @Test
