@@ -197,25 +197,32 @@ public final class Pipeline {
     String releaseId = built ? e.tag() : Release.imageOnlyId(serviceName, e.digest());
     List<String> platforms = ports.images().platformDigests(e.repository(), e.digest());
     ReleaseLedger.ReleaseKey key = new ReleaseLedger.ReleaseKey(serviceName, releaseId);
-    joins.image(key, e.digest(), platforms);
     String registry =
         e.meta().account() != null && e.meta().region() != null
             ? e.meta().account() + ".dkr.ecr." + e.meta().region() + ".amazonaws.com"
             : null;
     Input.ImagePushed image =
         new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms);
-    Handled pushed =
-        built
-            ? apply(key, image)
-            : apply(
-                key,
-                new Input.ImageOnlyPushed(
-                    eventId,
-                    e.meta().time() != null ? e.meta().time() : clock.instant(),
-                    serviceName,
-                    e.tag(),
-                    imageOnlyConfig(declared.get()),
-                    image));
+    Handled pushed;
+    if (built) {
+      // Linked first: a scan that ends now finds the release, which keeps it until the push.
+      joins.image(key, e.digest(), platforms);
+      pushed = apply(key, image);
+    } else {
+      // Created first: a scan that ends before the link finds none and leaves its mark, which is
+      // applied below; linked first, it would find a release not yet there and be lost.
+      pushed =
+          apply(
+              key,
+              new Input.ImageOnlyPushed(
+                  eventId,
+                  e.meta().time() != null ? e.meta().time() : clock.instant(),
+                  serviceName,
+                  e.tag(),
+                  imageOnlyConfig(declared.get()),
+                  image));
+      joins.image(key, e.digest(), platforms);
+    }
     // Scans that ended before this event was handled left a mark: apply them now.
     List<String> scannable = new ArrayList<>(platforms);
     scannable.add(e.digest());

@@ -765,6 +765,28 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void aScanEndingBeforeAnImageOnlyPushIsHandled_isAppliedWhenItIs_notLost() throws Exception {
+    // The image-only release is created before its digests are linked (LocalScenariosIT found a
+    // scan, handled between an earlier link and the creation, dropped as "no release": the release
+    // stayed SCANNING; that interleaving needs two handlers). A scan before the link leaves its
+    // mark
+    // and is applied once the push is.
+    world.findings.put(FOREIGN_DIGEST, List.of());
+    clock.advance(Duration.ofSeconds(1));
+    pipeline.handle(withDigest("ecr/image-scan-complete-clean.json", FOREIGN_DIGEST, "scan-early"));
+
+    deliver("ecr/image-action-push-built-elsewhere.json");
+
+    assertThat(
+            ledger
+                .read("hello-go", Release.imageOnlyId("hello-go", FOREIGN_DIGEST))
+                .orElseThrow()
+                .value()
+                .state())
+        .isEqualTo(ReleaseState.DEPLOYING);
+  }
+
+  @Test
   void theSameImagePushedAgain_orUnderAnotherTag_isTheSameRelease() throws Exception {
     deliver("ecr/image-action-push-built-elsewhere.json");
     deliver("ecr/image-action-push-built-elsewhere.json");

@@ -333,6 +333,12 @@ class LocalScenariosIT {
                 + " uploaded for: sources/hello-go/ releases hello-go only");
   }
 
+  /** The runtime log's last {@code lines} lines (what a failure shows). */
+  String logTail(int lines) {
+    List<String> all = logBytes.toString(StandardCharsets.UTF_8).lines().toList();
+    return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+  }
+
   /** Polls the newest healthy task's /version until it is {@code version} (up to 60 s). */
   String awaitVersion(String version) throws Exception {
     String answer = "";
@@ -368,7 +374,9 @@ class LocalScenariosIT {
     imageOnlyDigest = image.out().get(0);
     imageOnlyRelease = Release.imageOnlyId("hello-go", imageOnlyDigest);
 
-    assertThat(LocalSupport.awaitState(runtime, imageOnlyRelease, "LIVE", 120)).isEqualTo("LIVE");
+    assertThat(LocalSupport.awaitState(runtime, imageOnlyRelease, "LIVE", 120))
+        .as(() -> logTail(80))
+        .isEqualTo("LIVE");
     JsonNode record =
         Json.parse(String.join("\n", slipway("status", imageOnlyRelease, "--json").out()), "$");
     assertThat(record.path("origin").asText()).isEqualTo("image");
