@@ -24,25 +24,35 @@ public record SqsTimers(SqsClient sqs, String queueUrl, Clock clock) implements 
 
   @Override
   public void wakeAt(Release release, Instant at) throws Unavailable, Refused {
-    long seconds = Duration.between(clock.instant(), at).toSeconds() + 1;
+    Instant now = clock.instant();
+    long seconds = Duration.between(now, at).toSeconds() + 1;
     int delay = (int) Math.max(0, Math.min(MAX_DELAY.toSeconds(), seconds));
+    String body = body(release, at, now);
+    try {
+      sqs.sendMessage(r -> r.queueUrl(queueUrl).delaySeconds(delay).messageBody(body));
+    } catch (SdkException e) {
+      throw AwsErrors.fail(e);
+    }
+  }
+
+  /**
+   * The timer's event. Its id names the moment it was sent too: a timer set again for the same bake
+   * (an early wake-up) is a new event, not a repeat the release has already seen.
+   */
+  static String body(Release release, Instant at, Instant sent) {
     var event = Json.mapper().createObjectNode();
     event
         .put("version", "0")
-        .put("id", "timer:" + release.id() + ":" + at)
+        .put("id", "timer:" + release.id() + ":" + at + ":" + sent)
         .put("source", "slipway.timer")
         .put("detail-type", "Bake Timer")
-        .put("time", clock.instant().toString());
+        .put("time", sent.toString());
     event.putArray("resources");
     event
         .putObject("detail")
         .put("service", release.service())
         .put("releaseId", release.id())
         .put("at", at.toString());
-    try {
-      sqs.sendMessage(r -> r.queueUrl(queueUrl).delaySeconds(delay).messageBody(event.toString()));
-    } catch (SdkException e) {
-      throw AwsErrors.fail(e);
-    }
+    return event.toString();
   }
 }

@@ -450,12 +450,10 @@ public final class Pipeline {
 
   /** A new upload of {@code service}: admitted against the declarations, then a release. */
   Handled requested(String serviceName, SourceRef source, String eventId, Instant uploadedAt) {
-    Optional<String> service = Optional.of(serviceName);
     String releaseId = source.releaseId();
     ReleaseConfig admitted = null;
     String invalidReason;
-    Optional<Declarations.Admission.Refused> undeclared =
-        config.services().undeclared(service.get());
+    Optional<Declarations.Admission.Refused> undeclared = config.services().undeclared(serviceName);
     if (undeclared.isPresent()) {
       invalidReason = undeclared.get().reason(); // not even read: nothing of it is trusted
     } else {
@@ -464,7 +462,7 @@ public final class Pipeline {
       if (invalidReason == null) {
         // The manifest is the uploader's: bound to the declarations (DESIGN §5) before it counts.
         Declarations.Admission admission =
-            config.services().admit(service.get(), checked.service(), checked.config(), today());
+            config.services().admit(serviceName, checked.service(), checked.config(), today());
         if (admission instanceof Declarations.Admission.Admitted a) {
           admitted = a.config();
           if (admitted.dockerfile() != null && config.dockerfileRefusal() != null) {
