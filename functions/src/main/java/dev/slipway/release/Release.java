@@ -102,7 +102,20 @@ public record Release(
       String deploymentId,
       Instant startedAt,
       Instant completedAt,
-      Instant bakeUntil) {}
+      Instant bakeUntil) {
+
+    /** This deployment once ECS has named it ({@code deploymentId}). */
+    public Deployment started(String id) {
+      return new Deployment(
+          taskDefinitionArn, previousTaskDefinitionArn, id, startedAt, null, null);
+    }
+
+    /** This deployment ended ({@code id}, as ECS reported it) at {@code at}, baking until then. */
+    public Deployment ended(String id, Instant at, Instant bakeEnd) {
+      return new Deployment(
+          taskDefinitionArn, previousTaskDefinitionArn, id, startedAt, at, bakeEnd);
+    }
+  }
 
   /** One step of the history: when, from where to where, caused by which event, and why. */
   public record Transition(

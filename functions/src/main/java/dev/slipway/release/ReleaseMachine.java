@@ -231,14 +231,7 @@ public final class ReleaseMachine {
       returnedTo(s, returned);
     } else if (s.input instanceof Input.DeployStarted started && b.state == ReleaseState.LIVE) {
       if (b.deployment != null && b.deployment.deploymentId() == null) {
-        b.deployment =
-            new Release.Deployment(
-                b.deployment.taskDefinitionArn(),
-                b.deployment.previousTaskDefinitionArn(),
-                started.deploymentId(),
-                b.deployment.startedAt(),
-                null,
-                null);
+        b.deployment = b.deployment.started(started.deploymentId());
         s.touch();
       }
     } else if (s.input instanceof Input.DeploymentEnded ended && b.state == ReleaseState.LIVE) {
@@ -446,14 +439,7 @@ public final class ReleaseMachine {
       return;
     }
     Instant bakeUntil = s.now.plusSeconds(b.config.deploy().bakeSeconds());
-    b.deployment =
-        new Release.Deployment(
-            b.deployment.taskDefinitionArn(),
-            b.deployment.previousTaskDefinitionArn(),
-            ended.deploymentId(),
-            b.deployment.startedAt(),
-            s.now,
-            bakeUntil);
+    b.deployment = b.deployment.ended(ended.deploymentId(), s.now, bakeUntil);
     s.touch();
     if (!s.now.isBefore(bakeUntil)) {
       s.move(ReleaseState.LIVE, "deployment completed; no bake time");
@@ -527,14 +513,7 @@ public final class ReleaseMachine {
             && !b.deployment.deploymentId().equals(ended.deploymentId()))) {
       return;
     }
-    b.deployment =
-        new Release.Deployment(
-            b.deployment.taskDefinitionArn(),
-            b.deployment.previousTaskDefinitionArn(),
-            ended.deploymentId(),
-            b.deployment.startedAt(),
-            s.now,
-            s.now);
+    b.deployment = b.deployment.ended(ended.deploymentId(), s.now, s.now);
     if (ended.completed()) {
       b.reason = null;
       s.note("live again: deployment " + ended.deploymentId() + " completed");

@@ -570,18 +570,18 @@ class ReleaseScenarioTest {
               dev.slipway.release.Platform.parse("linux/amd64").orElseThrow(),
               dev.slipway.release.Platform.parse("linux/arm64").orElseThrow()));
 
+  /** {@code config} with the manifest naming {@link #DOCKERFILE}. */
+  static dev.slipway.release.ReleaseConfig withDockerfile(
+      dev.slipway.release.ReleaseConfig config) {
+    return new dev.slipway.release.ReleaseConfig(
+        config.scan(), config.deploy(), config.health(), null, null, DOCKERFILE);
+  }
+
   @Test
   void aManifestNamingADockerfile_runsItsOneBuild_insteadOfCompileAndImage_thenGoesOnAtThePush()
       throws Exception {
     world.findings.put(DIGEST, List.of());
-    world.config =
-        new dev.slipway.release.ReleaseConfig(
-            world.config.scan(),
-            world.config.deploy(),
-            world.config.health(),
-            null,
-            null,
-            DOCKERFILE);
+    world.config = withDockerfile(world.config);
     deliver("s3/object-created-source-upload.json");
     assertThat(world.ran)
         .contains(ID + " StartBuild DOCKERFILE")
@@ -601,14 +601,7 @@ class ReleaseScenarioTest {
 
   @Test
   void whereNoDockerfileCanBeBuilt_suchAnUploadIsRefusedAtOnce_namingWhy() throws Exception {
-    world.config =
-        new dev.slipway.release.ReleaseConfig(
-            world.config.scan(),
-            world.config.deploy(),
-            world.config.health(),
-            null,
-            null,
-            DOCKERFILE);
+    world.config = withDockerfile(world.config);
     EngineConfig base = Fixtures.config();
     EngineConfig local =
         new EngineConfig(
