@@ -54,32 +54,52 @@ final class AwsOptions {
               + " $SLIPWAY_STEERING_URL, or a running slipway local's)")
   String steeringUrl;
 
+  @Option(
+      names = "--state",
+      paramLabel = "DIR",
+      defaultValue = "${env:SLIPWAY_STATE}",
+      description =
+          "a running `slipway local --state DIR`'s state directory, whose endpoint, bucket and"
+              + " steering URL to use (default: $SLIPWAY_STATE, else ~/.cache/slipway/local when no"
+              + " --bucket is given)")
+  Path state;
+
   /** Whether a running `slipway local` was found (its emulator takes any credentials). */
   private boolean emulator;
 
+  /** The state directory `slipway local` uses when none is given: $SLIPWAY_STATE, else this. */
+  static Path defaultState() {
+    String set = System.getenv("SLIPWAY_STATE");
+    return set != null && !set.isBlank()
+        ? Path.of(set)
+        : Path.of(System.getProperty("user.home"), ".cache", "slipway", "local");
+  }
+
   /**
-   * Without a bucket, the commands use a running `slipway local` (its {@code local.json} in the
-   * default state directory), so they work the same against it as against AWS.
+   * With {@code --state}, or without a bucket, the commands use a running `slipway local` (its
+   * {@code local.json} in that state directory, else the default one), so they work the same
+   * against it as against AWS.
    */
   void discoverLocal() {
-    if (bucket != null && !bucket.isBlank()) {
+    if (state == null && bucket != null && !bucket.isBlank()) {
       return;
     }
-    Path file =
-        Path.of(System.getProperty("user.home"), ".cache", "slipway", "local", "local.json");
+    Path file = (state != null ? state : defaultState()).resolve("local.json");
     if (!Files.isRegularFile(file)) {
       return;
     }
     try {
       var local = Json.parse(Files.readString(file), "$");
       bucket = local.path("bucket").asText(null);
-      if (endpoint == null || endpoint.isBlank()) {
+      // A state directory named on purpose wins over the environment's endpoints.
+      boolean named = state != null;
+      if (named || endpoint == null || endpoint.isBlank()) {
         endpoint = local.path("endpoint").asText(null);
       }
-      if (region == null) {
+      if (named || region == null) {
         region = local.path("region").asText(null);
       }
-      if (steeringUrl == null || steeringUrl.isBlank()) {
+      if (named || steeringUrl == null || steeringUrl.isBlank()) {
         steeringUrl = local.path("steeringUrl").asText(null);
       }
       emulator = true;
@@ -91,6 +111,13 @@ final class AwsOptions {
   /** Null when the bucket is known, else the one-line problem. */
   String problem() {
     discoverLocal();
+    if (state != null && !emulator) {
+      return "--state: "
+          + state
+          + " has no running slipway local (no readable local.json; start `slipway local --state "
+          + state
+          + "`)";
+    }
     if (bucket == null || bucket.isBlank()) {
       return "--bucket: no bucket given (set --bucket or SLIPWAY_BUCKET to the stack's SourceBucketName output)";
     }

@@ -43,7 +43,7 @@ final class LocalCommand implements Callable<Integer> {
   @Option(
       names = "--state",
       paramLabel = "DIR",
-      description = "state directory (default: ~/.cache/slipway/local)")
+      description = "state directory (default: $SLIPWAY_STATE, else ~/.cache/slipway/local)")
   Path state;
 
   @Option(
@@ -115,10 +115,7 @@ final class LocalCommand implements Callable<Integer> {
       err.println("slipway local: --services: " + declarations + " not found");
       return Slipway.BAD_INPUT;
     }
-    Path stateDir =
-        state != null
-            ? state
-            : Path.of(System.getProperty("user.home"), ".cache", "slipway", "local");
+    Path stateDir = state != null ? state : AwsOptions.defaultState();
     try (LocalRuntime runtime =
         LocalRuntime.start(
             LocalRuntime.Options.of(template, stateDir, System.err)

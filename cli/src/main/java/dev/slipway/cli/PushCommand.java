@@ -31,7 +31,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
 
 /** {@code slipway push DIR}: check, pack and upload a service's source; a release starts. */
 @Command(
@@ -39,7 +38,11 @@ import software.amazon.awssdk.core.sync.RequestBody;
     description = {
       "Check DIR as `slipway plan` does, pack it (honouring .slipwayignore), upload it to"
           + " s3://BUCKET/sources/<service>/ and print the release id.",
-      "With --follow, print each transition until the release ends. Exit codes: 0 LIVE, 10 FAILED,"
+      "With --follow, print each transition until the release ends; with --follow --json, one JSON"
+          + " object per line: the upload (\"event\":\"uploaded\"), each transition"
+          + " (\"transition\"), the binaries built (\"binaries\"), a wait for a person"
+          + " (\"awaiting-approval\"), then the release as `status --json` shows it"
+          + " (\"summary\", with \"exitCode\") or \"timeout\". Exit codes: 0 LIVE, 10 FAILED,"
           + " 11 BLOCKED, 12 REJECTED, 13 ROLLED_BACK, 14 SUPERSEDED, 15 timed out, 1 AWS error, 2 bad"
           + " input."
     })
@@ -106,21 +109,16 @@ final class PushCommand implements Callable<Integer> {
             + sha256(packed.archive()).substring(0, 12)
             + ".zip";
     try (AwsClients clients = aws.clients()) {
-      var put =
-          clients.s3.putObject(
-              r ->
-                  r.bucket(aws.bucket)
-                      .key(key)
-                      .contentType("application/zip")
-                      .metadata(
-                          Map.of(
-                              "slipway-service",
-                              service,
-                              "slipway-sha256",
-                              sha256(packed.archive()))),
-              RequestBody.fromBytes(packed.archive()));
-      String etag = put.eTag() == null ? null : put.eTag().replace("\"", "");
-      String releaseId = new SourceRef(aws.bucket, key, put.versionId(), etag).releaseId();
+      SourceUpload.Uploaded put =
+          SourceUpload.put(
+              clients.s3,
+              aws.bucket,
+              key,
+              "application/zip",
+              Map.of("slipway-service", service, "slipway-sha256", sha256(packed.archive())),
+              packed.archive(),
+              d -> Thread.sleep(d.toMillis()));
+      String releaseId = new SourceRef(aws.bucket, key, put.versionId(), put.etag()).releaseId();
       err.println(
           "slipway push: uploaded s3://"
               + aws.bucket
@@ -130,9 +128,14 @@ final class PushCommand implements Callable<Integer> {
               + packed.files()
               + " files, "
               + packed.archive().length / 1024
-              + " KiB packed)");
+              + " KiB packed"
+              + (put.parts() > 1 ? ", in " + put.parts() + " parts" : "")
+              + ")");
       if (json) {
         var node = Json.mapper().createObjectNode();
+        if (follow) {
+          node.put("event", "uploaded");
+        }
         node.put("releaseId", releaseId)
             .put("bucket", aws.bucket)
             .put("key", key)
@@ -143,7 +146,7 @@ final class PushCommand implements Callable<Integer> {
       }
       out.flush();
       return follow ? follow(aws.ledger(clients), service, releaseId, out, err) : Slipway.OK;
-    } catch (SdkException e) {
+    } catch (SdkException | dev.slipway.engine.ReleaseEngine.RetryLater e) {
       err.println("slipway push: " + e.getMessage());
       return Slipway.FAILED;
     }
@@ -157,7 +160,8 @@ final class PushCommand implements Callable<Integer> {
     boolean hinted = false;
     boolean reported = false;
     LiveLine live =
-        new LiveLine(out, System.console() != null && !"dumb".equals(System.getenv("TERM")));
+        new LiveLine(
+            out, !json && System.console() != null && !"dumb".equals(System.getenv("TERM")));
     while (true) {
       Optional<Release> found = ledger.read(service, releaseId).map(ReleaseLedger.Versioned::value);
       if (found.isPresent()) {
@@ -168,15 +172,36 @@ final class PushCommand implements Callable<Integer> {
         for (int i = shown; i < release.history().size(); i++) {
           Release.Transition t = release.history().get(i);
           out.println(
-              ReleaseOutput.transition(t, i == 0 ? null : release.history().get(i - 1).at()));
+              json
+                  ? ReleaseOutput.event("transition", releaseId, ReleaseOutput.json(t))
+                  : ReleaseOutput.transition(t, i == 0 ? null : release.history().get(i - 1).at()));
           if (!reported && t.from() == ReleaseState.BUILDING) {
             reported = true;
-            buildReport(ledger, service, releaseId).ifPresent(out::println);
+            buildReport(ledger, service, releaseId)
+                .ifPresent(
+                    report ->
+                        out.println(
+                            json
+                                ? ReleaseOutput.event(
+                                        "binaries",
+                                        releaseId,
+                                        Json.mapper()
+                                            .<com.fasterxml.jackson.databind.node.ObjectNode>
+                                                valueToTree(report))
+                                    .toString()
+                                : ReleaseOutput.binaries(report)));
           }
         }
         shown = release.history().size();
         if (!release.state().isFinal()) {
           live.show(release);
+        }
+        if (release.state() == ReleaseState.AWAITING_APPROVAL && !hinted && json) {
+          out.println(
+              ReleaseOutput.event("awaiting-approval", releaseId)
+                  .put(
+                      "approvers",
+                      release.config() == null ? null : release.config().approversText()));
         }
         if (release.state() == ReleaseState.AWAITING_APPROVAL && !hinted) {
           err.println(
@@ -188,6 +213,14 @@ final class PushCommand implements Callable<Integer> {
         }
         if (release.state().isFinal()) {
           live.clear();
+          int code = ReleaseOutput.EXIT_CODES.get(release.state());
+          if (json) {
+            out.println(
+                ReleaseOutput.event("summary", releaseId, ReleaseOutput.json(release))
+                    .put("exitCode", code));
+            out.flush();
+            return code;
+          }
           if (release.state() == ReleaseState.FAILED
               && release.reason() != null
               && release.reason().startsWith("compile build ")) {
@@ -195,12 +228,19 @@ final class PushCommand implements Callable<Integer> {
           }
           out.println(ReleaseOutput.summary(release));
           out.flush();
-          return ReleaseOutput.EXIT_CODES.get(release.state());
+          return code;
         }
       }
       out.flush();
       if (Instant.now().isAfter(deadline)) {
         live.clear();
+        if (json) {
+          out.println(
+              ReleaseOutput.event("timeout", releaseId)
+                  .put("seconds", timeoutSeconds)
+                  .put("exitCode", ReleaseOutput.TIMED_OUT));
+          out.flush();
+        }
         err.println("slipway push: " + releaseId + " has not ended after " + timeoutSeconds + "s");
         return ReleaseOutput.TIMED_OUT;
       }
@@ -212,7 +252,7 @@ final class PushCommand implements Callable<Integer> {
    * The compile build's report (uploaded beside its artifact, {@code builds/<id>/}) as one line of
    * the timeline: each binary's size and the Go version. Empty when there is none to read.
    */
-  private Optional<String> buildReport(S3Ledger ledger, String service, String releaseId) {
+  private Optional<BuildReport> buildReport(S3Ledger ledger, String service, String releaseId) {
     try (AwsClients clients = aws.clients()) {
       byte[] bytes =
           clients
@@ -221,7 +261,7 @@ final class PushCommand implements Callable<Integer> {
                   r -> r.bucket(aws.bucket).key("builds/" + releaseId + "/build-report.json"))
               .asByteArray();
       BuildReport report = Json.mapper().readValue(bytes, BuildReport.class);
-      return Optional.of(ReleaseOutput.binaries(report));
+      return Optional.of(report);
     } catch (IOException | RuntimeException none) {
       return Optional.empty(); // an older build, or no access: the timeline goes on
     }

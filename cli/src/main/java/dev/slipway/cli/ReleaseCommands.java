@@ -58,7 +58,8 @@ final class ReleaseCommands {
       }
       try (AwsClients clients = aws.clients()) {
         return run(clients, aws.ledger(clients));
-      } catch (SdkException e) {
+      } catch (SdkException | dev.slipway.engine.ReleaseEngine.RetryLater e) {
+        // RetryLater: the ledger could not be read (it wraps the SDK's error, which it names)
         err().println(name() + ": " + e.getMessage());
         return Slipway.FAILED;
       }

@@ -136,12 +136,33 @@ final class ReleaseOutput {
     }
     var history = node.putArray("history");
     for (Release.Transition t : r.history()) {
-      ObjectNode h = history.addObject();
-      h.put("at", t.at().toString());
-      h.put("from", t.from() == null ? null : t.from().name());
-      h.put("to", t.to().name());
-      h.put("detail", t.detail());
+      history.add(json(t));
     }
+    return node;
+  }
+
+  /** One transition as JSON: at, from, to, detail. */
+  static ObjectNode json(Release.Transition t) {
+    ObjectNode h = Json.mapper().createObjectNode();
+    h.put("at", t.at().toString());
+    h.put("from", t.from() == null ? null : t.from().name());
+    h.put("to", t.to().name());
+    h.put("detail", t.detail());
+    return h;
+  }
+
+  /** The start of one line of `push --follow --json`: which event, of which release. */
+  static ObjectNode event(String event, String releaseId) {
+    ObjectNode node = Json.mapper().createObjectNode();
+    node.put("event", event);
+    node.put("releaseId", releaseId);
+    return node;
+  }
+
+  /** {@link #event} followed by {@code body}'s fields. */
+  static ObjectNode event(String event, String releaseId, ObjectNode body) {
+    ObjectNode node = event(event, releaseId);
+    node.setAll(body);
     return node;
   }
 

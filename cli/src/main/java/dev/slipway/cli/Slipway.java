@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
     subcommands = {
       EventCommand.class,
       PlanCommand.class,
+      SchemaCommand.class,
       BuildCommand.class,
       ImageCommand.class,
       PushCommand.class,
@@ -31,6 +32,7 @@ import picocli.CommandLine.Command;
       ReleaseCommands.Approve.class,
       ReleaseCommands.Reject.class,
       ReleaseCommands.Rollback.class,
+      CompletionCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Slipway implements Runnable {

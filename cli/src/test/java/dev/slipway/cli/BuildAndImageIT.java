@@ -167,7 +167,7 @@ class BuildAndImageIT {
       assertThat(manifests.findValuesAsText("architecture")).containsExactly("amd64", "arm64");
       assertThat(manifests.findValuesAsText("os")).containsOnly("linux");
 
-      // The SBOM is attached to the image: docker-registry 2.8 has no referrers API, so its
+      // The SBOM is attached to the image: distribution 3.0.0 has no referrers API, so its
       // artifact is listed under the referrers tag schema's tag, and its one layer is the SBOM.
       java.util.regex.Matcher sbom =
           java.util.regex.Pattern.compile(

@@ -129,50 +129,53 @@ class ReleaseCommandsIT {
     assertThat(cli.err()).contains("slipway push: uploaded s3://" + BUCKET + "/" + key);
   }
 
+  /** Plays the pipeline: once the upload lands, the release fails (as a bad build would). */
+  CompletableFuture<Void> failTheUploadedRelease() {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            for (int i = 0; i < 100; i++) {
+              var objects =
+                  emulator
+                      .aws()
+                      .s3
+                      .listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/"))
+                      .contents();
+              if (!objects.isEmpty()) {
+                String key = objects.get(0).key();
+                var head = emulator.aws().s3.headObject(r -> r.bucket(BUCKET).key(key));
+                SourceRef source =
+                    new SourceRef(BUCKET, key, head.versionId(), head.eTag().replace("\"", ""));
+                Instant now = Instant.now();
+                Release r =
+                    ReleaseMachine.decide(
+                            null,
+                            new Input.SourceUploaded("up", now, source, CONFIG, null),
+                            now,
+                            null)
+                        .release();
+                r =
+                    ReleaseMachine.decide(
+                            r,
+                            new Input.BuildFinished(
+                                "c", Effect.BuildKind.COMPILE, "arn:build/x", "FAILED"),
+                            now.plusSeconds(40),
+                            null)
+                        .release();
+                ledger.create(r);
+                return;
+              }
+              Thread.sleep(100);
+            }
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        });
+  }
+
   @Test
   void push_follow_printsEachTransitionAndExitsWithTheFinalStatesCode() throws Exception {
-    // Plays the pipeline: once the upload lands, the release fails (as a bad build would).
-    CompletableFuture<Void> pipeline =
-        CompletableFuture.runAsync(
-            () -> {
-              try {
-                for (int i = 0; i < 100; i++) {
-                  var objects =
-                      emulator
-                          .aws()
-                          .s3
-                          .listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/"))
-                          .contents();
-                  if (!objects.isEmpty()) {
-                    String key = objects.get(0).key();
-                    var head = emulator.aws().s3.headObject(r -> r.bucket(BUCKET).key(key));
-                    SourceRef source =
-                        new SourceRef(BUCKET, key, head.versionId(), head.eTag().replace("\"", ""));
-                    Instant now = Instant.now();
-                    Release r =
-                        ReleaseMachine.decide(
-                                null,
-                                new Input.SourceUploaded("up", now, source, CONFIG, null),
-                                now,
-                                null)
-                            .release();
-                    r =
-                        ReleaseMachine.decide(
-                                r,
-                                new Input.BuildFinished(
-                                    "c", Effect.BuildKind.COMPILE, "arn:build/x", "FAILED"),
-                                now.plusSeconds(40),
-                                null)
-                            .release();
-                    ledger.create(r);
-                    return;
-                  }
-                  Thread.sleep(100);
-                }
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            });
+    CompletableFuture<Void> pipeline = failTheUploadedRelease();
 
     Cli cli =
         slipway(
@@ -195,6 +198,110 @@ class ReleaseCommandsIT {
         .contains("+0.0s")
         .contains("compile build arn:build/x FAILED");
     assertThat(lines.get(4)).startsWith(lines.get(0) + " FAILED after 40.0s");
+  }
+
+  @Test
+  void push_followJson_printsOneJsonObjectPerEvent_endingWithTheSummary() throws Exception {
+    CompletableFuture<Void> pipeline = failTheUploadedRelease();
+
+    Cli cli =
+        slipway(
+            "push",
+            Cli.root().resolve("examples/hello-go").toString(),
+            "--follow",
+            "--json",
+            "--timeout",
+            "30",
+            "--interval",
+            "0.2");
+    pipeline.get(30, TimeUnit.SECONDS);
+
+    assertThat(cli.code()).as(cli.err()).isEqualTo(10);
+    List<com.fasterxml.jackson.databind.JsonNode> events = new java.util.ArrayList<>();
+    for (String line : cli.outLines()) {
+      events.add(dev.slipway.json.Json.parse(line, "$")); // every line is one JSON object
+    }
+    assertThat(events)
+        .extracting(e -> e.path("event").asText())
+        .containsExactly("uploaded", "transition", "transition", "transition", "summary");
+    String id = events.get(0).path("releaseId").asText();
+    assertThat(id).matches("hello-go-[0-9a-f]{12}");
+    assertThat(events).allSatisfy(e -> assertThat(e.path("releaseId").asText()).isEqualTo(id));
+    assertThat(events.get(0).path("key").asText()).startsWith("sources/hello-go/");
+    assertThat(events.subList(1, 4))
+        .extracting(e -> e.path("to").asText())
+        .containsExactly("REQUESTED", "BUILDING", "FAILED");
+    assertThat(events.get(3).path("detail").asText()).isEqualTo("compile build arn:build/x FAILED");
+    var summary = events.get(4);
+    assertThat(summary.path("state").asText()).isEqualTo("FAILED");
+    assertThat(summary.path("exitCode").asInt()).isEqualTo(10);
+    assertThat(summary.path("history")).hasSize(3);
+  }
+
+  @Test
+  void push_ofALargeTree_uploadsInParts_andTheReleaseIdNamesTheWholeObject(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+    java.nio.file.Path tree = tmp.resolve("hello-go");
+    org.apache.commons.io.file.PathUtils.copyDirectory(
+        Cli.root().resolve("examples/hello-go"), tree);
+    byte[] noise = new byte[20 * 1024 * 1024]; // incompressible: the archive stays over 16 MiB
+    new java.util.Random(7).nextBytes(noise);
+    java.nio.file.Files.createDirectories(tree.resolve("assets"));
+    java.nio.file.Files.write(tree.resolve("assets/model.bin"), noise);
+
+    Cli cli = slipway("push", tree.toString());
+
+    assertThat(cli.code()).as(cli.err()).isZero();
+    assertThat(cli.err()).contains("KiB packed, in 3 parts)");
+    String key =
+        emulator
+            .aws()
+            .s3
+            .listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/hello-go/"))
+            .contents()
+            .get(0)
+            .key();
+    var head = emulator.aws().s3.headObject(r -> r.bucket(BUCKET).key(key));
+    assertThat(head.eTag()).as("a multipart object's ETag").endsWith("-3\"");
+    assertThat(head.contentLength()).isGreaterThan(20L * 1024 * 1024);
+    assertThat(head.metadata()).containsEntry("slipway-service", "hello-go");
+    assertThat(cli.out().strip())
+        .isEqualTo(
+            new SourceRef(BUCKET, key, head.versionId(), head.eTag().replace("\"", ""))
+                .releaseId());
+    assertThat(emulator.aws().s3.listMultipartUploads(r -> r.bucket(BUCKET)).uploads())
+        .as("no part is left behind")
+        .isEmpty();
+  }
+
+  @Test
+  void theReleaseCommands_findALocalRuntime_byItsStateDirectory(
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path state) throws Exception {
+    store("sources/hello-go/a.zip", List.of());
+    java.nio.file.Files.writeString(
+        state.resolve("local.json"),
+        "{\"bucket\": \""
+            + BUCKET
+            + "\", \"endpoint\": \""
+            + emulator.endpoint()
+            + "\", \"region\": \"us-east-1\"}");
+
+    Cli byOption = Cli.run("releases", "hello-go", "--state", state.toString());
+    assertThat(byOption.code()).as(byOption.err()).isZero();
+    assertThat(byOption.out()).contains("hello-go-").contains("REQUESTED");
+
+    Cli nothingThere = Cli.run("status", "--state", state.resolve("elsewhere").toString());
+    assertThat(nothingThere.code()).isEqualTo(2);
+    assertThat(nothingThere.errLines())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "slipway status: --state: "
+                + state.resolve("elsewhere")
+                + " has no running slipway local (no readable local.json; start `slipway local"
+                + " --state "
+                + state.resolve("elsewhere")
+                + "`)");
   }
 
   @Test

@@ -50,6 +50,28 @@ class SlipwayJarIT {
   }
 
   @Test
+  void jar_printsOnlyWhatItMeansTo_noLoggingFrameworkWarnings() throws Exception {
+    // Builds the SDK's clients (which log through SLF4J) and fails to reach the endpoint.
+    Run run =
+        slipway(
+            "releases",
+            "hello-go",
+            "--bucket",
+            "b",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "--region",
+            "us-east-1");
+
+    assertThat(run.code()).as(run.err()).isEqualTo(1);
+    assertThat(run.err()).doesNotContain("SLF4J");
+    assertThat(run.err().lines().toList())
+        .singleElement()
+        .asString()
+        .startsWith("slipway releases: ");
+  }
+
+  @Test
   void jar_malformedEvent_exits2WithOneLineAndNoStackTrace() throws Exception {
     Run run = slipway("event", "inspect", "events/malformed/truncated.json");
 

@@ -85,15 +85,18 @@ public final class ManagedProcess implements AutoCloseable {
     }
   }
 
+  /** {@code program}'s path: itself when it is a path, else the first on the PATH; null if none. */
   public static String find(String program) {
+    if (program.contains(File.separator)) {
+      return Files.isExecutable(Path.of(program)) ? program : null;
+    }
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path candidate = Path.of(dir, program);
       if (Files.isExecutable(candidate)) {
         return candidate.toString();
       }
     }
-    Path debian = Path.of("/usr/bin", program);
-    return Files.isExecutable(debian) ? debian.toString() : null;
+    return null;
   }
 
   @Override

@@ -51,6 +51,7 @@ public final class ManifestReader {
 
   private static final Set<String> TOP =
       Set.of(
+          "$schema",
           "service",
           "main",
           "targets",
@@ -100,6 +101,9 @@ public final class ManifestReader {
 
   private ManifestReader() {}
 
+  /** Where {@code slipway schema} finds the manifest's JSON Schema (a class-path resource). */
+  public static final String SCHEMA = "/dev/slipway/release/slipway.schema.json";
+
   /** Reads a manifest from its text. */
   public static Result read(String text) {
     return new ManifestReader().readText(text);
@@ -132,6 +136,8 @@ public final class ManifestReader {
 
   private Manifest manifest(JsonField top) {
     unknownFields(top, TOP);
+    // "$schema" only tells an editor where the schema is ({@code slipway schema}); it must be text.
+    optional(top.get("$schema"), "", JsonField::text);
     String service = required(top.get("service"), ManifestGrammar.SERVICE, "a service name");
     String main = optional(top.get("main"), ".", f -> normaliseMain(f));
     List<Platform> targets = targets(top.get("targets"));

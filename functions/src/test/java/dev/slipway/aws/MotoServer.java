@@ -1,16 +1,15 @@
 package dev.slipway.aws;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
+import dev.slipway.emulator.Installs;
 import dev.slipway.emulator.ManagedProcess;
 import dev.slipway.emulator.Moto;
 import java.io.IOException;
 import java.nio.file.Files;
 
 /**
- * {@code moto_server}, the AWS emulator, on a free loopback port for the integration tests ({@code
- * pip install 'moto[server]'}; {@code .ci/run} installs it when missing). Without it these tests
- * are skipped with a message on a developer machine and fail under CI.
+ * {@code moto_server}, the AWS emulator, on a free loopback port for the integration tests: the one
+ * on the PATH, else the one Slipway installs for itself under its cache directory (as {@code
+ * slipway local} does), so these tests need nothing installed by hand.
  */
 public final class MotoServer implements AutoCloseable {
   private final ManagedProcess process;
@@ -22,14 +21,9 @@ public final class MotoServer implements AutoCloseable {
   }
 
   public static MotoServer start() throws IOException, InterruptedException {
-    if (ManagedProcess.find("moto_server") == null) {
-      if (System.getenv("CI") != null) {
-        throw new IllegalStateException(
-            "moto_server is not installed; .ci/run should have installed it");
-      }
-      assumeTrue(false, "moto_server not installed (" + Moto.INSTALL + "): emulator tests skipped");
-    }
-    return new MotoServer(Moto.start("123456789012", Files.createTempFile("moto", ".log")));
+    return new MotoServer(
+        Moto.start(
+            "123456789012", Files.createTempFile("moto", ".log"), Installs.cache(), System.err));
   }
 
   /** SDK clients of every service Slipway uses, pointed at this emulator with test credentials. */

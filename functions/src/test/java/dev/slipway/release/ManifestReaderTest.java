@@ -134,7 +134,7 @@ class ManifestReaderTest {
                 }
                 """))
         .containsExactly(
-            "slipway.json: extra: unknown field (known: compress, deploy, dockerfile, go, health, image, main,"
+            "slipway.json: extra: unknown field (known: $schema, compress, deploy, dockerfile, go, health, image, main,"
                 + " scan, service, tags, targets, test, xflags)",
             "slipway.json: service: 'Hello_World' is not a service name",
             "slipway.json: targets[1]: 'linux/sparc' is not a supported platform (supported: "

@@ -3,8 +3,10 @@ package dev.slipway.local;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
+import dev.slipway.emulator.Installs;
 import dev.slipway.emulator.ManagedProcess;
 import dev.slipway.emulator.Moto;
+import dev.slipway.emulator.Registry;
 import dev.slipway.handler.SlipwayHandler;
 import dev.slipway.json.Json;
 import dev.slipway.release.Declarations;
@@ -44,7 +46,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * The whole pipeline on one machine (DESIGN.md §6): moto_server as the AWS control plane, the CDK
  * app's rules installed with an SQS target each, a dispatcher that drains them into the same
  * handler classes the Lambdas run, CodeBuild played by {@link BuildExecutor} behind CodeBuild's
- * API, a real OCI registry (docker-registry), the OSV scanner, and {@link TaskRunner} for ECS.
+ * API, a real OCI registry (distribution's, which Slipway installs itself), the OSV scanner, and
+ * {@link TaskRunner} for ECS.
  *
  * <p>Why this is long: it is the local runtime's composition root, read top to bottom in boot order
  * (emulator, journal, registry, template, queues and rules, builds, handlers, mappings,
@@ -221,7 +224,7 @@ public final class LocalRuntime implements AutoCloseable {
     rules.validate(); // before anything starts
     Declarations declared = declarations(rules, o.declarations());
 
-    ManagedProcess moto = Moto.start(ACCOUNT, o.state().resolve("moto.log"));
+    ManagedProcess moto = Moto.start(ACCOUNT, o.state().resolve("moto.log"), cacheDirectory(), log);
     resources.add(moto);
     String motoEndpoint = Moto.endpoint(moto);
     Path journalFile = o.state().resolve(StateDirectory.JOURNAL);
@@ -235,20 +238,14 @@ public final class LocalRuntime implements AutoCloseable {
     // Every push to the registry is ECR's push: its notifications come to this listener.
     RegistryEvents registryEvents = new RegistryEvents(log);
     resources.add(registryEvents);
-    Path registryConfig = o.state().resolve("registry.yml");
-    Files.writeString(
-        registryConfig,
-        "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: "
-            + o.state().resolve("registry")
-            + "\nhttp:\n  addr: 127.0.0.1:5000\n"
-            + registryEvents.configuration());
     ManagedProcess registryProcess =
-        ManagedProcess.start(
-            List.of("docker-registry", "serve", registryConfig.toString()),
-            Map.of("REGISTRY_HTTP_ADDR", "127.0.0.1:{port}"),
-            "http://127.0.0.1:{port}/v2/",
-            o.state().resolve("registry.log"),
-            "apt-get install docker-registry");
+        Registry.start(
+            cacheDirectory(),
+            o.state(),
+            o.state().resolve("registry"),
+            registryEvents.configuration(),
+            false,
+            log);
     resources.add(registryProcess);
     registry = "127.0.0.1:" + registryProcess.port;
     StateDirectory.remember(o.state(), moto.pid(), registryProcess.pid());
@@ -564,12 +561,9 @@ public final class LocalRuntime implements AutoCloseable {
     return built.toAbsolutePath();
   }
 
-  /** Where Slipway keeps what it installs for itself: $SLIPWAY_CACHE, else ~/.cache/slipway. */
+  /** Where Slipway keeps what it installs for itself ({@link Installs#cache}). */
   static Path cacheDirectory() {
-    String set = System.getenv("SLIPWAY_CACHE");
-    return set != null && !set.isBlank()
-        ? Path.of(set)
-        : Path.of(System.getProperty("user.home"), ".cache", "slipway");
+    return Installs.cache();
   }
 
   interface Step {

@@ -89,7 +89,11 @@ final class StateDirectory {
         }
         ProcessHandle.of(Long.parseLong(line.trim()))
             .filter(
-                p -> p.info().commandLine().orElse("").matches(".*(moto_server|docker-registry).*"))
+                p ->
+                    p.info()
+                        .commandLine()
+                        .orElse("")
+                        .matches(".*(moto_server|docker-registry|/bin/registry serve).*"))
             .ifPresent(p -> stop(p, log));
       }
       Files.delete(pids);

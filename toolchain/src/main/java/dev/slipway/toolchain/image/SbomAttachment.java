@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
  * subject} is the image index, so {@code oras discover}, {@code cosign tree} or any client of the
  * referrers API finds it. Pushed by digest. A registry that answers the push with {@code
  * OCI-Subject} keeps the referrers itself (OCI distribution 1.1, as ECR does); for one that does
- * not (Debian's docker-registry 2.8), the referrers tag schema's fallback: an index under the tag
- * {@code sha256-<hex of the image digest>} listing the artifact, merged with what it listed.
- * Reproducible: the same SBOM and image give the same artifact digest.
+ * not (distribution 3.0.0, the registry Slipway installs locally), the referrers tag schema's
+ * fallback: an index under the tag {@code sha256-<hex of the image digest>} listing the artifact,
+ * merged with what it listed. Reproducible: the same SBOM and image give the same artifact digest.
  */
 public final class SbomAttachment {
   public static final String ARTIFACT_TYPE = "application/vnd.cyclonedx+json";
