@@ -67,6 +67,11 @@ final class AwsOptions {
   /** Whether a running `slipway local` was found (its emulator takes any credentials). */
   private boolean emulator;
 
+  /** Whether a running `slipway local` is what the commands talk to. */
+  boolean emulator() {
+    return emulator;
+  }
+
   /** The state directory `slipway local` uses when none is given: $SLIPWAY_STATE, else this. */
   static Path defaultState() {
     String set = System.getenv("SLIPWAY_STATE");
