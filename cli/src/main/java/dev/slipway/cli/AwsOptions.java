@@ -16,8 +16,11 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.EnvironmentVariableCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.SystemPropertyCredentialsProvider;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.identity.spi.AwsCredentialsIdentity;
+import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /**
  * Where the release commands find Slipway: the source bucket (which holds the ledger), the region
@@ -180,6 +183,22 @@ final class AwsOptions {
       return region;
     }
     return new DefaultAwsRegionProviderChain().getRegion().id();
+  }
+
+  /** A CloudWatch Logs client for `slipway logs` (region, endpoint and credentials as above). */
+  CloudWatchLogsClient logs() {
+    var builder =
+        CloudWatchLogsClient.builder()
+            .credentialsProvider(credentialsProvider())
+            .httpClient(UrlConnectionHttpClient.create());
+    String r = region != null ? region : System.getenv("AWS_REGION");
+    if (r != null && !r.isBlank()) {
+      builder.region(Region.of(r));
+    }
+    if (endpoint != null && !endpoint.isBlank()) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    return builder.build();
   }
 
   S3Ledger ledger(AwsClients aws) {

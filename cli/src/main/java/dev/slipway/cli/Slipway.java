@@ -32,6 +32,7 @@ import picocli.CommandLine.Command;
       ReleaseCommands.Approve.class,
       ReleaseCommands.Reject.class,
       ReleaseCommands.Rollback.class,
+      LogsCommand.class,
       DoctorCommand.class,
       CompletionCommand.class,
       CommandLine.HelpCommand.class

@@ -305,6 +305,25 @@ class ReleaseCommandsIT {
   }
 
   @Test
+  void logs_ofSomethingUnknownOrNotYetThere_saysWhat_withExit2() {
+    Release r = store("sources/hello-go/a.zip", List.of());
+
+    Cli unknown = slipway("logs", "nosuch");
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.err())
+        .contains("'nosuch' is neither a release id nor a service with releases in s3://");
+    Cli badSince = slipway("logs", "hello-go", "--since", "5 minutes");
+    assertThat(badSince.code()).isEqualTo(2);
+    assertThat(badSince.err()).contains("--since: '5 minutes' is not a duration like 30s, 10m");
+    Cli noBuilds = slipway("logs", r.id(), "--build");
+    assertThat(noBuilds.code()).isEqualTo(2);
+    assertThat(noBuilds.err()).contains(r.id() + " has no builds yet (REQUESTED)");
+    Cli notDeployed = slipway("logs", r.id());
+    assertThat(notDeployed.code()).isEqualTo(2);
+    assertThat(notDeployed.err()).contains(r.id() + " has not been deployed (REQUESTED)");
+  }
+
+  @Test
   void push_follow_whenNothingHappens_timesOutWithCode15() {
     Cli cli =
         slipway(

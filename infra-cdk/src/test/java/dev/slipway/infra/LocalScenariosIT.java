@@ -53,8 +53,11 @@ class LocalScenariosIT {
   LocalRuntime runtime;
   String liveRelease;
 
+  Path state;
+
   @BeforeAll
   void start(@TempDir Path state) throws Exception {
+    this.state = state;
     runtime =
         LocalRuntime.start(
             LocalRuntime.Options.of(
@@ -112,6 +115,27 @@ class LocalScenariosIT {
     int port = taskPort();
     assertThat(get(port, "/healthz")).startsWith("200 ");
     assertThat(get(port, "/version")).isEqualTo("200 {\"version\":\"" + liveRelease + "\"}\n");
+
+    // The release commands find this runtime by its state directory alone.
+    LocalSupport.Run status = LocalSupport.run("status", liveRelease, "--state", state.toString());
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out().get(status.out().size() - 1)).startsWith(liveRelease + " LIVE");
+
+    // Its logs, where the awslogs driver and CodeBuild put them: the task's, then the builds'.
+    List<String> taskLines = List.of();
+    for (int i = 0; i < 20 && taskLines.stream().noneMatch(l -> l.contains("listening")); i++) {
+      Thread.sleep(500);
+      taskLines = LocalSupport.run("logs", "hello-go", "--state", state.toString()).out();
+    }
+    assertThat(taskLines)
+        .as("slipway logs hello-go")
+        .anyMatch(l -> l.contains("hello-go " + liveRelease + " listening on"));
+    LocalSupport.Run builds =
+        LocalSupport.run("logs", liveRelease, "--build", "--state", state.toString());
+    assertThat(builds.code()).as(builds.err()).isZero();
+    assertThat(builds.out())
+        .anyMatch(l -> l.startsWith("[compile] ") && l.contains("slipway build: linux/amd64 built"))
+        .anyMatch(l -> l.startsWith("[image] "));
   }
 
   @Test

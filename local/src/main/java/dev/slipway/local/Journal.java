@@ -40,7 +40,8 @@ final class Journal implements AutoCloseable {
   record Entry(String method, String pathAndQuery, Map<String, String> headers, byte[] body) {}
 
   private static final Pattern READ =
-      Pattern.compile("(Describe|List|Get|BatchGet|Receive|Head|Search|Test|Check|Query|Scan).*");
+      Pattern.compile(
+          "(Describe|List|Get|BatchGet|Receive|Head|Search|Test|Check|Query|Scan|Filter).*");
   private static final Pattern RPC_OPERATION = Pattern.compile("/operation/([A-Za-z]+)$");
   private static final Pattern FORM_ACTION = Pattern.compile("(?:^|&)Action=([A-Za-z]+)");
 

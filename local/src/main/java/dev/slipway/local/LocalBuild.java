@@ -57,6 +57,7 @@ final class LocalBuild {
       Path awsCli,
       Path goCache,
       PrintStream log,
+      LogShipper logs,
       Map<String, Process> running) {}
 
   private LocalBuild() {}
@@ -181,6 +182,10 @@ final class LocalBuild {
       Setting setting)
       throws IOException, InterruptedException {
     List<String> tail = new ArrayList<>();
+    // Where CodeBuild puts a project's build logs when the project names no other place.
+    LogShipper.Stream shipped =
+        setting.logs().stream(
+            "/aws/codebuild/" + project.name(), buildId.substring(buildId.lastIndexOf(':') + 1));
     try (var out = Files.newBufferedWriter(log);
         var lines =
             new BufferedReader(
@@ -190,6 +195,7 @@ final class LocalBuild {
         out.write(line);
         out.newLine();
         setting.log().println("  build " + buildId + ": " + line);
+        shipped.line(line);
         tail.add(line);
         if (tail.size() > 40) {
           tail.remove(0);

@@ -39,6 +39,7 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -159,6 +160,7 @@ public final class LocalRuntime implements AutoCloseable {
   private String steeringUrl;
   private Path endpointsFile;
   private TaskRunner tasks;
+  private LogShipper logShipper;
   private JournalingProxy proxy;
   private volatile Dispatcher dispatcher;
   private final List<Thread> dispatcherThreads = new ArrayList<>();
@@ -279,6 +281,16 @@ public final class LocalRuntime implements AutoCloseable {
             .build();
     resources.add(sqs);
     AwsSide side = new AwsSide(aws, ACCOUNT, REGION);
+    // Straight to the emulator, not journaled: logs are not state a restart must rebuild.
+    logShipper =
+        new LogShipper(
+            CloudWatchLogsClient.builder()
+                .region(Region.of(REGION))
+                .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
+                .endpointOverride(URI.create(motoEndpoint))
+                .httpClient(UrlConnectionHttpClient.create())
+                .build());
+    resources.add(logShipper);
 
     bucket = rules.property("AWS::S3::Bucket", "BucketName");
     aws.s3.createBucket(
@@ -360,6 +372,7 @@ public final class LocalRuntime implements AutoCloseable {
             registry,
             Files.createDirectories(o.state().resolve("tasks")),
             log,
+            logShipper,
             o.drill().instant(),
             rollouts);
     resources.add(tasks);
@@ -502,6 +515,7 @@ public final class LocalRuntime implements AutoCloseable {
                 o.drill().instant() ? Path.of("aws") : AwsCli.install(cacheDirectory(), log),
                 Files.createDirectories(cacheDirectory().resolve("go")),
                 log,
+                logShipper,
                 new ConcurrentHashMap<>()),
             buildClients::get,
             buildKeys::get);

@@ -105,6 +105,20 @@ final class LocalWiring {
                                 c.name(service)
                                     .image(placeholder)
                                     .essential(true)
+                                    // As the service stack's: the awslogs driver, one stream per
+                                    // task (prefix/container/task-id); the local tasks' output
+                                    // goes there (LogShipper), so `slipway logs` reads it.
+                                    .logConfiguration(
+                                        l ->
+                                            l.logDriver("awslogs")
+                                                .options(
+                                                    Map.of(
+                                                        "awslogs-group",
+                                                        "/ecs/" + service,
+                                                        "awslogs-region",
+                                                        LocalRuntime.REGION,
+                                                        "awslogs-stream-prefix",
+                                                        service)))
                                     .healthCheck(
                                         h ->
                                             h.command("CMD", "/" + service, "-healthcheck")

@@ -71,15 +71,20 @@ final class TaskRunner implements AutoCloseable {
    */
   private final Rollouts rollouts;
 
+  /** Where the tasks' output goes besides their files: the awslogs driver's group and stream. */
+  private final LogShipper logs;
+
   TaskRunner(
       AwsClients aws,
       AwsSide side,
       String registry,
       Path work,
       PrintStream log,
+      LogShipper logs,
       boolean instant,
       Rollouts rollouts)
       throws IOException {
+    this.logs = logs;
     this.rollouts = rollouts;
     this.instant = instant;
     this.aws = aws;
@@ -255,14 +260,15 @@ final class TaskRunner implements AutoCloseable {
         first.contains(".") || first.contains(":") ? name.substring(first.length() + 1) : name;
     Path binary = pull(repository, image.substring(at + 1));
     int port = ManagedProcess.freePort();
-    ProcessBuilder builder =
-        new ProcessBuilder(binary.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(work.resolve(service.serviceName() + "-" + port + ".log").toFile());
+    ProcessBuilder builder = new ProcessBuilder(binary.toString()).redirectErrorStream(true);
     Map<String, String> env = builder.environment();
     env.clear();
     env.putAll(taskEnvironment(taskDefinition.containerDefinitions().get(0), port));
     Process process = builder.start();
+    copyOutput(
+        process,
+        work.resolve(service.serviceName() + "-" + port + ".log"),
+        awslogs(taskDefinition.containerDefinitions().get(0)));
     Probe probe = Probe.of(taskDefinition.containerDefinitions().get(0));
     if (!healthy(port, probe)) {
       log.println(
@@ -279,6 +285,52 @@ final class TaskRunner implements AutoCloseable {
       return null;
     }
     return new Running(process, port, Instant.now(), new int[] {0});
+  }
+
+  /**
+   * The awslogs driver's stream for a new task of {@code container}: its group, and {@code
+   * prefix/container/task-id}; null when the container logs elsewhere (or nowhere).
+   */
+  private LogShipper.Stream awslogs(ContainerDefinition container) {
+    var config = container.logConfiguration();
+    if (config == null || !"awslogs".equals(config.logDriverAsString())) {
+      return null;
+    }
+    String group = config.options().get("awslogs-group");
+    String prefix = config.options().get("awslogs-stream-prefix");
+    if (group == null) {
+      return null;
+    }
+    String task = java.util.UUID.randomUUID().toString().replace("-", "");
+    return logs.stream(group, (prefix == null ? "" : prefix + "/" + container.name() + "/") + task);
+  }
+
+  /** Copies a task's output to its file and, when it has one, its log stream, line by line. */
+  private static void copyOutput(Process process, Path file, LogShipper.Stream stream) {
+    Thread copier =
+        new Thread(
+            () -> {
+              try (var in =
+                      new java.io.BufferedReader(
+                          new java.io.InputStreamReader(
+                              process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8));
+                  var out = Files.newBufferedWriter(file)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                  out.write(line);
+                  out.newLine();
+                  out.flush();
+                  if (stream != null) {
+                    stream.line(line);
+                  }
+                }
+              } catch (IOException ended) {
+                // the task stopped
+              }
+            },
+            "task-output-" + process.pid());
+    copier.setDaemon(true);
+    copier.start();
   }
 
   /**
