@@ -100,6 +100,13 @@ final class LocalCommand implements Callable<Integer> {
       description = "how long --release waits (default: ${DEFAULT-VALUE})")
   long timeoutSeconds;
 
+  @Option(
+      names = "--web-port",
+      paramLabel = "PORT",
+      defaultValue = "0",
+      description = "the releases web page's loopback port (default: a free one)")
+  int webPort;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter err = spec.commandLine().getErr();
@@ -115,6 +122,10 @@ final class LocalCommand implements Callable<Integer> {
       err.println("slipway local: --services: " + declarations + " not found");
       return Slipway.BAD_INPUT;
     }
+    if (webPort < 0 || webPort > 65535) {
+      err.println("slipway local: --web-port: " + webPort + " is not a port (0 for a free one)");
+      return Slipway.BAD_INPUT;
+    }
     Path stateDir = state != null ? state : AwsOptions.defaultState();
     try (LocalRuntime runtime =
         LocalRuntime.start(
@@ -124,6 +135,7 @@ final class LocalCommand implements Callable<Integer> {
                 .chaos(chaos)
                 .fresh(fresh)
                 .declarations(declarations)
+                .webPort(webPort)
                 .build())) {
       out.println(
           "slipway local: AWS (moto, journaled) at "
@@ -133,6 +145,7 @@ final class LocalCommand implements Callable<Integer> {
       out.println(
           "slipway local: source bucket " + runtime.bucket() + "; registry " + runtime.registry());
       out.println("slipway local: state in " + stateDir + " (a restart resumes from it)");
+      out.println("slipway local: the releases, live: " + runtime.webUrl());
       out.println(
           "slipway local: push with: slipway push DIR --bucket "
               + runtime.bucket()

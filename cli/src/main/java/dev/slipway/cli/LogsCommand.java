@@ -2,6 +2,7 @@ package dev.slipway.cli;
 
 import dev.slipway.aws.AwsClients;
 import dev.slipway.engine.ReleaseLedger;
+import dev.slipway.local.ReleaseLogs;
 import dev.slipway.release.Manifest;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
@@ -20,10 +21,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
-import software.amazon.awssdk.services.cloudwatchlogs.model.FilteredLogEvent;
-import software.amazon.awssdk.services.cloudwatchlogs.model.OutputLogEvent;
-import software.amazon.awssdk.services.cloudwatchlogs.model.ResourceNotFoundException;
-import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 
 /**
  * {@code slipway logs SERVICE|RELEASE_ID [--build] [--follow] [--since DURATION]}: a service's task
@@ -101,14 +98,7 @@ final class LogsCommand extends ReleaseCommands.Base {
   }
 
   private int buildLogs(CloudWatchLogsClient logs, Release r) {
-    List<String[]> builds = new ArrayList<>();
-    if (r.compileBuildId() != null) {
-      builds.add(new String[] {"compile", r.compileBuildId()});
-    }
-    if (r.imageBuildId() != null) {
-      builds.add(new String[] {"image", r.imageBuildId()});
-    }
-    if (builds.isEmpty()) {
+    if (ReleaseLogs.builds(r).isEmpty()) {
       err()
           .println(
               name()
@@ -118,34 +108,8 @@ final class LogsCommand extends ReleaseCommands.Base {
                   + (r.imageOnly() ? " (an image-only release)" : " yet (" + r.state() + ")"));
       return Slipway.BAD_INPUT;
     }
-    for (String[] b : builds) {
-      // "arn:aws:codebuild:REGION:ACCOUNT:build/PROJECT:UUID", or "PROJECT:UUID"
-      String id = b[1].substring(b[1].lastIndexOf('/') + 1);
-      String project = id.substring(0, id.indexOf(':'));
-      String stream = id.substring(id.indexOf(':') + 1);
-      String group = "/aws/codebuild/" + project;
-      try {
-        String token = null;
-        while (true) {
-          String from = token;
-          var page =
-              logs.getLogEvents(
-                  q ->
-                      q.logGroupName(group)
-                          .logStreamName(stream)
-                          .startFromHead(true)
-                          .nextToken(from));
-          for (OutputLogEvent e : page.events()) {
-            out().println("[" + b[0] + "] " + e.message());
-          }
-          if (page.events().isEmpty() || page.nextForwardToken().equals(from)) {
-            break;
-          }
-          token = page.nextForwardToken();
-        }
-      } catch (ResourceNotFoundException e) {
-        out().println("[" + b[0] + "] (no log stream " + group + " " + stream + " yet)");
-      }
+    for (ReleaseLogs.Line line : ReleaseLogs.buildLines(logs, r)) {
+      out().println("[" + line.source() + "] " + line.message());
     }
     out().flush();
     return Slipway.OK;
@@ -195,20 +159,8 @@ final class LogsCommand extends ReleaseCommands.Base {
       taskDefinition = services.get(0).taskDefinition();
     }
     String name = deploy.container();
-    ContainerDefinition container =
-        clients
-            .ecs
-            .describeTaskDefinition(q -> q.taskDefinition(taskDefinition))
-            .taskDefinition()
-            .containerDefinitions()
-            .stream()
-            .filter(c -> c.name().equals(name))
-            .findFirst()
-            .orElse(null);
-    var config = container == null ? null : container.logConfiguration();
-    if (config == null
-        || !"awslogs".equals(config.logDriverAsString())
-        || config.options().get("awslogs-group") == null) {
+    Optional<ReleaseLogs.Tasks> tasks = ReleaseLogs.tasks(clients.ecs, taskDefinition, name);
+    if (tasks.isEmpty()) {
       err()
           .println(
               name()
@@ -219,26 +171,15 @@ final class LogsCommand extends ReleaseCommands.Base {
                   + " does not log to CloudWatch Logs (no awslogs driver)");
       return Slipway.BAD_INPUT;
     }
-    String group = config.options().get("awslogs-group");
-    String prefix = config.options().get("awslogs-stream-prefix");
-    String streams = prefix == null ? null : prefix + "/" + name + "/";
     Set<String> seen = new LinkedHashSet<>();
     long start = from.toEpochMilli();
     for (int poll = 0; ; poll++) {
-      for (FilteredLogEvent e : filter(logs, group, streams, start)) {
-        if (!seen.add(e.eventId())) {
+      for (ReleaseLogs.Line line : ReleaseLogs.taskLines(logs, tasks.get(), start)) {
+        if (!seen.add(line.eventId())) {
           continue;
         }
-        start = Math.max(start, e.timestamp());
-        String stream = e.logStreamName();
-        String task = stream.substring(stream.lastIndexOf('/') + 1);
-        out()
-            .println(
-                Instant.ofEpochMilli(e.timestamp())
-                    + "  "
-                    + task.substring(0, Math.min(8, task.length()))
-                    + "  "
-                    + e.message());
+        start = Math.max(start, line.at().toEpochMilli());
+        out().println(line.at() + "  " + line.source() + "  " + line.message());
       }
       out().flush();
       while (seen.size() > 10_000) {
@@ -254,26 +195,6 @@ final class LogsCommand extends ReleaseCommands.Base {
         return Slipway.OK;
       }
     }
-  }
-
-  private static List<FilteredLogEvent> filter(
-      CloudWatchLogsClient logs, String group, String streams, long start) {
-    List<FilteredLogEvent> out = new ArrayList<>();
-    try {
-      logs.filterLogEventsPaginator(
-              q -> {
-                q.logGroupName(group).startTime(start);
-                if (streams != null) {
-                  q.logStreamNamePrefix(streams);
-                }
-              })
-          .events()
-          .forEach(out::add);
-    } catch (ResourceNotFoundException none) {
-      // no task has logged yet
-    }
-    out.sort(java.util.Comparator.comparingLong(FilteredLogEvent::timestamp));
-    return out;
   }
 
   /** The newest release of {@code service} that carries its configuration (its deploy target). */

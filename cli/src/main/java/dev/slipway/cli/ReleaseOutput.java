@@ -3,6 +3,7 @@ package dev.slipway.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
 import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseJson;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.toolchain.build.BuildReport;
 import java.time.Duration;
@@ -102,53 +103,14 @@ final class ReleaseOutput {
         : java.util.Optional.empty();
   }
 
+  /** The release as `status --json` shows it ({@link ReleaseJson}). */
   static ObjectNode json(Release r) {
-    ObjectNode node = Json.mapper().createObjectNode();
-    node.put("releaseId", r.id());
-    node.put("service", r.service());
-    node.put("state", r.state().name());
-    node.put("requestedAt", r.requestedAt().toString());
-    // Where it came from: an upload, or an image built elsewhere (image-only; the first
-    // transition names the pushed tag).
-    node.put("origin", r.imageOnly() ? "image" : "upload");
-    node.put(
-        "source", r.imageOnly() ? null : "s3://" + r.source().bucket() + "/" + r.source().key());
-    node.put("imageDigest", r.image() == null ? null : r.image().digest());
-    node.put("reason", r.reason());
-    node.put("stuck", stuck(r).orElse(null));
-    if (r.deployment() != null) {
-      ObjectNode d = node.putObject("deployment");
-      Release.Deployment dep = r.deployment();
-      d.put("taskDefinition", dep.taskDefinitionArn());
-      d.put("previousTaskDefinition", dep.previousTaskDefinitionArn());
-      d.put("deploymentId", dep.deploymentId());
-      d.put("startedAt", dep.startedAt() == null ? null : dep.startedAt().toString());
-      d.put("completedAt", dep.completedAt() == null ? null : dep.completedAt().toString());
-      d.put("bakeUntil", dep.bakeUntil() == null ? null : dep.bakeUntil().toString());
-    }
-    if (r.verdict() != null) {
-      ObjectNode verdict = node.putObject("verdict");
-      verdict.put("outcome", r.verdict().outcome().name());
-      ObjectNode counts = verdict.putObject("counts");
-      r.verdict().counts().forEach((severity, n) -> counts.put(severity.name(), n));
-      r.verdict().deciding().forEach(verdict.putArray("deciding")::add);
-      r.verdict().allowed().forEach(verdict.putArray("allowed")::add);
-    }
-    var history = node.putArray("history");
-    for (Release.Transition t : r.history()) {
-      history.add(json(t));
-    }
-    return node;
+    return ReleaseJson.of(r, stuck(r).orElse(null));
   }
 
   /** One transition as JSON: at, from, to, detail. */
   static ObjectNode json(Release.Transition t) {
-    ObjectNode h = Json.mapper().createObjectNode();
-    h.put("at", t.at().toString());
-    h.put("from", t.from() == null ? null : t.from().name());
-    h.put("to", t.to().name());
-    h.put("detail", t.detail());
-    return h;
+    return ReleaseJson.of(t);
   }
 
   /** The start of one line of `push --follow --json`: which event, of which release. */

@@ -522,4 +522,126 @@ class LocalScenariosIT {
         .startsWith("slipway.json: dockerfile: slipway local does not build Dockerfiles");
     assertThat(record.path("history").size()).as("no build started").isEqualTo(2);
   }
+
+  @Test
+  @Order(14)
+  void theWebPage_showsAReleaseGoingLive_asItHappens_inARealBrowser() throws Exception {
+    org.openqa.selenium.chrome.ChromeDriver browser = Browser.start();
+    try {
+      browser.get(runtime.webUrl());
+      // The page re-renders every second: it is read through scripts (no stale element handles).
+      var wait =
+          new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(240))
+              .pollingEvery(Duration.ofMillis(200))
+              .ignoring(org.openqa.selenium.StaleElementReferenceException.class);
+      wait.until(b -> text(browser, "#status").startsWith("updated"));
+      List<?> before =
+          (List<?>)
+              browser.executeScript(
+                  "return [...document.querySelectorAll('details.release')]"
+                      + ".map(d => d.dataset.releaseId)");
+
+      Path changed = variant("web", "listening on", "listening at");
+      var push =
+          java.util.concurrent.CompletableFuture.supplyAsync(
+              () -> LocalSupport.pushFollow(runtime, changed, 240));
+      // The page, never reloaded, shows the new release, then the states it passes, then LIVE.
+      String id =
+          wait.until(
+              b ->
+                  ((List<?>)
+                          browser.executeScript(
+                              "return [...document.querySelectorAll('details.release')]"
+                                  + ".map(d => d.dataset.releaseId)"))
+                      .stream()
+                          .map(String::valueOf)
+                          .filter(x -> !before.contains(x))
+                          .findFirst()
+                          .orElse(null));
+      List<String> seen = new java.util.ArrayList<>();
+      wait.until(
+          b -> {
+            String state = text(browser, "[data-state-of='" + id + "']");
+            if (!state.isEmpty() && (seen.isEmpty() || !seen.get(seen.size() - 1).equals(state))) {
+              seen.add(state);
+            }
+            return state.equals("LIVE");
+          });
+      assertThat(push.get(240, java.util.concurrent.TimeUnit.SECONDS).code()).isZero();
+      assertThat(seen)
+          .as("states the page showed for " + id)
+          .hasSizeGreaterThan(1)
+          .endsWith("LIVE");
+
+      // Its timeline, build sizes and scan, opened by a click on its summary.
+      String release = "details[data-release-id='" + id + "']";
+      wait.until(
+          b -> {
+            b.findElement(org.openqa.selenium.By.cssSelector(release + " > summary")).click();
+            return true;
+          });
+      wait.until(b -> text(browser, release).contains("linux/amd64"));
+      assertThat(text(browser, release))
+          .contains("BUILDING")
+          .contains("DEPLOYING")
+          .contains("scan")
+          .contains("MiB");
+      Path shot = Browser.screenshot(browser, "local-releases");
+      assertThat(Files.size(shot)).isGreaterThan(10_000);
+
+      // A release's page links its logs.
+      wait.until(
+          b -> {
+            b.findElement(org.openqa.selenium.By.cssSelector(release + " a")).click();
+            return true;
+          });
+      wait.until(b -> text(browser, "#builds").contains("[compile]"));
+      assertThat(text(browser, "#builds")).contains("slipway build: linux/amd64 built");
+      wait.until(b -> text(browser, "#tasks").contains("listening at"));
+      Browser.screenshot(browser, "local-release-logs");
+    } finally {
+      browser.quit();
+    }
+  }
+
+  /** The text of the first element {@code selector} finds (as the page shows it), or "". */
+  static String text(org.openqa.selenium.chrome.ChromeDriver browser, String selector) {
+    Object text =
+        browser.executeScript(
+            "const e = document.querySelector(arguments[0]); return e ? e.innerText : '';",
+            selector);
+    return text == null ? "" : text.toString();
+  }
+
+  @Test
+  @Order(15)
+  void theWebPage_answersOnlyItsOwnAddress_andOnlyReads() throws Exception {
+    URI page = URI.create(runtime.webUrl());
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> api =
+        http.send(
+            HttpRequest.newBuilder(page.resolve("/api/releases")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(api.statusCode()).isEqualTo(200);
+    assertThat(api.headers().firstValue("Content-Security-Policy"))
+        .contains("default-src 'self'; frame-ancestors 'none'");
+    assertThat(dev.slipway.json.Json.parse(api.body(), "$").path("services").isArray()).isTrue();
+    HttpResponse<String> post =
+        http.send(
+            HttpRequest.newBuilder(page.resolve("/api/releases"))
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(post.statusCode()).isEqualTo(405);
+    // A page elsewhere reaching it under another name (DNS rebinding) is refused.
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", page.getPort())) {
+      socket
+          .getOutputStream()
+          .write(
+              "GET /api/releases HTTP/1.1\r\nHost: evil.example:80\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.UTF_8));
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertThat(answer).startsWith("HTTP/1.1 403");
+    }
+  }
 }

@@ -74,7 +74,8 @@ public final class LocalRuntime implements AutoCloseable {
    * create beyond the declared ones, {@code chaos}: deliver every event twice, in shuffled order (a
    * drill for duplicates and order), {@code fresh}: forget what an earlier run in the same state
    * directory left, and {@code declarations}: the services file the template was synthesized from
-   * (null: the template's own; given, it must be the same).
+   * (null: the template's own; given, it must be the same); {@code webPort}: where the web page
+   * listens on loopback (0: a free port).
    */
   public record Options(
       Path template,
@@ -85,7 +86,8 @@ public final class LocalRuntime implements AutoCloseable {
       boolean chaos,
       boolean fresh,
       Drill drill,
-      Path declarations) {
+      Path declarations,
+      int webPort) {
     /** Options for {@code template} in {@code state}, logging to {@code log}; the rest off. */
     public static Builder of(Path template, Path state, PrintStream log) {
       return new Builder(template, state, log);
@@ -102,6 +104,7 @@ public final class LocalRuntime implements AutoCloseable {
       private boolean fresh;
       private Drill drill = Drill.NONE;
       private Path declarations;
+      private int webPort;
 
       private Builder(Path template, Path state, PrintStream log) {
         this.template = template;
@@ -139,9 +142,15 @@ public final class LocalRuntime implements AutoCloseable {
         return this;
       }
 
+      /** The web page's loopback port; 0 (the default) takes a free one. */
+      public Builder webPort(int webPort) {
+        this.webPort = webPort;
+        return this;
+      }
+
       public Options build() {
         return new Options(
-            template, state, advisories, services, log, chaos, fresh, drill, declarations);
+            template, state, advisories, services, log, chaos, fresh, drill, declarations, webPort);
       }
     }
   }
@@ -161,6 +170,7 @@ public final class LocalRuntime implements AutoCloseable {
   private Path endpointsFile;
   private TaskRunner tasks;
   private LogShipper logShipper;
+  private WebPage web;
   private JournalingProxy proxy;
   private volatile Dispatcher dispatcher;
   private final List<Thread> dispatcherThreads = new ArrayList<>();
@@ -186,6 +196,11 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /** The steering function's URL (approve, reject), served as an AWS_IAM function URL. */
+  /** The local web page of the releases (loopback). */
+  public String webUrl() {
+    return web.url();
+  }
+
   public String steeringUrl() {
     return steeringUrl;
   }
@@ -411,8 +426,26 @@ public final class LocalRuntime implements AutoCloseable {
         },
         () -> true);
 
+    // The web page reads straight from the emulator (not journaled, no IAM: it is the runtime's).
+    AwsClients direct =
+        new AwsClients(
+            Map.of("AWS_REGION", REGION, "AWS_ENDPOINT_URL", motoEndpoint),
+            AwsClients.EMULATOR_CREDENTIALS);
+    resources.add(direct);
+    CloudWatchLogsClient pageLogs =
+        CloudWatchLogsClient.builder()
+            .region(Region.of(REGION))
+            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
+            .endpointOverride(URI.create(motoEndpoint))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    resources.add(pageLogs);
+    web = new WebPage(direct.s3, bucket, pageLogs, direct.ecs, o.webPort(), log);
+    resources.add(web);
+
     ObjectNode endpoints = Json.mapper().createObjectNode();
     endpoints
+        .put("web", web.url())
         .put("endpoint", endpoint)
         .put("bucket", bucket)
         .put("region", REGION)
