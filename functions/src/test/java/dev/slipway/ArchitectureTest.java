@@ -7,7 +7,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
-/** The layers of DESIGN.md §2, enforced: the domain stays pure. */
+/** The layers of architecture §2, enforced: the domain stays pure. */
 class ArchitectureTest {
   private static final JavaClasses MAIN =
       new ClassFileImporter()

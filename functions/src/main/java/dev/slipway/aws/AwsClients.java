@@ -22,7 +22,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The SDK clients, built once per container (STYLE.md §3): one url-connection HTTP client with
+ * The SDK clients, built once per container (style §3): one url-connection HTTP client with
  * explicit timeouts, the region from the environment, and per-service endpoint overrides for an
  * emulator ({@code AWS_ENDPOINT_URL}, or {@code AWS_ENDPOINT_URL_<SERVICE>}, as the AWS CLI reads
  * them).

@@ -92,7 +92,7 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
     env.add(variable("SLIPWAY_REPOSITORY", service.repository()));
     // The compile output is read pinned by the checksum CodeBuild itself reported for this
     // release's compile build: every compile build may write under builds/, so another release's
-    // build could have replaced the object since (DESIGN §5).
+    // build could have replaced the object since (architecture §5).
     String pin =
         compiledChecksum(release)
             .orElseThrow(

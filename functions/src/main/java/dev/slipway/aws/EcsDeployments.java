@@ -220,7 +220,7 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
     }
   }
 
-  /** Labels naming the manifest's health paths on the release's container (DESIGN §5). */
+  /** Labels naming the manifest's health paths on the release's container (architecture §5). */
   public static final String LIVENESS_LABEL = "dev.slipway.health.liveness";
 
   public static final String READINESS_LABEL = "dev.slipway.health.readiness";

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The pipeline's own names and limits, read once from the environment by each handler (STYLE.md
- * §10): the source bucket, the two CodeBuild projects, the declared services (and their image
+ * The pipeline's own names and limits, read once from the environment by each handler (style §10):
+ * the source bucket, the two CodeBuild projects, the declared services (and their image
  * repositories), which alarm guards which service, when the reconciler calls a release stuck, and
  * how long a handler may hold an effect's claim before another takes it over (longer than a handler
  * can run: on Lambda, more than the function's timeout).

@@ -3,8 +3,9 @@ package dev.slipway.engine;
 import java.util.Optional;
 
 /**
- * Which release an AWS identifier belongs to (DESIGN §3's join keys): {@code digest/sha256:...} for
- * image digests, {@code deployment/<id>} for ECS deployments, and the pipeline's marks.
+ * Which release an AWS identifier belongs to (architecture §3's join keys): {@code
+ * digest/sha256:...} for image digests, {@code deployment/<id>} for ECS deployments, and the
+ * pipeline's marks.
  */
 public interface JoinKeys {
 

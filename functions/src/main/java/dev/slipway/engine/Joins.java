@@ -5,8 +5,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The join keys of DESIGN §3, in one place: which release an image digest (index or platform) and
- * an ECS deployment belong to, and the marks an event that came before what it joins leaves for
+ * The join keys of architecture §3, in one place: which release an image digest (index or platform)
+ * and an ECS deployment belong to, and the marks an event that came before what it joins leaves for
  * later (a scan before its push, a deployment's end before its start). Stored through {@link
  * JoinKeys} (the ledger's {@code links/}).
  */

@@ -30,11 +30,11 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Turns each typed event into an input for the release it concerns (by the join keys of DESIGN.md
- * §3) and applies it through the {@link ReleaseEngine}. Handlers are thin: they parse, pick the
- * kinds they own, and call {@link #handle}; a person's decisions and rollbacks come through {@link
- * #steer} and {@link #rollBack}. The join keys are {@link Joins}'; the scheduled safety net is
- * {@link Reconciler}.
+ * Turns each typed event into an input for the release it concerns (by the join keys of
+ * architecture §3) and applies it through the {@link ReleaseEngine}. Handlers are thin: they parse,
+ * pick the kinds they own, and call {@link #handle}; a person's decisions and rollbacks come
+ * through {@link #steer} and {@link #rollBack}. The join keys are {@link Joins}'; the scheduled
+ * safety net is {@link Reconciler}.
  *
  * <p>Why this is long: one method per event kind (upload, builds, push with image-only releases,
  * scans, deployments, alarms, bake timers) and per steering action, each with the checks that make
@@ -116,7 +116,7 @@ public final class Pipeline {
       }
       case SLIPWAY ->
           // Anyone allowed events:PutEvents could send an approval naming anyone: a decision
-          // counts only through steer, behind the IAM-authenticated function URL (DESIGN §5).
+          // counts only through steer, behind the IAM-authenticated function URL (architecture §5).
           new Handled.Ignored(
               "Slipway's own "
                   + ((SlipwayEvent) event).type().detailType()
@@ -460,13 +460,14 @@ public final class Pipeline {
       SourceArchives.Checked checked = ports.archives().check(source);
       invalidReason = checked.invalidReason();
       if (invalidReason == null) {
-        // The manifest is the uploader's: bound to the declarations (DESIGN §5) before it counts.
+        // The manifest is the uploader's: bound to the declarations (architecture §5) before it
+        // counts.
         Declarations.Admission admission =
             config.services().admit(serviceName, checked.service(), checked.config(), today());
         if (admission instanceof Declarations.Admission.Admitted a) {
           admitted = a.config();
           if (admitted.dockerfile() != null && config.dockerfileRefusal() != null) {
-            // Never silently build something else: refused, saying why (DESIGN §4).
+            // Never silently build something else: refused, saying why (architecture §4).
             invalidReason = "slipway.json: dockerfile: " + config.dockerfileRefusal();
             admitted = null;
           }

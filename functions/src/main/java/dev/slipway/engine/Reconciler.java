@@ -21,11 +21,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * The scheduled safety net (DESIGN §5): every AWS event is best effort, so each tick it finishes
- * pending effects, brings indexes up, asks CloudWatch before a bake ends well, applies early marks,
- * and, for a release with no news past {@link EngineConfig#stuckAfter}, asks the APIs directly
- * (CodeBuild, ECR by the release's tag, the scanners, ECS); it turns uploads whose event was lost
- * into releases, and marks a release past its state's limit as stuck.
+ * The scheduled safety net (architecture §5): every AWS event is best effort, so each tick it
+ * finishes pending effects, brings indexes up, asks CloudWatch before a bake ends well, applies
+ * early marks, and, for a release with no news past {@link EngineConfig#stuckAfter}, asks the APIs
+ * directly (CodeBuild, ECR by the release's tag, the scanners, ECS); it turns uploads whose event
+ * was lost into releases, and marks a release past its state's limit as stuck.
  *
  * <p>Why this is long: one method per kind of lost news, each small; they share the tick's clock,
  * the ledger reads and the application through the engine.
@@ -311,8 +311,8 @@ final class Reconciler {
   }
 
   /**
-   * A release in one state longer than that state's limit is stuck (DESIGN §5): marked once per
-   * stay in the state (the mark's event id names the state and since when), announced as {@code
+   * A release in one state longer than that state's limit is stuck (architecture §5): marked once
+   * per stay in the state (the mark's event id names the state and since when), announced as {@code
    * Release Stuck}, which the stack alarms on. It stays where it is: what comes next is a person's.
    */
   private Release stuckPastLimit(Release current, Instant now) {

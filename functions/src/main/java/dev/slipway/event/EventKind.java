@@ -177,7 +177,7 @@ public enum EventKind {
       ctx -> Optional.empty()),
   /**
    * Slipway's own announcements (source {@code slipway}, one detail-type each): parsed for `slipway
-   * event inspect` and consumers; no rule, since they decide nothing (DESIGN §5).
+   * event inspect` and consumers; no rule, since they decide nothing (architecture §5).
    */
   SLIPWAY("slipway", SlipwayEvent.class, SlipwayDetailType.SOURCE, null, EventKind::slipwayEvent);
 

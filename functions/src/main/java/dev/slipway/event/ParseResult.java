@@ -5,7 +5,7 @@ import java.util.Objects;
 /**
  * What the parser made of one event: a typed event, a well-formed event the pipeline does not use,
  * or a malformed input with the JSON path of the problem. Expected outcomes are values, not
- * exceptions (STYLE.md §5).
+ * exceptions (style §5).
  */
 public sealed interface ParseResult {
 

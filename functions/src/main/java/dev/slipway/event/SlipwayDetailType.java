@@ -3,7 +3,7 @@ package dev.slipway.event;
 import java.util.Locale;
 import java.util.Optional;
 
-/** The detail-types Slipway itself emits (source {@code slipway}); DESIGN.md §3. */
+/** The detail-types Slipway itself emits (source {@code slipway}); architecture §3. */
 public enum SlipwayDetailType {
   RELEASE_REQUESTED("Release Requested"),
   RELEASE_BUILT("Release Built"),

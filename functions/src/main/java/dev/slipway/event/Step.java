@@ -13,7 +13,7 @@ public enum Step {
   BUILD_STATE("BuildState", Delivery.RULES),
   IMAGE_PUSHED("ImagePushed", Delivery.RULES),
   SCAN("Scan", Delivery.RULES),
-  /** A person's decisions, only through the IAM-authenticated function URL (DESIGN §5). */
+  /** A person's decisions, only through the IAM-authenticated function URL (architecture §5). */
   APPROVAL("Approval", Delivery.FUNCTION_URL),
   DEPLOYMENT("Deployment", Delivery.RULES),
   /** The scheduled safety net; its rule is a schedule, not an event pattern. */

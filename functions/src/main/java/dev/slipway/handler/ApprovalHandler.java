@@ -18,13 +18,14 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A person's approval or rejection, behind the stack's IAM-authenticated function URL (DESIGN §5):
- * {@code POST /approve} or {@code POST /reject} with {@code {"releaseId": ..., "reason": ...}}, or
- * {@code POST /rollback} with {@code {"service": ..., "to": ..., "reason": ...}}, SigV4-signed by
- * the caller (`slipway approve` does). Lambda has already authenticated the caller and checked the
- * URL's resource policy (who may steer is an IAM permission, not the upload's); the identity
- * recorded is the caller ARN Lambda passes in {@code requestContext.authorizer.iam.userArn}, never
- * a name in the request. Slipway's own events on the bus no longer decide anything.
+ * A person's approval or rejection, behind the stack's IAM-authenticated function URL (architecture
+ * §5): {@code POST /approve} or {@code POST /reject} with {@code {"releaseId": ..., "reason":
+ * ...}}, or {@code POST /rollback} with {@code {"service": ..., "to": ..., "reason": ...}},
+ * SigV4-signed by the caller (`slipway approve` does). Lambda has already authenticated the caller
+ * and checked the URL's resource policy (who may steer is an IAM permission, not the upload's); the
+ * identity recorded is the caller ARN Lambda passes in {@code
+ * requestContext.authorizer.iam.userArn}, never a name in the request. Slipway's own events on the
+ * bus no longer decide anything.
  */
 public final class ApprovalHandler extends SlipwayHandler {
   public ApprovalHandler() {

@@ -13,12 +13,12 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * The services Slipway may release, as the stack declares them (DESIGN §5): for each, its image
- * repository and its environments in order, each bound to one ECS target and the roles a deploy may
- * pass; and the organisation's scan-policy floor. An uploaded manifest is written by whoever may
- * upload, so it is checked against these ({@link #admit}) and can never widen them. Read by the CDK
- * app (repositories, IAM scoped to exactly these targets) and by every handler (from {@code
- * SLIPWAY_SERVICES}); {@link DeclarationsReader} reads the file.
+ * The services Slipway may release, as the stack declares them (architecture §5): for each, its
+ * image repository and its environments in order, each bound to one ECS target and the roles a
+ * deploy may pass; and the organisation's scan-policy floor. An uploaded manifest is written by
+ * whoever may upload, so it is checked against these ({@link #admit}) and can never widen them.
+ * Read by the CDK app (repositories, IAM scoped to exactly these targets) and by every handler
+ * (from {@code SLIPWAY_SERVICES}); {@link DeclarationsReader} reads the file.
  */
 public record Declarations(List<Service> services, Floor floor, String approvers) {
   private static final String MANIFEST = ManifestReader.FILE_NAME + ": ";

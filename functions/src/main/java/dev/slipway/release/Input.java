@@ -32,7 +32,7 @@ public sealed interface Input {
   /**
    * An image Slipway did not build was pushed to a declared service's repository under {@code tag}:
    * it starts an image-only release at IMAGE_READY ({@link Release#imageOnlyId}), configured as
-   * {@code config} says (DESIGN §3).
+   * {@code config} says (architecture §3).
    */
   record ImageOnlyPushed(
       String eventId,

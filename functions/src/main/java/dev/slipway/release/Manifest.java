@@ -40,9 +40,9 @@ public record Manifest(
   }
 
   /**
-   * The service's own multi-stage Dockerfile (DESIGN §4), built instead of Slipway's compile and
-   * image builds: its path and build context inside the tree, and the platforms of the one index it
-   * pushes. Null: Slipway builds the image itself.
+   * The service's own multi-stage Dockerfile (architecture §4), built instead of Slipway's compile
+   * and image builds: its path and build context inside the tree, and the platforms of the one
+   * index it pushes. Null: Slipway builds the image itself.
    */
   public record Dockerfile(String path, String context, List<Platform> platforms) {
     public Dockerfile {

@@ -111,14 +111,14 @@ public final class ReleaseMachine {
       step.b.reason = uploaded.invalidReason(); // shown by `slipway status`, as for any failure
       step.move(ReleaseState.FAILED, uploaded.invalidReason());
     } else {
-      // A manifest naming a Dockerfile: its one build replaces compile + image (DESIGN §4).
+      // A manifest naming a Dockerfile: its one build replaces compile + image (architecture §4).
       Effect.BuildKind first =
           uploaded.config().dockerfile() != null
               ? Effect.BuildKind.DOCKERFILE
               : Effect.BuildKind.COMPILE;
       step.effect(new Effect.StartBuild(first, seed.id(), service, source));
       // The newest upload wins: older releases still building are superseded, their builds
-      // stopped (DESIGN §5, retention).
+      // stopped (architecture §5, retention).
       if (view != null) {
         for (ServiceView.Entry older : view.olderBuilding(seed)) {
           step.effect(new Effect.Supersede(older.id(), seed.id()));

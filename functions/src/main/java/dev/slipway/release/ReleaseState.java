@@ -1,7 +1,7 @@
 package dev.slipway.release;
 
 /**
- * Where a release is in its lifecycle (DESIGN.md §3). The order of the constants is the order of
+ * Where a release is in its lifecycle (architecture §3). The order of the constants is the order of
  * progress: a release only ever moves to a later state, and the final states are terminal.
  */
 public enum ReleaseState {
@@ -26,7 +26,7 @@ public enum ReleaseState {
 
   /**
    * True when {@code next} is progress from this state: never backwards, and out of a final state
-   * only from LIVE to ROLLED_BACK, a person's rollback of a live release (DESIGN §3).
+   * only from LIVE to ROLLED_BACK, a person's rollback of a live release (architecture §3).
    */
   public boolean canMoveTo(ReleaseState next) {
     if (this == LIVE) {

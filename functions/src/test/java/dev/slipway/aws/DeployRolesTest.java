@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** The deploy passes on only the roles declared for the environment (DESIGN §5). */
+/** The deploy passes on only the roles declared for the environment (architecture §5). */
 class DeployRolesTest {
   static final String TASK = "arn:aws:iam::210987654321:role/slipway-hello-go-task";
 

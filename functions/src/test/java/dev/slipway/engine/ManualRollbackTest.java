@@ -12,9 +12,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * A person's rollback through the engine (DESIGN §3): the live release becomes ROLLED_BACK with who
- * asked, the release it returns to is deployed again and is live again after its rollout, both
- * announced; refused while a deployment runs.
+ * A person's rollback through the engine (architecture §3): the live release becomes ROLLED_BACK
+ * with who asked, the release it returns to is deployed again and is live again after its rollout,
+ * both announced; refused while a deployment runs.
  */
 class ManualRollbackTest {
   static final String ALICE = "arn:aws:iam::210987654321:user/alice";

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /**
- * Conformance with real events as AWS sends them ({@code ../shared/aws-events}). The expectations
- * in {@code src/test/resources/aws-events-expected/} were written by reading each sample. Without
- * the shared folder beside the checkout, the unchanged copy in {@code
- * src/test/resources/aws-events-samples/} is used; the run is skipped, saying so, only when neither
- * is there.
+ * Conformance with real events as AWS sends them ({@code src/test/resources/aws-events-samples},
+ * with their sources). The expectations in {@code src/test/resources/aws-events-expected/} were
+ * written by reading each sample. Without the shared folder beside the checkout, the unchanged copy
+ * in {@code src/test/resources/aws-events-samples/} is used; the run is skipped, saying so, only
+ * when neither is there.
  */
 class AwsSamplesConformanceTest {
   private static final Path EXPECTED = Path.of("src/test/resources/aws-events-expected");
@@ -25,7 +25,7 @@ class AwsSamplesConformanceTest {
     Path shared = Samples.sharedEvents();
     assumeTrue(
         shared != null,
-        "shared AWS samples not found (looked for ../shared/aws-events): conformance run skipped");
+        "AWS samples not found (src/test/resources/aws-events-samples): conformance run skipped");
     return Samples.jsonFiles(shared).stream()
         .map(
             rel ->

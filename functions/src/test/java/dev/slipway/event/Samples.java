@@ -25,18 +25,11 @@ final class Samples {
     return root().resolve("events");
   }
 
-  /** The shared real AWS samples, or null when that folder is not beside the checkout. */
+  /**
+   * Real AWS events as AWS sends them, copied unchanged from AWS's documentation and public
+   * projects (each file's source is in the folder's SOURCES.md); null when the folder is missing.
+   */
   static Path sharedEvents() {
-    String configured = System.getProperty("slipway.sharedEvents");
-    Path path =
-        configured != null
-            ? Path.of(configured)
-            : root().resolve("../shared/aws-events").normalize();
-    if (Files.isDirectory(path)) {
-      return path;
-    }
-    // A clone without the shared folder beside it (CI's clean clone) still checks conformance:
-    // the samples are kept in the test resources too, copied unchanged with their SOURCES.md.
     Path kept = Path.of("src/test/resources/aws-events-samples");
     return Files.isDirectory(kept) ? kept : null;
   }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN §5: what an upload may release, checked against the declarations. */
+/** architecture §5: what an upload may release, checked against the declarations. */
 class DeclarationsTest {
   static final LocalDate TODAY = LocalDate.parse("2026-12-02");
 

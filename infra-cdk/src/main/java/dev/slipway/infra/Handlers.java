@@ -104,7 +104,7 @@ public final class Handlers extends Construct {
               .build());
       grant(name, function, props);
     }
-    // A person's decisions come only through this URL (DESIGN §5): Lambda authenticates the
+    // A person's decisions come only through this URL (architecture §5): Lambda authenticates the
     // caller (SigV4, AuthType AWS_IAM) and its resource policy names who may steer, a permission
     // apart from uploading; the handler records the caller ARN Lambda passes.
     steeringUrl =
@@ -196,7 +196,7 @@ public final class Handlers extends Construct {
 
   private void deploy(Function function, Props props) {
     Stack stack = Stack.of(this);
-    // Exactly the declared targets (DESIGN §5): an upload cannot reach any other ECS service.
+    // Exactly the declared targets (architecture §5): an upload cannot reach any other ECS service.
     List<Declarations.Environment> environments =
         props.services().services().stream().flatMap(s -> s.environments().stream()).toList();
     function.addToRolePolicy(

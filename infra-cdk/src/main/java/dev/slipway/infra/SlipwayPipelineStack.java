@@ -159,7 +159,8 @@ public final class SlipwayPipelineStack extends Stack {
     SourceBucket source =
         new SourceBucket(
             this, "Source", new SourceBucket.Props(props.bucketName(), props.retentionDays()));
-    // One repository per declared service (DESIGN §5): a service's images, and its pushes' events,
+    // One repository per declared service (architecture §5): a service's images, and its pushes'
+    // events,
     // are its own.
     Map<String, ImageRepository> images = new LinkedHashMap<>();
     for (Declarations.Service service : props.services().services()) {
@@ -288,7 +289,8 @@ public final class SlipwayPipelineStack extends Stack {
 
     notifications(props, alarmTopic);
 
-    // Bake timers (DESIGN §5: the bake ends at its time, not at a tick): any handler may start a
+    // Bake timers (architecture §5: the bake ends at its time, not at a tick): any handler may
+    // start a
     // bake, so every one may send the deployment step's queue a delayed message, that queue only.
     Queue timers = queues.get(Step.DEPLOYMENT.functionName())[0];
     for (Function function : handlers.functions().values()) {
@@ -338,12 +340,12 @@ public final class SlipwayPipelineStack extends Stack {
   }
 
   /**
-   * Release notifications (DESIGN §5, "Release events go to an SNS topic people can subscribe to"):
-   * an encrypted topic with the props' email subscribers; a rule sends it each approval request
-   * (with the command to run), each release blocked, failed, rolled back or live, and each release
-   * found stuck, as one readable line. EventBridge publishes to an encrypted topic only when the
-   * topic's key lets it. A release stuck past its state's limit also raises an alarm: the stuck
-   * rule's matched-events metric, which EventBridge publishes.
+   * Release notifications (architecture §5, "Release events go to an SNS topic people can subscribe
+   * to"): an encrypted topic with the props' email subscribers; a rule sends it each approval
+   * request (with the command to run), each release blocked, failed, rolled back or live, and each
+   * release found stuck, as one readable line. EventBridge publishes to an encrypted topic only
+   * when the topic's key lets it. A release stuck past its state's limit also raises an alarm: the
+   * stuck rule's matched-events metric, which EventBridge publishes.
    */
   private void notifications(PipelineProps props, Topic alarmTopic) {
     Topic topic =
@@ -516,8 +518,8 @@ public final class SlipwayPipelineStack extends Stack {
   private final Map<String, Queue[]> queues = new LinkedHashMap<>();
 
   /**
-   * The handler's queue as a rule target (DESIGN §2, event topology): every rule delivers to the
-   * queue of the function that handles it, and the function reads it through an event source
+   * The handler's queue as a rule target (architecture §2, event topology): every rule delivers to
+   * the queue of the function that handles it, and the function reads it through an event source
    * mapping with ReportBatchItemFailures, so an event it cannot handle yet comes back after the
    * visibility timeout, up to {@link #MAX_RECEIVES} times, then goes to the dead-letter queue
    * (alarmed). A rule invoking the Lambda directly would give a failing handler two retries and

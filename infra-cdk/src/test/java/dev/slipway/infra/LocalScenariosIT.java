@@ -282,7 +282,7 @@ class LocalScenariosIT {
     assertThat(get(taskPort(), "/")).contains("hello from the second push");
   }
 
-  // ---- DESIGN §5: the manifest cannot widen what Slipway may do ----
+  // ---- architecture §5: the manifest cannot widen what Slipway may do ----
 
   @Test
   @Order(6)

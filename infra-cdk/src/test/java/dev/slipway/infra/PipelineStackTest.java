@@ -390,7 +390,7 @@ class PipelineStackTest {
 
   @Test
   void deployGrants_nameExactlyTheDeclaredTargetsAndRoles_neverAStar() throws Exception {
-    // DESIGN §5: one upload must not reach an ECS service, or pass a role, nobody declared.
+    // architecture §5: one upload must not reach an ECS service, or pass a role, nobody declared.
     for (String action : List.of("ecs:UpdateService", "ecs:DescribeServices", "iam:PassRole")) {
       List<String> resources = resourcesGranting(template, action);
       assertThat(resources).as(action).isNotEmpty().noneMatch(r -> r.contains("*"));

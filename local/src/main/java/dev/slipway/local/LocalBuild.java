@@ -23,8 +23,8 @@ import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 
 /**
- * One build, run as CodeBuild runs it (DESIGN §6): the project's buildspec from the template, its
- * environment variables with StartBuild's overrides and the ones CodeBuild sets, the S3 source
+ * One build, run as CodeBuild runs it (architecture §6): the project's buildspec from the template,
+ * its environment variables with StartBuild's overrides and the ones CodeBuild sets, the S3 source
  * extracted only when it is a zip (any other object is left as the one file it is), the build's
  * role for every AWS call (the source download and artifact upload included, as CodeBuild makes
  * them with the project's service role), and the artifacts the buildspec declares uploaded where

@@ -44,8 +44,8 @@ import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The whole pipeline on one machine (DESIGN.md §6): moto_server as the AWS control plane, the CDK
- * app's rules installed with an SQS target each, a dispatcher that drains them into the same
+ * The whole pipeline on one machine (architecture §6): moto_server as the AWS control plane, the
+ * CDK app's rules installed with an SQS target each, a dispatcher that drains them into the same
  * handler classes the Lambdas run, CodeBuild played by {@link BuildExecutor} behind CodeBuild's
  * API, a real OCI registry (distribution's, which Slipway installs itself), the OSV scanner, and
  * {@link TaskRunner} for ECS.
@@ -277,7 +277,7 @@ public final class LocalRuntime implements AutoCloseable {
     // A Dockerfile build needs a Docker daemon (buildx) and the base images its FROM lines name;
     // this machine has no daemon, and Debian's buildah, which would build without one, cannot
     // fetch FROM images from registries it cannot reach. Never build something else instead:
-    // such an upload is refused, saying so (DESIGN §4).
+    // such an upload is refused, saying so (architecture §4).
     env.put(
         "SLIPWAY_DOCKERFILE_REFUSAL",
         "slipway local does not build Dockerfiles (no Docker daemon here, and the FROM images'"

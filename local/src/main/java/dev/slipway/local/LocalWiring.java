@@ -137,7 +137,7 @@ final class LocalWiring {
 
   /**
    * The template's queues (with their redrive policies) and its rules with their queue targets, in
-   * the emulator. Every rule delivers to a queue (DESIGN §2's topology, as on AWS), with the
+   * the emulator. Every rule delivers to a queue (architecture §2's topology, as on AWS), with the
    * template's receive counts before the dead-letter queue; visibility timeouts run
    * LocalRuntime.LOCAL_TIME_SCALE times faster here, as the reconciler's schedule does (see README,
    * fidelity).

@@ -323,7 +323,7 @@ public final class TemplateRules {
                   + " invokes the Lambda "
                   + targetId
                   + " directly: a handler that fails an event gets two more tries and the event"
-                  + " is dropped; target the function's queue (DESIGN §2)");
+                  + " is dropped; target the function's queue (architecture §2)");
         }
         if (resources.path(queueId).path("Type").asText().equals("AWS::SQS::Queue")) {
           out.add(
