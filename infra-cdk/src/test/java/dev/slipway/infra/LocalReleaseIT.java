@@ -53,8 +53,11 @@ class LocalReleaseIT {
         .anyMatch(l -> l.contains(" APPROVED ") && l.contains("scan passed the policy"));
     assertThat(run.out())
         .anyMatch(l -> l.contains(" LIVE ") && l.contains("healthy through the bake time"));
-    // After the runtime's four lines (endpoints, bucket, state, how to push): the push's id.
-    String releaseId = run.out().get(4);
+    // After the runtime's five lines (endpoints, bucket, state, the web page, how to push): the
+    // push's id.
+    assertThat(run.out().get(3))
+        .matches("slipway local: the releases, live: http://127\\.0\\.0\\.1:\\d+/");
+    String releaseId = run.out().get(5);
     assertThat(releaseId).startsWith("hello-go-");
     assertThat(run.out().stream().filter(l -> l.contains(" LIVE after ")).findFirst())
         .get()
