@@ -240,7 +240,7 @@ def main():
         shutil.rmtree(work, ignore_errors=True)
 
 
-WARM_EVENTS = 200
+WARM_EVENTS = int(os.environ.get("SLIPWAY_BENCH_WARM_EVENTS", "200"))
 
 
 def warm_runs(moto, codebuild, work, archive, configs, env):

@@ -202,6 +202,6 @@ final class AwsOptions {
   }
 
   S3Ledger ledger(AwsClients aws) {
-    return new S3Ledger(aws.s3, bucket, "ledger/");
+    return new S3Ledger(aws.s3(), bucket, "ledger/");
   }
 }

@@ -158,8 +158,8 @@ final class DoctorCommand implements Callable<Integer> {
       check(
           "bucket",
           () -> {
-            clients.s3.headBucket(r -> r.bucket(aws.bucket));
-            clients.s3.listObjectsV2(r -> r.bucket(aws.bucket).prefix("ledger/").maxKeys(1));
+            clients.s3().headBucket(r -> r.bucket(aws.bucket));
+            clients.s3().listObjectsV2(r -> r.bucket(aws.bucket).prefix("ledger/").maxKeys(1));
             return "s3://" + aws.bucket + " reachable, its ledger readable";
           });
       line(
@@ -173,7 +173,7 @@ final class DoctorCommand implements Callable<Integer> {
           "scanning",
           () -> {
             var config =
-                clients.ecr.getRegistryScanningConfiguration(r -> {}).scanningConfiguration();
+                clients.ecr().getRegistryScanningConfiguration(r -> {}).scanningConfiguration();
             if (!"ENHANCED".equals(config.scanTypeAsString())) {
               throw new IllegalStateException(
                   "ECR registry scanning is "

@@ -149,7 +149,7 @@ final class LogsCommand extends ReleaseCommands.Base {
       Manifest.Deploy d = deploy;
       var services =
           clients
-              .ecs
+              .ecs()
               .describeServices(q -> q.cluster(d.cluster()).services(d.service()))
               .services();
       if (services.isEmpty()) {
@@ -159,7 +159,7 @@ final class LogsCommand extends ReleaseCommands.Base {
       taskDefinition = services.get(0).taskDefinition();
     }
     String name = deploy.container();
-    Optional<ReleaseLogs.Tasks> tasks = ReleaseLogs.tasks(clients.ecs, taskDefinition, name);
+    Optional<ReleaseLogs.Tasks> tasks = ReleaseLogs.tasks(clients.ecs(), taskDefinition, name);
     if (tasks.isEmpty()) {
       err()
           .println(

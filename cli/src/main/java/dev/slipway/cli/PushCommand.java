@@ -111,7 +111,7 @@ final class PushCommand implements Callable<Integer> {
     try (AwsClients clients = aws.clients()) {
       SourceUpload.Uploaded put =
           SourceUpload.put(
-              clients.s3,
+              clients.s3(),
               aws.bucket,
               key,
               "application/zip",
@@ -256,7 +256,7 @@ final class PushCommand implements Callable<Integer> {
     try (AwsClients clients = aws.clients()) {
       byte[] bytes =
           clients
-              .s3
+              .s3()
               .getObjectAsBytes(
                   r -> r.bucket(aws.bucket).key("builds/" + releaseId + "/build-report.json"))
               .asByteArray();
@@ -275,7 +275,7 @@ final class PushCommand implements Callable<Integer> {
     try (AwsClients clients = aws.clients()) {
       String text =
           clients
-              .s3
+              .s3()
               .getObjectAsBytes(
                   r -> r.bucket(aws.bucket).key("builds/" + releaseId + "/build-failure.log"))
               .asUtf8String();

@@ -85,7 +85,7 @@ class DoctorIT {
   void withABucket_checksTheBucket_theSteeringUrl_andThatInspectorScans(@TempDir Path home)
       throws Exception {
     emulator.reset();
-    emulator.aws().s3.createBucket(r -> r.bucket("slipway-sources"));
+    emulator.aws().s3().createBucket(r -> r.bucket("slipway-sources"));
     Map<String, String> env =
         Map.of(
             "HOME", home.toString(),
@@ -103,7 +103,7 @@ class DoctorIT {
 
     emulator
         .aws()
-        .ecr
+        .ecr()
         .putRegistryScanningConfiguration(
             r ->
                 r.scanType("ENHANCED")

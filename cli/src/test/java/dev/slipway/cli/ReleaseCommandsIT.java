@@ -35,13 +35,13 @@ class ReleaseCommandsIT {
   @BeforeEach
   void bucket() throws Exception {
     emulator.reset();
-    emulator.aws().s3.createBucket(r -> r.bucket(BUCKET));
+    emulator.aws().s3().createBucket(r -> r.bucket(BUCKET));
     emulator
         .aws()
-        .s3
+        .s3()
         .putBucketVersioning(
             r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
-    ledger = new S3Ledger(emulator.aws().s3, BUCKET, "ledger/");
+    ledger = new S3Ledger(emulator.aws().s3(), BUCKET, "ledger/");
   }
 
   Cli slipway(String... args) {
@@ -112,13 +112,13 @@ class ReleaseCommandsIT {
     var objects =
         emulator
             .aws()
-            .s3
+            .s3()
             .listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/hello-go/"))
             .contents();
     assertThat(objects).hasSize(1);
     String key = objects.get(0).key();
     assertThat(key).matches("sources/hello-go/\\d{8}T\\d{6}Z-[0-9a-f]{12}\\.zip");
-    var head = emulator.aws().s3.headObject(r -> r.bucket(BUCKET).key(key));
+    var head = emulator.aws().s3().headObject(r -> r.bucket(BUCKET).key(key));
     assertThat(head.metadata())
         .containsEntry("slipway-service", "hello-go")
         .containsKey("slipway-sha256");
@@ -138,12 +138,12 @@ class ReleaseCommandsIT {
               var objects =
                   emulator
                       .aws()
-                      .s3
+                      .s3()
                       .listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/"))
                       .contents();
               if (!objects.isEmpty()) {
                 String key = objects.get(0).key();
-                var head = emulator.aws().s3.headObject(r -> r.bucket(BUCKET).key(key));
+                var head = emulator.aws().s3().headObject(r -> r.bucket(BUCKET).key(key));
                 SourceRef source =
                     new SourceRef(BUCKET, key, head.versionId(), head.eTag().replace("\"", ""));
                 Instant now = Instant.now();
@@ -256,12 +256,12 @@ class ReleaseCommandsIT {
     String key =
         emulator
             .aws()
-            .s3
+            .s3()
             .listObjectsV2(r -> r.bucket(BUCKET).prefix("sources/hello-go/"))
             .contents()
             .get(0)
             .key();
-    var head = emulator.aws().s3.headObject(r -> r.bucket(BUCKET).key(key));
+    var head = emulator.aws().s3().headObject(r -> r.bucket(BUCKET).key(key));
     assertThat(head.eTag()).as("a multipart object's ETag").endsWith("-3\"");
     assertThat(head.contentLength()).isGreaterThan(20L * 1024 * 1024);
     assertThat(head.metadata()).containsEntry("slipway-service", "hello-go");
@@ -269,7 +269,7 @@ class ReleaseCommandsIT {
         .isEqualTo(
             new SourceRef(BUCKET, key, head.versionId(), head.eTag().replace("\"", ""))
                 .releaseId());
-    assertThat(emulator.aws().s3.listMultipartUploads(r -> r.bucket(BUCKET)).uploads())
+    assertThat(emulator.aws().s3().listMultipartUploads(r -> r.bucket(BUCKET)).uploads())
         .as("no part is left behind")
         .isEmpty();
   }
@@ -349,7 +349,7 @@ class ReleaseCommandsIT {
     assertThat(cli.code()).isEqualTo(2);
     assertThat(cli.errLines())
         .contains("slipway push: slipway.json: service: 'Bad' is not a service name");
-    assertThat(emulator.aws().s3.listObjectsV2(r -> r.bucket(BUCKET)).contents()).isEmpty();
+    assertThat(emulator.aws().s3().listObjectsV2(r -> r.bucket(BUCKET)).contents()).isEmpty();
   }
 
   @Test
@@ -410,7 +410,7 @@ class ReleaseCommandsIT {
   static String taskDefinition(String digit) {
     return emulator
         .aws()
-        .ecs
+        .ecs()
         .registerTaskDefinition(
             r ->
                 r.family("hello-go")
@@ -425,12 +425,12 @@ class ReleaseCommandsIT {
 
   @Test
   void rollback_goesThroughTheSteeringUrl_neverABareUpdateService() {
-    emulator.aws().ecs.createCluster(r -> r.clusterName("default"));
+    emulator.aws().ecs().createCluster(r -> r.clusterName("default"));
     String before = taskDefinition("1");
     String after = taskDefinition("2");
     emulator
         .aws()
-        .ecs
+        .ecs()
         .createService(
             r ->
                 r.cluster("default").serviceName("hello-go").taskDefinition(after).desiredCount(1));
@@ -456,7 +456,7 @@ class ReleaseCommandsIT {
     assertThat(
             emulator
                 .aws()
-                .ecs
+                .ecs()
                 .describeServices(r -> r.cluster("default").services("hello-go"))
                 .services()
                 .get(0)

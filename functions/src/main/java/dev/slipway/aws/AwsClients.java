@@ -2,9 +2,11 @@ package dev.slipway.aws;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
+import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
@@ -22,31 +24,28 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
- * The SDK clients, built once per container (style §3): one url-connection HTTP client with
- * explicit timeouts, the region from the environment, and per-service endpoint overrides for an
- * emulator ({@code AWS_ENDPOINT_URL}, or {@code AWS_ENDPOINT_URL_<SERVICE>}, as the AWS CLI reads
- * them).
+ * The SDK clients, each built once per container and only when first asked for (style §3): a
+ * handler pays at cold start for the clients its own steps call, not for all eight (building one
+ * costs 60-100 ms of class loading and configuration on Lambda's C1-only JVM). One url-connection
+ * HTTP client with explicit timeouts, the region read once from the environment, one credentials
+ * provider shared by every client (resolved once, not per client), and per-service endpoint
+ * overrides for an emulator ({@code AWS_ENDPOINT_URL}, or {@code AWS_ENDPOINT_URL_<SERVICE>}, as
+ * the AWS CLI reads them).
  */
 public final class AwsClients implements AutoCloseable {
   private final SdkHttpClient http;
   private final AwsCredentialsProvider credentials;
-  public final S3Client s3;
-  public final CodeBuildClient codeBuild;
-  public final EcrClient ecr;
-  public final EcsClient ecs;
-
-  /**
-   * ECS without the SDK's retries, for {@code RegisterTaskDefinition}, which is not idempotent: a
-   * retry after an answer lost in transit registers a second revision. The deploy effect retries
-   * instead, after looking for the revision its earlier attempt may have registered.
-   */
-  public final EcsClient ecsOnce;
-
-  public final EventBridgeClient events;
-  public final CloudWatchClient cloudWatch;
-
-  /** The bake timers' delayed messages (Timers). */
-  public final SqsClient sqs;
+  private final boolean ownCredentials;
+  private final Map<String, String> env;
+  private final Region region;
+  private final Lazy<S3Client> s3;
+  private final Lazy<CodeBuildClient> codeBuild;
+  private final Lazy<EcrClient> ecr;
+  private final Lazy<EcsClient> ecs;
+  private final Lazy<EcsClient> ecsOnce;
+  private final Lazy<EventBridgeClient> events;
+  private final Lazy<CloudWatchClient> cloudWatch;
+  private final Lazy<SqsClient> sqs;
 
   /** What an emulator on this machine is given: it takes any key, and the SDK insists on one. */
   public static final AwsCredentialsProvider EMULATOR_CREDENTIALS =
@@ -61,69 +60,148 @@ public final class AwsClients implements AutoCloseable {
    * handler its own role's key; {@code null} means the default chain, as on Lambda).
    */
   public AwsClients(Map<String, String> env, AwsCredentialsProvider credentials) {
-    this.credentials = credentials;
+    this.ownCredentials = credentials == null;
+    this.credentials =
+        credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+    this.env = Map.copyOf(env);
     http =
         UrlConnectionHttpClient.builder()
             .connectionTimeout(Duration.ofSeconds(3))
             .socketTimeout(Duration.ofSeconds(20))
             .build();
-    Region region =
+    region =
         Region.of(
             env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
     s3 =
-        configure(S3Client.builder().forcePathStyle(endpoint(env, "S3") != null), env, "S3", region)
-            .build();
-    codeBuild = configure(CodeBuildClient.builder(), env, "CODEBUILD", region).build();
-    ecr = configure(EcrClient.builder(), env, "ECR", region).build();
-    ecs = configure(EcsClient.builder(), env, "ECS", region).build();
-    var once = configure(EcsClient.builder(), env, "ECS", region);
+        new Lazy<>(
+            () ->
+                configure(S3Client.builder().forcePathStyle(endpoint("S3") != null), "S3").build());
+    codeBuild = new Lazy<>(() -> configure(CodeBuildClient.builder(), "CODEBUILD").build());
+    ecr = new Lazy<>(() -> configure(EcrClient.builder(), "ECR").build());
+    ecs = new Lazy<>(() -> configure(EcsClient.builder(), "ECS").build());
     ecsOnce =
-        once.overrideConfiguration(
-                ClientOverrideConfiguration.builder()
-                    .apiCallTimeout(Duration.ofSeconds(30))
-                    .apiCallAttemptTimeout(Duration.ofSeconds(10))
-                    .retryStrategy(DefaultRetryStrategy.doNotRetry())
-                    .build())
-            .build();
-    events = configure(EventBridgeClient.builder(), env, "EVENTBRIDGE", region).build();
-    cloudWatch = configure(CloudWatchClient.builder(), env, "CLOUDWATCH", region).build();
-    sqs = configure(SqsClient.builder(), env, "SQS", region).build();
+        new Lazy<>(
+            () ->
+                configure(EcsClient.builder(), "ECS")
+                    .overrideConfiguration(
+                        ClientOverrideConfiguration.builder()
+                            .apiCallTimeout(Duration.ofSeconds(30))
+                            .apiCallAttemptTimeout(Duration.ofSeconds(10))
+                            .retryStrategy(DefaultRetryStrategy.doNotRetry())
+                            .build())
+                    .build());
+    events = new Lazy<>(() -> configure(EventBridgeClient.builder(), "EVENTBRIDGE").build());
+    cloudWatch = new Lazy<>(() -> configure(CloudWatchClient.builder(), "CLOUDWATCH").build());
+    sqs = new Lazy<>(() -> configure(SqsClient.builder(), "SQS").build());
+  }
+
+  public S3Client s3() {
+    return s3.get();
+  }
+
+  public CodeBuildClient codeBuild() {
+    return codeBuild.get();
+  }
+
+  public EcrClient ecr() {
+    return ecr.get();
+  }
+
+  public EcsClient ecs() {
+    return ecs.get();
+  }
+
+  /**
+   * ECS without the SDK's retries, for {@code RegisterTaskDefinition}, which is not idempotent: a
+   * retry after an answer lost in transit registers a second revision. The deploy effect retries
+   * instead, after looking for the revision its earlier attempt may have registered.
+   */
+  public EcsClient ecsOnce() {
+    return ecsOnce.get();
+  }
+
+  public EventBridgeClient events() {
+    return events.get();
+  }
+
+  public CloudWatchClient cloudWatch() {
+    return cloudWatch.get();
+  }
+
+  /** The bake timers' delayed messages (Timers). */
+  public SqsClient sqs() {
+    return sqs.get();
+  }
+
+  /** A client built on first use, once, whichever thread asks first. */
+  private static final class Lazy<T extends AutoCloseable> {
+    private final java.util.function.Supplier<T> make;
+    private volatile T value;
+
+    Lazy(java.util.function.Supplier<T> make) {
+      this.make = make;
+    }
+
+    T get() {
+      T v = value;
+      if (v == null) {
+        synchronized (this) {
+          v = value;
+          if (v == null) {
+            v = make.get();
+            value = v;
+          }
+        }
+      }
+      return v;
+    }
+
+    void close() throws Exception {
+      T v = value;
+      if (v != null) {
+        v.close();
+      }
+    }
   }
 
   private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
-      B builder, Map<String, String> env, String service, Region region) {
+      B builder, String service) {
     builder.region(region);
     builder.httpClient(http);
-    if (credentials != null) {
-      builder.credentialsProvider(credentials);
-    }
+    builder.credentialsProvider(credentials);
     builder.overrideConfiguration(
         ClientOverrideConfiguration.builder()
             .apiCallTimeout(Duration.ofSeconds(30))
             .apiCallAttemptTimeout(Duration.ofSeconds(10))
             .build());
-    String endpoint = endpoint(env, service);
+    String endpoint = endpoint(service);
     if (endpoint != null) {
       builder.endpointOverride(URI.create(endpoint));
     }
     return builder;
   }
 
-  private static String endpoint(Map<String, String> env, String service) {
+  private String endpoint(String service) {
     String specific = env.get("AWS_ENDPOINT_URL_" + service);
     return specific != null ? specific : env.get("AWS_ENDPOINT_URL");
   }
 
   @Override
   public void close() {
-    s3.close();
-    codeBuild.close();
-    ecr.close();
-    ecs.close();
-    ecsOnce.close();
-    events.close();
-    cloudWatch.close();
-    sqs.close();
+    for (Lazy<?> client : List.of(s3, codeBuild, ecr, ecs, ecsOnce, events, cloudWatch, sqs)) {
+      try {
+        client.close();
+      } catch (Exception e) {
+        // closing: nothing to do about one that fails
+      }
+    }
+    if (ownCredentials && credentials instanceof AutoCloseable closeable) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        // as above
+      }
+    }
     http.close();
   }
 }

@@ -35,28 +35,28 @@ public final class Wiring {
     String artifactBucket = env.getOrDefault("SLIPWAY_ARTIFACT_BUCKET", config.sourceBucket());
     CodeBuildBuilds builds =
         new CodeBuildBuilds(
-            aws.codeBuild,
+            aws.codeBuild(),
             new CodeBuildBuilds.Settings(
                 config.compileProject(),
                 config.imageProject(),
                 artifactBucket,
                 config.dockerfileProject()));
-    EcsDeployments deployments = new EcsDeployments(aws.ecs, aws.ecsOnce);
+    EcsDeployments deployments = new EcsDeployments(aws.ecs(), aws.ecsOnce());
     return new Pipeline(
         config,
         new Pipeline.Ports(
-            new S3Ledger(aws.s3, ledgerBucket, "ledger/"),
-            new S3SourceArchives(aws.s3, config.sourceBucket(), clock),
-            new EcrImages(aws.ecr),
+            new S3Ledger(aws.s3(), ledgerBucket, "ledger/"),
+            new S3SourceArchives(aws.s3(), config.sourceBucket(), clock),
+            new EcrImages(aws.ecr()),
             builds,
-            new S3BuildLogs(aws.s3, artifactBucket),
+            new S3BuildLogs(aws.s3(), artifactBucket),
             deployments,
-            new CloudWatchAlarms(aws.cloudWatch),
+            new CloudWatchAlarms(aws.cloudWatch()),
             new PortEffects(
                 builds,
                 deployments,
                 new EventBridgeAnnouncements(
-                    aws.events, env.getOrDefault("SLIPWAY_EVENT_BUS", "default")),
+                    aws.events(), env.getOrDefault("SLIPWAY_EVENT_BUS", "default")),
                 timers(aws, env, clock),
                 config.services())),
         clock);
@@ -71,6 +71,6 @@ public final class Wiring {
     if (queue == null || queue.isBlank()) {
       return (release, at) -> {};
     }
-    return new SqsTimers(aws.sqs, queue, clock);
+    return new SqsTimers(aws.sqs(), queue, clock);
   }
 }

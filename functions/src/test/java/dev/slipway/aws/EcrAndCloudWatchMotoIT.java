@@ -19,7 +19,7 @@ class EcrAndCloudWatchMotoIT {
   /** An image in moto's ECR with a started scan whose result is {@code result} (moto's API). */
   static String scanned(String tag, String result) throws Exception {
     try {
-      emulator.aws().ecr.createRepository(r -> r.repositoryName("slipway/hello-go"));
+      emulator.aws().ecr().createRepository(r -> r.repositoryName("slipway/hello-go"));
     } catch (software.amazon.awssdk.services.ecr.model.RepositoryAlreadyExistsException e) {
       // made by an earlier test
     }
@@ -40,7 +40,7 @@ class EcrAndCloudWatchMotoIT {
                         .digest(manifest.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     emulator
         .aws()
-        .ecr
+        .ecr()
         .putImage(
             r ->
                 r.repositoryName("slipway/hello-go")
@@ -52,7 +52,7 @@ class EcrAndCloudWatchMotoIT {
     }
     emulator
         .aws()
-        .ecr
+        .ecr()
         .startImageScan(
             r ->
                 r.repositoryName("slipway/hello-go")
@@ -82,7 +82,7 @@ class EcrAndCloudWatchMotoIT {
                  "vulnerablePackages": [{"name": "golang.org/x/net", "version": "v0.21.0"}]}}]}
             """);
 
-    assertThat(new EcrImages(emulator.aws().ecr).findings("slipway/hello-go", digest))
+    assertThat(new EcrImages(emulator.aws().ecr()).findings("slipway/hello-go", digest))
         .containsExactly(
             new Finding("CVE-2023-45288", Severity.HIGH, "golang.org/x/net", "v0.21.0"));
   }
@@ -97,7 +97,8 @@ class EcrAndCloudWatchMotoIT {
               "description": "UnsupportedImageError: The operating system and/or package manager are not supported."}
             """);
 
-    assertThatThrownBy(() -> new EcrImages(emulator.aws().ecr).findings("slipway/hello-go", digest))
+    assertThatThrownBy(
+            () -> new EcrImages(emulator.aws().ecr()).findings("slipway/hello-go", digest))
         .isInstanceOf(dev.slipway.engine.Images.Unscannable.class)
         .hasMessageContaining("ended UNSUPPORTED_IMAGE")
         .hasMessageContaining("enhanced scanning");
@@ -108,8 +109,8 @@ class EcrAndCloudWatchMotoIT {
     String never = scanned("never", null);
     String pending = scanned("pending", "\"imageScanStatus\": {\"status\": \"PENDING\"}");
 
-    assertThat(new EcrImages(emulator.aws().ecr).findings("slipway/hello-go", never)).isNull();
-    assertThat(new EcrImages(emulator.aws().ecr).findings("slipway/hello-go", pending)).isNull();
+    assertThat(new EcrImages(emulator.aws().ecr()).findings("slipway/hello-go", never)).isNull();
+    assertThat(new EcrImages(emulator.aws().ecr()).findings("slipway/hello-go", pending)).isNull();
   }
 
   @Test
@@ -117,7 +118,7 @@ class EcrAndCloudWatchMotoIT {
     for (String name : List.of("hello-go-5xx", "hello-go-unhealthy")) {
       emulator
           .aws()
-          .cloudWatch
+          .cloudWatch()
           .putMetricAlarm(
               r ->
                   r.alarmName(name)
@@ -131,11 +132,11 @@ class EcrAndCloudWatchMotoIT {
     }
     emulator
         .aws()
-        .cloudWatch
+        .cloudWatch()
         .setAlarmState(r -> r.alarmName("hello-go-5xx").stateValue("ALARM").stateReason("test"));
 
     assertThat(
-            new CloudWatchAlarms(emulator.aws().cloudWatch)
+            new CloudWatchAlarms(emulator.aws().cloudWatch())
                 .firing(List.of("hello-go-5xx", "hello-go-unhealthy")))
         .containsExactly("hello-go-5xx");
   }

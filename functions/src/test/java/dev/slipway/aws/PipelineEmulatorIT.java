@@ -107,11 +107,15 @@ class PipelineEmulatorIT {
   void resources() throws Exception {
     emulator.reset();
     codeBuild.reset();
-    aws.s3.createBucket(r -> r.bucket(BUCKET));
-    aws.s3.putBucketVersioning(
-        r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
-    aws.s3.putBucketNotificationConfiguration(
-        r -> r.bucket(BUCKET).notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
+    aws.s3().createBucket(r -> r.bucket(BUCKET));
+    aws.s3()
+        .putBucketVersioning(
+            r -> r.bucket(BUCKET).versioningConfiguration(v -> v.status("Enabled")));
+    aws.s3()
+        .putBucketNotificationConfiguration(
+            r ->
+                r.bucket(BUCKET)
+                    .notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
     s3Queue =
         queue(
             "s3-events",
@@ -120,11 +124,11 @@ class PipelineEmulatorIT {
                 + BUCKET
                 + "\"]}, \"object\": {\"key\": [{\"prefix\": \"sources/\"}]}}}");
     slipwayQueue = queue("slipway-events", "{\"source\": [\"slipway\"]}");
-    aws.ecr.createRepository(r -> r.repositoryName(REPOSITORY));
+    aws.ecr().createRepository(r -> r.repositoryName(REPOSITORY));
     // The cluster examples/hello-go/slipway.json deploys to.
-    aws.ecs.createCluster(r -> r.clusterName(CLUSTER));
+    aws.ecs().createCluster(r -> r.clusterName(CLUSTER));
     originalTaskDefinition =
-        aws.ecs
+        aws.ecs()
             .registerTaskDefinition(
                 r ->
                     r.family("hello-go")
@@ -144,20 +148,21 @@ class PipelineEmulatorIT {
                                     .essential(true)))
             .taskDefinition()
             .taskDefinitionArn();
-    aws.ecs.createService(
-        r ->
-            r.cluster(CLUSTER)
-                .serviceName("hello-go")
-                .taskDefinition(originalTaskDefinition)
-                .desiredCount(1));
+    aws.ecs()
+        .createService(
+            r ->
+                r.cluster(CLUSTER)
+                    .serviceName("hello-go")
+                    .taskDefinition(originalTaskDefinition)
+                    .desiredCount(1));
     pipeline = Wiring.pipeline(env(), clock, AwsClients.EMULATOR_CREDENTIALS);
   }
 
   private String queue(String name, String pattern) {
     String url = emulator.sqs().createQueue(r -> r.queueName(name)).queueUrl();
     String arn = "arn:aws:sqs:" + REGION + ":" + ACCOUNT + ":" + name;
-    aws.events.putRule(r -> r.name(name).eventPattern(pattern));
-    aws.events.putTargets(r -> r.rule(name).targets(t -> t.id("queue").arn(arn)));
+    aws.events().putRule(r -> r.name(name).eventPattern(pattern));
+    aws.events().putTargets(r -> r.rule(name).targets(t -> t.id("queue").arn(arn)));
     return url;
   }
 
@@ -195,7 +200,7 @@ class PipelineEmulatorIT {
 
   private Release release(String id) throws IOException {
     byte[] bytes =
-        aws.s3
+        aws.s3()
             .getObjectAsBytes(r -> r.bucket(BUCKET).key("ledger/releases/hello-go/" + id + ".json"))
             .asByteArray();
     return Json.mapper().readValue(bytes, Release.class);
@@ -220,9 +225,10 @@ class PipelineEmulatorIT {
   private String upload(Map<String, String> overrides) throws IOException {
     String key = "sources/hello-go/build-" + System.nanoTime() + ".zip";
     var put =
-        aws.s3.putObject(
-            r -> r.bucket(BUCKET).key(key),
-            RequestBody.fromBytes(zip(ROOT.resolve("examples/hello-go"), overrides)));
+        aws.s3()
+            .putObject(
+                r -> r.bucket(BUCKET).key(key),
+                RequestBody.fromBytes(zip(ROOT.resolve("examples/hello-go"), overrides)));
     List<JsonNode> notifications = drain(s3Queue, 1);
     assertThat(notifications).as("moto's S3 -> EventBridge -> SQS notification").hasSize(1);
     String response =
@@ -290,7 +296,7 @@ class PipelineEmulatorIT {
               + (arch.equals("amd64") ? "2" : "3").repeat(64)
               + "\",\"size\":1}]}";
       String digest =
-          aws.ecr
+          aws.ecr()
               .putImage(
                   r ->
                       r.repositoryName(REPOSITORY)
@@ -313,7 +319,7 @@ class PipelineEmulatorIT {
             + manifests
             + "}";
     String indexDigest =
-        aws.ecr
+        aws.ecr()
             .putImage(
                 r ->
                     r.repositoryName(REPOSITORY)
@@ -340,8 +346,9 @@ class PipelineEmulatorIT {
     ArrayNode results = Json.mapper().createArrayNode();
     for (String digest : platformDigests) {
       String tag = id + "-" + (platformDigests.indexOf(digest) == 0 ? "amd64" : "arm64");
-      aws.ecr.startImageScan(
-          r -> r.repositoryName(REPOSITORY).imageId(i -> i.imageDigest(digest).imageTag(tag)));
+      aws.ecr()
+          .startImageScan(
+              r -> r.repositoryName(REPOSITORY).imageId(i -> i.imageDigest(digest).imageTag(tag)));
       ObjectNode result = results.addObject();
       ObjectNode findings = result.putObject("imageScanFindings");
       findings
@@ -373,7 +380,10 @@ class PipelineEmulatorIT {
   }
 
   private Service service() {
-    return aws.ecs.describeServices(r -> r.cluster(CLUSTER).services("hello-go")).services().get(0);
+    return aws.ecs()
+        .describeServices(r -> r.cluster(CLUSTER).services("hello-go"))
+        .services()
+        .get(0);
   }
 
   @Test
@@ -414,12 +424,12 @@ class PipelineEmulatorIT {
         .isEqualTo(deploying.deployment().taskDefinitionArn())
         .isNotEqualTo(originalTaskDefinition);
     var taskDefinition =
-        aws.ecs
+        aws.ecs()
             .describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition()))
             .taskDefinition();
     assertThat(taskDefinition.containerDefinitions().get(0).image())
         .isEqualTo(ACCOUNT + ".dkr.ecr.us-east-1.amazonaws.com/" + REPOSITORY + "@" + indexDigest);
-    assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
+    assertThat(aws.ecs().listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
         .hasSize(2);
 
     String deploymentId = deploying.deployment().deploymentId();
@@ -451,7 +461,7 @@ class PipelineEmulatorIT {
     var index =
         Json.parse(
             new String(
-                aws.s3
+                aws.s3()
                     .getObjectAsBytes(
                         r -> r.bucket(BUCKET).key("ledger/releases/hello-go/index.json"))
                     .asByteArray(),
@@ -494,7 +504,7 @@ class PipelineEmulatorIT {
               Map.of("ecs-svc/4827193650284719365", deploymentId)));
     }
 
-    assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
+    assertThat(aws.ecs().listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
         .hasSize(2);
     assertThat(codeBuild.started).hasSize(2);
   }
@@ -507,11 +517,12 @@ class PipelineEmulatorIT {
     String registered = deploying.deployment().taskDefinitionArn();
     // As if the first attempt registered the revision and then lost everything after it:
     // the service is still on the original task definition, and the effect runs again.
-    aws.ecs.updateService(
-        r -> r.cluster(CLUSTER).service("hello-go").taskDefinition(originalTaskDefinition));
-    EcsDeployments deployments = new EcsDeployments(aws.ecs, aws.ecsOnce);
+    aws.ecs()
+        .updateService(
+            r -> r.cluster(CLUSTER).service("hello-go").taskDefinition(originalTaskDefinition));
+    EcsDeployments deployments = new EcsDeployments(aws.ecs(), aws.ecsOnce());
     String image =
-        aws.ecs
+        aws.ecs()
             .describeTaskDefinition(r -> r.taskDefinition(registered))
             .taskDefinition()
             .containerDefinitions()
@@ -524,7 +535,7 @@ class PipelineEmulatorIT {
         dev.slipway.engine.FakeWorld.DECLARATIONS.services().get(0).environments().get(0));
 
     assertThat(service().taskDefinition()).isEqualTo(registered);
-    assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
+    assertThat(aws.ecs().listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
         .as("the original and the one the release registered: no second revision")
         .hasSize(2);
   }

@@ -51,8 +51,8 @@ class S3LedgerLocalStackIT extends LedgerContract {
   @BeforeEach
   void bucket() {
     String name = "ledger-" + System.nanoTime();
-    aws.s3.createBucket(r -> r.bucket(name));
-    ledger = new S3Ledger(aws.s3, name, "ledger/");
+    aws.s3().createBucket(r -> r.bucket(name));
+    ledger = new S3Ledger(aws.s3(), name, "ledger/");
   }
 
   @Override

@@ -19,8 +19,8 @@ class S3LedgerMotoIT extends LedgerContract {
   @BeforeEach
   void bucket() throws Exception {
     emulator.reset();
-    emulator.aws().s3.createBucket(r -> r.bucket("ledger"));
-    ledger = new S3Ledger(new WritesOneAtATime(emulator.aws().s3), "ledger", "ledger/");
+    emulator.aws().s3().createBucket(r -> r.bucket("ledger"));
+    ledger = new S3Ledger(new WritesOneAtATime(emulator.aws().s3()), "ledger", "ledger/");
   }
 
   @Override

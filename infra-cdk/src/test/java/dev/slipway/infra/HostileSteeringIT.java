@@ -243,16 +243,17 @@ class HostileSteeringIT {
         .contains("who may approve: arn:aws:iam::210987654321:user/dana");
 
     // An approval event on the bus, naming an approver: anyone allowed PutEvents could send it.
-    aws.events.putEvents(
-        r ->
-            r.entries(
-                e ->
-                    e.source("slipway")
-                        .detailType("Release Approved")
-                        .detail(
-                            "{\"service\": \"hello-go\", \"releaseId\": \""
-                                + releaseId
-                                + "\", \"approvedBy\": \"arn:aws:iam::210987654321:user/dana\"}")));
+    aws.events()
+        .putEvents(
+            r ->
+                r.entries(
+                    e ->
+                        e.source("slipway")
+                            .detailType("Release Approved")
+                            .detail(
+                                "{\"service\": \"hello-go\", \"releaseId\": \""
+                                    + releaseId
+                                    + "\", \"approvedBy\": \"arn:aws:iam::210987654321:user/dana\"}")));
     // A signed approval by someone the steering URL's policy does not name.
     LocalSupport.Run mallory = as("mallory", "approve", releaseId, "--reason", "trust me");
     assertThat(mallory.code()).isEqualTo(1);

@@ -127,10 +127,11 @@ class LoadDrillIT {
                     for (int attempt = 0; attempt < 10; attempt++) {
                       try {
                         var put =
-                            aws.s3.putObject(
-                                r -> r.bucket(runtime.bucket()).key(key),
-                                software.amazon.awssdk.core.sync.RequestBody.fromBytes(
-                                    archive.getValue()));
+                            aws.s3()
+                                .putObject(
+                                    r -> r.bucket(runtime.bucket()).key(key),
+                                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(
+                                        archive.getValue()));
                         pushed
                             .computeIfAbsent(archive.getKey(), k -> new ArrayList<>())
                             .add(
@@ -272,7 +273,7 @@ class LoadDrillIT {
       checks.put("medianSecondsFromRequested", medians);
       try (AwsClients aws = LocalSupport.aws(runtime)) {
         List<String> ledger = new ArrayList<>();
-        aws.s3
+        aws.s3()
             .listObjectsV2Paginator(r -> r.bucket(runtime.bucket()).prefix("ledger/releases/"))
             .contents()
             .forEach(o -> ledger.add(o.key()));
@@ -280,7 +281,8 @@ class LoadDrillIT {
         assertThat(records).as("one ledger record per release").hasSize(releases.size());
         // Exactly one new task definition per service (the placeholder and the live one).
         for (String service : services) {
-          assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix(service)).taskDefinitionArns())
+          assertThat(
+                  aws.ecs().listTaskDefinitions(r -> r.familyPrefix(service)).taskDefinitionArns())
               .as(service)
               .hasSize(2);
         }

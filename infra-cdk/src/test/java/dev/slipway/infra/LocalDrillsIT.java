@@ -53,7 +53,7 @@ class LocalDrillsIT {
           .endsWith("LIVE");
       try (AwsClients aws = LocalSupport.aws(runtime)) {
         assertThat(
-                aws.ecs.listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
+                aws.ecs().listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
             .as("the placeholder and exactly one registered by the release")
             .hasSize(2);
       }

@@ -188,7 +188,8 @@ class LocalRestartIT {
                 "AWS_ENDPOINT_URL",
                 endpoints(state).path("endpoint").asText()),
             AwsClients.EMULATOR_CREDENTIALS)) {
-      assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
+      assertThat(
+              aws.ecs().listTaskDefinitions(r -> r.familyPrefix("hello-go")).taskDefinitionArns())
           .as("the placeholder and exactly one registered by the release, across three runs")
           .hasSize(2);
     }

@@ -414,14 +414,15 @@ class LocalScenariosIT {
     assertThat(before).doesNotContain(imageOnlyRelease);
     try (var aws = LocalSupport.aws(runtime)) {
       var task =
-          aws.ecs.describeTaskDefinition(
-              r ->
-                  r.taskDefinition(
-                      aws.ecs
-                          .describeServices(q -> q.cluster("slipway-demo").services("hello-go"))
-                          .services()
-                          .get(0)
-                          .taskDefinition()));
+          aws.ecs()
+              .describeTaskDefinition(
+                  r ->
+                      r.taskDefinition(
+                          aws.ecs()
+                              .describeServices(q -> q.cluster("slipway-demo").services("hello-go"))
+                              .services()
+                              .get(0)
+                              .taskDefinition()));
       assertThat(task.taskDefinition().containerDefinitions().get(0).image())
           .endsWith("slipway/hello-go@" + imageOnlyDigest);
     }

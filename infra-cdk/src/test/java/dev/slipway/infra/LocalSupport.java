@@ -170,9 +170,10 @@ final class LocalSupport {
   static String upload(
       dev.slipway.aws.AwsClients aws, LocalRuntime runtime, String key, byte[] archive) {
     var put =
-        aws.s3.putObject(
-            r -> r.bucket(runtime.bucket()).key(key),
-            software.amazon.awssdk.core.sync.RequestBody.fromBytes(archive));
+        aws.s3()
+            .putObject(
+                r -> r.bucket(runtime.bucket()).key(key),
+                software.amazon.awssdk.core.sync.RequestBody.fromBytes(archive));
     return new dev.slipway.release.SourceRef(
             runtime.bucket(), key, put.versionId(), put.eTag().replace("\"", ""))
         .releaseId();

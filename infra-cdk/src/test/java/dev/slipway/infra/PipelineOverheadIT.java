@@ -87,7 +87,7 @@ class PipelineOverheadIT {
         Release r =
             Json.mapper()
                 .readValue(
-                    aws.s3
+                    aws.s3()
                         .getObjectAsBytes(
                             g ->
                                 g.bucket(runtime.bucket())
@@ -104,7 +104,7 @@ class PipelineOverheadIT {
         List<Double> builds = new ArrayList<>();
         for (String build : List.of(r.compileBuildId(), r.imageBuildId())) {
           var b =
-              aws.codeBuild
+              aws.codeBuild()
                   .batchGetBuilds(g -> g.ids(build.substring(build.indexOf("build/") + 6)))
                   .builds()
                   .get(0);

@@ -45,7 +45,7 @@ class ReactionTimesIT {
   Release record(AwsClients aws, LocalRuntime runtime, String id) throws Exception {
     return Json.mapper()
         .readValue(
-            aws.s3
+            aws.s3()
                 .getObjectAsBytes(
                     g -> g.bucket(runtime.bucket()).key("ledger/releases/hello-go/" + id + ".json"))
                 .asByteArray(),

@@ -127,10 +127,10 @@ class RuleConformanceIT {
       String queue = emulator.sqs().createQueue(r -> r.queueName(ruleName)).queueUrl();
       String pattern =
           resolve(resource.path("Properties").path("EventPattern"), resources).toString();
-      emulator.aws().events.putRule(r -> r.name(ruleName).eventPattern(pattern));
+      emulator.aws().events().putRule(r -> r.name(ruleName).eventPattern(pattern));
       emulator
           .aws()
-          .events
+          .events()
           .putTargets(
               r ->
                   r.rule(ruleName)
@@ -172,7 +172,7 @@ class RuleConformanceIT {
       var response =
           emulator
               .aws()
-              .events
+              .events()
               .putEvents(
                   r ->
                       r.entries(

@@ -25,14 +25,15 @@ final class AwsSide {
 
   private void put(String source, String detailType, List<String> resources, ObjectNode detail) {
     var response =
-        aws.events.putEvents(
-            r ->
-                r.entries(
-                    e ->
-                        e.source(source)
-                            .detailType(detailType)
-                            .resources(resources)
-                            .detail(detail.toString())));
+        aws.events()
+            .putEvents(
+                r ->
+                    r.entries(
+                        e ->
+                            e.source(source)
+                                .detailType(detailType)
+                                .resources(resources)
+                                .detail(detail.toString())));
     if (response.failedEntryCount() != null && response.failedEntryCount() > 0) {
       throw new IllegalStateException(
           "PutEvents refused " + detailType + ": " + response.entries().get(0).errorMessage());

@@ -181,13 +181,14 @@ final class EcrSide {
 
   private void mirror(String repository, Blob manifest, String tag) {
     try {
-      aws.ecr.putImage(
-          r ->
-              r.repositoryName(repository)
-                  .imageManifest(new String(manifest.content(), StandardCharsets.UTF_8))
-                  .imageManifestMediaType(manifest.mediaType())
-                  .imageDigest(manifest.digest())
-                  .imageTag(tag));
+      aws.ecr()
+          .putImage(
+              r ->
+                  r.repositoryName(repository)
+                      .imageManifest(new String(manifest.content(), StandardCharsets.UTF_8))
+                      .imageManifestMediaType(manifest.mediaType())
+                      .imageDigest(manifest.digest())
+                      .imageTag(tag));
     } catch (ImageAlreadyExistsException again) {
       // a build run again after a restart: the same digest under the same tag is already there
     }
@@ -213,8 +214,9 @@ final class EcrSide {
       String repository, String digest, String tag, List<Finding> findings, boolean readable)
       throws Exception {
     try {
-      aws.ecr.startImageScan(
-          r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest).imageTag(tag)));
+      aws.ecr()
+          .startImageScan(
+              r -> r.repositoryName(repository).imageId(i -> i.imageDigest(digest).imageTag(tag)));
     } catch (LimitExceededException again) {
       // ECR allows one scan per image a day: this is the SDK's retry of a start whose answer
       // was lost (or a build run again after a restart), and the scan it started stands.

@@ -106,8 +106,10 @@ final class LocalBuild {
       String bucket = location.substring(0, location.indexOf('/'));
       String key = location.substring(location.indexOf('/') + 1);
       try (InputStream in =
-          asRole.s3.getObject(
-              r -> r.bucket(bucket).key(key).versionId(version.isEmpty() ? null : version))) {
+          asRole
+              .s3()
+              .getObject(
+                  r -> r.bucket(bucket).key(key).versionId(version.isEmpty() ? null : version))) {
         if (key.endsWith(".zip")) {
           SafeExtract.extract(in, key, src);
         } else {
@@ -264,7 +266,9 @@ final class LocalBuild {
     String path = artifacts.path("path").asText("");
     String key = (path.isEmpty() ? "" : path + "/") + artifacts.path("name").asText("artifact.zip");
     try {
-      asRole.s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(zip.toByteArray()));
+      asRole
+          .s3()
+          .putObject(r -> r.bucket(bucket).key(key), RequestBody.fromBytes(zip.toByteArray()));
     } catch (SdkException e) {
       return "UPLOAD_ARTIFACTS: " + e.getMessage();
     }

@@ -308,14 +308,18 @@ public final class LocalRuntime implements AutoCloseable {
     resources.add(logShipper);
 
     bucket = rules.property("AWS::S3::Bucket", "BucketName");
-    aws.s3.createBucket(
-        r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
+    aws.s3()
+        .createBucket(
+            r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
     // Unversioned, unlike the CDK stack's bucket: release ids then come from the key and ETag,
     // which a replay of the journal gives back (moto's version ids are random on every replay).
-    aws.s3.putBucketNotificationConfiguration(
-        r -> r.bucket(bucket).notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
+    aws.s3()
+        .putBucketNotificationConfiguration(
+            r ->
+                r.bucket(bucket)
+                    .notificationConfiguration(n -> n.eventBridgeConfiguration(e -> {})));
     for (Declarations.Service service : declared.services()) {
-      aws.ecr.createRepository(r -> r.repositoryName(service.repository()));
+      aws.ecr().createRepository(r -> r.repositoryName(service.repository()));
     }
     LocalWiring.createServices(aws, declared, o.services());
 
@@ -440,7 +444,7 @@ public final class LocalRuntime implements AutoCloseable {
             .httpClient(UrlConnectionHttpClient.create())
             .build();
     resources.add(pageLogs);
-    web = new WebPage(direct.s3, bucket, pageLogs, direct.ecs, o.webPort(), log);
+    web = new WebPage(direct.s3(), bucket, pageLogs, direct.ecs(), o.webPort(), log);
     resources.add(web);
 
     ObjectNode endpoints = Json.mapper().createObjectNode();
@@ -569,12 +573,13 @@ public final class LocalRuntime implements AutoCloseable {
     String key = url.substring(url.indexOf('/', 5) + 1);
     Path jar = slipwayJar();
     try {
-      aws.s3.createBucket(
-          r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
+      aws.s3()
+          .createBucket(
+              r -> r.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(REGION)));
     } catch (BucketAlreadyOwnedByYouException e) {
       // published by an earlier start
     }
-    aws.s3.putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(jar));
+    aws.s3().putObject(r -> r.bucket(bucket).key(key), RequestBody.fromFile(jar));
   }
 
   private static boolean isCliJar(Path jar) {

@@ -75,7 +75,7 @@ final class LocalWiring {
       String taskRole,
       String executionRole) {
     if (clusters.add(cluster)) {
-      aws.ecs.createCluster(r -> r.clusterName(cluster));
+      aws.ecs().createCluster(r -> r.clusterName(cluster));
     }
     // Deployment ids are the pass-through's (Rollouts), derived from the service and its task
     // definition, so they are the same after a restart and the ledger's links still match.
@@ -88,7 +88,7 @@ final class LocalWiring {
             + "@sha256:"
             + "0".repeat(64);
     String td =
-        aws.ecs
+        aws.ecs()
             .registerTaskDefinition(
                 r ->
                     r.family(service)
@@ -128,8 +128,9 @@ final class LocalWiring {
                                                 .startPeriod(10))))
             .taskDefinition()
             .taskDefinitionArn();
-    aws.ecs.createService(
-        r -> r.cluster(cluster).serviceName(service).taskDefinition(td).desiredCount(1));
+    aws.ecs()
+        .createService(
+            r -> r.cluster(cluster).serviceName(service).taskDefinition(td).desiredCount(1));
   }
 
   /** The queues by name and each queue's dead-letter queue, by URL. */
@@ -173,20 +174,21 @@ final class LocalWiring {
       }
     }
     for (TemplateRules.RuleSpec rule : rules.queueRules()) {
-      aws.events.putRule(r -> r.name(rule.name()).eventPattern(rule.pattern().toString()));
-      aws.events.putTargets(
-          r ->
-              r.rule(rule.name())
-                  .targets(
-                      t ->
-                          t.id("queue")
-                              .arn(
-                                  "arn:aws:sqs:"
-                                      + LocalRuntime.REGION
-                                      + ":"
-                                      + LocalRuntime.ACCOUNT
-                                      + ":"
-                                      + rule.queue())));
+      aws.events().putRule(r -> r.name(rule.name()).eventPattern(rule.pattern().toString()));
+      aws.events()
+          .putTargets(
+              r ->
+                  r.rule(rule.name())
+                      .targets(
+                          t ->
+                              t.id("queue")
+                                  .arn(
+                                      "arn:aws:sqs:"
+                                          + LocalRuntime.REGION
+                                          + ":"
+                                          + LocalRuntime.ACCOUNT
+                                          + ":"
+                                          + rule.queue())));
     }
     return new Topology(queueUrls, deadLetterQueues);
   }

@@ -133,14 +133,14 @@ final class TaskRunner implements AutoCloseable {
 
   /** One pass: new task definitions, then traffic to what runs. */
   void tick() {
-    for (String cluster : aws.ecs.listClusters().clusterArns()) {
+    for (String cluster : aws.ecs().listClusters().clusterArns()) {
       List<String> all = new ArrayList<>();
-      aws.ecs.listServicesPaginator(r -> r.cluster(cluster)).serviceArns().forEach(all::add);
+      aws.ecs().listServicesPaginator(r -> r.cluster(cluster)).serviceArns().forEach(all::add);
       List<Service> services = new ArrayList<>();
       for (int i = 0; i < all.size(); i += 10) { // DescribeServices takes ten at a time
         List<String> page = all.subList(i, Math.min(all.size(), i + 10));
         services.addAll(
-            aws.ecs.describeServices(r -> r.cluster(cluster).services(page)).services());
+            aws.ecs().describeServices(r -> r.cluster(cluster).services(page)).services());
       }
       for (Service service : services) {
         String previous = seenTaskDefinition.put(service.serviceArn(), service.taskDefinition());
@@ -179,8 +179,9 @@ final class TaskRunner implements AutoCloseable {
             "SERVICE_DEPLOYMENT_FAILED",
             deploymentId,
             "ECS deployment circuit breaker: tasks failed to start.");
-        aws.ecs.updateService(
-            r -> r.cluster(cluster).service(service.serviceName()).taskDefinition(previous));
+        aws.ecs()
+            .updateService(
+                r -> r.cluster(cluster).service(service.serviceName()).taskDefinition(previous));
         seenTaskDefinition.put(service.serviceArn(), previous);
         reported.put(service.serviceArn(), previous);
         if (!running.containsKey(service.serviceArn())) {
@@ -245,7 +246,7 @@ final class TaskRunner implements AutoCloseable {
    */
   private Running start(Service service) throws Exception {
     var taskDefinition =
-        aws.ecs
+        aws.ecs()
             .describeTaskDefinition(r -> r.taskDefinition(service.taskDefinition()))
             .taskDefinition();
     String image = taskDefinition.containerDefinitions().get(0).image();

@@ -134,30 +134,37 @@ class JournalTest {
             new JournalingProxy(first.endpoint, journal, quiet, new Rollouts(tmp))) {
       proxy.startJournaling();
       try (AwsClients aws = clients(proxy.endpoint())) {
-        aws.s3.createBucket(
-            r ->
-                r.bucket("journal-test")
-                    .createBucketConfiguration(c -> c.locationConstraint("eu-west-1")));
-        aws.s3.putObject(
-            r -> r.bucket("journal-test").key("ledger/r.json"), RequestBody.fromString("v1"));
-        String etag = aws.s3.headObject(r -> r.bucket("journal-test").key("ledger/r.json")).eTag();
-        aws.s3.putObject(
-            r -> r.bucket("journal-test").key("ledger/r.json").ifMatch(etag),
-            RequestBody.fromString("v2"));
+        aws.s3()
+            .createBucket(
+                r ->
+                    r.bucket("journal-test")
+                        .createBucketConfiguration(c -> c.locationConstraint("eu-west-1")));
+        aws.s3()
+            .putObject(
+                r -> r.bucket("journal-test").key("ledger/r.json"), RequestBody.fromString("v1"));
+        String etag =
+            aws.s3().headObject(r -> r.bucket("journal-test").key("ledger/r.json")).eTag();
+        aws.s3()
+            .putObject(
+                r -> r.bucket("journal-test").key("ledger/r.json").ifMatch(etag),
+                RequestBody.fromString("v2"));
         // a conditional write that loses: refused by moto, so not journaled
         assertThatThrownBy(
                 () ->
-                    aws.s3.putObject(
-                        r -> r.bucket("journal-test").key("ledger/r.json").ifMatch(etag),
-                        RequestBody.fromString("stale")))
+                    aws.s3()
+                        .putObject(
+                            r -> r.bucket("journal-test").key("ledger/r.json").ifMatch(etag),
+                            RequestBody.fromString("stale")))
             .isInstanceOf(S3Exception.class);
-        aws.ecs.registerTaskDefinition(
-            r ->
-                r.family("svc")
-                    .containerDefinitions(
-                        c -> c.name("svc").memory(128).image("repo@sha256:" + "1".repeat(64))));
-        aws.s3.getObjectAsBytes(
-            r -> r.bucket("journal-test").key("ledger/r.json")); // a read: not kept
+        aws.ecs()
+            .registerTaskDefinition(
+                r ->
+                    r.family("svc")
+                        .containerDefinitions(
+                            c -> c.name("svc").memory(128).image("repo@sha256:" + "1".repeat(64))));
+        aws.s3()
+            .getObjectAsBytes(
+                r -> r.bucket("journal-test").key("ledger/r.json")); // a read: not kept
       }
     }
     List<Journal.Entry> entries = Journal.recover(file);
@@ -170,11 +177,11 @@ class JournalTest {
       assertThat(proxy.replay(entries)).isZero();
       try (AwsClients aws = clients(second.endpoint)) {
         assertThat(
-                aws.s3
+                aws.s3()
                     .getObjectAsBytes(r -> r.bucket("journal-test").key("ledger/r.json"))
                     .asUtf8String())
             .isEqualTo("v2");
-        assertThat(aws.ecs.listTaskDefinitions(r -> r.familyPrefix("svc")).taskDefinitionArns())
+        assertThat(aws.ecs().listTaskDefinitions(r -> r.familyPrefix("svc")).taskDefinitionArns())
             .containsExactly("arn:aws:ecs:eu-west-1:123456789012:task-definition/svc:1");
       }
     }
