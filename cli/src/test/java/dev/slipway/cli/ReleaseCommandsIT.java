@@ -173,20 +173,22 @@ class ReleaseCommandsIT {
         });
   }
 
+  /** `push examples/hello-go --follow [extra]` while the pipeline fails the release's build. */
+  Cli pushFollowingAFailedBuild(String... extra) throws Exception {
+    CompletableFuture<Void> pipeline = failTheUploadedRelease();
+    List<String> args =
+        new java.util.ArrayList<>(
+            List.of("push", Cli.root().resolve("examples/hello-go").toString(), "--follow"));
+    args.addAll(List.of(extra));
+    args.addAll(List.of("--timeout", "30", "--interval", "0.2"));
+    Cli cli = slipway(args.toArray(String[]::new));
+    pipeline.get(30, TimeUnit.SECONDS);
+    return cli;
+  }
+
   @Test
   void push_follow_printsEachTransitionAndExitsWithTheFinalStatesCode() throws Exception {
-    CompletableFuture<Void> pipeline = failTheUploadedRelease();
-
-    Cli cli =
-        slipway(
-            "push",
-            Cli.root().resolve("examples/hello-go").toString(),
-            "--follow",
-            "--timeout",
-            "30",
-            "--interval",
-            "0.2");
-    pipeline.get(30, TimeUnit.SECONDS);
+    Cli cli = pushFollowingAFailedBuild();
 
     assertThat(cli.code()).as(cli.err()).isEqualTo(10);
     List<String> lines = cli.outLines();
@@ -202,19 +204,7 @@ class ReleaseCommandsIT {
 
   @Test
   void push_followJson_printsOneJsonObjectPerEvent_endingWithTheSummary() throws Exception {
-    CompletableFuture<Void> pipeline = failTheUploadedRelease();
-
-    Cli cli =
-        slipway(
-            "push",
-            Cli.root().resolve("examples/hello-go").toString(),
-            "--follow",
-            "--json",
-            "--timeout",
-            "30",
-            "--interval",
-            "0.2");
-    pipeline.get(30, TimeUnit.SECONDS);
+    Cli cli = pushFollowingAFailedBuild("--json");
 
     assertThat(cli.code()).as(cli.err()).isEqualTo(10);
     List<com.fasterxml.jackson.databind.JsonNode> events = new java.util.ArrayList<>();
