@@ -170,6 +170,12 @@ public final class LocalRuntime implements AutoCloseable {
   private Path endpointsFile;
   private TaskRunner tasks;
   private LogShipper logShipper;
+
+  /**
+   * CloudWatch Logs in the emulator, straight (not journaled): the shipper writes, the page reads.
+   */
+  private CloudWatchLogsClient directLogs;
+
   private WebPage web;
   private JournalingProxy proxy;
   private volatile Dispatcher dispatcher;
@@ -297,14 +303,15 @@ public final class LocalRuntime implements AutoCloseable {
     resources.add(sqs);
     AwsSide side = new AwsSide(aws, ACCOUNT, REGION);
     // Straight to the emulator, not journaled: logs are not state a restart must rebuild.
-    logShipper =
-        new LogShipper(
-            CloudWatchLogsClient.builder()
-                .region(Region.of(REGION))
-                .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
-                .endpointOverride(URI.create(motoEndpoint))
-                .httpClient(UrlConnectionHttpClient.create())
-                .build());
+    directLogs =
+        CloudWatchLogsClient.builder()
+            .region(Region.of(REGION))
+            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
+            .endpointOverride(URI.create(motoEndpoint))
+            .httpClient(UrlConnectionHttpClient.create())
+            .build();
+    resources.add(directLogs);
+    logShipper = new LogShipper(directLogs);
     resources.add(logShipper);
 
     bucket = rules.property("AWS::S3::Bucket", "BucketName");
@@ -436,15 +443,7 @@ public final class LocalRuntime implements AutoCloseable {
             Map.of("AWS_REGION", REGION, "AWS_ENDPOINT_URL", motoEndpoint),
             AwsClients.EMULATOR_CREDENTIALS);
     resources.add(direct);
-    CloudWatchLogsClient pageLogs =
-        CloudWatchLogsClient.builder()
-            .region(Region.of(REGION))
-            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
-            .endpointOverride(URI.create(motoEndpoint))
-            .httpClient(UrlConnectionHttpClient.create())
-            .build();
-    resources.add(pageLogs);
-    web = new WebPage(direct.s3(), bucket, pageLogs, direct.ecs(), o.webPort(), log);
+    web = new WebPage(direct.s3(), bucket, directLogs, direct.ecs(), o.webPort(), log);
     resources.add(web);
 
     ObjectNode endpoints = Json.mapper().createObjectNode();

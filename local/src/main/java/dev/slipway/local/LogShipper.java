@@ -112,7 +112,6 @@ final class LogShipper implements AutoCloseable {
   public void close() throws InterruptedException {
     running = false;
     flusher.interrupt();
-    flusher.join(5000);
-    logs.close();
+    flusher.join(5000); // the client is the runtime's, closed after this
   }
 }
