@@ -113,7 +113,8 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
       String deploymentId = primaryDeployment(service).map(Deployment::id).orElse(null);
       String before =
           release.deployment() != null ? release.deployment().previousTaskDefinitionArn() : null;
-      return new Input.DeployStarted("deployed:" + release.id(), previousArn, before, deploymentId);
+      return new Input.DeployStarted(
+          "deployed:" + release.id() + ":" + environment.name(), previousArn, before, deploymentId);
     }
     // The clone passes the service's roles on: only those declared for this environment (IAM
     // would refuse any other PassRole too; this says which and why).
@@ -182,7 +183,8 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
                 r -> r.cluster(deploy.cluster()).service(deploy.service()).taskDefinition(newArn))
             .service();
     String deploymentId = primaryDeployment(updated).map(Deployment::id).orElse(null);
-    return new Input.DeployStarted("deployed:" + release.id(), newArn, previousArn, deploymentId);
+    return new Input.DeployStarted(
+        "deployed:" + release.id() + ":" + environment.name(), newArn, previousArn, deploymentId);
   }
 
   /**

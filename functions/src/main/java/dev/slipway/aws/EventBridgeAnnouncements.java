@@ -23,6 +23,7 @@ public record EventBridgeAnnouncements(EventBridgeClient events, String eventBus
     detail.put("service", release.service());
     detail.put("releaseId", release.id());
     detail.put("state", release.state().name());
+    detail.put("environment", release.currentEnvironment());
     if (release.image() != null) {
       detail.put("imageDigest", release.image().digest());
     }

@@ -14,6 +14,7 @@ import dev.slipway.release.Effect;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
 import dev.slipway.release.ManifestGrammar;
+import dev.slipway.release.Promotion;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseConfig;
 import dev.slipway.release.ReleaseState;
@@ -308,14 +309,22 @@ public final class Pipeline {
     if (!e.enteredAlarm() || service == null) {
       return new Handled.Ignored("alarm " + e.alarm() + " " + e.state() + " guards no deployment");
     }
-    Optional<String> deploying =
-        ledger.readIndex(service).flatMap(i -> i.value().deploying()).map(ServiceView.Entry::id);
+    List<String> deploying =
+        ledger.readIndex(service).map(i -> i.value().deploying()).orElse(List.of()).stream()
+            .map(ServiceView.Entry::id)
+            .toList();
     if (deploying.isEmpty()) {
       return new Handled.Ignored("no release of " + service + " is deploying");
     }
-    return apply(
-        new ReleaseLedger.ReleaseKey(service, deploying.get()),
-        new Input.AlarmFired(eventId, e.alarm(), e.reason()));
+    // One release deploys per environment at most; the service's alarms guard each of them.
+    Handled outcome = null;
+    for (String id : deploying) {
+      outcome =
+          apply(
+              new ReleaseLedger.ReleaseKey(service, id),
+              new Input.AlarmFired(eventId, e.alarm(), e.reason()));
+    }
+    return outcome;
   }
 
   /** A person's decision on a release. */
@@ -337,6 +346,38 @@ public final class Pipeline {
         decision == Decision.APPROVE
             ? new Input.Approved(eventId, by, reason)
             : new Input.Rejected(eventId, by, reason));
+  }
+
+  /**
+   * A person's promotion of {@code releaseId} into environment {@code to} ({@code by}: the identity
+   * AWS authenticated): the same image, deployed there with that environment's gate. Refused, with
+   * the reason {@link Promotion#refusal} gives, when it is not live in the environment before, a
+   * newer release is already there, or its scan verdict has expired; a repeated request is the same
+   * input.
+   */
+  public Handled promote(String releaseId, String to, String by, String reason, String requestId) {
+    String eventId = "steer:" + requestId;
+    Optional<String> service = SourceRef.serviceOfReleaseId(releaseId);
+    Optional<Release> release =
+        service.flatMap(s -> ledger.read(s, releaseId)).map(ReleaseLedger.Versioned::value);
+    if (release.isEmpty()) {
+      return new Handled.Ignored("no release " + releaseId);
+    }
+    if (release.get().seenEvents().contains(eventId)) {
+      return new Handled.Applied(release.get());
+    }
+    ServiceView view =
+        ledger
+            .readIndex(service.get())
+            .map(i -> i.value().view())
+            .orElse(ServiceView.empty(service.get()));
+    Optional<String> refused = Promotion.refusal(release.get(), to, view, clock.instant());
+    if (refused.isPresent()) {
+      return new Handled.Refused(refused.get());
+    }
+    return apply(
+        new ReleaseLedger.ReleaseKey(service.get(), releaseId),
+        new Input.Promoted(eventId, to, by, reason));
   }
 
   /**

@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The per-service index in the ledger ({@code releases/<service>/index.json}): every release of the
@@ -55,7 +54,8 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
             release.requestedAt(),
             release.state(),
             release.history().isEmpty() ? null : release.history().get(0).at(),
-            release.history().size()));
+            release.history().size(),
+            release.environment()));
     return new ServiceIndex(service, entries);
   }
 
@@ -66,7 +66,11 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
   public boolean shows(Release release) {
     return showsLaterThan(release)
         || releases.stream()
-            .anyMatch(e -> e.id().equals(release.id()) && e.state() == release.state());
+            .anyMatch(
+                e ->
+                    e.id().equals(release.id())
+                        && e.state() == release.state()
+                        && Objects.equals(e.environment(), release.environment()));
   }
 
   private boolean showsLaterThan(Release release) {
@@ -74,8 +78,8 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
         .anyMatch(e -> e.id().equals(release.id()) && e.transitions() > release.history().size());
   }
 
-  /** The release deploying now, if any. */
-  public Optional<ServiceView.Entry> deploying() {
-    return releases.stream().filter(e -> e.state() == ReleaseState.DEPLOYING).findFirst();
+  /** The releases deploying now: one per environment at most. */
+  public List<ServiceView.Entry> deploying() {
+    return releases.stream().filter(e -> e.state() == ReleaseState.DEPLOYING).toList();
   }
 }

@@ -19,6 +19,10 @@ public enum SlipwayDetailType {
   RELEASE_SUPERSEDED("Release Superseded"),
   RELEASE_BUILDING("Release Building"),
   RELEASE_SCANNING("Release Scanning"),
+  /** Live and baked in an environment that is not the last: ready to be promoted to the next. */
+  RELEASE_AWAITING_PROMOTION("Release Awaiting Promotion"),
+  /** Promoted into the next environment (the detail's {@code environment}). */
+  RELEASE_PROMOTED("Release Promoted"),
   /** A release past its state's time limit (the reconciler's finding; the stack alarms on it). */
   RELEASE_STUCK("Release Stuck");
 

@@ -20,12 +20,12 @@ import java.util.List;
 /**
  * A person's approval or rejection, behind the stack's IAM-authenticated function URL (architecture
  * §5): {@code POST /approve} or {@code POST /reject} with {@code {"releaseId": ..., "reason":
- * ...}}, or {@code POST /rollback} with {@code {"service": ..., "to": ..., "reason": ...}},
- * SigV4-signed by the caller (`slipway approve` does). Lambda has already authenticated the caller
- * and checked the URL's resource policy (who may steer is an IAM permission, not the upload's); the
- * identity recorded is the caller ARN Lambda passes in {@code
- * requestContext.authorizer.iam.userArn}, never a name in the request. Slipway's own events on the
- * bus no longer decide anything.
+ * ...}}, {@code POST /promote} with {@code {"releaseId": ..., "to": ENVIRONMENT, "reason": ...}},
+ * or {@code POST /rollback} with {@code {"service": ..., "to": ..., "reason": ...}}, SigV4-signed
+ * by the caller (`slipway approve` does). Lambda has already authenticated the caller and checked
+ * the URL's resource policy (who may steer is an IAM permission, not the upload's); the identity
+ * recorded is the caller ARN Lambda passes in {@code requestContext.authorizer.iam.userArn}, never
+ * a name in the request. Slipway's own events on the bus no longer decide anything.
  */
 public final class ApprovalHandler extends SlipwayHandler {
   public ApprovalHandler() {
@@ -64,9 +64,12 @@ public final class ApprovalHandler extends SlipwayHandler {
       return response(403, "the steering URL takes only IAM-authenticated requests");
     }
     String path = request.path("rawPath").asText("");
-    if (!List.of("/approve", "/reject", "/rollback").contains(path)) {
+    if (!List.of("/approve", "/reject", "/promote", "/rollback").contains(path)) {
       return response(
-          404, "no steering action " + JsonField.quote(path) + " (/approve, /reject, /rollback)");
+          404,
+          "no steering action "
+              + JsonField.quote(path)
+              + " (/approve, /reject, /promote, /rollback)");
     }
     if (!http.path("method").asText().equals("POST")) {
       return response(405, path + " takes POST");
@@ -83,9 +86,11 @@ public final class ApprovalHandler extends SlipwayHandler {
       }
       String fallbackId = path + caller + text.hashCode();
       String requestId = request.path("requestContext").path("requestId").asText(fallbackId);
-      return path.equals("/rollback")
-          ? rollBack(body, caller, reason, requestId)
-          : decide(path, body, caller, reason, requestId);
+      return switch (path) {
+        case "/rollback" -> rollBack(body, caller, reason, requestId);
+        case "/promote" -> promote(body, caller, reason, requestId);
+        default -> decide(path, body, caller, reason, requestId);
+      };
     } catch (JsonProblem e) {
       return response(400, e.path().replaceFirst("^\\$\\.?", "") + ": " + e.problem());
     }
@@ -104,6 +109,21 @@ public final class ApprovalHandler extends SlipwayHandler {
     }
     Pipeline.Handled outcome = pipeline().steer(decision, releaseId, caller, reason, requestId);
     return answer(outcome, decision + " " + releaseId, caller, requestId);
+  }
+
+  /** {@code {"releaseId": ..., "to": ENVIRONMENT, "reason": ...}}: a promotion. */
+  private byte[] promote(JsonField body, String caller, String reason, String requestId)
+      throws IOException, JsonProblem {
+    String releaseId = body.get("releaseId").nonBlankText();
+    if (!ManifestGrammar.RELEASE_ID.matcher(releaseId).matches()) {
+      return response(400, "releaseId " + JsonField.quote(releaseId) + " is not a release id");
+    }
+    String to = body.get("to").nonBlankText();
+    if (!ManifestGrammar.SERVICE.matcher(to).matches()) {
+      return response(400, "to " + JsonField.quote(to) + " is not an environment name");
+    }
+    Pipeline.Handled outcome = pipeline().promote(releaseId, to, caller, reason, requestId);
+    return answer(outcome, "PROMOTE " + releaseId + " to " + to, caller, requestId);
   }
 
   /** {@code {"service": ..., "to": RELEASE_ID?, "reason": ...}}: a rollback through the engine. */
@@ -129,6 +149,7 @@ public final class ApprovalHandler extends SlipwayHandler {
       ObjectNode body = Json.mapper().createObjectNode();
       body.put("releaseId", applied.release().id())
           .put("state", applied.release().state().name())
+          .put("environment", applied.release().currentEnvironment())
           .put("by", caller);
       return response(200, body);
     }

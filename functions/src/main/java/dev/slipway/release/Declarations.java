@@ -57,6 +57,23 @@ public record Declarations(List<Service> services, Floor floor, String approvers
       this(name, repository, environments, List.of());
     }
 
+    /** Its environments in order, each with the gate {@code deploy} sets for it. */
+    public List<Stage> stages(Manifest.Deploy deploy) {
+      return environments.stream()
+          .map(
+              e -> {
+                Manifest.EnvironmentPolicy policy = deploy.policy(e.name());
+                return new Stage(
+                    e.name(),
+                    e.cluster(),
+                    e.service(),
+                    policy.bakeSeconds(),
+                    policy.approval(),
+                    policy.autoPromote());
+              })
+          .toList();
+    }
+
     /** The environment a new release deploys to. */
     public Environment first() {
       return environments.get(0);
@@ -186,6 +203,34 @@ public record Declarations(List<Service> services, Floor floor, String approvers
                     + ")"));
       }
     }
+    if (environment != null && !environment.equals(declared.first())) {
+      // A release goes through every environment in order: its manifest cannot start it later.
+      problems.add(
+          new Problem(
+              MANIFEST + "deploy",
+              JsonField.quote(deploy.cluster() + "/" + deploy.service())
+                  + " is the target of "
+                  + uploadedAs
+                  + "'s environment "
+                  + environment.name()
+                  + "; a release deploys to "
+                  + declared.first().name()
+                  + " first and is promoted from there"));
+    }
+    for (String named : deploy.environments().keySet()) {
+      if (declared.environments().stream().noneMatch(e -> e.name().equals(named))) {
+        problems.add(
+            new Problem(
+                MANIFEST + "deploy.environments." + named,
+                "is not an environment of "
+                    + uploadedAs
+                    + " (declared: "
+                    + declared.environments().stream()
+                        .map(Environment::name)
+                        .collect(Collectors.joining(", "))
+                    + ")"));
+      }
+    }
     ScanPolicy scan = config.scan();
     for (Severity severity : sorted(floor.block())) {
       if (!scan.block().contains(severity)) {
@@ -231,7 +276,13 @@ public record Declarations(List<Service> services, Floor floor, String approvers
     Manifest.Deploy bound = deploy.boundTo(environment.cluster(), environment.service());
     return new Admission.Admitted(
         new ReleaseConfig(
-            scan, bound, config.health(), config.goVersion(), approvers, config.dockerfile()),
+            scan,
+            bound,
+            config.health(),
+            config.goVersion(),
+            approvers,
+            config.dockerfile(),
+            declared.stages(bound)),
         environment);
   }
 
@@ -242,16 +293,20 @@ public record Declarations(List<Service> services, Floor floor, String approvers
    */
   public ReleaseConfig defaultConfig(Service service) {
     Environment first = service.first();
+    Manifest.Deploy deploy =
+        new Manifest.Deploy(
+            first.cluster(), first.service(), service.name(), ManifestReader.DEFAULT_BAKE_SECONDS);
     return new ReleaseConfig(
         new ScanPolicy(floor.block(), floor.approve(), List.of()),
-        new Manifest.Deploy(
-            first.cluster(), first.service(), service.name(), ManifestReader.DEFAULT_BAKE_SECONDS),
+        deploy,
         new Manifest.Health(
             ManifestReader.DEFAULT_LIVENESS,
             ManifestReader.DEFAULT_READINESS,
             ManifestReader.DEFAULT_GRACE_SECONDS),
         null,
-        approvers);
+        approvers,
+        null,
+        service.stages(deploy));
   }
 
   /** The refusal of an upload under {@code sources/<uploadedAs>/} when that is not declared. */

@@ -95,6 +95,13 @@ public sealed interface Input {
   /** A person rejected the release. */
   record Rejected(String eventId, String by, String reason) implements Input {}
 
+  /**
+   * A promotion into environment {@code to}: by a person through the steering URL ({@code by}: the
+   * identity AWS authenticated), or, with {@code by} null, by the release itself after its bake in
+   * the environment before (the manifest's {@code "promotion": "auto"}).
+   */
+  record Promoted(String eventId, String to, String by, String reason) implements Input {}
+
   /** The deployment started (the result of a Deploy effect). */
   record DeployStarted(
       String eventId,

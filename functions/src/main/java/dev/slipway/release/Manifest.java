@@ -1,6 +1,7 @@
 package dev.slipway.release;
 
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -111,8 +112,10 @@ public record Manifest(
 
   /**
    * Where the release goes: the ECS cluster, service and container to update, how long the new
-   * tasks must stay healthy (the bake time) before the release is LIVE, and the task's CPU units
-   * and memory (MiB), a pair Fargate allows; null keeps the running task definition's.
+   * tasks must stay healthy (the bake time) before the release is LIVE, the task's CPU units and
+   * memory (MiB), a pair Fargate allows (null keeps the running task definition's), and what the
+   * manifest sets per declared environment (architecture §3, environments; absent ones take the
+   * defaults of {@link EnvironmentPolicy#defaults}).
    */
   public record Deploy(
       String cluster,
@@ -120,11 +123,26 @@ public record Manifest(
       String container,
       int bakeSeconds,
       Integer cpu,
-      Integer memory) {
+      Integer memory,
+      Map<String, EnvironmentPolicy> environments) {
     public Deploy {
       Objects.requireNonNull(cluster, "cluster");
       Objects.requireNonNull(service, "service");
       Objects.requireNonNull(container, "container");
+      environments =
+          environments == null
+              ? Map.of()
+              : Collections.unmodifiableMap(new LinkedHashMap<>(environments));
+    }
+
+    public Deploy(
+        String cluster,
+        String service,
+        String container,
+        int bakeSeconds,
+        Integer cpu,
+        Integer memory) {
+      this(cluster, service, container, bakeSeconds, cpu, memory, Map.of());
     }
 
     public Deploy(String cluster, String service, String container, int bakeSeconds) {
@@ -133,7 +151,26 @@ public record Manifest(
 
     /** This target with another cluster and service (the declared environment's). */
     public Deploy boundTo(String boundCluster, String boundService) {
-      return new Deploy(boundCluster, boundService, container, bakeSeconds, cpu, memory);
+      return new Deploy(
+          boundCluster, boundService, container, bakeSeconds, cpu, memory, environments);
+    }
+
+    /** What the manifest sets for {@code environment}, or the defaults. */
+    public EnvironmentPolicy policy(String environment) {
+      return environments.getOrDefault(environment, EnvironmentPolicy.defaults(bakeSeconds));
+    }
+  }
+
+  /**
+   * One environment's gate, as the manifest sets it: the bake time there, whether a person must
+   * approve the deploy into it (for a later environment, promoting it by hand is that approval; an
+   * automatic promotion waits for one), and whether the release is promoted into it by itself once
+   * the environment before it has baked.
+   */
+  public record EnvironmentPolicy(int bakeSeconds, boolean approval, boolean autoPromote) {
+    /** No approval, promotion by hand, the manifest's own bake time. */
+    public static EnvironmentPolicy defaults(int bakeSeconds) {
+      return new EnvironmentPolicy(bakeSeconds, false, false);
     }
   }
 

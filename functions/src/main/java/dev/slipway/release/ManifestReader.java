@@ -79,7 +79,8 @@ public final class ManifestReader {
   private static final Set<String> SCAN = Set.of("block", "approve", "allow");
   private static final Set<String> ALLOW = Set.of("id", "expires", "reason");
   private static final Set<String> DEPLOY =
-      Set.of("cluster", "service", "container", "bakeSeconds", "cpu", "memory");
+      Set.of("cluster", "service", "container", "bakeSeconds", "cpu", "memory", "environments");
+  private static final Set<String> ENVIRONMENT = Set.of("bakeSeconds", "approval", "promotion");
 
   /** A manifest, or every problem found in it. */
   public sealed interface Result {
@@ -553,14 +554,63 @@ public final class ManifestReader {
                   + " CPU units (256: 512-2048; 512: 1024-4096; 1024: 2048-8192; 2048: 4096-16384;"
                   + " 4096: 8192-30720, in steps of 1024)"));
     }
+    int bakeSeconds =
+        optional(
+            deploy.get("bakeSeconds"), DEFAULT_BAKE_SECONDS, f -> range(f, 0, MAX_BAKE_SECONDS));
     return new Manifest.Deploy(
         optional(deploy.get("cluster"), DEFAULT_CLUSTER, this::ecsName),
         optional(deploy.get("service"), service, this::ecsName),
         optional(deploy.get("container"), service, this::ecsName),
-        optional(
-            deploy.get("bakeSeconds"), DEFAULT_BAKE_SECONDS, f -> range(f, 0, MAX_BAKE_SECONDS)),
+        bakeSeconds,
         cpu,
-        memory);
+        memory,
+        environments(deploy.get("environments"), bakeSeconds));
+  }
+
+  /**
+   * {@code deploy.environments}: per declared environment (by name; which names are declared is the
+   * declarations' business, checked at upload), its bake time, whether a person approves the deploy
+   * into it, and {@code "promotion": "auto"|"manual"}.
+   */
+  private Map<String, Manifest.EnvironmentPolicy> environments(JsonField field, int bakeSeconds) {
+    Map<String, Manifest.EnvironmentPolicy> out = new LinkedHashMap<>();
+    if (field.isAbsent() || attempt(field::requireObject) == null) {
+      return out;
+    }
+    for (Map.Entry<String, JsonField> e : field.members().entrySet()) {
+      JsonField environment = e.getValue();
+      if (!ManifestGrammar.SERVICE.matcher(e.getKey()).matches()) {
+        problems.add(
+            problem(
+                environment,
+                JsonField.quote(e.getKey())
+                    + " is not an environment name (lower-case letters, digits and -)"));
+        continue;
+      }
+      if (attempt(environment::requireObject) == null) {
+        continue;
+      }
+      unknownFields(environment, ENVIRONMENT);
+      String promotion =
+          optional(
+              environment.get("promotion"),
+              "manual",
+              f -> {
+                String value = f.text();
+                if (!value.equals("manual") && !value.equals("auto")) {
+                  throw f.problem(JsonField.quote(value) + " is not \"manual\" or \"auto\"");
+                }
+                return value;
+              });
+      out.put(
+          e.getKey(),
+          new Manifest.EnvironmentPolicy(
+              optional(
+                  environment.get("bakeSeconds"), bakeSeconds, f -> range(f, 0, MAX_BAKE_SECONDS)),
+              optional(environment.get("approval"), false, JsonField::booleanValue),
+              promotion.equals("auto")));
+    }
+    return out;
   }
 
   private String ecsName(JsonField field) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * One release as the ledger keeps it: where it is, what it is made of, everything that happened to
@@ -33,7 +34,9 @@ public record Release(
     List<Transition> history,
     List<String> seenEvents,
     List<Effect> pending,
-    Map<String, Instant> claims) {
+    Map<String, Instant> claims,
+    String environment,
+    List<Track> tracks) {
 
   /** How many applied event ids a record remembers; redeliveries come within minutes, not weeks. */
   static final int SEEN_LIMIT = 200;
@@ -48,6 +51,42 @@ public record Release(
     seenEvents = seenEvents == null ? List.of() : List.copyOf(seenEvents);
     pending = pending == null ? List.of() : List.copyOf(pending);
     claims = claims == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(claims));
+    tracks = tracks == null ? List.of() : List.copyOf(tracks);
+  }
+
+  /**
+   * The environment {@link #state} and {@link #deployment} are about: the one it deploys to or is
+   * live in (the first one before it deploys; null in records written before environments were
+   * kept, which had one).
+   */
+  public String currentEnvironment() {
+    if (environment != null) {
+      return environment;
+    }
+    return config == null ? ReleaseConfig.DEFAULT_ENVIRONMENT : config.path().get(0).environment();
+  }
+
+  /** This release's track in {@code name}, if it has reached that environment. */
+  public Optional<Track> track(String name) {
+    return tracks.stream().filter(t -> t.environment().equals(name)).findFirst();
+  }
+
+  /**
+   * A release's way through one environment (architecture §3): the target, where it got to there
+   * (AWAITING_APPROVAL, APPROVED, DEPLOYING, LIVE, or how it ended), its deployment there, and when
+   * it entered and left (left: promoted on, or ended there).
+   */
+  public record Track(
+      String environment,
+      String target,
+      ReleaseState state,
+      Deployment deployment,
+      Instant enteredAt,
+      Instant leftAt) {
+    public Track {
+      Objects.requireNonNull(environment, "environment");
+      Objects.requireNonNull(state, "state");
+    }
   }
 
   /**
@@ -163,8 +202,11 @@ public record Release(
     List<String> seenEvents;
     List<Effect> pending;
     Map<String, Instant> claims;
+    String environment;
+    List<Track> tracks;
 
     private Builder() {
+      tracks = new ArrayList<>();
       scans = new LinkedHashMap<>();
       history = new ArrayList<>();
       seenEvents = new ArrayList<>();
@@ -227,6 +269,8 @@ public record Release(
       seenEvents = new ArrayList<>(r.seenEvents);
       pending = new ArrayList<>(r.pending);
       claims = new LinkedHashMap<>(r.claims);
+      environment = r.environment;
+      tracks = new ArrayList<>(r.tracks);
     }
 
     public Release build() {
@@ -249,7 +293,9 @@ public record Release(
           history,
           seenEvents,
           pending,
-          claims);
+          claims,
+          environment,
+          tracks);
     }
   }
 }

@@ -26,15 +26,21 @@ public final class ReleaseJson {
     node.put("imageDigest", r.image() == null ? null : r.image().digest());
     node.put("reason", r.reason());
     node.put("stuck", stuck);
+    node.put("environment", r.currentEnvironment());
     if (r.deployment() != null) {
-      ObjectNode d = node.putObject("deployment");
-      Release.Deployment dep = r.deployment();
-      d.put("taskDefinition", dep.taskDefinitionArn());
-      d.put("previousTaskDefinition", dep.previousTaskDefinitionArn());
-      d.put("deploymentId", dep.deploymentId());
-      d.put("startedAt", dep.startedAt() == null ? null : dep.startedAt().toString());
-      d.put("completedAt", dep.completedAt() == null ? null : dep.completedAt().toString());
-      d.put("bakeUntil", dep.bakeUntil() == null ? null : dep.bakeUntil().toString());
+      deployment(node.putObject("deployment"), r.deployment());
+    }
+    var tracks = node.putArray("environments");
+    for (Release.Track t : r.tracks()) {
+      ObjectNode track = tracks.addObject();
+      track.put("environment", t.environment());
+      track.put("target", t.target());
+      track.put("state", t.state().name());
+      track.put("enteredAt", t.enteredAt() == null ? null : t.enteredAt().toString());
+      track.put("leftAt", t.leftAt() == null ? null : t.leftAt().toString());
+      if (t.deployment() != null) {
+        deployment(track.putObject("deployment"), t.deployment());
+      }
     }
     if (r.verdict() != null) {
       ObjectNode verdict = node.putObject("verdict");
@@ -49,6 +55,15 @@ public final class ReleaseJson {
       history.add(of(t));
     }
     return node;
+  }
+
+  private static void deployment(ObjectNode d, Release.Deployment dep) {
+    d.put("taskDefinition", dep.taskDefinitionArn());
+    d.put("previousTaskDefinition", dep.previousTaskDefinitionArn());
+    d.put("deploymentId", dep.deploymentId());
+    d.put("startedAt", dep.startedAt() == null ? null : dep.startedAt().toString());
+    d.put("completedAt", dep.completedAt() == null ? null : dep.completedAt().toString());
+    d.put("bakeUntil", dep.bakeUntil() == null ? null : dep.bakeUntil().toString());
   }
 
   /** One transition as JSON: at, from, to, detail. */

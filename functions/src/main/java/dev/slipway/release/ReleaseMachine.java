@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The release lifecycle as one pure function: {@code (release, input, now, service) -> (release',
@@ -42,6 +43,7 @@ public final class ReleaseMachine {
           Map.entry(ReleaseState.APPROVED, SlipwayDetailType.RELEASE_APPROVED),
           Map.entry(ReleaseState.REJECTED, SlipwayDetailType.RELEASE_REJECTED),
           Map.entry(ReleaseState.DEPLOYING, SlipwayDetailType.DEPLOYMENT_STARTED),
+          Map.entry(ReleaseState.AWAITING_PROMOTION, SlipwayDetailType.RELEASE_AWAITING_PROMOTION),
           Map.entry(ReleaseState.LIVE, SlipwayDetailType.RELEASE_LIVE),
           Map.entry(ReleaseState.ROLLED_BACK, SlipwayDetailType.RELEASE_ROLLED_BACK),
           Map.entry(ReleaseState.FAILED, SlipwayDetailType.RELEASE_FAILED),
@@ -221,9 +223,14 @@ public final class ReleaseMachine {
         deploy(s, service);
       }
     } else if (s.input instanceof Input.Rejected rejected) {
-      if (b.state.ordinal() < ReleaseState.DEPLOYING.ordinal()) {
+      if (b.state.ordinal() < ReleaseState.DEPLOYING.ordinal()
+          || b.state == ReleaseState.AWAITING_PROMOTION) {
         b.reason = "rejected by " + rejected.by() + reasonSuffix(rejected.reason());
         s.move(ReleaseState.REJECTED, b.reason);
+      }
+    } else if (s.input instanceof Input.Promoted promoted) {
+      if (Promotion.refusal(b.build(), promoted.to(), service, s.now).isEmpty()) {
+        promote(s, promoted, service);
       }
     } else if (s.input instanceof Input.RollbackRequested rollback) {
       rolledBackByHand(s, rollback);
@@ -250,7 +257,7 @@ public final class ReleaseMachine {
         s.touch();
       }
     } else if (s.input instanceof Input.DeploymentEnded ended) {
-      deploymentEnded(s, ended);
+      deploymentEnded(s, ended, service);
     } else if (s.input instanceof Input.AlarmFired alarm) {
       if (b.state == ReleaseState.DEPLOYING) {
         rollBack(s, "alarm " + alarm.alarm() + " entered ALARM" + reasonSuffix(alarm.reason()));
@@ -293,7 +300,7 @@ public final class ReleaseMachine {
         if (s.now.isBefore(b.deployment.bakeUntil())) {
           s.effect(new Effect.WakeAt(b.deployment.bakeUntil()));
         } else {
-          s.move(ReleaseState.LIVE, "healthy through the bake time");
+          baked(s, "healthy through the bake time", service);
         }
       }
     } else if (s.input instanceof Input.Tick tick) {
@@ -301,7 +308,7 @@ public final class ReleaseMachine {
           && b.deployment != null
           && b.deployment.bakeUntil() != null
           && !s.now.isBefore(b.deployment.bakeUntil())) {
-        s.move(ReleaseState.LIVE, "healthy through the bake time");
+        baked(s, "healthy through the bake time", service);
       }
     } else if (s.input instanceof Input.SourceUploaded ignored) {
       // handled before: a second upload event for the same object is a duplicate
@@ -396,34 +403,130 @@ public final class ReleaseMachine {
                   + "; who may approve: "
                   + b.config.approversText());
       case PASS -> {
-        s.move(ReleaseState.APPROVED, "scan passed the policy" + allowed);
-        deploy(s, service);
+        Stage first = b.config.path().get(0);
+        if (first.approval()) {
+          b.environment = first.environment();
+          s.move(
+              ReleaseState.AWAITING_APPROVAL,
+              "scan passed the policy"
+                  + allowed
+                  + "; "
+                  + first.environment()
+                  + " needs a person's approval; who may approve: "
+                  + b.config.approversText());
+        } else {
+          s.move(ReleaseState.APPROVED, "scan passed the policy" + allowed);
+          deploy(s, service);
+        }
       }
     }
   }
 
-  /** APPROVED: deploy unless a newer release is already approved, deploying or live. */
+  /**
+   * APPROVED: deploy to the release's current environment (the first, until promoted) unless a
+   * newer release is already there or past it.
+   */
   private static void deploy(Step s, ServiceView service) {
     Release.Builder b = s.b;
+    Stage stage = currentStage(b);
+    b.environment = stage.environment();
     Release self = b.build();
     ServiceView view = service == null ? ServiceView.empty(b.service) : service;
-    var newer = view.newerContender(self);
+    var newer = view.newerContender(self, stage.environment());
     if (newer.isPresent()) {
-      b.reason = "superseded by " + newer.get().id() + " (" + newer.get().state() + ")";
+      b.reason =
+          "superseded by "
+              + newer.get().id()
+              + " ("
+              + newer.get().state()
+              + (b.config.path().size() > 1 ? " in " + newer.get().environment() : "")
+              + ")";
       s.move(ReleaseState.SUPERSEDED, b.reason);
       return;
     }
-    for (ServiceView.Entry older : view.olderDeploying(self)) {
+    for (ServiceView.Entry older : view.olderDeploying(self, stage.environment())) {
       s.effect(new Effect.Supersede(older.id(), b.id));
     }
     Manifest.Deploy target = b.config.deploy();
-    s.move(ReleaseState.DEPLOYING, "to " + target.cluster() + "/" + target.service());
+    s.move(ReleaseState.DEPLOYING, environmentPrefix(b, stage) + "to " + stage.target());
     s.effect(
-        new Effect.Deploy(
-            target.cluster(), target.service(), target.container(), b.image.pinned()));
+        new Effect.Deploy(stage.cluster(), stage.service(), target.container(), b.image.pinned()));
   }
 
-  private static void deploymentEnded(Step s, Input.DeploymentEnded ended) {
+  /** "staging: " when the release goes through more than one environment. */
+  private static String environmentPrefix(Release.Builder b, Stage stage) {
+    return b.config.path().size() > 1 ? stage.environment() + ": " : "";
+  }
+
+  /** The stage the release is in: its current environment's, the first before it deploys. */
+  private static Stage currentStage(Release.Builder b) {
+    List<Stage> path = b.config.path();
+    return b.environment == null ? path.get(0) : b.config.stage(b.environment).orElse(path.get(0));
+  }
+
+  /**
+   * The bake in the current environment is over: LIVE in the last one; in an earlier one, waiting
+   * to be promoted, or promoted at once when the next environment takes releases by itself.
+   */
+  private static void baked(Step s, String why, ServiceView service) {
+    Release.Builder b = s.b;
+    Stage stage = currentStage(b);
+    Optional<Stage> next = b.config.after(stage.environment());
+    if (next.isEmpty()) {
+      s.move(ReleaseState.LIVE, environmentPrefix(b, stage) + why);
+      return;
+    }
+    s.move(
+        ReleaseState.AWAITING_PROMOTION,
+        stage.environment() + ": " + why + "; next: " + next.get().environment());
+    if (next.get().autoPromote()) {
+      Input.Promoted auto = new Input.Promoted(null, next.get().environment(), null, null);
+      Optional<String> refused = Promotion.refusal(b.build(), auto.to(), service, s.now);
+      if (refused.isPresent()) {
+        s.note("not promoted to " + auto.to() + " automatically: " + refused.get());
+      } else {
+        promote(s, auto, service);
+      }
+    }
+  }
+
+  /**
+   * Into the next environment, with the same image (never a rebuild): its deployment, or, for an
+   * automatic promotion into an environment that needs a person, its approval.
+   */
+  private static void promote(Step s, Input.Promoted promoted, ServiceView service) {
+    Release.Builder b = s.b;
+    Stage from = currentStage(b);
+    Stage to = b.config.stage(promoted.to()).orElseThrow();
+    s.leave(from.environment());
+    b.environment = to.environment();
+    b.deployment = null;
+    String how =
+        promoted.by() == null
+            ? "promoted from " + from.environment() + " automatically after its bake"
+            : "promoted from "
+                + from.environment()
+                + " by "
+                + promoted.by()
+                + reasonSuffix(promoted.reason());
+    s.effect(new Effect.Publish(SlipwayDetailType.RELEASE_PROMOTED, null));
+    if (promoted.by() == null && to.approval()) {
+      s.move(
+          ReleaseState.AWAITING_APPROVAL,
+          to.environment()
+              + ": "
+              + how
+              + "; "
+              + to.environment()
+              + " needs a person's approval; who may approve: "
+              + b.config.approversText());
+      return;
+    }
+    s.note(to.environment() + ": " + how);
+    deploy(s, service);
+  }
+
+  private static void deploymentEnded(Step s, Input.DeploymentEnded ended, ServiceView service) {
     Release.Builder b = s.b;
     if (b.state != ReleaseState.DEPLOYING
         || b.deployment == null
@@ -438,11 +541,11 @@ public final class ReleaseMachine {
     if (b.deployment.completedAt() != null) {
       return;
     }
-    Instant bakeUntil = s.now.plusSeconds(b.config.deploy().bakeSeconds());
+    Instant bakeUntil = s.now.plusSeconds(currentStage(b).bakeSeconds());
     b.deployment = b.deployment.ended(ended.deploymentId(), s.now, bakeUntil);
     s.touch();
     if (!s.now.isBefore(bakeUntil)) {
-      s.move(ReleaseState.LIVE, "deployment completed; no bake time");
+      baked(s, "deployment completed; no bake time", service);
     } else {
       s.effect(new Effect.WakeAt(bakeUntil)); // the bake ends at its time, not at a tick
     }
@@ -454,7 +557,7 @@ public final class ReleaseMachine {
     if (b.state != ReleaseState.LIVE) {
       return;
     }
-    Manifest.Deploy target = b.config.deploy();
+    Stage target = currentStage(b);
     String previous = b.deployment == null ? null : b.deployment.previousTaskDefinitionArn();
     String back = rollback.returnTo() != null ? rollback.returnTo() : previous;
     b.reason = "rolled back by hand by " + rollback.by() + reasonSuffix(rollback.reason());
@@ -483,7 +586,7 @@ public final class ReleaseMachine {
         || b.deployment.taskDefinitionArn() == null) {
       return;
     }
-    Manifest.Deploy target = b.config.deploy();
+    Stage target = currentStage(b);
     b.deployment =
         new Release.Deployment(
             b.deployment.taskDefinitionArn(),
@@ -532,12 +635,12 @@ public final class ReleaseMachine {
 
   private static void rollBack(Step s, String why) {
     Release.Builder b = s.b;
-    b.reason = why;
-    s.move(ReleaseState.ROLLED_BACK, why);
-    Manifest.Deploy target = b.config.deploy();
+    Stage stage = currentStage(b);
+    b.reason = environmentPrefix(b, stage) + why;
+    s.move(ReleaseState.ROLLED_BACK, b.reason);
     String previous = b.deployment == null ? null : b.deployment.previousTaskDefinitionArn();
     if (previous != null) {
-      s.effect(new Effect.RollBack(target.cluster(), target.service(), previous));
+      s.effect(new Effect.RollBack(stage.cluster(), stage.service(), previous));
     }
   }
 
@@ -595,10 +698,50 @@ public final class ReleaseMachine {
       }
     }
 
+    /** The release leaves {@code environment}, live there, for the next one. */
+    void leave(String environment) {
+      track();
+      for (int i = 0; i < b.tracks.size(); i++) {
+        Release.Track t = b.tracks.get(i);
+        if (t.environment().equals(environment)) {
+          b.tracks.set(
+              i,
+              new Release.Track(
+                  t.environment(), t.target(), t.state(), t.deployment(), t.enteredAt(), now));
+        }
+      }
+    }
+
+    /**
+     * Brings the current environment's track up to date with the release's state and deployment
+     * there (awaiting promotion is live there); it starts when the release enters the environment.
+     */
+    private void track() {
+      if (b.environment == null || b.config == null) {
+        return;
+      }
+      ReleaseState state = b.state == ReleaseState.AWAITING_PROMOTION ? ReleaseState.LIVE : b.state;
+      String target = b.config.stage(b.environment).map(Stage::target).orElse(null);
+      for (int i = 0; i < b.tracks.size(); i++) {
+        Release.Track t = b.tracks.get(i);
+        if (t.environment().equals(b.environment)) {
+          if (t.leftAt() == null) {
+            b.tracks.set(
+                i,
+                new Release.Track(
+                    t.environment(), target, state, b.deployment, t.enteredAt(), null));
+          }
+          return;
+        }
+      }
+      b.tracks.add(new Release.Track(b.environment, target, state, b.deployment, now, null));
+    }
+
     Decision finish() {
       if (!changed) {
         return Decision.unchanged(b.build());
       }
+      track();
       if (input.eventId() != null && !b.seenEvents.contains(input.eventId())) {
         b.seenEvents.add(input.eventId());
         while (b.seenEvents.size() > Release.SEEN_LIMIT) {

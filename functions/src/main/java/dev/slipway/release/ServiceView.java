@@ -28,7 +28,17 @@ public record ServiceView(String service, List<Entry> releases) {
    * release leaves it alone.
    */
   public record Entry(
-      String id, Instant requestedAt, ReleaseState state, Instant seenAt, int transitions) {
+      String id,
+      Instant requestedAt,
+      ReleaseState state,
+      Instant seenAt,
+      int transitions,
+      String environment) {
+    public Entry(
+        String id, Instant requestedAt, ReleaseState state, Instant seenAt, int transitions) {
+      this(id, requestedAt, state, seenAt, transitions, null);
+    }
+
     public Entry(String id, Instant requestedAt, ReleaseState state) {
       this(id, requestedAt, state, null, 0);
     }
@@ -58,20 +68,34 @@ public record ServiceView(String service, List<Entry> releases) {
     return release.history().isEmpty() ? null : release.history().get(0).at();
   }
 
-  /** The newest release newer than {@code release} that is approved, deploying or live. */
-  public Optional<Entry> newerContender(Release release) {
+  /**
+   * The newest release newer than {@code release} that is already in {@code environment} or past
+   * it: approved, deploying, live or awaiting promotion there, or in any state in an environment
+   * after it (it was live in this one to get there). Entries without an environment (records
+   * written before environments were kept) are in the first.
+   */
+  public Optional<Entry> newerContender(Release release, String environment) {
+    List<String> order =
+        release.config() == null
+            ? List.of()
+            : release.config().path().stream().map(Stage::environment).toList();
+    int target = Math.max(0, order.indexOf(environment));
     return releases.stream()
         .filter(e -> !e.id().equals(release.id()))
         .filter(
-            e ->
-                e.state() == ReleaseState.APPROVED
-                    || e.state() == ReleaseState.DEPLOYING
-                    || e.state() == ReleaseState.LIVE)
+            e -> {
+              int at = e.environment() == null ? 0 : Math.max(0, order.indexOf(e.environment()));
+              return at > target
+                  || (at == target
+                      && (e.state() == ReleaseState.APPROVED
+                          || e.state() == ReleaseState.DEPLOYING
+                          || e.state() == ReleaseState.AWAITING_PROMOTION
+                          || e.state() == ReleaseState.LIVE));
+            })
         .filter(e -> e.isNewerThan(release.requestedAt(), seenAt(release), release.id()))
         .max(Comparator.comparing(Entry::requestedAt).thenComparing(Entry::id));
   }
 
-  /** Older releases that are deploying now and must give way to {@code release}. */
   /** Older releases still building: a newer upload supersedes them and stops their builds. */
   public List<Entry> olderBuilding(Release release) {
     return releases.stream()
@@ -81,11 +105,21 @@ public record ServiceView(String service, List<Entry> releases) {
         .toList();
   }
 
-  public List<Entry> olderDeploying(Release release) {
+  /** Older releases deploying (or approved to) in {@code environment}: they give way. */
+  public List<Entry> olderDeploying(Release release, String environment) {
     return releases.stream()
         .filter(e -> !e.id().equals(release.id()))
         .filter(e -> e.state() == ReleaseState.DEPLOYING || e.state() == ReleaseState.APPROVED)
+        .filter(e -> sameEnvironment(release, e.environment(), environment))
         .filter(e -> !e.isNewerThan(release.requestedAt(), seenAt(release), release.id()))
         .toList();
+  }
+
+  /** True when an entry's environment (null: the first) is {@code environment}. */
+  private static boolean sameEnvironment(Release release, String entry, String environment) {
+    String first = release.config() == null ? null : release.config().path().get(0).environment();
+    String a = entry == null ? first : entry;
+    String b = environment == null ? first : environment;
+    return a == null || b == null || a.equals(b);
   }
 }

@@ -54,6 +54,10 @@ public final class FakeWorld
   final Map<String, String> buildStatuses = new ConcurrentHashMap<>();
   final Map<String, Boolean> deploymentOutcomes = new ConcurrentHashMap<>();
   public final List<String> ran = Collections.synchronizedList(new ArrayList<>());
+
+  /** Every deploy effect carried out, in order (target and image). */
+  public final List<Effect.Deploy> deploys = Collections.synchronizedList(new ArrayList<>());
+
   final AtomicInteger registered = new AtomicInteger();
   volatile String deployFailure;
 
@@ -179,17 +183,22 @@ public final class FakeWorld
       String id = "arn:aws:codebuild:eu-west-1:210987654321:build/" + project + ":" + suffix;
       return new Outcome.Done(new Input.BuildStarted("started:" + id, build.kind(), id));
     }
-    if (effect instanceof Effect.Deploy) {
+    if (effect instanceof Effect.Deploy deploy) {
       if (deployFailure != null) {
         return new Outcome.Failed(deployFailure);
       }
+      deploys.add(deploy);
       int revision = 7 + registered.incrementAndGet();
       return new Outcome.Done(
           new Input.DeployStarted(
-              "deployed:" + release.id(),
+              "deployed:" + release.id() + ":" + deploy.service(),
               "arn:aws:ecs:eu-west-1:210987654321:task-definition/hello-go:" + revision,
               "arn:aws:ecs:eu-west-1:210987654321:task-definition/hello-go:7",
-              release.id().equals(SAMPLE_RELEASE) ? DEPLOYMENT_ID : "ecs-svc/" + release.id()));
+              release.id().equals(SAMPLE_RELEASE)
+                  ? DEPLOYMENT_ID
+                  : deploy.service().equals("hello-go")
+                      ? "ecs-svc/" + release.id()
+                      : "ecs-svc/" + deploy.service() + "/" + release.id()));
     }
     if (effect instanceof Effect.Redeploy redeploy) {
       return new Outcome.Done(

@@ -153,14 +153,66 @@ class DeclarationsTest {
   }
 
   @Test
-  void aManifestNamingADeclaredTarget_isBoundToIt() throws Exception {
+  void aManifestNamingTheFirstEnvironmentsTarget_isBoundToIt() throws Exception {
     var admitted =
         (Declarations.Admission.Admitted)
             admit(
                 "billing",
-                "{\"service\": \"billing\", \"deploy\": {\"cluster\": \"prod\", \"service\":"
-                    + " \"billing-api\"}}");
-    assertThat(admitted.environment().name()).isEqualTo("production");
+                "{\"service\": \"billing\", \"deploy\": {\"cluster\": \"staging\", \"service\":"
+                    + " \"billing\"}}");
+    assertThat(admitted.environment().name()).isEqualTo("staging");
+  }
+
+  @Test
+  void aManifestNamingALaterEnvironmentsTarget_isRefused_releasesStartInTheFirst()
+      throws Exception {
+    assertThat(
+            refused(
+                admit(
+                    "billing",
+                    "{\"service\": \"billing\", \"deploy\": {\"cluster\": \"prod\","
+                        + " \"service\": \"billing-api\"}}")))
+        .isEqualTo(
+            "slipway.json: deploy: 'prod/billing-api' is the target of billing's environment"
+                + " production; a release deploys to staging first and is promoted from there");
+  }
+
+  @Test
+  void theEnvironments_becomeTheReleasesPath_inTheDeclaredOrder_withTheManifestsGates()
+      throws Exception {
+    var admitted =
+        (Declarations.Admission.Admitted)
+            admit(
+                "billing",
+                """
+                {"service": "billing", "deploy": {"bakeSeconds": 120, "environments": {
+                  "production": {"bakeSeconds": 900, "approval": true, "promotion": "auto"},
+                  "staging": {"bakeSeconds": 30}}}}
+                """);
+    assertThat(admitted.config().path())
+        .containsExactly(
+            new Stage("staging", "staging", "billing", 30, false, false),
+            new Stage("production", "prod", "billing-api", 900, true, true));
+    var defaults =
+        (Declarations.Admission.Admitted)
+            admit("billing", "{\"service\": \"billing\", \"deploy\": {\"bakeSeconds\": 45}}");
+    assertThat(defaults.config().path())
+        .containsExactly(
+            new Stage("staging", "staging", "billing", 45, false, false),
+            new Stage("production", "prod", "billing-api", 45, false, false));
+  }
+
+  @Test
+  void aManifestSettingAnUndeclaredEnvironment_isRefused_namingIt() throws Exception {
+    assertThat(
+            refused(
+                admit(
+                    "billing",
+                    "{\"service\": \"billing\", \"deploy\": {\"environments\": {\"qa\":"
+                        + " {\"bakeSeconds\": 5}}}}")))
+        .isEqualTo(
+            "slipway.json: deploy.environments.qa: is not an environment of billing (declared:"
+                + " staging, production)");
   }
 
   @Test

@@ -218,6 +218,40 @@ class ManifestReaderTest {
   }
 
   @Test
+  void read_environments_eachWithItsGate_andEveryProblemNamed() {
+    Manifest m =
+        valid(
+            """
+            {"service": "a", "deploy": {"bakeSeconds": 60, "environments": {
+              "staging": {"bakeSeconds": 0},
+              "production": {"approval": true, "promotion": "auto"}}}}
+            """);
+    assertThat(m.deploy().environments())
+        .containsEntry("staging", new Manifest.EnvironmentPolicy(0, false, false))
+        .containsEntry("production", new Manifest.EnvironmentPolicy(60, true, true));
+    assertThat(m.deploy().policy("qa")).isEqualTo(new Manifest.EnvironmentPolicy(60, false, false));
+    assertThat(
+            problems(
+                """
+                {"service": "a", "deploy": {"environments": {
+                  "Prod": {},
+                  "staging": {"promotion": "now", "approval": "yes", "bakeSeconds": 99999,
+                              "canary": 5}}}}
+                """))
+        .containsExactly(
+            "slipway.json: deploy.environments.Prod: 'Prod' is not an environment name"
+                + " (lower-case letters, digits and -)",
+            "slipway.json: deploy.environments.staging.canary: unknown field (known: approval,"
+                + " bakeSeconds, promotion)",
+            "slipway.json: deploy.environments.staging.promotion: 'now' is not \"manual\" or"
+                + " \"auto\"",
+            "slipway.json: deploy.environments.staging.bakeSeconds: 99999 is out of range"
+                + " 0..21600",
+            "slipway.json: deploy.environments.staging.approval: expected true or false, got"
+                + " a string");
+  }
+
+  @Test
   void read_whenServiceIsMissing_thenSaysSo() {
     assertThat(problems("{\"targets\": [\"linux/amd64\"]}"))
         .containsExactly("slipway.json: service: required field is missing");

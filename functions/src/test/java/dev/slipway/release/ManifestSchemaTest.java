@@ -88,6 +88,13 @@ class ManifestSchemaTest {
         """
             .formatted(HEX));
     out.add(
+        """
+        {"service": "a", "deploy": {"bakeSeconds": 60, "environments": {
+          "staging": {"bakeSeconds": 0},
+          "production": {"bakeSeconds": 900, "approval": true, "promotion": "auto"},
+          "eu-west": {"promotion": "manual"}}}}
+        """);
+    out.add(
         "{\"service\": \"a\", \"dockerfile\": {\"path\": \"build/Dockerfile\", \"context\":"
             + " \"./src\", \"platforms\": [\"linux/amd64\"]}}");
     return out.stream();
@@ -143,6 +150,12 @@ class ManifestSchemaTest {
         "{\"service\": \"a\", \"deploy\": {\"bakeSeconds\": 21601}}",
         "{\"service\": \"a\", \"deploy\": {\"cluster\": \"a b\"}}",
         "{\"service\": \"a\", \"deploy\": {\"cpu\": 100, \"memory\": 512}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"Prod\": {}}}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"prod\": {\"promotion\": \"now\"}}}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"prod\": {\"approval\": \"yes\"}}}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"prod\": {\"bakeSeconds\": -1}}}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"prod\": {\"canary\": 5}}}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": []}}",
         "{\"service\": \"a\", \"dockerfile\": {\"path\": \"../Dockerfile\"}}",
         "{\"service\": \"a\", \"dockerfile\": {\"platforms\": [\"darwin/arm64\"]}}");
   }
@@ -192,6 +205,7 @@ class ManifestSchemaTest {
             Map.entry("/deploy/properties/cluster", ManifestGrammar.ECS_NAME),
             Map.entry("/deploy/properties/service", ManifestGrammar.ECS_NAME),
             Map.entry("/deploy/properties/container", ManifestGrammar.ECS_NAME),
+            Map.entry("/deploy/properties/environments/propertyNames", ManifestGrammar.SERVICE),
             Map.entry("/dockerfile/properties/path", ManifestGrammar.TREE_FILE));
     grammar.forEach(
         (pointer, pattern) ->
