@@ -59,12 +59,13 @@ public record EngineConfig(
   }
 
   /**
-   * The time limit of {@code state} for {@code release}: waiting for a person has its own; a
-   * deployment's includes its bake.
+   * The time limit of {@code state} for {@code release} (null: none): waiting for a person has its
+   * own; a deployment's includes its bake.
    */
   public Duration limitOf(dev.slipway.release.ReleaseState state, int bakeSeconds) {
     return switch (state) {
       case AWAITING_APPROVAL -> approvalLimit;
+      case AWAITING_PROMOTION -> null; // live where it is; a promotion may never come
       case DEPLOYING -> stuckLimit.plusSeconds(bakeSeconds);
       default -> stuckLimit;
     };

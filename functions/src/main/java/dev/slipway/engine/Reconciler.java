@@ -8,6 +8,7 @@ import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
+import dev.slipway.release.Stage;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -323,8 +324,14 @@ final class Reconciler {
     Duration limit =
         config.limitOf(
             current.state(),
-            current.config() == null ? 0 : current.config().deploy().bakeSeconds());
-    if (now.isBefore(since.plus(limit))) {
+            current.config() == null
+                ? 0
+                : current
+                    .config()
+                    .stage(current.currentEnvironment())
+                    .map(Stage::bakeSeconds)
+                    .orElse(current.config().deploy().bakeSeconds()));
+    if (limit == null || now.isBefore(since.plus(limit))) {
       return current;
     }
     return applyOr(

@@ -166,7 +166,9 @@ public final class ReleaseEngine {
             service,
             supersede.releaseId(),
             new Input.Superseded(
-                "supersede:" + supersede.releaseId() + ":" + supersede.by(), supersede.by()));
+                "supersede:" + supersede.releaseId() + ":" + supersede.by(),
+                supersede.by(),
+                supersede.environment()));
         outcome = new EffectRunner.Outcome.Done(null);
       } else if (effect instanceof Effect.ReturnTo returnTo) {
         // A person's rollback of this release returns the service to an earlier live one.

@@ -83,8 +83,15 @@ public sealed interface Effect {
     }
   }
 
-  /** Another (older) release of the service loses to this one: mark it SUPERSEDED. */
-  record Supersede(String releaseId, String by) implements Effect {
+  /**
+   * Another (older) release of the service loses to this one: mark it SUPERSEDED; with an {@code
+   * environment}, only while it is still waiting there (it may have been promoted on meanwhile).
+   */
+  record Supersede(String releaseId, String by, String environment) implements Effect {
+    public Supersede(String releaseId, String by) {
+      this(releaseId, by, null);
+    }
+
     @Override
     public String key() {
       return "supersede:" + releaseId;

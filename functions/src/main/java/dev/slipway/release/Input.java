@@ -121,7 +121,11 @@ public sealed interface Input {
   record EffectFailed(String eventId, String effectKey, String reason) implements Input {}
 
   /** A newer release of the service took over. */
-  record Superseded(String eventId, String by) implements Input {}
+  record Superseded(String eventId, String by, String environment) implements Input {
+    public Superseded(String eventId, String by) {
+      this(eventId, by, null);
+    }
+  }
 
   /**
    * A person rolled the live release back ({@code by}: the identity AWS authenticated): it returns

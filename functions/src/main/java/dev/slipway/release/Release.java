@@ -239,6 +239,11 @@ public record Release(
       return this;
     }
 
+    public Builder environment(String environment) {
+      this.environment = environment;
+      return this;
+    }
+
     public Builder image(ImageRef image) {
       this.image = image;
       return this;

@@ -270,7 +270,14 @@ public final class ReleaseMachine {
         s.move(ReleaseState.FAILED, b.reason);
       }
     } else if (s.input instanceof Input.Superseded superseded) {
-      if (b.state.ordinal() <= ReleaseState.DEPLOYING.ordinal()) {
+      if (superseded.environment() != null) {
+        // A newer release is live where this one waits to be promoted: it can go no further.
+        if (b.state == ReleaseState.AWAITING_PROMOTION
+            && superseded.environment().equals(b.environment)) {
+          b.reason = "superseded by " + superseded.by() + ", live in " + b.environment;
+          s.move(ReleaseState.SUPERSEDED, b.reason);
+        }
+      } else if (b.state.ordinal() <= ReleaseState.DEPLOYING.ordinal()) {
         b.reason = "superseded by " + superseded.by();
         s.move(ReleaseState.SUPERSEDED, b.reason);
         if (b.compileBuildId != null && !b.compiled) {
@@ -479,6 +486,13 @@ public final class ReleaseMachine {
     s.move(
         ReleaseState.AWAITING_PROMOTION,
         stage.environment() + ": " + why + "; next: " + next.get().environment());
+    // Only what runs in an environment (or past it) goes on from it: older releases waiting
+    // here give way, so at most one per environment waits (and the reconciler reads no more).
+    if (service != null) {
+      for (ServiceView.Entry older : service.olderWaiting(b.build(), stage.environment())) {
+        s.effect(new Effect.Supersede(older.id(), b.id, stage.environment()));
+      }
+    }
     if (next.get().autoPromote()) {
       Input.Promoted auto = new Input.Promoted(null, next.get().environment(), null, null);
       Optional<String> refused = Promotion.refusal(b.build(), auto.to(), service, s.now);

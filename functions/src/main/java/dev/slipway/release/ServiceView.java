@@ -105,6 +105,16 @@ public record ServiceView(String service, List<Entry> releases) {
         .toList();
   }
 
+  /** Older releases waiting in {@code environment} to be promoted. */
+  public List<Entry> olderWaiting(Release release, String environment) {
+    return releases.stream()
+        .filter(e -> !e.id().equals(release.id()))
+        .filter(e -> e.state() == ReleaseState.AWAITING_PROMOTION)
+        .filter(e -> sameEnvironment(release, e.environment(), environment))
+        .filter(e -> !e.isNewerThan(release.requestedAt(), seenAt(release), release.id()))
+        .toList();
+  }
+
   /** Older releases deploying (or approved to) in {@code environment}: they give way. */
   public List<Entry> olderDeploying(Release release, String environment) {
     return releases.stream()

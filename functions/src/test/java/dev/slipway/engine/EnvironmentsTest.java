@@ -170,23 +170,40 @@ class EnvironmentsTest {
     assertThat(refusal(pipeline.promote(failed, "staging", ALICE, null, "r-3")))
         .isEqualTo("staging is hello-go's first environment: releases start there");
 
-    // An older release waiting in staging cannot pass a newer one already in production.
+    // A newer release live in staging supersedes the older one waiting there: only what runs in
+    // an environment goes on from it.
     String older = upTo("older", 10, List.of());
     bakes(older);
     String newer = upTo("newer", 20, List.of());
     bakes(newer);
-    assertThat(pipeline.promote(newer, "production", ALICE, null, "r-4"))
-        .isInstanceOf(Pipeline.Handled.Applied.class);
-    assertThat(refusal(pipeline.promote(older, "production", ALICE, null, "r-5")))
+    assertThat(read(older).state()).isEqualTo(ReleaseState.SUPERSEDED);
+    assertThat(read(older).reason()).isEqualTo("superseded by " + newer + ", live in staging");
+    assertThat(refusal(pipeline.promote(older, "production", ALICE, null, "r-4")))
+        .startsWith(
+            older + " is not live in staging, the environment before production (it is SUPERSEDED");
+
+    // One waiting in staging cannot pass a newer one already in production (it got there first).
+    String waiting = upTo("waiting", 30, List.of());
+    bakes(waiting);
+    assertThat(read(newer).state()).isEqualTo(ReleaseState.SUPERSEDED);
+    Instant later = Instant.parse("2026-11-27T11:00:00Z");
+    Release ahead =
+        Release.builder("hello-go-00000000000a", "hello-go", later)
+            .state(ReleaseState.DEPLOYING)
+            .config(world.config)
+            .environment("production")
+            .history(
+                List.of(
+                    new Release.Transition(later, null, ReleaseState.DEPLOYING, "seed", "seeded")))
+            .build();
+    assertThat(ledger.create(ahead)).isPresent();
+    engine.index(ahead, ledger.readIndex("hello-go"));
+    assertThat(refusal(pipeline.promote(waiting, "production", ALICE, null, "r-5")))
         .isEqualTo(
-            "a newer release of hello-go, "
-                + newer
-                + ", is already in production or past it (DEPLOYING in production)");
-    assertThat(read(older).state()).isEqualTo(ReleaseState.AWAITING_PROMOTION);
-    assertThat(
-            world.deploys.stream()
-                .filter(d -> d.image().endsWith(older) && d.service().equals("hello-go")))
-        .isEmpty();
+            "a newer release of hello-go, hello-go-00000000000a, is already in production or past"
+                + " it (DEPLOYING in production)");
+    assertThat(read(waiting).state()).isEqualTo(ReleaseState.AWAITING_PROMOTION);
+    assertThat(world.deploys.stream().filter(d -> d.service().equals("hello-go"))).isEmpty();
   }
 
   @Test

@@ -162,6 +162,48 @@ class HandlerTest {
   }
 
   @Test
+  void promote_checksItsFields_andAnswersARefusalWith409AndTheReason() throws IOException {
+    ApprovalHandler steering = new ApprovalHandler(pipeline, log);
+    String dana = "arn:aws:iam::210987654321:user/dana";
+    JsonNode badEnvironment =
+        Json.parse(
+            invoke(
+                steering,
+                urlRequest(
+                    "/promote",
+                    "{\"releaseId\": \"hello-go-0123456789ab\", \"to\": \"Prod!\"}",
+                    dana)),
+            "$");
+    assertThat(badEnvironment.path("statusCode").asInt()).isEqualTo(400);
+    assertThat(badEnvironment.path("body").asText())
+        .contains("to 'Prod!' is not an environment name");
+    JsonNode noTarget =
+        Json.parse(
+            invoke(
+                steering,
+                urlRequest("/promote", "{\"releaseId\": \"hello-go-0123456789ab\"}", dana)),
+            "$");
+    assertThat(noTarget.path("statusCode").asInt()).isEqualTo(400);
+    assertThat(noTarget.path("body").asText()).contains("to: required field is missing");
+
+    invoke(
+        new SourceUploadedHandler(pipeline, log),
+        Files.readString(EVENTS.resolve("s3/object-created-source-upload.json")));
+    JsonNode refused =
+        Json.parse(
+            invoke(
+                steering,
+                urlRequest(
+                    "/promote",
+                    "{\"releaseId\": \"" + FakeWorld.SAMPLE_RELEASE + "\", \"to\": \"production\"}",
+                    dana)),
+            "$");
+    assertThat(refused.path("statusCode").asInt()).isEqualTo(409);
+    assertThat(refused.path("body").asText()).contains("has no image to promote (BUILDING)");
+    assertThat(world.ran).noneMatch(r -> r.contains(" Deploy "));
+  }
+
+  @Test
   void sqsBatch_withOneMalformedMessage_failsOnlyThatOne() throws IOException {
     SlipwayHandler handler = new SourceUploadedHandler(pipeline, log);
     String good = Files.readString(EVENTS.resolve("s3/object-created-source-upload.json"));

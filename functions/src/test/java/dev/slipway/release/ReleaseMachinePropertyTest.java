@@ -47,6 +47,7 @@ class ReleaseMachinePropertyTest {
             new Input.AlarmFired("al", "a", null),
             new Input.Tick("t1"),
             new Input.Superseded("su", "svc-000000000000"),
+            new Input.Superseded("su2", "svc-000000000001", "staging"),
             new Input.EffectFailed("ef", "deploy", "AccessDenied"),
             new Input.RollbackRequested("rb", "arn:aws:iam::1:user/a", null, null, false),
             new Input.Returned("rt", "svc-000000000002", "arn:aws:iam::1:user/a", "td:3"),
