@@ -211,7 +211,22 @@ final class PushCommand implements Callable<Integer> {
                   + (release.config() == null ? "?" : release.config().approversText()));
           hinted = true;
         }
-        if (release.state().isFinal()) {
+        // Live where it is, waiting for a person to promote it on: the push's part is done.
+        boolean waitsForPromotion = release.state() == ReleaseState.AWAITING_PROMOTION;
+        if (waitsForPromotion && !json) {
+          err.println(
+              "slipway push: live in "
+                  + release.currentEnvironment()
+                  + "; to go on: slipway promote "
+                  + releaseId
+                  + " --to "
+                  + release
+                      .config()
+                      .after(release.currentEnvironment())
+                      .map(dev.slipway.release.Stage::environment)
+                      .orElse("?"));
+        }
+        if (release.state().isFinal() || waitsForPromotion) {
           live.clear();
           int code = ReleaseOutput.EXIT_CODES.get(release.state());
           if (json) {
@@ -227,6 +242,7 @@ final class PushCommand implements Callable<Integer> {
             buildFailure(releaseId).forEach(out::println);
           }
           out.println(ReleaseOutput.summary(release));
+          ReleaseOutput.environments(release).forEach(out::println);
           out.flush();
           return code;
         }

@@ -9,12 +9,15 @@ import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
+import dev.slipway.release.Stage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -143,6 +146,7 @@ final class ReleaseCommands {
                         r.history().get(i), i == 0 ? null : r.history().get(i - 1).at()));
           }
           out().println(ReleaseOutput.summary(r));
+          ReleaseOutput.environments(r).forEach(out()::println);
         }
         return Slipway.OK;
       }
@@ -154,26 +158,47 @@ final class ReleaseCommands {
           continue;
         }
         ServiceView.Entry e = entries.get(0);
-        // What runs: the newest LIVE release (after a rollback, not the newest release).
+        // What runs: the newest LIVE release (after a rollback, not the newest release); with
+        // environments, what runs in each (the newest record says which there are).
+        List<String> environments =
+            ledger
+                .read(service, e.id())
+                .map(v -> v.value().config())
+                .map(c -> c.path().stream().map(Stage::environment).toList())
+                .orElse(List.of());
+        Map<String, String> running = new ServiceView(service, entries).running(environments);
         String live =
-            entries.stream()
-                .filter(x -> x.state() == ReleaseState.LIVE)
-                .map(ServiceView.Entry::id)
-                .findFirst()
-                .orElse(null);
+            environments.size() > 1
+                ? running.get(environments.get(environments.size() - 1))
+                : entries.stream()
+                    .filter(x -> x.state() == ReleaseState.LIVE)
+                    .map(ServiceView.Entry::id)
+                    .findFirst()
+                    .orElse(null);
         if (json) {
-          all.addObject()
-              .put("service", service)
-              .put("releaseId", e.id())
-              .put("state", e.state().name())
-              .put("requestedAt", e.requestedAt().toString())
-              .put("live", live);
+          ObjectNode row =
+              all.addObject()
+                  .put("service", service)
+                  .put("releaseId", e.id())
+                  .put("state", e.state().name())
+                  .put("requestedAt", e.requestedAt().toString())
+                  .put("live", live);
+          if (environments.size() > 1) {
+            ObjectNode each = row.putObject("environments");
+            environments.forEach(name -> each.put(name, running.get(name)));
+          }
         } else {
+          String where =
+              environments.size() > 1
+                  ? environments.stream()
+                      .map(name -> name + ": " + running.getOrDefault(name, "none"))
+                      .collect(Collectors.joining(", "))
+                  : "live: " + (live == null ? "none" : live);
           out()
               .println(
                   String.format(
-                      "%-24s %-28s %-17s %s  live: %s",
-                      service, e.id(), e.state(), e.requestedAt(), live == null ? "none" : live));
+                      "%-24s %-28s %-17s %s  %s",
+                      service, e.id(), e.state(), e.requestedAt(), where));
         }
       }
       if (json) {
@@ -199,6 +224,7 @@ final class ReleaseCommands {
                 all.addObject()
                     .put("releaseId", e.id())
                     .put("state", e.state().name())
+                    .put("environment", e.environment())
                     .put("requestedAt", e.requestedAt().toString()));
         out().println(all);
       } else if (releases.isEmpty()) {
@@ -206,7 +232,15 @@ final class ReleaseCommands {
       } else {
         releases.forEach(
             e ->
-                out().println(String.format("%-28s %-17s %s", e.id(), e.state(), e.requestedAt())));
+                out()
+                    .println(
+                        String.format(
+                                "%-28s %-17s %s  %s",
+                                e.id(),
+                                e.state(),
+                                e.requestedAt(),
+                                e.environment() == null ? "" : e.environment())
+                            .stripTrailing()));
       }
       return Slipway.OK;
     }
@@ -289,6 +323,49 @@ final class ReleaseCommands {
     @Override
     String reason() {
       return reason;
+    }
+  }
+
+  @Command(
+      name = "promote",
+      description =
+          "Promote a release live and baked in one environment to the next (--to), through the"
+              + " stack's IAM-authenticated steering URL: the same image, never a rebuild, with that"
+              + " environment's gate. Refused, with the reason, when it is not live in the"
+              + " environment before, a newer release is already there, or its scan verdict has"
+              + " expired.")
+  static final class Promote extends Base {
+    @Parameters(index = "0", paramLabel = "RELEASE_ID")
+    String id;
+
+    @Option(names = "--to", paramLabel = "ENVIRONMENT", required = true)
+    String to;
+
+    @Option(names = "--reason", paramLabel = "TEXT")
+    String reason;
+
+    @Override
+    int run(AwsClients clients, ReleaseLedger ledger) {
+      Release r = release(ledger, id);
+      if (r == null) {
+        return Slipway.BAD_INPUT;
+      }
+      ObjectNode body = Json.mapper().createObjectNode().put("releaseId", r.id()).put("to", to);
+      if (reason != null) {
+        body.put("reason", reason);
+      }
+      return steer(
+          "promote",
+          body,
+          answer ->
+              id
+                  + " "
+                  + answer.json().path("state").asText()
+                  + " in "
+                  + answer.json().path("environment").asText()
+                  + " (promoted by "
+                  + answer.json().path("by").asText()
+                  + ")");
     }
   }
 

@@ -8,6 +8,7 @@ import dev.slipway.release.ReleaseState;
 import dev.slipway.toolchain.build.BuildReport;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -23,6 +24,7 @@ final class ReleaseOutput {
   static final Map<ReleaseState, Integer> EXIT_CODES =
       Map.of(
           ReleaseState.LIVE, 0,
+          ReleaseState.AWAITING_PROMOTION, 0,
           ReleaseState.FAILED, 10,
           ReleaseState.BLOCKED, 11,
           ReleaseState.REJECTED, 12,
@@ -62,6 +64,9 @@ final class ReleaseOutput {
   /** The closing line of a followed release. */
   static String summary(Release r) {
     StringBuilder out = new StringBuilder(r.id()).append(' ').append(r.state());
+    if (r.config() != null && r.config().path().size() > 1) {
+      out.append(" in ").append(r.currentEnvironment());
+    }
     if (!r.history().isEmpty()) {
       out.append(" after ")
           .append(
@@ -90,6 +95,39 @@ final class ReleaseOutput {
     }
     stuck(r).ifPresent(s -> out.append("; STUCK (").append(s).append(")"));
     return out.toString();
+  }
+
+  /**
+   * One line per environment the release has reached, for a release with more than one: where it
+   * got to there, the target, the task definition, and when it entered and left; then the ones
+   * still ahead.
+   */
+  static List<String> environments(Release r) {
+    if (r.config() == null || r.config().path().size() < 2) {
+      return List.of();
+    }
+    List<String> lines = new java.util.ArrayList<>();
+    for (dev.slipway.release.Stage stage : r.config().path()) {
+      java.util.Optional<Release.Track> track = r.track(stage.environment());
+      if (track.isEmpty()) {
+        lines.add(String.format("  %-12s %-17s %s", stage.environment(), "-", stage.target()));
+        continue;
+      }
+      Release.Track t = track.get();
+      lines.add(
+          String.format(
+                  "  %-12s %-17s %s%s  entered %s%s",
+                  t.environment(),
+                  t.state(),
+                  t.target(),
+                  t.deployment() == null || t.deployment().taskDefinitionArn() == null
+                      ? ""
+                      : "  task definition " + t.deployment().taskDefinitionArn(),
+                  t.enteredAt(),
+                  t.leftAt() == null ? "" : ", promoted on " + t.leftAt())
+              .stripTrailing());
+    }
+    return lines;
   }
 
   /** The reconciler's stuck mark, while the release is still where it was marked. */

@@ -30,6 +30,7 @@ import picocli.CommandLine.Command;
       ReleaseCommands.Status.class,
       ReleaseCommands.Releases.class,
       ReleaseCommands.Approve.class,
+      ReleaseCommands.Promote.class,
       ReleaseCommands.Reject.class,
       ReleaseCommands.Rollback.class,
       LogsCommand.class,

@@ -63,6 +63,34 @@ public record ServiceView(String service, List<Entry> releases) {
     }
   }
 
+  /**
+   * What runs in each of {@code environments} (in order), as far as the index tells: in the last,
+   * the newest LIVE release; in an earlier one, the newest release that got live there (waiting
+   * there to be promoted, or promoted on past it). Environments nothing has reached are left out.
+   */
+  public java.util.Map<String, String> running(List<String> environments) {
+    java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+    int last = environments.size() - 1;
+    for (int k = 0; k <= last; k++) {
+      int at = k;
+      releases.stream()
+          .filter(
+              e -> {
+                int pos = e.environment() == null ? 0 : environments.indexOf(e.environment());
+                if (at == last) {
+                  return pos == last && e.state() == ReleaseState.LIVE;
+                }
+                return pos > at
+                    || (pos == at
+                        && (e.state() == ReleaseState.AWAITING_PROMOTION
+                            || e.state() == ReleaseState.LIVE));
+              })
+          .max(Comparator.comparing(Entry::requestedAt).thenComparing(Entry::id))
+          .ifPresent(e -> out.put(environments.get(at), e.id()));
+    }
+    return out;
+  }
+
   /** When Slipway first saw {@code release}: its first transition. */
   static Instant seenAt(Release release) {
     return release.history().isEmpty() ? null : release.history().get(0).at();

@@ -372,6 +372,18 @@ public final class SlipwayPipelineStack extends Stack {
             + " --steering-url <the stack's SteeringUrl>");
     notifyRule(
         topic,
+        "NotifyPromotionRule",
+        "a release waits to be promoted",
+        List.of(SlipwayDetailType.RELEASE_AWAITING_PROMOTION),
+        "Slipway: "
+            + release
+            + " is live in "
+            + EventField.fromPath("$.detail.environment")
+            + " and waits to be promoted. To promote: slipway promote "
+            + EventField.fromPath("$.detail.releaseId")
+            + " --to <the next environment> --steering-url <the stack's SteeringUrl>");
+    notifyRule(
+        topic,
         "NotifyOutcomeRule",
         "a release ended",
         List.of(

@@ -260,7 +260,7 @@ class PipelineStackTest {
                 "result",
                 List.of("SUCCESS"),
                 "repository-name",
-                List.of(Stacks.REPOSITORY))));
+                List.of(Stacks.REPOSITORY, "slipway/hello-staged"))));
     rulePattern(
         "Slipway: Scan",
         Map.of("source", List.of("aws.inspector2"), "detail-type", List.of("Inspector2 Scan")));
@@ -304,7 +304,7 @@ class PipelineStackTest {
         new java.util.HashMap<>(template.findResources("AWS::Events::Rule"));
     // The release notifications' rules target the SNS topic people subscribe to; every other rule
     // delivers to a step.
-    assertThat(rules.keySet().stream().filter(id -> id.startsWith("Notify"))).hasSize(3);
+    assertThat(rules.keySet().stream().filter(id -> id.startsWith("Notify"))).hasSize(4);
     rules.keySet().removeIf(id -> id.startsWith("Notify"));
     assertThat(rules).hasSize(7); // no rule for approvals: they come through the steering URL
     Map<String, Map<String, Object>> queues = template.findResources("AWS::SQS::Queue");
@@ -395,13 +395,17 @@ class PipelineStackTest {
       List<String> resources = resourcesGranting(template, action);
       assertThat(resources).as(action).isNotEmpty().noneMatch(r -> r.contains("*"));
     }
+    // hello-go's one environment, and both of hello-staged's (staging, then production).
     assertThat(resourcesGranting(template, "ecs:UpdateService"))
-        .allMatch(r -> r.contains(":service/slipway-demo/hello-go\""));
-    assertThat(resourcesGranting(template, "iam:PassRole"))
         .allMatch(
             r ->
-                r.contains(":role/slipway-hello-go-task\"")
-                    || r.contains(":role/slipway-hello-go-execution\""));
+                r.contains(":service/slipway-demo/hello-go\"")
+                    || r.contains(":service/slipway-demo/hello-staged-staging\"")
+                    || r.contains(":service/slipway-demo/hello-staged\""))
+        .anyMatch(r -> r.contains(":service/slipway-demo/hello-staged-staging\""))
+        .anyMatch(r -> r.contains(":service/slipway-demo/hello-staged\""));
+    assertThat(resourcesGranting(template, "iam:PassRole"))
+        .allMatch(r -> r.matches(".*:role/slipway-hello-(go|staged)-(task|execution)\"\\]\\]\\}"));
   }
 
   @Test
@@ -537,6 +541,7 @@ class PipelineStackTest {
                             Map.of(
                                 "repository-name",
                                 List.of(
+                                    Match.objectLike(Map.of("Fn::GetAtt", Match.anyValue())),
                                     Match.objectLike(Map.of("Fn::GetAtt", Match.anyValue())))))))));
     enhanced.hasResourceProperties(
         "AWS::ECR::Repository",

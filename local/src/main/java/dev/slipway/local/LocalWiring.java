@@ -38,11 +38,14 @@ final class LocalWiring {
     Set<String> created = new HashSet<>();
     for (Declarations.Service service : declared.services()) {
       for (Declarations.Environment environment : service.environments()) {
+        // Every environment's task definition names its container after the declared service
+        // (what a manifest's deploy.container defaults to), whatever its ECS service is called.
         createService(
             aws,
             clusters,
             environment.cluster(),
             environment.service(),
+            service.name(),
             service.repository(),
             roleArn(environment.taskRole()),
             roleArn(environment.executionRole()));
@@ -54,7 +57,8 @@ final class LocalWiring {
       String cluster = entry.contains("/") ? entry.substring(0, entry.indexOf('/')) : "default";
       String service = entry.substring(entry.indexOf('/') + 1);
       if (created.add(cluster + "/" + service)) {
-        createService(aws, clusters, cluster, service, LocalRuntime.REPOSITORY, null, null);
+        createService(
+            aws, clusters, cluster, service, service, LocalRuntime.REPOSITORY, null, null);
       }
     }
   }
@@ -71,6 +75,7 @@ final class LocalWiring {
       Set<String> clusters,
       String cluster,
       String service,
+      String container,
       String repository,
       String taskRole,
       String executionRole) {
@@ -102,7 +107,7 @@ final class LocalWiring {
                             // As the service stack's: the binary checks itself (scratch has no
                             // shell).
                             c ->
-                                c.name(service)
+                                c.name(container)
                                     .image(placeholder)
                                     .essential(true)
                                     // As the service stack's: the awslogs driver, one stream per
@@ -121,7 +126,7 @@ final class LocalWiring {
                                                         service)))
                                     .healthCheck(
                                         h ->
-                                            h.command("CMD", "/" + service, "-healthcheck")
+                                            h.command("CMD", "/" + container, "-healthcheck")
                                                 .interval(10)
                                                 .timeout(3)
                                                 .retries(3)
