@@ -227,12 +227,33 @@ final class LocalCommand implements Callable<Integer> {
       return code;
     }
     String releaseId = pushed.toString().lines().findFirst().orElse("").trim();
+    // The ECS service it runs in: its current environment's (the first, with more than one,
+    // until it is promoted).
+    StringWriter status = new StringWriter();
+    Slipway.run(
+        new String[] {
+          "status",
+          releaseId,
+          "--json",
+          "--bucket",
+          runtime.bucket(),
+          "--endpoint-url",
+          runtime.endpoint(),
+          "--region",
+          LocalRuntime.REGION
+        },
+        new PrintWriter(status, true),
+        err);
     String service;
+    String where;
     try {
-      service =
-          Json.mapper().readTree(release.resolve("slipway.json").toFile()).path("service").asText();
+      com.fasterxml.jackson.databind.JsonNode record = Json.mapper().readTree(status.toString());
+      com.fasterxml.jackson.databind.JsonNode tracks = record.path("environments");
+      String target = tracks.path(tracks.size() - 1).path("target").asText("");
+      service = target.substring(target.indexOf('/') + 1);
+      where = record.path("state").asText() + " in " + record.path("environment").asText();
     } catch (IOException e) {
-      err.println("slipway local: " + release.resolve("slipway.json") + ": " + e.getMessage());
+      err.println("slipway local: status of " + releaseId + ": " + e.getMessage());
       return Slipway.FAILED;
     }
     // The task runner notes the new task a moment after the deployment completes; wait briefly.
@@ -244,7 +265,7 @@ final class LocalCommand implements Callable<Integer> {
       }
     }
     if (port.isEmpty()) {
-      err.println("slipway local: " + service + " is LIVE but no task of it runs here");
+      err.println("slipway local: " + releaseId + " is " + where + " but no task of it runs here");
       return Slipway.FAILED;
     }
     String url = "http://127.0.0.1:" + port.getAsInt() + "/version";

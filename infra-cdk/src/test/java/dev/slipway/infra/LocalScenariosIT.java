@@ -81,10 +81,15 @@ class LocalScenariosIT {
     return LocalSupport.example(tmp.resolve(name), from, to);
   }
 
-  /** The port of the newest healthy task, from the task runner's log. */
+  /** The port of hello-go's newest healthy task, from the task runner's log. */
   int taskPort() {
+    return taskPort("hello-go");
+  }
+
+  /** The port of the ECS service's newest healthy task, from the task runner's log. */
+  int taskPort(String service) {
     Matcher m =
-        Pattern.compile("healthy on 127\\.0\\.0\\.1:(\\d+)")
+        Pattern.compile("tasks " + Pattern.quote(service) + ": healthy on 127\\.0\\.0\\.1:(\\d+)")
             .matcher(logBytes.toString(StandardCharsets.UTF_8));
     int port = -1;
     while (m.find()) {
@@ -644,5 +649,102 @@ class LocalScenariosIT {
       String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
       assertThat(answer).startsWith("HTTP/1.1 403");
     }
+  }
+
+  /** hello-staged's manifest: staging, then production, short bakes, a readiness path. */
+  Path staged(String name, String readiness) throws Exception {
+    Path src = variant(name, null, null);
+    Files.writeString(
+        src.resolve("slipway.json"),
+        """
+        {"service": "hello-staged", "targets": ["linux/amd64"],
+         "health": {"liveness": "/healthz", "readiness": "%s",
+                    "intervalSeconds": 5, "timeoutSeconds": 2, "retries": 1,
+                    "startPeriodSeconds": 0},
+         "deploy": {"bakeSeconds": 3, "environments": {"staging": {"bakeSeconds": 2}}}}
+        """
+            .formatted(readiness));
+    return src;
+  }
+
+  String stagedRelease;
+
+  @Test
+  @Order(16)
+  void aServiceWithEnvironments_goesLiveInStagingOnly_andPromotionTakesTheSameImageToProduction()
+      throws Exception {
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, staged("staged", "/readyz"), 240);
+    assertThat(push.code()).as(push.text() + push.err()).isZero();
+    stagedRelease = push.out().get(0);
+    assertThat(push.text()).contains(stagedRelease + " AWAITING_PROMOTION in staging");
+    assertThat(push.err())
+        .contains("to go on: slipway promote " + stagedRelease + " --to production");
+    assertThat(get(taskPort("hello-staged-staging"), "/version"))
+        .isEqualTo("200 {\"version\":\"" + stagedRelease + "\"}\n");
+    assertThat(taskPort("hello-staged")).as("nothing runs in production yet").isEqualTo(-1);
+
+    LocalSupport.Run promote =
+        slipway("promote", stagedRelease, "--to", "production", "--reason", "staging is fine");
+    assertThat(promote.code()).as(promote.err()).isZero();
+    assertThat(promote.text())
+        .contains(stagedRelease + " DEPLOYING in production (promoted by arn:aws:iam::");
+    assertThat(LocalSupport.awaitState(runtime, stagedRelease, "LIVE", 120)).isEqualTo("LIVE");
+    assertThat(get(taskPort("hello-staged"), "/version"))
+        .isEqualTo("200 {\"version\":\"" + stagedRelease + "\"}\n");
+
+    // The ledger keeps both tracks; both task definitions pin the one scanned digest.
+    JsonNode record = Json.parse(slipway("status", stagedRelease, "--json").text(), "$");
+    JsonNode tracks = record.path("environments");
+    assertThat(tracks.size()).isEqualTo(2);
+    assertThat(tracks.path(0).path("environment").asText()).isEqualTo("staging");
+    assertThat(tracks.path(0).path("state").asText()).isEqualTo("LIVE");
+    assertThat(tracks.path(1).path("environment").asText()).isEqualTo("production");
+    assertThat(tracks.path(1).path("state").asText()).isEqualTo("LIVE");
+    String digest = record.path("imageDigest").asText();
+    assertThat(digest).startsWith("sha256:");
+    try (var aws = LocalSupport.aws(runtime)) {
+      for (JsonNode track : tracks) {
+        String td = track.path("deployment").path("taskDefinition").asText();
+        String image =
+            aws.ecs()
+                .describeTaskDefinition(r -> r.taskDefinition(td))
+                .taskDefinition()
+                .containerDefinitions()
+                .get(0)
+                .image();
+        assertThat(image)
+            .as(track.path("environment").asText())
+            .endsWith("slipway/hello-staged@" + digest);
+      }
+    }
+    // Built once: one compile and one image build, whatever the environments.
+    assertThat(record.path("history").toString()).doesNotContain("rebuild");
+    LocalSupport.Run again = slipway("promote", stagedRelease, "--to", "production");
+    assertThat(again.code()).isEqualTo(1);
+    assertThat(again.err())
+        .contains(stagedRelease + " has already been promoted to production (LIVE)");
+    LocalSupport.Run overview = slipway("status");
+    assertThat(overview.text())
+        .contains("staging: " + stagedRelease + ", production: " + stagedRelease);
+  }
+
+  @Test
+  @Order(17)
+  void aReleaseThatFailedInStaging_isNeverPromoted_theRefusalSaysWhy() throws Exception {
+    LocalSupport.Run push =
+        LocalSupport.pushFollow(runtime, staged("staged-unready", "/not-served"), 240);
+    assertThat(push.code()).as(push.text() + push.err()).isEqualTo(13); // ROLLED_BACK
+    String failed = push.out().get(0);
+    LocalSupport.Run promote = slipway("promote", failed, "--to", "production");
+    assertThat(promote.code()).isEqualTo(1);
+    assertThat(promote.err())
+        .contains(
+            "refused (409): "
+                + failed
+                + " is not live in staging, the environment before production (it is ROLLED_BACK"
+                + " in staging: staging: deployment");
+    // Both environments still run the release before it.
+    assertThat(get(taskPort("hello-staged-staging"), "/version")).contains(stagedRelease);
+    assertThat(get(taskPort("hello-staged"), "/version")).contains(stagedRelease);
   }
 }
