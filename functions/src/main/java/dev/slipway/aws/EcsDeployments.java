@@ -15,9 +15,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
+import software.amazon.awssdk.services.ecs.model.CanaryConfiguration;
 import software.amazon.awssdk.services.ecs.model.ContainerDefinition;
 import software.amazon.awssdk.services.ecs.model.Deployment;
+import software.amazon.awssdk.services.ecs.model.DeploymentConfiguration;
+import software.amazon.awssdk.services.ecs.model.DeploymentStrategy;
 import software.amazon.awssdk.services.ecs.model.HealthCheck;
+import software.amazon.awssdk.services.ecs.model.LinearConfiguration;
 import software.amazon.awssdk.services.ecs.model.RegisterTaskDefinitionRequest;
 import software.amazon.awssdk.services.ecs.model.Service;
 import software.amazon.awssdk.services.ecs.model.SortOrder;
@@ -177,14 +181,56 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
     // Once, without the SDK's retries, as RegisterTaskDefinition above: a retry after a lost
     // answer would update the service a second time. The effect's own retry reads the service
     // first and finds it updated (the branch above), so the deployment starts exactly once.
+    DeploymentConfiguration configuration =
+        deploymentConfiguration(service.deploymentConfiguration(), deploy);
     Service updated =
         ecsOnce
             .updateService(
-                r -> r.cluster(deploy.cluster()).service(deploy.service()).taskDefinition(newArn))
+                r ->
+                    r.cluster(deploy.cluster())
+                        .service(deploy.service())
+                        .taskDefinition(newArn)
+                        .deploymentConfiguration(configuration))
             .service();
     String deploymentId = primaryDeployment(updated).map(Deployment::id).orElse(null);
     return new Input.DeployStarted(
         "deployed:" + release.id() + ":" + environment.name(), newArn, previousArn, deploymentId);
+  }
+
+  /**
+   * The service's deployment configuration with the environment's strategy set (architecture §5):
+   * everything else the service has (circuit breaker, alarms, healthy percents) is passed back as
+   * it was, since an UpdateService that names a deployment configuration replaces it. Null when the
+   * environment names no strategy: the service keeps its own.
+   */
+  static DeploymentConfiguration deploymentConfiguration(
+      DeploymentConfiguration current, Effect.Deploy deploy) {
+    Manifest.Strategy strategy = deploy.strategy();
+    if (strategy == null) {
+      return null;
+    }
+    DeploymentConfiguration.Builder b =
+        current == null ? DeploymentConfiguration.builder() : current.toBuilder();
+    b.strategy(DeploymentStrategy.fromValue(strategy.kind().name()))
+        .canaryConfiguration((CanaryConfiguration) null)
+        .linearConfiguration((LinearConfiguration) null);
+    switch (strategy.kind()) {
+      case ROLLING -> b.bakeTimeInMinutes(null);
+      case BLUE_GREEN -> b.bakeTimeInMinutes(deploy.bakeMinutes());
+      case CANARY ->
+          b.bakeTimeInMinutes(deploy.bakeMinutes())
+              .canaryConfiguration(
+                  c ->
+                      c.canaryPercent(strategy.percent())
+                          .canaryBakeTimeInMinutes(strategy.stepBakeMinutes()));
+      case LINEAR ->
+          b.bakeTimeInMinutes(deploy.bakeMinutes())
+              .linearConfiguration(
+                  l ->
+                      l.stepPercent(strategy.percent())
+                          .stepBakeTimeInMinutes(strategy.stepBakeMinutes()));
+    }
+    return b.build();
   }
 
   /**

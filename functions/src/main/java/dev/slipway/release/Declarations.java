@@ -69,7 +69,8 @@ public record Declarations(List<Service> services, Floor floor, String approvers
                     e.service(),
                     policy.bakeSeconds(),
                     policy.approval(),
-                    policy.autoPromote());
+                    policy.autoPromote(),
+                    policy.strategy());
               })
           .toList();
     }

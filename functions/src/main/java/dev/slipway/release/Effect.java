@@ -66,9 +66,23 @@ public sealed interface Effect {
 
   /**
    * Clone the service's current task definition with {@code image} (pinned {@code repo@sha256:...})
-   * for {@code container}, register it, and update the service; remember the previous one.
+   * for {@code container}, register it, and update the service; remember the previous one. With a
+   * {@code strategy}, the update goes through that ECS deployment strategy, ECS baking {@code
+   * bakeMinutes}; null keeps the service's own.
    */
-  record Deploy(String cluster, String service, String container, String image) implements Effect {
+  record Deploy(
+      String cluster,
+      String service,
+      String container,
+      String image,
+      Manifest.Strategy strategy,
+      int bakeMinutes)
+      implements Effect {
+    /** With the service's own deployment strategy. */
+    public Deploy(String cluster, String service, String container, String image) {
+      this(cluster, service, container, image, null, 0);
+    }
+
     @Override
     public String key() {
       return "deploy";

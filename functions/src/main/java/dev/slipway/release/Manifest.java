@@ -167,10 +167,61 @@ public record Manifest(
    * automatic promotion waits for one), and whether the release is promoted into it by itself once
    * the environment before it has baked.
    */
-  public record EnvironmentPolicy(int bakeSeconds, boolean approval, boolean autoPromote) {
-    /** No approval, promotion by hand, the manifest's own bake time. */
+  public record EnvironmentPolicy(
+      int bakeSeconds, boolean approval, boolean autoPromote, Strategy strategy) {
+    public EnvironmentPolicy(int bakeSeconds, boolean approval, boolean autoPromote) {
+      this(bakeSeconds, approval, autoPromote, null);
+    }
+
+    /** No approval, promotion by hand, the manifest's own bake time, the service's strategy. */
     public static EnvironmentPolicy defaults(int bakeSeconds) {
-      return new EnvironmentPolicy(bakeSeconds, false, false);
+      return new EnvironmentPolicy(bakeSeconds, false, false, null);
+    }
+  }
+
+  /**
+   * How ECS shifts traffic to the new revision in one environment (its native deployment
+   * strategies, architecture §5): rolling; blue/green (all at once, after the new revision is
+   * healthy); linear ({@code percent} more every {@code stepBakeMinutes}); or canary ({@code
+   * percent} first, for {@code stepBakeMinutes}, then the rest). Every strategy but rolling needs a
+   * load balancer with an alternate target group (the service stack's).
+   */
+  public record Strategy(Kind kind, double percent, int stepBakeMinutes) {
+    public enum Kind {
+      ROLLING,
+      BLUE_GREEN,
+      LINEAR,
+      CANARY
+    }
+
+    public Strategy {
+      java.util.Objects.requireNonNull(kind, "kind");
+    }
+
+    public static final Strategy ROLLING = new Strategy(Kind.ROLLING, 0, 0);
+
+    /**
+     * The traffic the new revision gets at each step, in percent, ending at 100: a canary's percent
+     * then 100; a linear one's steps; blue/green and rolling at once.
+     */
+    public List<Double> steps() {
+      return switch (kind) {
+        case ROLLING, BLUE_GREEN -> List.of(100.0);
+        case CANARY -> percent >= 100 ? List.of(100.0) : List.of(percent, 100.0);
+        case LINEAR -> {
+          List<Double> out = new java.util.ArrayList<>();
+          for (double p = percent; p < 100 - 1e-9; p += percent) {
+            out.add(Math.round(p * 10) / 10.0);
+          }
+          out.add(100.0);
+          yield out;
+        }
+      };
+    }
+
+    /** As the manifest and messages name it: rolling, blue-green, linear, canary. */
+    public String label() {
+      return kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
   }
 

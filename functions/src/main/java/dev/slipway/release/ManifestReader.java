@@ -80,7 +80,10 @@ public final class ManifestReader {
   private static final Set<String> ALLOW = Set.of("id", "expires", "reason");
   private static final Set<String> DEPLOY =
       Set.of("cluster", "service", "container", "bakeSeconds", "cpu", "memory", "environments");
-  private static final Set<String> ENVIRONMENT = Set.of("bakeSeconds", "approval", "promotion");
+  private static final Set<String> ENVIRONMENT =
+      Set.of("bakeSeconds", "approval", "promotion", "strategy", "canary", "linear");
+  private static final Set<String> CANARY = Set.of("percent", "bakeMinutes");
+  private static final Set<String> LINEAR = Set.of("stepPercent", "stepBakeMinutes");
 
   /** A manifest, or every problem found in it. */
   public sealed interface Result {
@@ -608,9 +611,75 @@ public final class ManifestReader {
               optional(
                   environment.get("bakeSeconds"), bakeSeconds, f -> range(f, 0, MAX_BAKE_SECONDS)),
               optional(environment.get("approval"), false, JsonField::booleanValue),
-              promotion.equals("auto")));
+              promotion.equals("auto"),
+              strategy(environment)));
     }
     return out;
+  }
+
+  /**
+   * An environment's {@code strategy} and its settings, in ECS's ranges (percents in steps of 0.1:
+   * a canary's 0.1-100, a linear step's 3-100; bakes of 0-1440 minutes); null when it names none
+   * (the service keeps its own). Settings for a strategy other than the one named are refused.
+   */
+  private Manifest.Strategy strategy(JsonField environment) {
+    String name =
+        optional(
+            environment.get("strategy"),
+            null,
+            f -> {
+              String value = f.text();
+              if (!List.of("rolling", "blue-green", "linear", "canary").contains(value)) {
+                throw f.problem(
+                    JsonField.quote(value)
+                        + " is not a strategy (rolling, blue-green, linear, canary)");
+              }
+              return value;
+            });
+    JsonField canary = object(environment.get("canary"), CANARY);
+    JsonField linear = object(environment.get("linear"), LINEAR);
+    for (String settings : List.of("canary", "linear")) {
+      if (!environment.get(settings).isAbsent() && !settings.equals(name)) {
+        problems.add(
+            problem(
+                environment.get(settings),
+                "sets the "
+                    + settings
+                    + " strategy, but strategy is "
+                    + (name == null ? "not set" : JsonField.quote(name))));
+      }
+    }
+    if (name == null) {
+      return null;
+    }
+    return switch (name) {
+      case "canary" ->
+          new Manifest.Strategy(
+              Manifest.Strategy.Kind.CANARY,
+              optional(canary.get("percent"), 5.0, f -> percent(f, 0.1)),
+              optional(canary.get("bakeMinutes"), 10, f -> range(f, 0, 1440)));
+      case "linear" ->
+          new Manifest.Strategy(
+              Manifest.Strategy.Kind.LINEAR,
+              optional(linear.get("stepPercent"), 10.0, f -> percent(f, 3.0)),
+              optional(linear.get("stepBakeMinutes"), 6, f -> range(f, 0, 1440)));
+      case "blue-green" -> new Manifest.Strategy(Manifest.Strategy.Kind.BLUE_GREEN, 100, 0);
+      default -> Manifest.Strategy.ROLLING;
+    };
+  }
+
+  /** A percent ECS takes: a multiple of 0.1 from {@code min} to 100. */
+  private static double percent(JsonField field, double min) {
+    if (field.node() == null || !field.node().isNumber()) {
+      throw field.problem("expected a number, got " + JsonField.describe(field.node()));
+    }
+    double value = field.node().doubleValue();
+    if (value < min - 1e-9
+        || value > 100 + 1e-9
+        || Math.abs(value * 10 - Math.rint(value * 10)) > 1e-6) {
+      throw field.problem(value + " is not a multiple of 0.1 from " + min + " to 100");
+    }
+    return Math.rint(value * 10) / 10;
   }
 
   private String ecsName(JsonField field) {

@@ -457,7 +457,13 @@ public final class ReleaseMachine {
     Manifest.Deploy target = b.config.deploy();
     s.move(ReleaseState.DEPLOYING, environmentPrefix(b, stage) + "to " + stage.target());
     s.effect(
-        new Effect.Deploy(stage.cluster(), stage.service(), target.container(), b.image.pinned()));
+        new Effect.Deploy(
+            stage.cluster(),
+            stage.service(),
+            target.container(),
+            b.image.pinned(),
+            stage.strategy(),
+            stage.ecsBakes() ? stage.ecsBakeMinutes() : 0));
   }
 
   /** "staging: " when the release goes through more than one environment. */
@@ -555,7 +561,9 @@ public final class ReleaseMachine {
     if (b.deployment.completedAt() != null) {
       return;
     }
-    Instant bakeUntil = s.now.plusSeconds(currentStage(b).bakeSeconds());
+    // With ECS's own strategy the bake was ECS's, before it reported the deployment complete.
+    Stage stage = currentStage(b);
+    Instant bakeUntil = s.now.plusSeconds(stage.ecsBakes() ? 0 : stage.bakeSeconds());
     b.deployment = b.deployment.ended(ended.deploymentId(), s.now, bakeUntil);
     s.touch();
     if (!s.now.isBefore(bakeUntil)) {

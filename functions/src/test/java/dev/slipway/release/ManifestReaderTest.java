@@ -236,19 +236,71 @@ class ManifestReaderTest {
                 {"service": "a", "deploy": {"environments": {
                   "Prod": {},
                   "staging": {"promotion": "now", "approval": "yes", "bakeSeconds": 99999,
-                              "canary": 5}}}}
+                              "weight": 5}}}}
                 """))
         .containsExactly(
             "slipway.json: deploy.environments.Prod: 'Prod' is not an environment name"
                 + " (lower-case letters, digits and -)",
-            "slipway.json: deploy.environments.staging.canary: unknown field (known: approval,"
-                + " bakeSeconds, promotion)",
+            "slipway.json: deploy.environments.staging.weight: unknown field (known: approval,"
+                + " bakeSeconds, canary, linear, promotion, strategy)",
             "slipway.json: deploy.environments.staging.promotion: 'now' is not \"manual\" or"
                 + " \"auto\"",
             "slipway.json: deploy.environments.staging.bakeSeconds: 99999 is out of range"
                 + " 0..21600",
             "slipway.json: deploy.environments.staging.approval: expected true or false, got"
                 + " a string");
+  }
+
+  @Test
+  void read_strategies_inEcsRanges_withTheirDefaults() {
+    Manifest m =
+        valid(
+            """
+            {"service": "a", "deploy": {"environments": {
+              "staging": {"strategy": "blue-green"},
+              "canary": {"strategy": "canary", "canary": {"percent": 12.5, "bakeMinutes": 3}},
+              "linear": {"strategy": "linear", "linear": {"stepPercent": 25}},
+              "defaults": {"strategy": "canary"},
+              "rolling": {"strategy": "rolling"},
+              "unset": {}}}}
+            """);
+    var envs = m.deploy().environments();
+    assertThat(envs.get("staging").strategy())
+        .isEqualTo(new Manifest.Strategy(Manifest.Strategy.Kind.BLUE_GREEN, 100, 0));
+    assertThat(envs.get("canary").strategy())
+        .isEqualTo(new Manifest.Strategy(Manifest.Strategy.Kind.CANARY, 12.5, 3));
+    assertThat(envs.get("canary").strategy().steps()).containsExactly(12.5, 100.0);
+    assertThat(envs.get("linear").strategy())
+        .isEqualTo(new Manifest.Strategy(Manifest.Strategy.Kind.LINEAR, 25, 6));
+    assertThat(envs.get("linear").strategy().steps()).containsExactly(25.0, 50.0, 75.0, 100.0);
+    // ECS's defaults: a 5% canary for 10 minutes.
+    assertThat(envs.get("defaults").strategy())
+        .isEqualTo(new Manifest.Strategy(Manifest.Strategy.Kind.CANARY, 5, 10));
+    assertThat(envs.get("rolling").strategy()).isEqualTo(Manifest.Strategy.ROLLING);
+    assertThat(envs.get("unset").strategy()).as("the service keeps its own").isNull();
+
+    assertThat(
+            problems(
+                """
+                {"service": "a", "deploy": {"environments": {
+                  "a": {"strategy": "big-bang"},
+                  "b": {"strategy": "canary", "canary": {"percent": 0.05, "bakeMinutes": 1441}},
+                  "c": {"strategy": "linear", "linear": {"stepPercent": 2.5}},
+                  "d": {"strategy": "blue-green", "canary": {"percent": 10}},
+                  "e": {"strategy": "canary", "canary": {"percent": 10.25}}}}}
+                """))
+        .containsExactly(
+            "slipway.json: deploy.environments.a.strategy: 'big-bang' is not a strategy (rolling,"
+                + " blue-green, linear, canary)",
+            "slipway.json: deploy.environments.b.canary.percent: 0.05 is not a multiple of 0.1"
+                + " from 0.1 to 100",
+            "slipway.json: deploy.environments.b.canary.bakeMinutes: 1441 is out of range 0..1440",
+            "slipway.json: deploy.environments.c.linear.stepPercent: 2.5 is not a multiple of 0.1"
+                + " from 3.0 to 100",
+            "slipway.json: deploy.environments.d.canary: sets the canary strategy, but strategy is"
+                + " 'blue-green'",
+            "slipway.json: deploy.environments.e.canary.percent: 10.25 is not a multiple of 0.1"
+                + " from 0.1 to 100");
   }
 
   @Test

@@ -92,7 +92,10 @@ class ManifestSchemaTest {
         {"service": "a", "deploy": {"bakeSeconds": 60, "environments": {
           "staging": {"bakeSeconds": 0},
           "production": {"bakeSeconds": 900, "approval": true, "promotion": "auto"},
-          "eu-west": {"promotion": "manual"}}}}
+          "eu-west": {"promotion": "manual", "strategy": "linear",
+                      "linear": {"stepPercent": 12.5, "stepBakeMinutes": 0}},
+          "us-east": {"strategy": "canary", "canary": {"percent": 0.1, "bakeMinutes": 1440}},
+          "ap-south": {"strategy": "blue-green"}}}}
         """);
     out.add(
         "{\"service\": \"a\", \"dockerfile\": {\"path\": \"build/Dockerfile\", \"context\":"
@@ -156,6 +159,13 @@ class ManifestSchemaTest {
         "{\"service\": \"a\", \"deploy\": {\"environments\": {\"prod\": {\"bakeSeconds\": -1}}}}",
         "{\"service\": \"a\", \"deploy\": {\"environments\": {\"prod\": {\"canary\": 5}}}}",
         "{\"service\": \"a\", \"deploy\": {\"environments\": []}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"p\": {\"strategy\": \"big-bang\"}}}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"p\": {\"strategy\": \"canary\","
+            + " \"canary\": {\"percent\": 0}}}}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"p\": {\"strategy\": \"linear\","
+            + " \"linear\": {\"stepPercent\": 2}}}}}",
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"p\": {\"strategy\": \"canary\","
+            + " \"canary\": {\"bakeMinutes\": 1441}}}}}",
         "{\"service\": \"a\", \"dockerfile\": {\"path\": \"../Dockerfile\"}}",
         "{\"service\": \"a\", \"dockerfile\": {\"platforms\": [\"darwin/arm64\"]}}");
   }
@@ -178,7 +188,10 @@ class ManifestSchemaTest {
             + " {\"id\": \"X-1\", \"reason\": \"r\"}]}}",
         "{\"service\": \"a\", \"targets\": [\"linux/amd64\"], \"image\": {\"platforms\":"
             + " [\"linux/arm64\"]}}",
-        "{\"service\": \"a\", \"targets\": [\"darwin/arm64\"]}");
+        "{\"service\": \"a\", \"targets\": [\"darwin/arm64\"]}",
+        // settings for a strategy other than the one named
+        "{\"service\": \"a\", \"deploy\": {\"environments\": {\"p\": {\"strategy\": \"blue-green\","
+            + " \"canary\": {\"percent\": 10}}}}}");
   }
 
   @ParameterizedTest
