@@ -307,6 +307,9 @@ class DeclarationsTest {
     assertThat(own.floor()).isEqualTo(Declarations.Floor.DEFAULT);
     assertThat(own.services())
         .extracting(Declarations.Service::name)
-        .isEqualTo(List.of("hello-go"));
+        .isEqualTo(List.of("hello-go", "hello-staged"));
+    assertThat(own.service("hello-staged").orElseThrow().environments())
+        .extracting(Declarations.Environment::name)
+        .containsExactly("staging", "production");
   }
 }
