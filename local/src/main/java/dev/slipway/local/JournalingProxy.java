@@ -2,6 +2,7 @@ package dev.slipway.local;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.slipway.json.Json;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -15,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeMap;
@@ -254,6 +256,11 @@ final class JournalingProxy implements AutoCloseable {
       }
       Journal.Entry entry =
           new Journal.Entry(exchange.getRequestMethod(), pathAndQuery, headers, body);
+      Optional<String> invalid = ecsRefusal(headers, body);
+      if (invalid.isPresent()) {
+        answer(exchange, 400, "InvalidParameterException", invalid.get());
+        return;
+      }
       Fault fault = drawFault(uri.getRawPath());
       if (fault == Fault.SERVER_ERROR || fault == Fault.THROTTLED) {
         refuse(exchange, headers, fault);
@@ -291,6 +298,57 @@ final class JournalingProxy implements AutoCloseable {
       }
       respond(exchange, response, ecsServiceAnswer(headers) ? rollouts::rewrite : b -> b);
     }
+  }
+
+  /**
+   * ECS's refusal of an UpdateService that moto would take ({@link EcsRules}): the service as it
+   * stands is read from the emulator first.
+   */
+  private Optional<String> ecsRefusal(Map<String, String> headers, byte[] body) {
+    if (!headers
+        .getOrDefault("x-amz-target", "")
+        .equals("AmazonEC2ContainerServiceV20141113.UpdateService")) {
+      return Optional.empty();
+    }
+    try {
+      com.fasterxml.jackson.databind.JsonNode request =
+          Json.mapper().readTree(new String(body, StandardCharsets.UTF_8));
+      if (request.path("deploymentConfiguration").isMissingNode()) {
+        return Optional.empty();
+      }
+      Map<String, String> describe = new LinkedHashMap<>(headers);
+      describe.put("x-amz-target", "AmazonEC2ContainerServiceV20141113.DescribeServices");
+      describe.remove("content-length");
+      var query = Json.mapper().createObjectNode();
+      query.put("cluster", request.path("cluster").asText("default"));
+      query.putArray("services").add(request.path("service").asText());
+      HttpResponse<byte[]> described =
+          forward(
+              new Journal.Entry(
+                  "POST", "/", describe, query.toString().getBytes(StandardCharsets.UTF_8)));
+      com.fasterxml.jackson.databind.JsonNode service =
+          Json.mapper()
+              .readTree(new String(described.body(), StandardCharsets.UTF_8))
+              .path("services")
+              .path(0);
+      return EcsRules.updateService(request, service);
+    } catch (IOException e) {
+      return Optional.empty(); // not JSON: moto answers that itself
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    }
+  }
+
+  /** An error answer in the JSON protocols' form ({@code __type} and message). */
+  private static void answer(HttpExchange exchange, int status, String type, String message)
+      throws IOException {
+    var error = Json.mapper().createObjectNode().put("__type", type).put("message", message);
+    byte[] bytes = error.toString().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", "application/x-amz-json-1.1");
+    exchange.getResponseHeaders().set("x-amzn-RequestId", java.util.UUID.randomUUID().toString());
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
   }
 
   private static final Set<String> ECS_SERVICE_ANSWERS =

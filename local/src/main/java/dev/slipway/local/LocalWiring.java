@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.services.ecs.model.LoadBalancer;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
@@ -48,7 +49,8 @@ final class LocalWiring {
             service.name(),
             service.repository(),
             roleArn(environment.taskRole()),
-            roleArn(environment.executionRole()));
+            roleArn(environment.executionRole()),
+            true);
         created.add(environment.target());
       }
     }
@@ -58,7 +60,7 @@ final class LocalWiring {
       String service = entry.substring(entry.indexOf('/') + 1);
       if (created.add(cluster + "/" + service)) {
         createService(
-            aws, clusters, cluster, service, service, LocalRuntime.REPOSITORY, null, null);
+            aws, clusters, cluster, service, service, LocalRuntime.REPOSITORY, null, null, false);
       }
     }
   }
@@ -78,7 +80,8 @@ final class LocalWiring {
       String container,
       String repository,
       String taskRole,
-      String executionRole) {
+      String executionRole,
+      boolean balanced) {
     if (clusters.add(cluster)) {
       aws.ecs().createCluster(r -> r.clusterName(cluster));
     }
@@ -133,9 +136,40 @@ final class LocalWiring {
                                                 .startPeriod(10))))
             .taskDefinition()
             .taskDefinitionArn();
+    // A declared environment's service stands behind a load balancer as the service stack's does:
+    // its target group, the alternate one ECS shifts traffic to in a blue/green, linear or canary
+    // deployment, the production listener rule and the role ECS changes it as (EcsRules refuses
+    // those strategies on a service without them, as ECS does). Extra services have none.
+    String elb = "arn:aws:elasticloadbalancing:" + LocalRuntime.REGION + ":" + LocalRuntime.ACCOUNT;
+    List<LoadBalancer> balancers =
+        balanced
+            ? List.of(
+                LoadBalancer.builder()
+                    .targetGroupArn(elb + ":targetgroup/" + service + "-blue/0000000000000001")
+                    .containerName(container)
+                    .containerPort(8080)
+                    .advancedConfiguration(
+                        a ->
+                            a.alternateTargetGroupArn(
+                                    elb + ":targetgroup/" + service + "-green/0000000000000002")
+                                .productionListenerRule(
+                                    elb
+                                        + ":listener-rule/app/slipway-local/0000000000000003/"
+                                        + "0000000000000004/0000000000000005")
+                                .roleArn(
+                                    "arn:aws:iam::"
+                                        + LocalRuntime.ACCOUNT
+                                        + ":role/slipway-local-ecs-load-balancers"))
+                    .build())
+            : List.of();
     aws.ecs()
         .createService(
-            r -> r.cluster(cluster).serviceName(service).taskDefinition(td).desiredCount(1));
+            r ->
+                r.cluster(cluster)
+                    .serviceName(service)
+                    .taskDefinition(td)
+                    .desiredCount(1)
+                    .loadBalancers(balancers));
   }
 
   /** The queues by name and each queue's dead-letter queue, by URL. */

@@ -171,6 +171,32 @@ final class TaskRunner implements AutoCloseable {
     }
     try {
       Running started = start(service);
+      Shift shift = started == null ? null : Shift.of(service);
+      if (started != null && shift != null) {
+        Running old = running.get(service.serviceArn());
+        if (old != null && !shiftTraffic(service, shift, old, started)) {
+          // ECS's alarm-based rollback: all traffic back on the old revision, the new one gone.
+          started.process().destroy();
+          rollouts.ended(service.serviceArn(), service.taskDefinition(), false);
+          side.deployment(
+              service.serviceArn(),
+              "SERVICE_DEPLOYMENT_FAILED",
+              deploymentId,
+              "ECS deployment rolled back: alarm "
+                  + service.serviceName()
+                  + "-5xx entered ALARM during the "
+                  + shift.label()
+                  + " shift.");
+          aws.ecs()
+              .updateService(
+                  r -> r.cluster(cluster).service(service.serviceName()).taskDefinition(previous));
+          seenTaskDefinition.put(service.serviceArn(), previous);
+          reported.put(service.serviceArn(), previous);
+          save();
+          log.println("  tasks " + service.serviceName() + ": rolled back to " + previous);
+          return;
+        }
+      }
       if (started == null) {
         // The event first, then the rollback: a runtime killed in between rolls out again.
         rollouts.ended(service.serviceArn(), service.taskDefinition(), false);
@@ -416,6 +442,153 @@ final class TaskRunner implements AutoCloseable {
       Thread.currentThread().interrupt();
       return 0;
     }
+  }
+
+  /**
+   * An ECS deployment strategy as the service's deployment configuration sets it (blue/green,
+   * linear, canary): the new revision's share of the traffic at each step, how long each step
+   * holds, and the bake at 100% with the old revision still beside it. Local minutes are
+   * LocalRuntime.LOCAL_TIME_SCALE times shorter (as the reconciler's schedule is). Null for a
+   * rolling deployment (the service's default).
+   */
+  record Shift(String label, List<Double> steps, Duration step, Duration bake) {
+    static Shift of(Service service) {
+      var c = service.deploymentConfiguration();
+      if (c == null || c.strategy() == null) {
+        return null;
+      }
+      int bake = c.bakeTimeInMinutes() == null ? 0 : c.bakeTimeInMinutes();
+      return switch (c.strategyAsString()) {
+        case "BLUE_GREEN" -> new Shift("blue/green", List.of(100.0), Duration.ZERO, local(bake));
+        case "CANARY" -> {
+          var canary = c.canaryConfiguration();
+          double percent =
+              canary == null || canary.canaryPercent() == null ? 5.0 : canary.canaryPercent();
+          int minutes =
+              canary == null || canary.canaryBakeTimeInMinutes() == null
+                  ? 10
+                  : canary.canaryBakeTimeInMinutes();
+          yield new Shift(
+              "canary",
+              new dev.slipway.release.Manifest.Strategy(
+                      dev.slipway.release.Manifest.Strategy.Kind.CANARY, percent, minutes)
+                  .steps(),
+              local(minutes),
+              local(bake));
+        }
+        case "LINEAR" -> {
+          var linear = c.linearConfiguration();
+          double percent =
+              linear == null || linear.stepPercent() == null ? 10.0 : linear.stepPercent();
+          int minutes =
+              linear == null || linear.stepBakeTimeInMinutes() == null
+                  ? 6
+                  : linear.stepBakeTimeInMinutes();
+          yield new Shift(
+              "linear",
+              new dev.slipway.release.Manifest.Strategy(
+                      dev.slipway.release.Manifest.Strategy.Kind.LINEAR, percent, minutes)
+                  .steps(),
+              local(minutes),
+              local(bake));
+        }
+        default -> null;
+      };
+    }
+
+    private static Duration local(int minutes) {
+      return Duration.ofMillis(minutes * 60_000L / LocalRuntime.LOCAL_TIME_SCALE);
+    }
+  }
+
+  /** Synthetic requests per traffic step at least, whatever the step's time. */
+  static final int REQUESTS_PER_STEP = 40;
+
+  /**
+   * Plays a strategy's traffic shift between the old task and the new (ECS moves the production
+   * listener rule's weights between the two target groups): at each step the new revision gets its
+   * share of the synthetic requests; five errors from it raise the service's 5xx alarm, and the
+   * shift is abandoned (false). Every step, then the bake at 100%, holds for its time (and {@link
+   * #REQUESTS_PER_STEP} requests at least). What reached the new revision is logged: a canary's
+   * point is how little does.
+   */
+  private boolean shiftTraffic(Service service, Shift shift, Running old, Running fresh)
+      throws InterruptedException {
+    String name = service.serviceName();
+    int sent = 0;
+    int toNew = 0;
+    int errors = 0;
+    List<Double> steps = shift.steps();
+    for (int i = 0; i < steps.size(); i++) {
+      double share = steps.get(i);
+      boolean last = i == steps.size() - 1;
+      Duration hold = last ? shift.bake() : shift.step();
+      log.println(
+          "  tasks "
+              + name
+              + ": "
+              + shift.label()
+              + " step "
+              + (i + 1)
+              + "/"
+              + steps.size()
+              + ": "
+              + share
+              + "% of traffic to the new revision for "
+              + hold.toMillis()
+              + " ms");
+      long until = System.nanoTime() + hold.toNanos();
+      int inStep = 0;
+      double owed = 0;
+      while (inStep < REQUESTS_PER_STEP || System.nanoTime() < until) {
+        owed += share / 100;
+        boolean toFresh = owed >= 1 - 1e-9;
+        if (toFresh) {
+          owed -= 1;
+          toNew++;
+          int code = get(fresh.port(), "/");
+          if (code == 0 || code >= 500) {
+            errors++;
+          }
+        } else {
+          get(old.port(), "/");
+        }
+        sent++;
+        inStep++;
+        if (errors >= 5) {
+          side.alarm(name + "-5xx", "5 of the new revision's answers were errors");
+          log.println(
+              "  tasks "
+                  + name
+                  + ": "
+                  + shift.label()
+                  + " rolled back at "
+                  + share
+                  + "%: "
+                  + toNew
+                  + " of "
+                  + sent
+                  + " requests reached the new revision, "
+                  + errors
+                  + " failed");
+          return false;
+        }
+        Thread.sleep(25);
+      }
+    }
+    log.println(
+        "  tasks "
+            + name
+            + ": "
+            + shift.label()
+            + " complete: "
+            + toNew
+            + " of "
+            + sent
+            + " requests reached the new revision, "
+            + errors
+            + " failed");
+    return true;
   }
 
   /** Light traffic during the bake; five bad answers raise the service's 5xx alarm once. */
