@@ -62,7 +62,7 @@ class LocalScenariosIT {
         LocalRuntime.start(
             LocalRuntime.Options.of(
                     TEMPLATE, state, new PrintStream(logBytes, true, StandardCharsets.UTF_8))
-                .services(List.of("slipway-demo/hello-go"))
+                .services(List.of("slipway-demo/hello-go", "slipway-demo/hello-go-extra"))
                 .build());
   }
 
@@ -746,5 +746,122 @@ class LocalScenariosIT {
     // Both environments still run the release before it.
     assertThat(get(taskPort("hello-staged-staging"), "/version")).contains(stagedRelease);
     assertThat(get(taskPort("hello-staged"), "/version")).contains(stagedRelease);
+  }
+
+  /** hello-go's manifest with a canary in production: 25%, one (local) minute, then the bake. */
+  void canary(Path src, String readiness) throws Exception {
+    Files.writeString(
+        src.resolve("slipway.json"),
+        """
+        {"service": "hello-go", "targets": ["linux/amd64"],
+         "health": {"liveness": "/healthz", "readiness": "%s",
+                    "intervalSeconds": 5, "timeoutSeconds": 2, "retries": 1,
+                    "startPeriodSeconds": 0},
+         "deploy": {"cluster": "slipway-demo", "environments": {"production": {
+           "strategy": "canary", "canary": {"percent": 25, "bakeMinutes": 1},
+           "bakeSeconds": 60}}}}
+        """
+            .formatted(readiness));
+  }
+
+  String strategyOfHelloGo() {
+    try (var aws = LocalSupport.aws(runtime)) {
+      return aws.ecs()
+          .describeServices(r -> r.cluster("slipway-demo").services("hello-go"))
+          .services()
+          .get(0)
+          .deploymentConfiguration()
+          .strategyAsString();
+    }
+  }
+
+  @Test
+  @Order(18)
+  void aCanaryOfAVersionFailingItsReadinessCheck_isRolledBack_whileThePreviousKeepsAnswering()
+      throws Exception {
+    String before = get(taskPort(), "/version");
+    Path src = variant("canary-unready", null, null);
+    canary(src, "/not-served");
+
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, src, 240);
+
+    assertThat(push.code()).as(push.text() + push.err()).isEqualTo(13); // ROLLED_BACK
+    assertThat(strategyOfHelloGo()).isEqualTo("CANARY");
+    assertThat(logBytes.toString(StandardCharsets.UTF_8))
+        .contains("/healthz and /not-served did not both answer 200 within 5 s");
+    // Never healthy, so never in the target group: no traffic reached it at all.
+    assertThat(get(taskPort(), "/version")).isEqualTo(before);
+  }
+
+  @Test
+  @Order(19)
+  void aCanaryAnsweringErrors_isRolledBackAtItsFirstStep_afterOnlyItsShareOfTheTraffic()
+      throws Exception {
+    String before = get(taskPort(), "/version");
+    Path bad =
+        variant(
+            "canary-bad-answers",
+            "writeJSON(w, http.StatusOK, map[string]string{\"message\": \"hello from hello-go\", \"version\": version})",
+            "writeJSON(w, http.StatusInternalServerError, map[string]string{\"message\": \"broken\", \"version\": version})");
+    canary(bad, "/readyz");
+
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, bad, 240);
+
+    assertThat(push.code()).as(push.text() + push.err()).isEqualTo(13); // ROLLED_BACK
+    Matcher m =
+        Pattern.compile(
+                "tasks hello-go: canary rolled back at 25\\.0%: (\\d+) of (\\d+) requests reached"
+                    + " the new revision, 5 failed")
+            .matcher(logBytes.toString(StandardCharsets.UTF_8));
+    assertThat(m.find()).as(logTail(40)).isTrue();
+    int reached = Integer.parseInt(m.group(1));
+    int sent = Integer.parseInt(m.group(2));
+    // A quarter of the traffic, and no more than the five answers it took to see it was bad.
+    assertThat(reached).isEqualTo(5);
+    assertThat(sent).isBetween(19, 21);
+    assertThat(get(taskPort(), "/version")).isEqualTo(before);
+  }
+
+  @Test
+  @Order(20)
+  void aHealthyCanary_shiftsAllTheTraffic_andGoesLive() throws Exception {
+    Path src = variant("canary-good", null, null);
+    canary(src, "/readyz");
+
+    LocalSupport.Run push = LocalSupport.pushFollow(runtime, src, 240);
+
+    assertThat(push.code()).as(push.text() + push.err()).isZero();
+    String release = push.out().get(0);
+    String log = logBytes.toString(StandardCharsets.UTF_8);
+    assertThat(log)
+        .contains("tasks hello-go: canary step 1/2: 25.0% of traffic to the new revision")
+        .contains("tasks hello-go: canary step 2/2: 100.0% of traffic to the new revision")
+        .containsPattern(
+            "tasks hello-go: canary complete: \\d+ of \\d+ requests reached the new revision, 0 failed");
+    assertThat(get(taskPort(), "/version")).isEqualTo("200 {\"version\":\"" + release + "\"}\n");
+  }
+
+  @Test
+  @Order(21)
+  void aStrategyOnAServiceWithoutTheLoadBalancerItNeeds_isRefusedAsEcsRefusesIt() {
+    // An extra service (not declared) has no load balancer: ECS refuses a canary on it, and so
+    // does the local runtime, where moto alone would take it.
+    try (var aws = LocalSupport.aws(runtime)) {
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () ->
+                  aws.ecs()
+                      .updateService(
+                          r ->
+                              r.cluster("slipway-demo")
+                                  .service("hello-go-extra")
+                                  .deploymentConfiguration(
+                                      c ->
+                                          c.strategy("CANARY")
+                                              .canaryConfiguration(k -> k.canaryPercent(10.0)))))
+          .isInstanceOf(software.amazon.awssdk.services.ecs.model.InvalidParameterException.class)
+          .hasMessageContaining(
+              "the CANARY deployment strategy needs a load balancer (with an alternate target"
+                  + " group) or Service Connect; service hello-go-extra has neither");
+    }
   }
 }
