@@ -16,6 +16,7 @@ import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
 import software.amazon.awscdk.services.cloudwatch.ComparisonOperator;
 import software.amazon.awscdk.services.cloudwatch.CreateAlarmOptions;
+import software.amazon.awscdk.services.cloudwatch.MathExpression;
 import software.amazon.awscdk.services.cloudwatch.MetricOptions;
 import software.amazon.awscdk.services.cloudwatch.TreatMissingData;
 import software.amazon.awscdk.services.ec2.FlowLogDestination;
@@ -29,6 +30,8 @@ import software.amazon.awscdk.services.ec2.SubnetType;
 import software.amazon.awscdk.services.ec2.Vpc;
 import software.amazon.awscdk.services.ecr.Repository;
 import software.amazon.awscdk.services.ecs.AlarmBehavior;
+import software.amazon.awscdk.services.ecs.AlternateTarget;
+import software.amazon.awscdk.services.ecs.AlternateTargetProps;
 import software.amazon.awscdk.services.ecs.AwsLogDriverProps;
 import software.amazon.awscdk.services.ecs.Cluster;
 import software.amazon.awscdk.services.ecs.ContainerDefinitionOptions;
@@ -40,15 +43,23 @@ import software.amazon.awscdk.services.ecs.DeploymentCircuitBreaker;
 import software.amazon.awscdk.services.ecs.FargateService;
 import software.amazon.awscdk.services.ecs.FargateTaskDefinition;
 import software.amazon.awscdk.services.ecs.HealthCheck;
+import software.amazon.awscdk.services.ecs.ListenerRuleConfiguration;
+import software.amazon.awscdk.services.ecs.LoadBalancerTargetOptions;
 import software.amazon.awscdk.services.ecs.LogDriver;
 import software.amazon.awscdk.services.ecs.OperatingSystemFamily;
 import software.amazon.awscdk.services.ecs.PortMapping;
 import software.amazon.awscdk.services.ecs.RuntimePlatform;
-import software.amazon.awscdk.services.elasticloadbalancingv2.AddApplicationTargetsProps;
+import software.amazon.awscdk.services.elasticloadbalancingv2.AddApplicationActionProps;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationListenerRule;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationLoadBalancer;
 import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationProtocol;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ApplicationTargetGroup;
 import software.amazon.awscdk.services.elasticloadbalancingv2.BaseApplicationListenerProps;
 import software.amazon.awscdk.services.elasticloadbalancingv2.HttpCodeTarget;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerAction;
+import software.amazon.awscdk.services.elasticloadbalancingv2.ListenerCondition;
+import software.amazon.awscdk.services.elasticloadbalancingv2.TargetType;
+import software.amazon.awscdk.services.elasticloadbalancingv2.WeightedTargetGroup;
 import software.amazon.awscdk.services.iam.Role;
 import software.amazon.awscdk.services.iam.ServicePrincipal;
 import software.amazon.awscdk.services.logs.LogGroup;
@@ -306,26 +317,58 @@ public final class SlipwayServiceStack extends Stack {
                     .behavior(AlarmBehavior.ROLLBACK_ON_ALARM)
                     .build())
             .build();
-    var targets =
-        listener.addTargets(
-            "Tasks",
-            AddApplicationTargetsProps.builder()
-                .port(props.port())
-                .protocol(ApplicationProtocol.HTTP)
-                .targets(List.of(service))
-                .deregistrationDelay(Duration.seconds(15))
-                .healthCheck(
-                    software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck.builder()
-                        .path(props.readinessPath())
-                        .interval(Duration.seconds(10))
-                        .healthyThresholdCount(2)
-                        .unhealthyThresholdCount(3)
-                        .build())
-                .build());
+    // Two target groups and the production listener rule between them: ECS's blue/green, linear
+    // and canary strategies (which a release's environment may choose, architecture §5) shift
+    // the rule's weights from the one serving to the other; a rolling update uses the first.
+    ApplicationTargetGroup targets = targetGroup("Blue", vpc, props);
+    ApplicationTargetGroup green = targetGroup("Green", vpc, props);
+    listener.addAction(
+        "Default",
+        AddApplicationActionProps.builder()
+            .action(ListenerAction.forward(List.of(targets)))
+            .build());
+    ApplicationListenerRule production =
+        ApplicationListenerRule.Builder.create(this, "ProductionRule")
+            .listener(listener)
+            .priority(1)
+            .conditions(List.of(ListenerCondition.pathPatterns(List.of("/*"))))
+            .action(
+                ListenerAction.weightedForward(
+                    List.of(
+                        WeightedTargetGroup.builder().targetGroup(targets).weight(100).build(),
+                        WeightedTargetGroup.builder().targetGroup(green).weight(0).build())))
+            .build();
+    service
+        .loadBalancerTarget(
+            LoadBalancerTargetOptions.builder()
+                .containerName(props.serviceName())
+                .containerPort(props.port())
+                .alternateTarget(
+                    new AlternateTarget(
+                        "Green",
+                        AlternateTargetProps.builder()
+                            .alternateTargetGroup(green)
+                            .productionListener(
+                                ListenerRuleConfiguration.applicationListenerRule(production))
+                            .build()))
+                .build())
+        .attachToApplicationTargetGroup(targets);
+    NagSuppressions.addResourceSuppressionsByPath(
+        this,
+        "/" + getStackName() + "/Service/GreenRole/Resource",
+        List.of(
+            NagPackSuppression.builder()
+                .id("AwsSolutions-IAM4")
+                .reason(
+                    "ECS's blue/green, linear and canary deployments change this stack's listener"
+                        + " rule and target groups as this role, with the managed policy AWS"
+                        + " documents for it (AmazonECSInfrastructureRolePolicyForLoadBalancers);"
+                        + " only ecs.amazonaws.com may assume it.")
+                .build()));
 
+    // Both target groups' answers: during a shift the new revision serves from either.
     Alarm errors =
-        targets
-            .getMetrics()
+        alb.getMetrics()
             .httpCodeTarget(
                 HttpCodeTarget.TARGET_5XX_COUNT,
                 MetricOptions.builder().period(Duration.minutes(1)).statistic("Sum").build())
@@ -339,11 +382,30 @@ public final class SlipwayServiceStack extends Stack {
                     .comparisonOperator(ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD)
                     .treatMissingData(TreatMissingData.NOT_BREACHING)
                     .build());
+    // Unhealthy tasks in either target group (the new revision's, during a shift).
     Alarm unhealthy =
-        targets
-            .getMetrics()
-            .unhealthyHostCount(
-                MetricOptions.builder().period(Duration.minutes(1)).statistic("Maximum").build())
+        MathExpression.Builder.create()
+            .expression("blue + green")
+            .usingMetrics(
+                Map.of(
+                    "blue",
+                    targets
+                        .getMetrics()
+                        .unhealthyHostCount(
+                            MetricOptions.builder()
+                                .period(Duration.minutes(1))
+                                .statistic("Maximum")
+                                .build()),
+                    "green",
+                    green
+                        .getMetrics()
+                        .unhealthyHostCount(
+                            MetricOptions.builder()
+                                .period(Duration.minutes(1))
+                                .statistic("Maximum")
+                                .build())))
+            .period(Duration.minutes(1))
+            .build()
             .createAlarm(
                 this,
                 "UnhealthyHosts",
@@ -411,5 +473,23 @@ public final class SlipwayServiceStack extends Stack {
 
   public FargateService service() {
     return service;
+  }
+
+  /** One of the service's two target groups: its tasks' port, probed on the readiness path. */
+  private ApplicationTargetGroup targetGroup(String id, Vpc vpc, ServiceProps props) {
+    return ApplicationTargetGroup.Builder.create(this, id)
+        .vpc(vpc)
+        .port(props.port())
+        .protocol(ApplicationProtocol.HTTP)
+        .targetType(TargetType.IP)
+        .deregistrationDelay(Duration.seconds(15))
+        .healthCheck(
+            software.amazon.awscdk.services.elasticloadbalancingv2.HealthCheck.builder()
+                .path(props.readinessPath())
+                .interval(Duration.seconds(10))
+                .healthyThresholdCount(2)
+                .unhealthyThresholdCount(3)
+                .build())
+        .build();
   }
 }

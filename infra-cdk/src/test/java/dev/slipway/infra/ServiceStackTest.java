@@ -125,7 +125,32 @@ class ServiceStackTest {
     template.hasResourceProperties(
         "AWS::CloudWatch::Alarm",
         Match.objectLike(
-            Map.of("AlarmName", "hello-go-unhealthy", "MetricName", "UnHealthyHostCount")));
+            Map.of(
+                "AlarmName",
+                "hello-go-unhealthy",
+                "Metrics",
+                Match.arrayWith(List.of(Match.objectLike(Map.of("Expression", "blue + green")))))));
+    // Blue/green, linear and canary deployments: the alternate target group, the production
+    // listener rule ECS shifts the weights of, and the role it does so as.
+    template.resourceCountIs("AWS::ElasticLoadBalancingV2::TargetGroup", 2);
+    template.hasResourceProperties(
+        "AWS::ElasticLoadBalancingV2::ListenerRule", Match.objectLike(Map.of("Priority", 1)));
+    template.hasResourceProperties(
+        "AWS::ECS::Service",
+        Match.objectLike(
+            Map.of(
+                "LoadBalancers",
+                List.of(
+                    Match.objectLike(
+                        Map.of(
+                            "ContainerName",
+                            "hello-go",
+                            "AdvancedConfiguration",
+                            Match.objectLike(
+                                Map.of(
+                                    "AlternateTargetGroupArn", Match.anyValue(),
+                                    "ProductionListenerRule", Match.anyValue(),
+                                    "RoleArn", Match.anyValue()))))))));
     template.hasOutput(
         "AlarmNames", Match.objectLike(Map.of("Value", "hello-go-5xx,hello-go-unhealthy")));
   }
