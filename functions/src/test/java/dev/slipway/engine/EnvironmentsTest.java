@@ -6,6 +6,7 @@ import dev.slipway.event.SlipwayDetailType;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
+import dev.slipway.release.Manifest;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ScanPolicy;
@@ -254,5 +255,24 @@ class EnvironmentsTest {
     assertThat(world.deploys)
         .extracting(d -> d.service() + " " + d.image())
         .endsWith("hello-go-staging repo@sha256:" + gated, "hello-go repo@sha256:" + gated);
+  }
+
+  @Test
+  void anEnvironmentWithEcsOwnStrategy_passesItAndItsBakeToEcs_andAddsNoBakeOfItsOwn() {
+    Manifest.Strategy canary = new Manifest.Strategy(Manifest.Strategy.Kind.CANARY, 10, 3);
+    path(
+        staging(false),
+        new Stage("production", "slipway-demo", "hello-go", 90, false, false, canary));
+    String id = upTo("canary", 0, List.of());
+    assertThat(world.deploys.get(0).strategy()).as("staging keeps the service's own").isNull();
+    bakes(id);
+    pipeline.promote(id, "production", ALICE, null, "r-1");
+    Effect.Deploy production = world.deploys.get(1);
+    assertThat(production.strategy()).isEqualTo(canary);
+    assertThat(production.bakeMinutes()).as("90 s, in ECS's whole minutes").isEqualTo(2);
+    // ECS reports the deployment complete after its own bake: live at once.
+    Release r = read(id);
+    apply(id, new Input.DeploymentEnded("end-p", r.deployment().deploymentId(), true, null));
+    assertThat(read(id).state()).isEqualTo(ReleaseState.LIVE);
   }
 }
