@@ -27,6 +27,10 @@ public final class ReleaseJson {
     node.put("reason", r.reason());
     node.put("stuck", stuck);
     node.put("environment", r.currentEnvironment());
+    var path = node.putArray("path"); // the environments it goes through, in order
+    if (r.config() != null) {
+      r.config().path().forEach(stage -> path.add(stage.environment()));
+    }
     if (r.deployment() != null) {
       deployment(node.putObject("deployment"), r.deployment());
     }

@@ -25,6 +25,7 @@ function release(r, open) {
   const summary = el("summary", {},
     el("code", { "data-release": r.releaseId }, r.releaseId),
     el("span", { class: "state " + r.state, "data-state-of": r.releaseId }, r.state),
+    r.path && r.path.length > 1 ? el("span", { class: "muted" }, "in " + r.environment) : null,
     el("span", { class: "muted" }, r.requestedAt),
     r.origin === "image" ? el("span", { class: "muted" }, "image-only") : null,
     r.reason ? el("span", {}, r.reason) : null,
@@ -46,6 +47,11 @@ function release(r, open) {
     fact("scan", r.verdict.outcome + (counts ? " (" + counts + ")" : " (no findings)"));
   }
   if (r.findings.length) fact("findings", r.findings.map(f => f.severity + " " + f.id + (f.package ? " in " + f.package + " " + (f.version || "") : "")).join("; "));
+  if (r.path && r.path.length > 1) {
+    r.environments.forEach(t => fact("in " + t.environment,
+      t.state + " " + (t.target || "") + (t.deployment && t.deployment.taskDefinition ? " " + t.deployment.taskDefinition : "") +
+      " (entered " + t.enteredAt + (t.leftAt ? ", promoted on " + t.leftAt : "") + ")"));
+  }
   if (r.deployment) {
     const d = r.deployment;
     fact("deployment", (d.deploymentId || "") + " " + (d.taskDefinition || ""));
