@@ -726,6 +726,24 @@ class LocalScenariosIT {
     LocalSupport.Run overview = slipway("status");
     assertThat(overview.text())
         .contains("staging: " + stagedRelease + ", production: " + stagedRelease);
+    // The web page's data: the release's path and both tracks.
+    HttpResponse<String> api =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(runtime.webUrl()).resolve("/api/releases"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    JsonNode shown = null;
+    for (JsonNode service : Json.parse(api.body(), "$").path("services")) {
+      for (JsonNode r : service.path("releases")) {
+        if (r.path("releaseId").asText().equals(stagedRelease)) {
+          shown = r;
+        }
+      }
+    }
+    assertThat(shown).as(api.body()).isNotNull();
+    assertThat(shown.path("path").toString()).isEqualTo("[\"staging\",\"production\"]");
+    assertThat(shown.path("environments").size()).isEqualTo(2);
   }
 
   @Test
