@@ -309,16 +309,34 @@ public final class Pipeline {
     if (!e.enteredAlarm() || service == null) {
       return new Handled.Ignored("alarm " + e.alarm() + " " + e.state() + " guards no deployment");
     }
-    List<String> deploying =
-        ledger.readIndex(service).map(i -> i.value().deploying()).orElse(List.of()).stream()
-            .map(ServiceView.Entry::id)
-            .toList();
+    List<ServiceView.Entry> deploying =
+        ledger.readIndex(service).map(i -> i.value().deploying()).orElse(List.of());
     if (deploying.isEmpty()) {
       return new Handled.Ignored("no release of " + service + " is deploying");
     }
-    // One release deploys per environment at most; the service's alarms guard each of them.
+    // One release deploys per environment at most: the service's alarms guard each of them, an
+    // environment's alarm only the one deploying there.
+    Optional<String> only = config.services().alarmEnvironment(e.alarm());
+    List<String> guarded =
+        deploying.stream()
+            .filter(
+                entry ->
+                    only.isEmpty()
+                        || only.get().equals(entry.environment())
+                        || (entry.environment() == null
+                            && config
+                                .services()
+                                .service(service)
+                                .map(s -> s.first().name().equals(only.get()))
+                                .orElse(false)))
+            .map(ServiceView.Entry::id)
+            .toList();
+    if (guarded.isEmpty()) {
+      return new Handled.Ignored(
+          "alarm " + e.alarm() + " guards " + only.orElse("?") + ", where nothing deploys");
+    }
     Handled outcome = null;
-    for (String id : deploying) {
+    for (String id : guarded) {
       outcome =
           apply(
               new ReleaseLedger.ReleaseKey(service, id),

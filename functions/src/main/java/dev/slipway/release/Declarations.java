@@ -89,15 +89,27 @@ public record Declarations(List<Service> services, Floor floor, String approvers
   }
 
   /**
-   * One environment: the ECS service a release of it updates, and the task and execution roles
-   * (names or ARNs; null when the task definition passes none) its task definitions may pass.
+   * One environment: the ECS service a release of it updates, the task and execution roles (names
+   * or ARNs; null when the task definition passes none) its task definitions may pass, and the
+   * alarms that guard deployments in this environment only (the service's own guard all of them).
    */
   public record Environment(
-      String name, String cluster, String service, String taskRole, String executionRole) {
+      String name,
+      String cluster,
+      String service,
+      String taskRole,
+      String executionRole,
+      List<String> alarms) {
     public Environment {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(cluster, "cluster");
       Objects.requireNonNull(service, "service");
+      alarms = alarms == null ? List.of() : List.copyOf(alarms);
+    }
+
+    public Environment(
+        String name, String cluster, String service, String taskRole, String executionRole) {
+      this(name, cluster, service, taskRole, executionRole, List.of());
     }
 
     /** {@code cluster/service}, as messages and the CLI name a target. */
@@ -124,11 +136,30 @@ public record Declarations(List<Service> services, Floor floor, String approvers
     }
   }
 
-  /** Every declared alarm and the service it guards. */
+  /** Every declared alarm (a service's, or one of its environments') and the service it guards. */
   public Map<String, String> alarmServices() {
     Map<String, String> out = new TreeMap<>();
-    services.forEach(s -> s.alarms().forEach(a -> out.put(a, s.name())));
+    services.forEach(
+        s -> {
+          s.alarms().forEach(a -> out.put(a, s.name()));
+          s.environments().forEach(e -> e.alarms().forEach(a -> out.put(a, s.name())));
+        });
     return out;
+  }
+
+  /**
+   * The environment {@code alarm} guards alone, when it is declared for one; empty for a service's
+   * alarm (it guards every environment) or an undeclared one.
+   */
+  public Optional<String> alarmEnvironment(String alarm) {
+    for (Service s : services) {
+      for (Environment e : s.environments()) {
+        if (e.alarms().contains(alarm)) {
+          return Optional.of(e.name());
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   public Optional<Service> service(String name) {

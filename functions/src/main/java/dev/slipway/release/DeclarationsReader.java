@@ -177,12 +177,7 @@ public final class DeclarationsReader {
         field.get("repository").isAbsent()
             ? "slipway/" + name
             : matching(field.get("repository"), REPOSITORY, "an ECR repository name");
-    List<String> alarms = new ArrayList<>();
-    if (!field.get("alarms").isAbsent()) {
-      for (JsonField alarm : field.get("alarms").elements()) {
-        alarms.add(matching(alarm, ALARM, "a CloudWatch alarm name"));
-      }
-    }
+    List<String> alarms = alarms(field.get("alarms"));
     List<Declarations.Environment> environments = new ArrayList<>();
     Set<String> environmentNames = new HashSet<>();
     if (field.get("environments").isAbsent()) {
@@ -195,7 +190,7 @@ public final class DeclarationsReader {
     }
     for (JsonField element : elements) {
       element.requireObject();
-      known(element, Set.of("name", "cluster", "service", "taskRole", "executionRole"));
+      known(element, Set.of("name", "cluster", "service", "taskRole", "executionRole", "alarms"));
       String environmentName =
           matching(element.get("name"), ManifestGrammar.SERVICE, "an environment name");
       if (!environmentNames.add(environmentName)) {
@@ -210,9 +205,21 @@ public final class DeclarationsReader {
                   : matching(
                       element.get("service"), ManifestGrammar.ECS_NAME, "an ECS service name"),
               role(element.get("taskRole")),
-              role(element.get("executionRole"))));
+              role(element.get("executionRole")),
+              alarms(element.get("alarms"))));
     }
     return new Declarations.Service(name, repository, environments, alarms);
+  }
+
+  /** A list of alarm names, absent or empty for none. */
+  private static List<String> alarms(JsonField field) {
+    List<String> alarms = new ArrayList<>();
+    if (!field.isAbsent()) {
+      for (JsonField alarm : field.elements()) {
+        alarms.add(matching(alarm, ALARM, "a CloudWatch alarm name"));
+      }
+    }
+    return alarms;
   }
 
   /** Alarm names Slipway accepts (CloudWatch allows more; these are safe in an event pattern). */
@@ -300,6 +307,9 @@ public final class DeclarationsReader {
         }
         if (environment.executionRole() != null) {
           e.put("executionRole", environment.executionRole());
+        }
+        if (!environment.alarms().isEmpty()) {
+          environment.alarms().forEach(e.putArray("alarms")::add);
         }
       }
     }

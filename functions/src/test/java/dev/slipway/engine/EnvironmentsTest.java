@@ -2,7 +2,10 @@ package dev.slipway.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.slipway.event.AlarmStateChange;
+import dev.slipway.event.EventMeta;
 import dev.slipway.event.SlipwayDetailType;
+import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
@@ -274,5 +277,77 @@ class EnvironmentsTest {
     Release r = read(id);
     apply(id, new Input.DeploymentEnded("end-p", r.deployment().deploymentId(), true, null));
     assertThat(read(id).state()).isEqualTo(ReleaseState.LIVE);
+  }
+
+  @Test
+  void anEnvironmentsAlarm_rollsBackOnlyTheReleaseDeployingThere() throws Unavailable {
+    Declarations declared =
+        new Declarations(
+            List.of(
+                new Declarations.Service(
+                    "hello-go",
+                    "slipway/hello-go",
+                    List.of(
+                        new Declarations.Environment(
+                            "staging",
+                            "slipway-demo",
+                            "hello-go-staging",
+                            null,
+                            null,
+                            List.of("hello-go-staging-5xx")),
+                        new Declarations.Environment(
+                            "production",
+                            "slipway-demo",
+                            "hello-go",
+                            null,
+                            null,
+                            List.of("hello-go-5xx"))),
+                    List.of("hello-go-unhealthy"))),
+            Declarations.Floor.DEFAULT);
+    EngineConfig config =
+        new EngineConfig(
+            "slipway-sources-210987654321",
+            "slipway-compile",
+            "slipway-image",
+            declared,
+            declared.alarmServices(),
+            Duration.ofMinutes(15));
+    Pipeline guarded = new Pipeline(config, world.ports(ledger), clock);
+    assertThat(declared.alarmServices())
+        .containsOnlyKeys("hello-go-staging-5xx", "hello-go-5xx", "hello-go-unhealthy");
+    path(staging(false), production(false, false));
+    String older = upTo("older", 0, List.of());
+    bakes(older);
+    guarded.promote(older, "production", ALICE, null, "r-1");
+    String newer = upTo("newer", 10, List.of());
+    assertThat(read(older).state()).isEqualTo(ReleaseState.DEPLOYING); // in production
+    assertThat(read(newer).state()).isEqualTo(ReleaseState.DEPLOYING); // in staging
+
+    guarded.handle(alarm("a-1", "hello-go-staging-5xx"));
+    assertThat(read(newer).state()).isEqualTo(ReleaseState.ROLLED_BACK);
+    assertThat(read(newer).reason())
+        .isEqualTo("staging: alarm hello-go-staging-5xx entered ALARM: 5 errors");
+    assertThat(read(older).state())
+        .as("production's deploy is not staging's alarm's")
+        .isEqualTo(ReleaseState.DEPLOYING);
+
+    guarded.handle(alarm("a-2", "hello-go-unhealthy")); // the service's: every environment
+    assertThat(read(older).state()).isEqualTo(ReleaseState.ROLLED_BACK);
+  }
+
+  AlarmStateChange alarm(String id, String name) {
+    return new AlarmStateChange(
+        new EventMeta(
+            id,
+            "aws.cloudwatch",
+            "CloudWatch Alarm State Change",
+            clock.instant(),
+            "210987654321",
+            "eu-west-1",
+            List.of()),
+        name,
+        "ALARM",
+        "OK",
+        "5 errors");
   }
 }

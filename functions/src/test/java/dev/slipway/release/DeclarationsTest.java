@@ -312,4 +312,23 @@ class DeclarationsTest {
         .extracting(Declarations.Environment::name)
         .containsExactly("staging", "production");
   }
+
+  @Test
+  void anEnvironmentsAlarms_guardThatEnvironmentAlone_andSurviveTheCompactForm() throws Exception {
+    Declarations d =
+        DeclarationsReader.read(
+            """
+            {"services": [{"name": "billing", "alarms": ["billing-unhealthy"], "environments": [
+              {"name": "staging", "cluster": "staging", "alarms": ["billing-staging-5xx"]},
+              {"name": "production", "cluster": "prod", "alarms": ["billing-5xx"]}]}]}
+            """,
+            "services.json");
+    assertThat(d.alarmServices())
+        .containsOnlyKeys("billing-unhealthy", "billing-staging-5xx", "billing-5xx");
+    assertThat(d.alarmEnvironment("billing-staging-5xx")).contains("staging");
+    assertThat(d.alarmEnvironment("billing-5xx")).contains("production");
+    assertThat(d.alarmEnvironment("billing-unhealthy")).as("the service's: all").isEmpty();
+    assertThat(DeclarationsReader.read(DeclarationsReader.toJson(d), "SLIPWAY_SERVICES"))
+        .isEqualTo(d);
+  }
 }
