@@ -8,6 +8,7 @@ import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ServiceView;
 import dev.slipway.release.SourceRef;
+import dev.slipway.release.Stage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,6 +57,12 @@ final class LogsCommand extends ReleaseCommands.Base {
       paramLabel = "DURATION",
       description = "task logs from this long ago: 30s, 10m, 2h, 1d (default: 1h)")
   String since;
+
+  @Option(
+      names = "--environment",
+      paramLabel = "ENV",
+      description = "for a service with several environments: whose tasks (default: the last)")
+  String environment;
 
   @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2", hidden = true)
   double intervalSeconds;
@@ -146,14 +154,32 @@ final class LogsCommand extends ReleaseCommands.Base {
         return Slipway.BAD_INPUT;
       }
       deploy = newest.get().config().deploy();
-      Manifest.Deploy d = deploy;
+      List<Stage> path = newest.get().config().path();
+      Optional<Stage> chosen =
+          environment == null
+              ? Optional.of(path.get(path.size() - 1))
+              : newest.get().config().stage(environment);
+      if (chosen.isEmpty()) {
+        err()
+            .println(
+                name()
+                    + ": --environment: '"
+                    + environment
+                    + "' is not an environment of "
+                    + target
+                    + " ("
+                    + path.stream().map(Stage::environment).collect(Collectors.joining(", "))
+                    + ")");
+        return Slipway.BAD_INPUT;
+      }
+      Stage d = chosen.get();
       var services =
           clients
               .ecs()
               .describeServices(q -> q.cluster(d.cluster()).services(d.service()))
               .services();
       if (services.isEmpty()) {
-        err().println(name() + ": no ECS service " + d.cluster() + "/" + d.service());
+        err().println(name() + ": no ECS service " + d.target());
         return Slipway.BAD_INPUT;
       }
       taskDefinition = services.get(0).taskDefinition();

@@ -145,10 +145,14 @@ final class Reconciler {
     String tick = "reconcile:" + now;
     if (current.state() == ReleaseState.DEPLOYING && current.deployment() != null) {
       // An alarm event may have been lost: ask CloudWatch before letting a bake end well.
+      // The service's alarms, and the ones of the environment it deploys in (not another's).
+      String environment = current.currentEnvironment();
       List<String> alarms =
           config.alarmServices().entrySet().stream()
               .filter(e -> e.getValue().equals(release.service()))
               .map(Map.Entry::getKey)
+              .filter(
+                  a -> config.services().alarmEnvironment(a).map(environment::equals).orElse(true))
               .sorted()
               .toList();
       List<String> firing = alarms.isEmpty() ? List.of() : ports.alarms().firing(alarms);
@@ -249,7 +253,12 @@ final class Reconciler {
       }
       case DEPLOYING -> {
         if (current.deployment() != null && current.deployment().deploymentId() != null) {
-          var target = current.config().deploy();
+          // The environment it deploys to now (the first, or the one it was promoted into).
+          Stage target =
+              current
+                  .config()
+                  .stage(current.currentEnvironment())
+                  .orElse(current.config().path().get(0));
           Optional<Boolean> outcome =
               ports
                   .deployments()

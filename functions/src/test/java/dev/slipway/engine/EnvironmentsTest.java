@@ -11,6 +11,7 @@ import dev.slipway.release.Finding;
 import dev.slipway.release.Input;
 import dev.slipway.release.Manifest;
 import dev.slipway.release.Release;
+import dev.slipway.release.ReleaseConfig;
 import dev.slipway.release.ReleaseState;
 import dev.slipway.release.ScanPolicy;
 import dev.slipway.release.Severity;
@@ -45,8 +46,18 @@ class EnvironmentsTest {
     return new Stage("production", "slipway-demo", "hello-go", 120, approval, auto);
   }
 
+  /** The releases' path, their manifest's deploy bound to the first stage as admission binds it. */
   void path(Stage... stages) {
-    world.config = world.config.withStages(List.of(stages));
+    ReleaseConfig c = world.config;
+    world.config =
+        new ReleaseConfig(
+            c.scan(),
+            c.deploy().boundTo(stages[0].cluster(), stages[0].service()),
+            c.health(),
+            c.goVersion(),
+            c.approvers(),
+            c.dockerfile(),
+            List.of(stages));
   }
 
   /** Uploaded at {@code minutes} past ten, built, pushed and scanned with {@code findings}. */
@@ -214,7 +225,7 @@ class EnvironmentsTest {
   void aPromotion_afterAnAllowanceRanOut_isRefused_theVerdictHasExpired() {
     path(staging(false), production(false, false));
     world.config =
-        new dev.slipway.release.ReleaseConfig(
+        new ReleaseConfig(
                 new ScanPolicy(
                     Set.of(Severity.CRITICAL, Severity.HIGH),
                     Set.of(Severity.MEDIUM),
@@ -333,6 +344,53 @@ class EnvironmentsTest {
 
     guarded.handle(alarm("a-2", "hello-go-unhealthy")); // the service's: every environment
     assertThat(read(older).state()).isEqualTo(ReleaseState.ROLLED_BACK);
+  }
+
+  @Test
+  void aLostDeploymentEvent_inTheSecondEnvironment_isAskedOfThatEnvironmentsService()
+      throws Unavailable {
+    Declarations declared =
+        new Declarations(
+            List.of(
+                new Declarations.Service(
+                    "hello-go",
+                    "slipway/hello-go",
+                    List.of(
+                        new Declarations.Environment(
+                            "staging",
+                            "slipway-demo",
+                            "hello-go-staging",
+                            null,
+                            null,
+                            List.of("hello-go-staging-5xx")),
+                        new Declarations.Environment(
+                            "production", "slipway-demo", "hello-go", null, null)))),
+            Declarations.Floor.DEFAULT);
+    Pipeline reconciling =
+        new Pipeline(
+            new EngineConfig(
+                "slipway-sources-210987654321",
+                "slipway-compile",
+                "slipway-image",
+                declared,
+                declared.alarmServices(),
+                Duration.ofMinutes(15)),
+            world.ports(ledger),
+            clock);
+    path(staging(false), production(false, false));
+    String id = upTo("lost", 0, List.of());
+    bakes(id);
+    reconciling.promote(id, "production", ALICE, null, "r-1");
+    String deployment = read(id).deployment().deploymentId();
+    world.deploymentOutcomes.put(deployment, true);
+    world.firing.add("hello-go-staging-5xx"); // staging's alarm: nothing to do with production
+    clock.advance(Duration.ofMinutes(20));
+
+    reconciling.reconcile();
+
+    assertThat(world.outcomesAsked).containsExactly("slipway-demo/hello-go " + deployment);
+    assertThat(read(id).deployment().completedAt()).isNotNull();
+    assertThat(read(id).state()).isNotEqualTo(ReleaseState.ROLLED_BACK);
   }
 
   AlarmStateChange alarm(String id, String name) {

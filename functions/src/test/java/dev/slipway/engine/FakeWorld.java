@@ -53,6 +53,10 @@ public final class FakeWorld
   public final Map<String, List<Finding>> findings = new ConcurrentHashMap<>();
   final Map<String, String> buildStatuses = new ConcurrentHashMap<>();
   final Map<String, Boolean> deploymentOutcomes = new ConcurrentHashMap<>();
+
+  /** Every deployment outcome the reconciler asked ECS for: "cluster/service deploymentId". */
+  public final List<String> outcomesAsked = Collections.synchronizedList(new ArrayList<>());
+
   public final List<String> ran = Collections.synchronizedList(new ArrayList<>());
 
   /** Every deploy effect carried out, in order (target and image). */
@@ -161,6 +165,7 @@ public final class FakeWorld
 
   @Override
   public Optional<Boolean> outcome(String cluster, String service, String deploymentId) {
+    outcomesAsked.add(cluster + "/" + service + " " + deploymentId);
     return Optional.ofNullable(deploymentOutcomes.get(deploymentId));
   }
 
