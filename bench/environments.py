@@ -105,6 +105,8 @@ def phases(r):
         d = track.get("deployment") or {}
         if d.get("startedAt") and d.get("completedAt"):
             out[f"{env}: rollout"] = seconds(d["startedAt"], d["completedAt"])
+        elif d.get("startedAt") and track["state"] == "ROLLED_BACK":
+            out[f"{env}: rollout until rolled back"] = seconds(d["startedAt"], h[-1]["at"])
         if d.get("completedAt") and track.get("leftAt"):
             out[f"{env}: bake and promotion"] = seconds(d["completedAt"], track["leftAt"])
     out["upload to final"] = seconds(h[0]["at"], h[-1]["at"])
