@@ -180,6 +180,20 @@ final class LocalCommand implements Callable<Integer> {
     }
   }
 
+  /** A release command's arguments against {@code runtime}'s endpoint, bucket and region. */
+  private static String[] against(LocalRuntime runtime, String... command) {
+    List<String> all = new ArrayList<>(List.of(command));
+    all.addAll(
+        List.of(
+            "--bucket",
+            runtime.bucket(),
+            "--endpoint-url",
+            runtime.endpoint(),
+            "--region",
+            LocalRuntime.REGION));
+    return all.toArray(String[]::new);
+  }
+
   /**
    * Pushes {@link #release}, follows it, and when it is LIVE shows the service answering: its
    * task's {@code /version} must carry the release id the push printed, or the run fails.
@@ -207,19 +221,13 @@ final class LocalCommand implements Callable<Integer> {
             true);
     int code =
         Slipway.run(
-            new String[] {
-              "push",
-              release.toString(),
-              "--follow",
-              "--timeout",
-              Long.toString(timeoutSeconds),
-              "--bucket",
-              runtime.bucket(),
-              "--endpoint-url",
-              runtime.endpoint(),
-              "--region",
-              LocalRuntime.REGION
-            },
+            against(
+                runtime,
+                "push",
+                release.toString(),
+                "--follow",
+                "--timeout",
+                Long.toString(timeoutSeconds)),
             tee,
             err);
     tee.flush();
@@ -231,19 +239,7 @@ final class LocalCommand implements Callable<Integer> {
     // until it is promoted).
     StringWriter status = new StringWriter();
     Slipway.run(
-        new String[] {
-          "status",
-          releaseId,
-          "--json",
-          "--bucket",
-          runtime.bucket(),
-          "--endpoint-url",
-          runtime.endpoint(),
-          "--region",
-          LocalRuntime.REGION
-        },
-        new PrintWriter(status, true),
-        err);
+        against(runtime, "status", releaseId, "--json"), new PrintWriter(status, true), err);
     String service;
     String where;
     try {

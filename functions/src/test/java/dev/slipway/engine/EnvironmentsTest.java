@@ -290,40 +290,50 @@ class EnvironmentsTest {
     assertThat(read(id).state()).isEqualTo(ReleaseState.LIVE);
   }
 
-  @Test
-  void anEnvironmentsAlarm_rollsBackOnlyTheReleaseDeployingThere() throws Unavailable {
-    Declarations declared =
-        new Declarations(
-            List.of(
-                new Declarations.Service(
-                    "hello-go",
-                    "slipway/hello-go",
-                    List.of(
-                        new Declarations.Environment(
-                            "staging",
-                            "slipway-demo",
-                            "hello-go-staging",
-                            null,
-                            null,
-                            List.of("hello-go-staging-5xx")),
-                        new Declarations.Environment(
-                            "production",
-                            "slipway-demo",
-                            "hello-go",
-                            null,
-                            null,
-                            List.of("hello-go-5xx"))),
-                    List.of("hello-go-unhealthy"))),
-            Declarations.Floor.DEFAULT);
-    EngineConfig config =
+  /** The pipeline over {@code declared}, every declared alarm routed. */
+  Pipeline pipeline(Declarations declared) {
+    return new Pipeline(
         new EngineConfig(
             "slipway-sources-210987654321",
             "slipway-compile",
             "slipway-image",
             declared,
             declared.alarmServices(),
-            Duration.ofMinutes(15));
-    Pipeline guarded = new Pipeline(config, world.ports(ledger), clock);
+            Duration.ofMinutes(15)),
+        world.ports(ledger),
+        clock);
+  }
+
+  /** hello-go in staging, then production, each with its 5xx alarm, and the service's own. */
+  static Declarations twoEnvironmentsWithAlarms() {
+    return new Declarations(
+        List.of(
+            new Declarations.Service(
+                "hello-go",
+                "slipway/hello-go",
+                List.of(
+                    new Declarations.Environment(
+                        "staging",
+                        "slipway-demo",
+                        "hello-go-staging",
+                        null,
+                        null,
+                        List.of("hello-go-staging-5xx")),
+                    new Declarations.Environment(
+                        "production",
+                        "slipway-demo",
+                        "hello-go",
+                        null,
+                        null,
+                        List.of("hello-go-5xx"))),
+                List.of("hello-go-unhealthy"))),
+        Declarations.Floor.DEFAULT);
+  }
+
+  @Test
+  void anEnvironmentsAlarm_rollsBackOnlyTheReleaseDeployingThere() throws Unavailable {
+    Declarations declared = twoEnvironmentsWithAlarms();
+    Pipeline guarded = pipeline(declared);
     assertThat(declared.alarmServices())
         .containsOnlyKeys("hello-go-staging-5xx", "hello-go-5xx", "hello-go-unhealthy");
     path(staging(false), production(false, false));
@@ -349,34 +359,8 @@ class EnvironmentsTest {
   @Test
   void aLostDeploymentEvent_inTheSecondEnvironment_isAskedOfThatEnvironmentsService()
       throws Unavailable {
-    Declarations declared =
-        new Declarations(
-            List.of(
-                new Declarations.Service(
-                    "hello-go",
-                    "slipway/hello-go",
-                    List.of(
-                        new Declarations.Environment(
-                            "staging",
-                            "slipway-demo",
-                            "hello-go-staging",
-                            null,
-                            null,
-                            List.of("hello-go-staging-5xx")),
-                        new Declarations.Environment(
-                            "production", "slipway-demo", "hello-go", null, null)))),
-            Declarations.Floor.DEFAULT);
-    Pipeline reconciling =
-        new Pipeline(
-            new EngineConfig(
-                "slipway-sources-210987654321",
-                "slipway-compile",
-                "slipway-image",
-                declared,
-                declared.alarmServices(),
-                Duration.ofMinutes(15)),
-            world.ports(ledger),
-            clock);
+    Declarations declared = twoEnvironmentsWithAlarms();
+    Pipeline reconciling = pipeline(declared);
     path(staging(false), production(false, false));
     String id = upTo("lost", 0, List.of());
     bakes(id);

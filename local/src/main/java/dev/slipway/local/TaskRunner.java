@@ -4,6 +4,7 @@ import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.EcsDeployments;
 import dev.slipway.emulator.ManagedProcess;
 import dev.slipway.json.Json;
+import dev.slipway.release.Manifest;
 import dev.slipway.toolchain.image.RegistryClient;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -462,38 +463,40 @@ final class TaskRunner implements AutoCloseable {
         case "BLUE_GREEN" -> new Shift("blue/green", List.of(100.0), Duration.ZERO, local(bake));
         case "CANARY" -> {
           var canary = c.canaryConfiguration();
-          double percent =
-              canary == null || canary.canaryPercent() == null ? 5.0 : canary.canaryPercent();
-          int minutes =
-              canary == null || canary.canaryBakeTimeInMinutes() == null
-                  ? 10
-                  : canary.canaryBakeTimeInMinutes();
-          yield new Shift(
-              "canary",
-              new dev.slipway.release.Manifest.Strategy(
-                      dev.slipway.release.Manifest.Strategy.Kind.CANARY, percent, minutes)
-                  .steps(),
-              local(minutes),
-              local(bake));
+          yield shifting(
+              Manifest.Strategy.Kind.CANARY,
+              canary == null ? null : canary.canaryPercent(),
+              5.0,
+              canary == null ? null : canary.canaryBakeTimeInMinutes(),
+              10,
+              bake);
         }
         case "LINEAR" -> {
           var linear = c.linearConfiguration();
-          double percent =
-              linear == null || linear.stepPercent() == null ? 10.0 : linear.stepPercent();
-          int minutes =
-              linear == null || linear.stepBakeTimeInMinutes() == null
-                  ? 6
-                  : linear.stepBakeTimeInMinutes();
-          yield new Shift(
-              "linear",
-              new dev.slipway.release.Manifest.Strategy(
-                      dev.slipway.release.Manifest.Strategy.Kind.LINEAR, percent, minutes)
-                  .steps(),
-              local(minutes),
-              local(bake));
+          yield shifting(
+              Manifest.Strategy.Kind.LINEAR,
+              linear == null ? null : linear.stepPercent(),
+              10.0,
+              linear == null ? null : linear.stepBakeTimeInMinutes(),
+              6,
+              bake);
         }
         default -> null;
       };
+    }
+
+    /** A canary or linear shift: ECS's defaults where the configuration leaves a value out. */
+    private static Shift shifting(
+        Manifest.Strategy.Kind kind,
+        Double percent,
+        double defaultPercent,
+        Integer minutes,
+        int defaultMinutes,
+        int bake) {
+      int step = minutes == null ? defaultMinutes : minutes;
+      Manifest.Strategy strategy =
+          new Manifest.Strategy(kind, percent == null ? defaultPercent : percent, step);
+      return new Shift(strategy.label(), strategy.steps(), local(step), local(bake));
     }
 
     private static Duration local(int minutes) {
