@@ -598,13 +598,7 @@ public final class ManifestReader {
           optional(
               environment.get("promotion"),
               "manual",
-              f -> {
-                String value = f.text();
-                if (!value.equals("manual") && !value.equals("auto")) {
-                  throw f.problem(JsonField.quote(value) + " is not \"manual\" or \"auto\"");
-                }
-                return value;
-              });
+              f -> oneOf(f, List.of("manual", "auto"), "\"manual\" or \"auto\""));
       out.put(
           e.getKey(),
           new Manifest.EnvironmentPolicy(
@@ -627,15 +621,11 @@ public final class ManifestReader {
         optional(
             environment.get("strategy"),
             null,
-            f -> {
-              String value = f.text();
-              if (!List.of("rolling", "blue-green", "linear", "canary").contains(value)) {
-                throw f.problem(
-                    JsonField.quote(value)
-                        + " is not a strategy (rolling, blue-green, linear, canary)");
-              }
-              return value;
-            });
+            f ->
+                oneOf(
+                    f,
+                    List.of("rolling", "blue-green", "linear", "canary"),
+                    "a strategy (rolling, blue-green, linear, canary)"));
     JsonField canary = object(environment.get("canary"), CANARY);
     JsonField linear = object(environment.get("linear"), LINEAR);
     for (String settings : List.of("canary", "linear")) {
@@ -666,6 +656,15 @@ public final class ManifestReader {
       case "blue-green" -> new Manifest.Strategy(Manifest.Strategy.Kind.BLUE_GREEN, 100, 0);
       default -> Manifest.Strategy.ROLLING;
     };
+  }
+
+  /** A text that is one of {@code values}; otherwise "'x' is not {@code what}". */
+  private static String oneOf(JsonField field, List<String> values, String what) {
+    String value = field.text();
+    if (!values.contains(value)) {
+      throw field.problem(JsonField.quote(value) + " is not " + what);
+    }
+    return value;
   }
 
   /** A percent ECS takes: a multiple of 0.1 from {@code min} to 100. */

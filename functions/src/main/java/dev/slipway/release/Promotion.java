@@ -77,7 +77,7 @@ public final class Promotion {
               + (newer.get().environment() == null ? "" : " in " + newer.get().environment())
               + ")");
     }
-    if (release.verdict() != null && release.image() != null) {
+    if (release.verdict() != null) { // the image is known: checked above
       List<Finding> all = new ArrayList<>();
       release
           .image()
