@@ -291,7 +291,18 @@ public final class Pipeline {
         && current.get().deployment() == null) {
       // The retries may all come while the handler that started the deployment is gone with
       // its claim (minutes, until the claim expires): leave a mark first, which the
-      // reconciler applies once the start is recorded, so the end is not lost with them.
+      // reconciler applies once the start is recorded, so the end is not lost with them. The
+      // mark is the event from then on: a delivery that finds it already there is done, so the
+      // event does not fail on until it is dead-lettered (and the queue's alarm pages someone
+      // for an end that is not lost).
+      if (joins.endedEarly(key.get().releaseId(), e.deploymentId(), completed)) {
+        return new Handled.Ignored(
+            "deployment "
+                + e.deploymentId()
+                + " ended before its start was recorded in "
+                + key.get().releaseId()
+                + "; the reconciler applies the mark its first delivery left once the start is");
+      }
       joins.markEndedEarly(key.get(), e.deploymentId(), completed);
       throw new Unavailable(
           "deployment "
