@@ -133,6 +133,25 @@ public final class AwsClients implements AutoCloseable {
     return sqs.get();
   }
 
+  /**
+   * The clients built so far, by name ({@code s3}, {@code ecsOnce}, …): what a handler paid for.
+   */
+  public List<String> built() {
+    Map<String, Lazy<?>> all = new java.util.LinkedHashMap<>();
+    all.put("s3", s3);
+    all.put("codeBuild", codeBuild);
+    all.put("ecr", ecr);
+    all.put("ecs", ecs);
+    all.put("ecsOnce", ecsOnce);
+    all.put("events", events);
+    all.put("cloudWatch", cloudWatch);
+    all.put("sqs", sqs);
+    return all.entrySet().stream()
+        .filter(e -> e.getValue().value != null)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
   /** A client built on first use, once, whichever thread asks first. */
   private static final class Lazy<T extends AutoCloseable> {
     private final java.util.function.Supplier<T> make;

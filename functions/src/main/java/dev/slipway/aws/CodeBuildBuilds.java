@@ -9,6 +9,7 @@ import dev.slipway.release.Release;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
 import software.amazon.awssdk.services.codebuild.model.ArtifactPackaging;
@@ -25,8 +26,12 @@ import software.amazon.awssdk.services.codebuild.model.StartBuildResponse;
  * reported for the compile build, and pushes to the release's service's repository. Each start
  * carries an idempotency token, so a repeated effect starts nothing new.
  */
-public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Settings settings)
-    implements Builds {
+public record CodeBuildBuilds(
+    Supplier<CodeBuildClient> codeBuild, CodeBuildBuilds.Settings settings) implements Builds {
+  public CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Settings settings) {
+    this(() -> codeBuild, settings);
+  }
+
   /** The projects and where compile output goes. */
   public record Settings(
       String compileProject, String imageProject, String artifactBucket, String dockerfileProject) {
@@ -67,22 +72,25 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
       // The manifest's exact Go, in place of the project's pinned default (compile.yml).
       env.add(variable("SLIPWAY_GO_VERSION", release.config().goVersion()));
     }
-    return codeBuild.startBuild(
-        r ->
-            r.projectName(settings.compileProject())
-                .idempotencyToken(release.id() + "-compile")
-                .sourceTypeOverride(SourceType.S3)
-                .sourceLocationOverride(release.source().bucket() + "/" + release.source().key())
-                .sourceVersion(release.source().versionId())
-                .artifactsOverride(
-                    a ->
-                        a.type(ArtifactsType.S3)
-                            .location(settings.artifactBucket())
-                            .path(output(release))
-                            .name("dist.zip")
-                            .packaging(ArtifactPackaging.ZIP)
-                            .overrideArtifactName(false))
-                .environmentVariablesOverride(env));
+    return codeBuild
+        .get()
+        .startBuild(
+            r ->
+                r.projectName(settings.compileProject())
+                    .idempotencyToken(release.id() + "-compile")
+                    .sourceTypeOverride(SourceType.S3)
+                    .sourceLocationOverride(
+                        release.source().bucket() + "/" + release.source().key())
+                    .sourceVersion(release.source().versionId())
+                    .artifactsOverride(
+                        a ->
+                            a.type(ArtifactsType.S3)
+                                .location(settings.artifactBucket())
+                                .path(output(release))
+                                .name("dist.zip")
+                                .packaging(ArtifactPackaging.ZIP)
+                                .overrideArtifactName(false))
+                    .environmentVariablesOverride(env));
   }
 
   private StartBuildResponse startImage(Release release, Declarations.Service service)
@@ -107,12 +115,14 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
             "SLIPWAY_DIST_URL",
             "s3://" + settings.artifactBucket() + "/" + output(release) + "/dist.zip"));
     env.add(variable("SLIPWAY_DIST_SHA256", pin));
-    return codeBuild.startBuild(
-        r ->
-            r.projectName(settings.imageProject())
-                .idempotencyToken(release.id() + "-image")
-                .sourceTypeOverride(SourceType.NO_SOURCE)
-                .environmentVariablesOverride(env));
+    return codeBuild
+        .get()
+        .startBuild(
+            r ->
+                r.projectName(settings.imageProject())
+                    .idempotencyToken(release.id() + "-image")
+                    .sourceTypeOverride(SourceType.NO_SOURCE)
+                    .environmentVariablesOverride(env));
   }
 
   /**
@@ -131,14 +141,17 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
         variable(
             "SLIPWAY_PLATFORMS",
             String.join(",", dockerfile.platforms().stream().map(Object::toString).toList())));
-    return codeBuild.startBuild(
-        r ->
-            r.projectName(settings.dockerfileProject())
-                .idempotencyToken(release.id() + "-dockerfile")
-                .sourceTypeOverride(SourceType.S3)
-                .sourceLocationOverride(release.source().bucket() + "/" + release.source().key())
-                .sourceVersion(release.source().versionId())
-                .environmentVariablesOverride(env));
+    return codeBuild
+        .get()
+        .startBuild(
+            r ->
+                r.projectName(settings.dockerfileProject())
+                    .idempotencyToken(release.id() + "-dockerfile")
+                    .sourceTypeOverride(SourceType.S3)
+                    .sourceLocationOverride(
+                        release.source().bucket() + "/" + release.source().key())
+                    .sourceVersion(release.source().versionId())
+                    .environmentVariablesOverride(env));
   }
 
   private static String output(Release release) {
@@ -160,7 +173,11 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
     if (release.compileBuildId() == null) {
       return Optional.empty();
     }
-    return codeBuild.batchGetBuilds(r -> r.ids(buildId(release.compileBuildId()))).builds().stream()
+    return codeBuild
+        .get()
+        .batchGetBuilds(r -> r.ids(buildId(release.compileBuildId())))
+        .builds()
+        .stream()
         .findFirst()
         .map(b -> b.artifacts() == null ? null : b.artifacts().sha256sum())
         .filter(sum -> sum != null && sum.matches("[0-9a-f]{64}"));
@@ -177,7 +194,7 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
   @Override
   public void stop(Release release, String buildId) throws Unavailable, Refused {
     try {
-      codeBuild.stopBuild(r -> r.id(buildId(buildId)));
+      codeBuild.get().stopBuild(r -> r.id(buildId(buildId)));
     } catch (InvalidInputException ended) {
       // already finished: nothing left to stop
     } catch (SdkException e) {
@@ -188,7 +205,7 @@ public record CodeBuildBuilds(CodeBuildClient codeBuild, CodeBuildBuilds.Setting
   @Override
   public Optional<String> status(String buildId) throws Unavailable {
     try {
-      return codeBuild.batchGetBuilds(r -> r.ids(buildId(buildId))).builds().stream()
+      return codeBuild.get().batchGetBuilds(r -> r.ids(buildId(buildId))).builds().stream()
           .findFirst()
           .map(b -> b.buildStatusAsString());
     } catch (SdkException e) {

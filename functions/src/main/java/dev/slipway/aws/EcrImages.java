@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecr.model.Attribute;
@@ -24,13 +25,17 @@ import software.amazon.awssdk.services.ecr.model.ScanNotFoundException;
  * whichever scanning the registry runs (basic, or enhanced with Inspector, whose findings ECR
  * answers with too, so no Inspector client is needed).
  */
-public record EcrImages(EcrClient ecr) implements Images {
+public record EcrImages(Supplier<EcrClient> ecr) implements Images {
+  public EcrImages(EcrClient ecr) {
+    this(() -> ecr);
+  }
 
   @Override
   public Optional<Tagged> tagged(String repository, String tag) throws Unavailable {
     try {
-      String region = ecr.serviceClientConfiguration().region().id();
+      String region = ecr.get().serviceClientConfiguration().region().id();
       return ecr
+          .get()
           .describeImages(r -> r.repositoryName(repository).imageIds(i -> i.imageTag(tag)))
           .imageDetails()
           .stream()
@@ -50,15 +55,16 @@ public record EcrImages(EcrClient ecr) implements Images {
   public List<String> platformDigests(String repository, String digest) throws Unavailable {
     try {
       var response =
-          ecr.batchGetImage(
-              r ->
-                  r.repositoryName(repository)
-                      .imageIds(i -> i.imageDigest(digest))
-                      .acceptedMediaTypes(
-                          "application/vnd.oci.image.index.v1+json",
-                          "application/vnd.docker.distribution.manifest.list.v2+json",
-                          "application/vnd.oci.image.manifest.v1+json",
-                          "application/vnd.docker.distribution.manifest.v2+json"));
+          ecr.get()
+              .batchGetImage(
+                  r ->
+                      r.repositoryName(repository)
+                          .imageIds(i -> i.imageDigest(digest))
+                          .acceptedMediaTypes(
+                              "application/vnd.oci.image.index.v1+json",
+                              "application/vnd.docker.distribution.manifest.list.v2+json",
+                              "application/vnd.oci.image.manifest.v1+json",
+                              "application/vnd.docker.distribution.manifest.v2+json"));
       if (response.images().isEmpty()) {
         String why =
             response.failures().stream()
@@ -112,12 +118,13 @@ public record EcrImages(EcrClient ecr) implements Images {
         DescribeImageScanFindingsResponse response;
         try {
           response =
-              ecr.describeImageScanFindings(
-                  r ->
-                      r.repositoryName(repository)
-                          .imageId(i -> i.imageDigest(digest))
-                          .maxResults(1000)
-                          .nextToken(next));
+              ecr.get()
+                  .describeImageScanFindings(
+                      r ->
+                          r.repositoryName(repository)
+                              .imageId(i -> i.imageDigest(digest))
+                              .maxResults(1000)
+                              .nextToken(next));
         } catch (ScanNotFoundException e) {
           return null;
         }

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.ecs.model.CanaryConfiguration;
@@ -36,14 +37,20 @@ import software.amazon.awssdk.services.ecs.model.TaskDefinition;
  * <p>{@code ecsOnce}: the same API without the SDK's retries, for the two calls that are not
  * idempotent (RegisterTaskDefinition, UpdateService).
  */
-public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deployments {
+public record EcsDeployments(Supplier<EcsClient> ecs, Supplier<EcsClient> ecsOnce)
+    implements Deployments {
+  public EcsDeployments(EcsClient ecs, EcsClient ecsOnce) {
+    this(() -> ecs, () -> ecsOnce);
+  }
+
   @Override
   public String rollBack(Release release, String cluster, String service, String taskDefinitionArn)
       throws Unavailable, Refused {
     try {
       // Idempotent: a service already on the revision starts no new deployment.
       Service updated =
-          ecs.updateService(
+          ecs.get()
+              .updateService(
                   r -> r.cluster(cluster).service(service).taskDefinition(taskDefinitionArn))
               .service();
       return primaryDeployment(updated).map(Deployment::id).orElse(null);
@@ -56,7 +63,11 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
   public Optional<Boolean> outcome(String cluster, String service, String deploymentId)
       throws Unavailable {
     try {
-      return ecs.describeServices(r -> r.cluster(cluster).services(service)).services().stream()
+      return ecs
+          .get()
+          .describeServices(r -> r.cluster(cluster).services(service))
+          .services()
+          .stream()
           .flatMap(s -> s.deployments().stream())
           .filter(d -> d.id().equals(deploymentId))
           .findFirst()
@@ -92,6 +103,7 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
       Release release, Effect.Deploy deploy, Declarations.Environment environment) throws Refused {
     Optional<Service> found =
         ecs
+            .get()
             .describeServices(r -> r.cluster(deploy.cluster()).services(deploy.service()))
             .services()
             .stream()
@@ -103,7 +115,7 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
     Service service = found.get();
     String previousArn = service.taskDefinition();
     TaskDefinition previous =
-        ecs.describeTaskDefinition(r -> r.taskDefinition(previousArn)).taskDefinition();
+        ecs.get().describeTaskDefinition(r -> r.taskDefinition(previousArn)).taskDefinition();
     Optional<ContainerDefinition> container =
         previous.containerDefinitions().stream()
             .filter(c -> c.name().equals(deploy.container()))
@@ -175,6 +187,7 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
             .orElseGet(
                 () ->
                     ecsOnce
+                        .get()
                         .registerTaskDefinition(register.build())
                         .taskDefinition()
                         .taskDefinitionArn());
@@ -185,6 +198,7 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
         deploymentConfiguration(service.deploymentConfiguration(), deploy);
     Service updated =
         ecsOnce
+            .get()
             .updateService(
                 r ->
                     r.cluster(deploy.cluster())
@@ -240,7 +254,8 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
    */
   private Optional<String> registered(TaskDefinition current, String container, String image) {
     for (String arn :
-        ecs.listTaskDefinitions(
+        ecs.get()
+            .listTaskDefinitions(
                 r ->
                     r.familyPrefix(current.family())
                         .sort(SortOrder.DESC)
@@ -250,7 +265,7 @@ public record EcsDeployments(EcsClient ecs, EcsClient ecsOnce) implements Deploy
         continue; // the service's own revision or an older one (moto ignores the sort order)
       }
       TaskDefinition candidate =
-          ecs.describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
+          ecs.get().describeTaskDefinition(r -> r.taskDefinition(arn)).taskDefinition();
       if (candidate.containerDefinitions().stream()
           .anyMatch(c -> c.name().equals(container) && image.equals(c.image()))) {
         return Optional.of(arn);

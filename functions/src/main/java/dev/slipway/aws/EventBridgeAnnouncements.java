@@ -9,13 +9,17 @@ import dev.slipway.json.Json;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Release;
 import java.util.List;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
 import software.amazon.awssdk.services.eventbridge.model.PutEventsResponse;
 
 /** Slipway's own events, put on an EventBridge bus (source {@code slipway}). */
-public record EventBridgeAnnouncements(EventBridgeClient events, String eventBus)
+public record EventBridgeAnnouncements(Supplier<EventBridgeClient> events, String eventBus)
     implements Announcements {
+  public EventBridgeAnnouncements(EventBridgeClient events, String eventBus) {
+    this(() -> events, eventBus);
+  }
 
   @Override
   public void publish(Release release, Effect.Publish publish) throws Unavailable, Refused {
@@ -33,15 +37,17 @@ public record EventBridgeAnnouncements(EventBridgeClient events, String eventBus
     PutEventsResponse response;
     try {
       response =
-          events.putEvents(
-              r ->
-                  r.entries(
-                      e ->
-                          e.eventBusName(eventBus)
-                              .source(SlipwayDetailType.SOURCE)
-                              .detailType(publish.type().detailType())
-                              .resources(List.of())
-                              .detail(detail.toString())));
+          events
+              .get()
+              .putEvents(
+                  r ->
+                      r.entries(
+                          e ->
+                              e.eventBusName(eventBus)
+                                  .source(SlipwayDetailType.SOURCE)
+                                  .detailType(publish.type().detailType())
+                                  .resources(List.of())
+                                  .detail(detail.toString())));
     } catch (SdkException e) {
       throw AwsErrors.fail(e);
     }

@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -26,11 +27,16 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
  * answer "someone else wrote first", not an error.
  */
 public final class S3Ledger extends ObjectLedger {
-  private final S3Client s3;
+  private final Supplier<S3Client> s3;
   private final String bucket;
   private final String prefix;
 
   public S3Ledger(S3Client s3, String bucket, String prefix) {
+    this(() -> s3, bucket, prefix);
+  }
+
+  /** With the client built when first called (a handler's cold start builds only what it calls). */
+  public S3Ledger(Supplier<S3Client> s3, String bucket, String prefix) {
     this.s3 = s3;
     this.bucket = bucket;
     this.prefix = prefix.isEmpty() || prefix.endsWith("/") ? prefix : prefix + "/";
@@ -43,7 +49,8 @@ public final class S3Ledger extends ObjectLedger {
 
   private <T> Optional<Versioned<T>> object(String key, Class<T> type) {
     try {
-      ResponseBytes<GetObjectResponse> bytes = s3.getObjectAsBytes(r -> r.bucket(bucket).key(key));
+      ResponseBytes<GetObjectResponse> bytes =
+          s3.get().getObjectAsBytes(r -> r.bucket(bucket).key(key));
       return Optional.of(
           new Versioned<>(
               Json.mapper().readValue(bytes.asByteArray(), type), bytes.response().eTag()));
@@ -84,7 +91,7 @@ public final class S3Ledger extends ObjectLedger {
         PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json");
     request = ifMatch == null ? request.ifNoneMatch("*") : request.ifMatch(ifMatch);
     try {
-      String etag = s3.putObject(request.build(), RequestBody.fromBytes(body)).eTag();
+      String etag = s3.get().putObject(request.build(), RequestBody.fromBytes(body)).eTag();
       // S3 always answers a PUT with the ETag; without one, the next write must read first.
       return Optional.of(etag == null ? "" : etag);
     } catch (S3Exception e) {
@@ -110,12 +117,13 @@ public final class S3Ledger extends ObjectLedger {
   @Override
   public void relink(String key, ReleaseKey release) {
     try {
-      s3.putObject(
-          r ->
-              r.bucket(bucket)
-                  .key(prefix + "links/" + key + ".json")
-                  .contentType("application/json"),
-          RequestBody.fromBytes(Json.mapper().writeValueAsBytes(release)));
+      s3.get()
+          .putObject(
+              r ->
+                  r.bucket(bucket)
+                      .key(prefix + "links/" + key + ".json")
+                      .contentType("application/json"),
+              RequestBody.fromBytes(Json.mapper().writeValueAsBytes(release)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (SdkException e) {
@@ -132,8 +140,9 @@ public final class S3Ledger extends ObjectLedger {
   public List<String> services() {
     List<String> services = new ArrayList<>();
     for (var page :
-        s3.listObjectsV2Paginator(
-            r -> r.bucket(bucket).prefix(prefix + "releases/").delimiter("/"))) {
+        s3.get()
+            .listObjectsV2Paginator(
+                r -> r.bucket(bucket).prefix(prefix + "releases/").delimiter("/"))) {
       for (CommonPrefix common : page.commonPrefixes()) {
         String p = common.prefix();
         services.add(p.substring((prefix + "releases/").length(), p.length() - 1));

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
@@ -20,7 +21,12 @@ import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Reads the exact uploaded version of a source archive from S3 and checks it. */
-public record S3SourceArchives(S3Client s3, String bucket, Clock clock) implements SourceArchives {
+public record S3SourceArchives(Supplier<S3Client> s3, String bucket, Clock clock)
+    implements SourceArchives {
+  public S3SourceArchives(S3Client s3, String bucket, Clock clock) {
+    this(() -> s3, bucket, clock);
+  }
+
   /** Largest archive downloaded at all; a Go service's source is a few MiB. */
   public static final long MAX_ARCHIVE_BYTES = 100L * 1024 * 1024;
 
@@ -33,7 +39,8 @@ public record S3SourceArchives(S3Client s3, String bucket, Clock clock) implemen
   public List<Upload> uploadedSince(Instant since) throws Unavailable {
     try {
       List<Upload> found = new ArrayList<>();
-      for (var page : s3.listObjectVersionsPaginator(r -> r.bucket(bucket).prefix("sources/"))) {
+      for (var page :
+          s3.get().listObjectVersionsPaginator(r -> r.bucket(bucket).prefix("sources/"))) {
         for (ObjectVersion v : page.versions()) {
           if (Boolean.TRUE.equals(v.isLatest())
               && !v.lastModified().isBefore(since)
@@ -55,15 +62,17 @@ public record S3SourceArchives(S3Client s3, String bucket, Clock clock) implemen
   public Checked check(SourceRef source) {
     try {
       HeadObjectResponse head =
-          s3.headObject(
-              r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId()));
+          s3.get()
+              .headObject(
+                  r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId()));
       if (head.contentLength() > MAX_ARCHIVE_BYTES) {
         return Checked.invalid(
             "archive is " + head.contentLength() + " bytes; the limit is " + MAX_ARCHIVE_BYTES);
       }
       try (InputStream in =
-          s3.getObject(
-              r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId()))) {
+          s3.get()
+              .getObject(
+                  r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId()))) {
         return SourceCheck.check(
             in,
             source.key(),

@@ -8,6 +8,7 @@ import dev.slipway.release.Release;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.Supplier;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
@@ -18,7 +19,11 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * what is left (see {@code Input.BakeDue}). Safe to repeat: a second timer for the same moment
  * finds the bake already over and changes nothing.
  */
-public record SqsTimers(SqsClient sqs, String queueUrl, Clock clock) implements Timers {
+public record SqsTimers(Supplier<SqsClient> sqs, String queueUrl, Clock clock) implements Timers {
+  public SqsTimers(SqsClient sqs, String queueUrl, Clock clock) {
+    this(() -> sqs, queueUrl, clock);
+  }
+
   /** SQS's longest delay. */
   static final Duration MAX_DELAY = Duration.ofMinutes(15);
 
@@ -29,7 +34,7 @@ public record SqsTimers(SqsClient sqs, String queueUrl, Clock clock) implements 
     int delay = (int) Math.max(0, Math.min(MAX_DELAY.toSeconds(), seconds));
     String body = body(release, at, now);
     try {
-      sqs.sendMessage(r -> r.queueUrl(queueUrl).delaySeconds(delay).messageBody(body));
+      sqs.get().sendMessage(r -> r.queueUrl(queueUrl).delaySeconds(delay).messageBody(body));
     } catch (SdkException e) {
       throw AwsErrors.fail(e);
     }
