@@ -38,6 +38,45 @@ for k in keys:
     s = stats[k]
     lines.append(f"| {names[k]} | {s['median']:.3f} | {s['p95']:.3f} | {s['max']:.3f} |")
 lines += ["", f"Overhead as a share of the whole (median): {stats['overheadSeconds']['median'] / stats['totalSeconds']['median']:.1%}."]
+# Requests per release (issue 19): from the upload to 1.5 s after LIVE, counted where they reach "AWS"
+# locally (LocalRuntime.requests()): Slipway's handlers by function, Lambda's poller (the dispatcher's
+# SQS calls; a receive that got nothing apart), the CodeBuild stand-in (the buildspec's own calls) and
+# the runtime's stand-ins (task runner, ECS rollouts), which on AWS are AWS's own and not billed.
+def group(kind):
+    caller, what = kind.split(" ", 1)
+    if caller == "poller":
+        return "Lambda's SQS poller: " + ("receives that found nothing" if what.endswith("(empty)") else "receives and deletes that carried events")
+    if caller == "AWSCodeBuild":
+        return "the builds' own calls (buildspec)"
+    if caller == "runtime":
+        return "the local stand-ins (not on AWS)"
+    return "Slipway's handlers"
+if rows and "requests" in rows[0]:
+    groups = {}
+    kinds = {}
+    for r in rows:
+        per = {}
+        for kind, n in r["requests"].items():
+            per[group(kind)] = per.get(group(kind), 0) + n
+            if group(kind) == "Slipway's handlers":
+                op = kind.split(" ", 1)[1]
+                kinds.setdefault(op, []).append(n)
+        for g, n in per.items():
+            groups.setdefault(g, []).append(n)
+    for g in groups:
+        groups[g] += [0] * (len(rows) - len(groups[g]))
+    for k in kinds:
+        kinds[k] += [0] * (len(rows) - len(kinds[k]))
+    d["requests"] = {"byGroup": {g: statistics.median(v) for g, v in groups.items()},
+                     "handlersByOperation": {k: statistics.median(v) for k, v in kinds.items()}}
+    json.dump(d, open(sys.argv[1], "w"), indent=2)
+    lines += ["", "Requests per release, from the upload to 1.5 s after LIVE (medians over the releases):", "",
+              "| who | requests |", "|---|---|"]
+    for g in sorted(groups, key=lambda g: -statistics.median(groups[g])):
+        lines.append(f"| {g} | {statistics.median(groups[g]):g} |")
+    lines += ["", "Slipway's handlers' requests by operation (medians):", "", "| operation | requests |", "|---|---|"]
+    for k in sorted(kinds, key=lambda k: -statistics.median(kinds[k])):
+        lines.append(f"| {k} | {statistics.median(kinds[k]):g} |")
 open(os.path.join(sys.argv[2], "pipeline-overhead.md"), "w").write("\n".join(lines) + "\n")
 print("\n".join(lines))
 try:

@@ -141,6 +141,24 @@ class LocalScenariosIT {
     assertThat(builds.out())
         .anyMatch(l -> l.startsWith("[compile] ") && l.contains("slipway build: linux/amd64 built"))
         .anyMatch(l -> l.startsWith("[image] "));
+
+    // Every request that reached "AWS" was counted by who made it and what it asked (issue 19):
+    // the handlers by their function (two builds started, the ledger written with conditions),
+    // Lambda's poller taking the events off the queues, and the buildspec as the build's role.
+    java.util.Map<String, Long> requests = runtime.requests();
+    java.util.function.Function<String, Long> handlers =
+        op ->
+            requests.entrySet().stream()
+                .filter(e -> e.getKey().endsWith(" " + op))
+                .filter(e -> !e.getKey().startsWith("runtime ") && !e.getKey().startsWith("AWS"))
+                .mapToLong(java.util.Map.Entry::getValue)
+                .sum();
+    assertThat(handlers.apply("codebuild:StartBuild")).as("%s", requests).isEqualTo(2);
+    assertThat(handlers.apply("s3:PutObject")).as("%s", requests).isPositive();
+    assertThat(requests.getOrDefault("poller sqs:DeleteMessage", 0L))
+        .as("%s", requests)
+        .isPositive();
+    assertThat(requests.keySet()).anyMatch(k -> k.startsWith("AWSCodeBuild "));
   }
 
   @Test

@@ -30,8 +30,15 @@ final class IamEnforcer implements AutoCloseable {
   private final String region;
   private final PrintStream log;
   private final Map<String, Principal> byAccessKey = new ConcurrentHashMap<>();
+  private final RequestCounts requests;
 
-  IamEnforcer(IamSimulator simulator, String account, String region, PrintStream log) {
+  IamEnforcer(
+      IamSimulator simulator,
+      String account,
+      String region,
+      PrintStream log,
+      RequestCounts requests) {
+    this.requests = requests;
     this.simulator = simulator;
     this.account = account;
     this.region = region;
@@ -45,9 +52,32 @@ final class IamEnforcer implements AutoCloseable {
     byAccessKey.put(accessKey, principal);
   }
 
+  /**
+   * Counts the request by who made it (a handler's function, {@code AWSCodeBuild}, or {@code
+   * runtime} for any other key) and what it asks ({@code s3:GetObject}, or the signing service and
+   * the operation or method when the request is not one IamRequest knows): every request judged
+   * here is one that reached "AWS" (the proxy's and the CodeBuild stand-in's).
+   */
+  private void count(
+      String method, String rawPath, String rawQuery, Map<String, String> headers, byte[] body) {
+    String caller =
+        IamRequest.accessKey(headers)
+            .map(byAccessKey::get)
+            .map(Principal::function)
+            .orElse("runtime");
+    String what =
+        IamRequest.of(method, rawPath, rawQuery, headers, body, account, region)
+            .map(r -> r.service() + ":" + r.operation())
+            .orElseGet(() -> IamRequest.operation(method, headers));
+    requests.add(caller, what);
+  }
+
   /** The refusal AWS would give, or empty when the request may go on. */
   Optional<Denial> check(
       String method, String rawPath, String rawQuery, Map<String, String> headers, byte[] body) {
+    if (!rawPath.startsWith("/moto-api/")) { // the runtime's back door to the emulator: not AWS
+      count(method, rawPath, rawQuery, headers, body);
+    }
     Optional<Principal> principal = IamRequest.accessKey(headers).map(byAccessKey::get);
     if (principal.isEmpty()) {
       return Optional.empty();

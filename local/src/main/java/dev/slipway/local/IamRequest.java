@@ -47,6 +47,14 @@ record IamRequest(String service, String operation, List<Check> checks) {
     return parts.length >= 4 ? Optional.of(parts) : Optional.empty();
   }
 
+  /** The signing service and the operation ({@code X-Amz-Target}'s) or HTTP method, as known. */
+  static String operation(String method, Map<String, String> headers) {
+    String target = headers.getOrDefault("x-amz-target", "");
+    return scope(headers).map(s -> s[3]).orElse("unsigned")
+        + ":"
+        + (target.isEmpty() ? method : target.substring(target.indexOf('.') + 1));
+  }
+
   /**
    * The authorizations for a request, or empty when the request is not one this class understands.
    */

@@ -181,6 +181,7 @@ public final class LocalRuntime implements AutoCloseable {
   private volatile Dispatcher dispatcher;
   private final List<Thread> dispatcherThreads = new ArrayList<>();
   private Resumed resumed = new Resumed(0, 0, 0);
+  private final RequestCounts requests = new RequestCounts();
 
   private LocalRuntime() {}
 
@@ -299,6 +300,8 @@ public final class LocalRuntime implements AutoCloseable {
             .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
             .endpointOverride(URI.create(motoEndpoint)) // queues are not journaled
             .httpClient(UrlConnectionHttpClient.create())
+            // counted as Lambda's poller would make them (the queues' set-up too, before any)
+            .overrideConfiguration(c -> c.addExecutionInterceptor(pollerCounts(requests)))
             .build();
     resources.add(sqs);
     AwsSide side = new AwsSide(aws, ACCOUNT, REGION);
@@ -361,7 +364,7 @@ public final class LocalRuntime implements AutoCloseable {
     // CodeBuild stand-in judge every request so signed against that role's policies in the
     // template (IamEnforcer), as AWS would.
     IamEnforcer iam =
-        new IamEnforcer(IamSimulator.start(cacheDirectory(), log), ACCOUNT, REGION, log);
+        new IamEnforcer(IamSimulator.start(cacheDirectory(), log), ACCOUNT, REGION, log, requests);
     resources.add(iam);
     proxy.enforce(iam);
     EcrSide ecr =
@@ -699,6 +702,35 @@ public final class LocalRuntime implements AutoCloseable {
     counters.put("eventsHandled", dispatcher.handled());
     counters.put("eventsDropped", dispatcher.dropped());
     return counters;
+  }
+
+  /**
+   * Every request that reached "AWS" so far, by who made it and what it asked ({@code
+   * "DeploymentFunction… s3:GetObject"}, {@code "poller sqs:ReceiveMessage (empty)"}): the
+   * difference of two snapshots is what happened between them (issue 19's requests per release).
+   */
+  public Map<String, Long> requests() {
+    return requests.snapshot();
+  }
+
+  /** The dispatcher's SQS calls, counted as Lambda's poller's; a receive that got nothing apart. */
+  private static software.amazon.awssdk.core.interceptor.ExecutionInterceptor pollerCounts(
+      RequestCounts requests) {
+    return new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+      @Override
+      public void afterExecution(
+          software.amazon.awssdk.core.interceptor.Context.AfterExecution context,
+          software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+        String operation =
+            attributes.getAttribute(
+                software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME);
+        boolean empty =
+            context.response()
+                    instanceof software.amazon.awssdk.services.sqs.model.ReceiveMessageResponse r
+                && r.messages().isEmpty();
+        requests.add("poller", "sqs:" + operation + (empty ? " (empty)" : ""));
+      }
+    };
   }
 
   /** Messages left in the dead-letter queues (after nine failed deliveries), by queue. */
