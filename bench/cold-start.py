@@ -9,7 +9,9 @@ Runs are interleaved (round after round over every configuration), so drift on t
 falls on all of them alike; figures are medians, and ratios against the floor of the same round.
 
 Usage: bench/cold-start.py [RUNS]   (default 10). Writes bench/results/cold-start.json and .md, and
-cold-start.png when matplotlib is installed.
+cold-start.png when matplotlib is installed. With SLIPWAY_BENCH_BASELINE_JAR=<an older functions jar>,
+every handler is also run from that jar in the same rounds (rows "NAME@baseline", not warm-run), and
+the table gets each handler's wall time against its baseline's, pair by pair (issue 19's before/after).
 """
 import io
 import json
@@ -29,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 JAR = ROOT / "functions" / "target" / "slipway-functions.jar"
+BASELINE_JAR = os.environ.get("SLIPWAY_BENCH_BASELINE_JAR")
 JVM_FLAGS = ["-XX:+TieredCompilation", "-XX:TieredStopAtLevel=1"]
 BUCKET = "slipway-sources-bench"
 REPOSITORY = "slipway/hello-go"
@@ -215,19 +218,22 @@ def main():
         env.pop("JAVA_TOOL_OPTIONS", None)
         configs = [("EmptyHandler", f"{floor}:{driver}", "EmptyHandler")]
         configs += [(h, f"{JAR}:{driver}", f"dev.slipway.handler.{h}") for h, _ in HANDLERS]
+        if BASELINE_JAR:
+            configs += [(f"{h}@baseline", f"{BASELINE_JAR}:{driver}", f"dev.slipway.handler.{h}")
+                        for h, _ in HANDLERS]
         # One training run per configuration makes its AppCDS archive.
         archives = {}
         train = events_for(moto, work, "train", archive)
         for name, cp, cls in configs:
             jsa = work / f"{name}.jsa"
-            event = train.get(name, train["ReconcilerHandler"])
+            event = train.get(name.split("@")[0], train["ReconcilerHandler"])
             invoke(cp, cls, event, env, [f"-XX:ArchiveClassesAtExit={jsa}", "-Xlog:cds=off"], work)
             archives[name] = jsa
         samples = {f"{name}{cds}": [] for name, _, _ in configs for cds in ("", "+cds")}
         for i in range(runs):
             files = events_for(moto, work, i, archive)
             for name, cp, cls in configs:
-                event = files.get(name, files["ReconcilerHandler"])
+                event = files.get(name.split("@")[0], files["ReconcilerHandler"])
                 samples[name].append(invoke(cp, cls, event, env, [], work))
                 samples[name + "+cds"].append(
                     invoke(cp, cls, event, env, [f"-XX:SharedArchiveFile={archives[name]}"], work))
@@ -268,7 +274,8 @@ def warm_runs(moto, codebuild, work, archive, configs, env):
     files = events_for(moto, work, "warm", archive)
     out = {}
     for name in ["SourceUploadedHandler", "BuildStateHandler"] + [
-            n for n, _, _ in configs if n not in ("SourceUploadedHandler", "BuildStateHandler")]:
+            n for n, _, _ in configs
+            if n not in ("SourceUploadedHandler", "BuildStateHandler") and "@" not in n]:
         if name == "BuildStateHandler":
             bs_dir = work / "warm-BuildStateHandler"
             bs_dir.mkdir()
@@ -325,6 +332,10 @@ def report(samples, runs, warm):
             "wallRatioToFloorMedian": round(statistics.median(
                 r["wallMs"] / b["wallMs"] for r, b in zip(rows, base)), 2),
             "error": rows[-1]["error"],
+            # the same handler from the baseline jar, in the same rounds
+            **({"wallRatioToBaselineMedian": round(statistics.median(
+                r["wallMs"] / b["wallMs"] for r, b in zip(rows, samples[name.replace("+cds", "") + "@baseline" + ("+cds" if name.endswith("+cds") else "")])), 2)}
+               if name.replace("+cds", "") + "@baseline" + ("+cds" if name.endswith("+cds") else "") in samples else {}),
             "lastLog": rows[-1]["log"],
         }
     RESULTS.mkdir(parents=True, exist_ok=True)
@@ -336,12 +347,23 @@ def report(samples, runs, warm):
              "| handler | wall ms (median) | x floor | JVM start to first event handled, ms | "
              "constructor ms | first event ms | classes loaded | with AppCDS: wall ms | x floor (CDS) | classes (CDS) |",
              "|---|---|---|---|---|---|---|---|---|---|"]
+    if BASELINE_JAR:
+        out["baselineJar"] = BASELINE_JAR
+        out["baselineJarBytes"] = Path(BASELINE_JAR).stat().st_size
+        lines[2] += (f" Baseline: `{BASELINE_JAR}` ({out['baselineJarBytes'] / 1048576:.1f} MiB), run in the "
+                     "same rounds; \"x baseline\" is this jar's wall time over the baseline's, pair by pair "
+                     "(median), without and with AppCDS.")
+        lines[4] = lines[4][:-1] + " x baseline | x baseline (CDS) |"
+        lines[5] += "---|---|"
     for name in [n for n in samples if not n.endswith("+cds")]:
         h, c = out["handlers"][name], out["handlers"][name + "+cds"]
+        extra = ""
+        if BASELINE_JAR:
+            extra = (f" {h.get('wallRatioToBaselineMedian', '')} | {c.get('wallRatioToBaselineMedian', '')} |")
         lines.append(f"| {name} | {h['wallMsMedian']:.0f} | {h['wallRatioToFloorMedian']:.2f} | "
                      f"{h['uptimeMsMedian']:.0f} | {h['initMsMedian']:.0f} | {h['handleMsMedian']:.0f} | "
                      f"{h['classesMedian']:.0f} | {c['wallMsMedian']:.0f} | {c['wallRatioToFloorMedian']:.2f} | "
-                     f"{c['classesMedian']:.0f} |")
+                     f"{c['classesMedian']:.0f} |" + extra)
     lines += ["", f"Warm, against the emulator (one JVM per handler, after its first event, {WARM_EVENTS} more "
               "events each; SourceUploaded: new uploads, each creating a release and starting its build; "
               "BuildState: each of those builds' end, each starting the image build; the others: their "

@@ -33,8 +33,8 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the AWS CLI reads them).
  */
 public final class AwsClients implements AutoCloseable {
-  private final SdkHttpClient http;
-  private final AwsCredentialsProvider credentials;
+  private final Lazy<SdkHttpClient> http;
+  private final Lazy<AwsCredentialsProvider> credentials;
   private final boolean ownCredentials;
   private final Map<String, String> env;
   private final Region region;
@@ -61,14 +61,20 @@ public final class AwsClients implements AutoCloseable {
    */
   public AwsClients(Map<String, String> env, AwsCredentialsProvider credentials) {
     this.ownCredentials = credentials == null;
+    // Built with the first client, not here: the HTTP client sets up TLS (the trust store) and
+    // the default chain looks for credentials, 0.4 s of a cold start on Lambda's C1-only JVM that
+    // a handler whose event calls nothing need not pay (SnapStart's priming builds them).
     this.credentials =
-        credentials != null ? credentials : DefaultCredentialsProvider.builder().build();
+        new Lazy<>(
+            () -> credentials != null ? credentials : DefaultCredentialsProvider.builder().build());
     this.env = Map.copyOf(env);
     http =
-        UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(3))
-            .socketTimeout(Duration.ofSeconds(20))
-            .build();
+        new Lazy<>(
+            () ->
+                UrlConnectionHttpClient.builder()
+                    .connectionTimeout(Duration.ofSeconds(3))
+                    .socketTimeout(Duration.ofSeconds(20))
+                    .build());
     region =
         Region.of(
             env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
@@ -153,7 +159,7 @@ public final class AwsClients implements AutoCloseable {
   }
 
   /** A client built on first use, once, whichever thread asks first. */
-  private static final class Lazy<T extends AutoCloseable> {
+  private static final class Lazy<T> {
     private final java.util.function.Supplier<T> make;
     private volatile T value;
 
@@ -176,9 +182,8 @@ public final class AwsClients implements AutoCloseable {
     }
 
     void close() throws Exception {
-      T v = value;
-      if (v != null) {
-        v.close();
+      if (value instanceof AutoCloseable closeable) {
+        closeable.close();
       }
     }
   }
@@ -186,8 +191,8 @@ public final class AwsClients implements AutoCloseable {
   private <B extends AwsClientBuilder<B, ?> & AwsSyncClientBuilder<B, ?>> B configure(
       B builder, String service) {
     builder.region(region);
-    builder.httpClient(http);
-    builder.credentialsProvider(credentials);
+    builder.httpClient(http.get());
+    builder.credentialsProvider(credentials.get());
     builder.overrideConfiguration(
         ClientOverrideConfiguration.builder()
             .apiCallTimeout(Duration.ofSeconds(30))
@@ -214,13 +219,13 @@ public final class AwsClients implements AutoCloseable {
         // closing: nothing to do about one that fails
       }
     }
-    if (ownCredentials && credentials instanceof AutoCloseable closeable) {
-      try {
-        closeable.close();
-      } catch (Exception e) {
-        // as above
+    try {
+      if (ownCredentials) {
+        credentials.close();
       }
+      http.close();
+    } catch (Exception e) {
+      // as above
     }
-    http.close();
   }
 }

@@ -607,6 +607,24 @@ public final class Pipeline {
   }
 
   /**
+   * SnapStart priming (issue 19): one harmless real call, a read of the ledger index of a service
+   * that cannot exist (its name is not a service name), so that the snapshot holds a built S3
+   * client with its TLS set-up, credentials, signing and XML parsing, as Powertools primes. Every
+   * handler reads the ledger at its first event. Never fails: a refusal or an unreachable endpoint
+   * primes almost as much.
+   */
+  public void prime() {
+    try {
+      ledger.readIndex(PRIMING_SERVICE);
+    } catch (RuntimeException ignored) {
+      // priming is an optimisation
+    }
+  }
+
+  /** Not a service name (services start with a letter), so never a real service's index. */
+  static final String PRIMING_SERVICE = "-slipway-priming";
+
+  /**
    * The scheduled safety net ({@link Reconciler}): finishes pending effects, ends bakes that are
    * over, recovers lost events, marks stuck releases. Returns how many releases it moved.
    */

@@ -173,8 +173,9 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
   }
 
   /**
-   * SnapStart priming: exercise the parser and the JSON mapper before the snapshot, so the first
-   * real event after a restore does not pay for class loading. Never fails the checkpoint.
+   * SnapStart priming: exercise the parser and the JSON mapper before the snapshot, and make one
+   * harmless ledger read ({@link Pipeline#prime}), so the first real event after a restore pays for
+   * neither class loading nor building the S3 client. Never fails the checkpoint.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -185,6 +186,7 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
           Json.mapper().writeValueAsString(EventView.of(result));
         }
       }
+      pipeline.prime();
     } catch (Throwable ignored) {
       // priming is an optimisation: a failure here must never fail the checkpoint
     }

@@ -27,8 +27,7 @@ class WiringTest {
     return ((ParseResult.Parsed) new EventParser().parse(text).get(0)).event();
   }
 
-  @Test
-  void theWiringBuildsNoClient_andAnEventBuildsOnlyTheOnesItsStepCalls() throws Exception {
+  static Map<String, String> env() {
     Map<String, String> env = new HashMap<>();
     env.put("AWS_REGION", "eu-west-1");
     env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:9"); // nothing listens: no call may succeed
@@ -37,6 +36,12 @@ class WiringTest {
         DeclarationsReader.ENVIRONMENT_VARIABLE,
         DeclarationsReader.toJson(dev.slipway.engine.FakeWorld.DECLARATIONS));
     env.put("SLIPWAY_TIMER_QUEUE_URL", "http://127.0.0.1:9/210987654321/deployment");
+    return env;
+  }
+
+  @Test
+  void theWiringBuildsNoClient_andAnEventBuildsOnlyTheOnesItsStepCalls() throws Exception {
+    Map<String, String> env = env();
     try (AwsClients aws = new AwsClients(env, AwsClients.EMULATOR_CREDENTIALS)) {
       Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC(), aws);
       assertThat(aws.built()).isEmpty();
@@ -48,6 +53,16 @@ class WiringTest {
 
       // an ECS deployment's end: the ledger (S3) is asked whose it is, and nothing else is built
       catchThrowable(() -> pipeline.handle(sample("ecs/deployment-completed.json")));
+      assertThat(aws.built()).containsExactly("s3");
+    }
+  }
+
+  @Test
+  void snapStartPriming_buildsTheLedgersClient_andNeverFails() throws Exception {
+    Map<String, String> env = env();
+    try (AwsClients aws = new AwsClients(env, AwsClients.EMULATOR_CREDENTIALS)) {
+      Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC(), aws);
+      pipeline.prime(); // nothing listens at the endpoint: the call fails, the priming does not
       assertThat(aws.built()).containsExactly("s3");
     }
   }
