@@ -361,8 +361,10 @@ class HostileInputFuzzTest {
         String arg = argv.get(i);
         assertThat(arg.chars()).as("%s in %s", arg, argv).noneMatch(c -> c < 0x20 || c == 0x7f);
         if (i == argv.size() - 1) {
-          // the package to build: a path inside the module, never a flag
-          assertThat(arg).as(argv.toString()).startsWith("./").doesNotContain("..");
+          // the package to build: a path inside the module (the module root itself is "."),
+          // never a flag
+          assertThat(arg.equals(".") || arg.startsWith("./")).as(argv.toString()).isTrue();
+          assertThat(arg).as(argv.toString()).doesNotContain("..");
         }
       }
       // The linker splits -ldflags on spaces (and honours quotes): what it reads must be -s, -w
