@@ -10,11 +10,13 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 n="${1:-20}"
 out="$root/bench/results/pipeline-overhead.json"
 cd "$root"
+if [ "${SLIPWAY_BENCH_SUMMARIZE_ONLY:-}" != 1 ]; then  # 1: write the tables again from the JSON
 mvn -q -B -DskipTests -Dspotless.check.skip=true install -pl functions,toolchain,local,cli -am >&2
 mvn -q -B -Dspotless.check.skip=true verify -pl infra-cdk \
   -Dtest=PipelineStackTest -Dsurefire.failIfNoSpecifiedTests=false \
   -Dit.test=PipelineOverheadIT -Dslipway.bench.overhead=true -Dslipway.bench.releases="$n" \
   -Dslipway.bench.out="$out" >&2
+fi
 python3 - "$out" "$root/bench/results" <<'PY'
 import json, os, platform, statistics, sys
 d = json.load(open(sys.argv[1]))
@@ -55,14 +57,16 @@ if rows and "requests" in rows[0]:
     groups = {}
     kinds = {}
     for r in rows:
-        per = {}
+        per, ops = {}, {}
         for kind, n in r["requests"].items():
             per[group(kind)] = per.get(group(kind), 0) + n
             if group(kind) == "Slipway's handlers":
-                op = kind.split(" ", 1)[1]
-                kinds.setdefault(op, []).append(n)
+                op = kind.split(" ", 1)[1]  # summed over the functions that called it
+                ops[op] = ops.get(op, 0) + n
         for g, n in per.items():
             groups.setdefault(g, []).append(n)
+        for op, n in ops.items():
+            kinds.setdefault(op, []).append(n)
     for g in groups:
         groups[g] += [0] * (len(rows) - len(groups[g]))
     for k in kinds:
