@@ -143,6 +143,14 @@ public final class AwsClients implements AutoCloseable {
    * The clients built so far, by name ({@code s3}, {@code ecsOnce}, …): what a handler paid for.
    */
   public List<String> built() {
+    return clients().entrySet().stream()
+        .filter(e -> e.getValue().value != null)
+        .map(Map.Entry::getKey)
+        .toList();
+  }
+
+  /** Every client by name, in one place for {@link #built} and {@link #close}. */
+  private Map<String, Lazy<?>> clients() {
     Map<String, Lazy<?>> all = new java.util.LinkedHashMap<>();
     all.put("s3", s3);
     all.put("codeBuild", codeBuild);
@@ -152,10 +160,7 @@ public final class AwsClients implements AutoCloseable {
     all.put("events", events);
     all.put("cloudWatch", cloudWatch);
     all.put("sqs", sqs);
-    return all.entrySet().stream()
-        .filter(e -> e.getValue().value != null)
-        .map(Map.Entry::getKey)
-        .toList();
+    return all;
   }
 
   /** A client built on first use, once, whichever thread asks first. */
@@ -212,7 +217,7 @@ public final class AwsClients implements AutoCloseable {
 
   @Override
   public void close() {
-    for (Lazy<?> client : List.of(s3, codeBuild, ecr, ecs, ecsOnce, events, cloudWatch, sqs)) {
+    for (Lazy<?> client : clients().values()) {
       try {
         client.close();
       } catch (Exception e) {

@@ -295,20 +295,17 @@ public final class Pipeline {
       // mark is the event from then on: a delivery that finds it already there is done, so the
       // event does not fail on until it is dead-lettered (and the queue's alarm pages someone
       // for an end that is not lost).
-      if (joins.endedEarly(key.get().releaseId(), e.deploymentId(), completed)) {
-        return new Handled.Ignored(
-            "deployment "
-                + e.deploymentId()
-                + " ended before its start was recorded in "
-                + key.get().releaseId()
-                + "; the reconciler applies the mark its first delivery left once the start is");
-      }
-      joins.markEndedEarly(key.get(), e.deploymentId(), completed);
-      throw new Unavailable(
+      String early =
           "deployment "
               + e.deploymentId()
               + " ended before its start was recorded in "
-              + key.get().releaseId());
+              + key.get().releaseId();
+      if (joins.endedEarly(key.get().releaseId(), e.deploymentId(), completed)) {
+        return new Handled.Ignored(
+            early + "; the reconciler applies the mark its first delivery left once the start is");
+      }
+      joins.markEndedEarly(key.get(), e.deploymentId(), completed);
+      throw new Unavailable(early);
     }
     return apply(
         key.get(), new Input.DeploymentEnded(eventId, e.deploymentId(), completed, e.reason()));

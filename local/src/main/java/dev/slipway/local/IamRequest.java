@@ -47,12 +47,17 @@ record IamRequest(String service, String operation, List<Check> checks) {
     return parts.length >= 4 ? Optional.of(parts) : Optional.empty();
   }
 
+  /** {@code X-Amz-Target}'s operation: {@code AmazonSQS.ReceiveMessage} is ReceiveMessage. */
+  private static String targetOperation(String target) {
+    return target.substring(target.indexOf('.') + 1);
+  }
+
   /** The signing service and the operation ({@code X-Amz-Target}'s) or HTTP method, as known. */
   static String operation(String method, Map<String, String> headers) {
     String target = headers.getOrDefault("x-amz-target", "");
     return scope(headers).map(s -> s[3]).orElse("unsigned")
         + ":"
-        + (target.isEmpty() ? method : target.substring(target.indexOf('.') + 1));
+        + (target.isEmpty() ? method : targetOperation(target));
   }
 
   /**
@@ -70,7 +75,7 @@ record IamRequest(String service, String operation, List<Check> checks) {
     String target = headers.getOrDefault("x-amz-target", "");
     try {
       if (!target.isEmpty()) {
-        String operation = target.substring(target.indexOf('.') + 1);
+        String operation = targetOperation(target);
         JsonNode json =
             body.length == 0
                 ? Json.mapper().createObjectNode()
