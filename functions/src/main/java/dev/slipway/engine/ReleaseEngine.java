@@ -150,8 +150,11 @@ public final class ReleaseEngine {
     String service = release.service();
     String id = release.id();
     ReleaseLedger.Versioned<Release> current = known;
+    Claimed carried = null; // the next effect, claimed in the write that completed the last
     for (int round = 0; round < MAX_ROUNDS; round++) {
-      Optional<Claimed> claimed = claimNext(service, id, current);
+      Optional<Claimed> claimed =
+          carried != null ? Optional.of(carried) : claimNext(service, id, current);
+      carried = null;
       if (claimed.isEmpty()) {
         return current == null ? release : current.value(); // the record vanished
       }
@@ -197,9 +200,24 @@ public final class ReleaseEngine {
                   "effect:" + id + ":" + effect.key() + ":failed",
                   effect.key(),
                   ((EffectRunner.Outcome.Failed) outcome).reason());
-      current = complete(service, id, effect.key(), followUp, true, current);
+      Claimed completed = complete(service, id, effect.key(), followUp, true, current);
+      current = completed.release();
+      if (completed.effect() != null) {
+        carried = completed;
+      }
     }
     return current.value();
+  }
+
+  /** The first pending effect nobody holds a claim on (or whose claim has expired). */
+  private Optional<Effect> unclaimed(Release release, Instant now) {
+    return release.pending().stream()
+        .filter(
+            e -> {
+              Instant claimedAt = release.claims().get(e.key());
+              return claimedAt == null || claimedAt.plus(claimTtl).isBefore(now);
+            })
+        .findFirst();
   }
 
   /** The release as the claim left it, and the effect claimed (null: nothing left to claim). */
@@ -223,14 +241,7 @@ public final class ReleaseEngine {
       }
       Release current = read.value();
       Instant now = clock.instant();
-      Optional<Effect> next =
-          current.pending().stream()
-              .filter(
-                  e -> {
-                    Instant claimedAt = current.claims().get(e.key());
-                    return claimedAt == null || claimedAt.plus(claimTtl).isBefore(now);
-                  })
-              .findFirst();
+      Optional<Effect> next = unclaimed(current, now);
       if (next.isEmpty()) {
         return Optional.of(new Claimed(read, null));
       }
@@ -249,9 +260,12 @@ public final class ReleaseEngine {
 
   /**
    * Drops the claim on an effect and, when {@code done}, the effect itself, applying its result in
-   * the same conditional write. Starts from {@code known}, the version the claim wrote.
+   * the same conditional write; and claims, in that write too, the next pending effect nobody holds
+   * (issue 19: one ledger write per effect, not a claim's and a completion's). Starts from {@code
+   * known}, the version the claim wrote. Returns the release as written and the effect it claimed
+   * (null: none).
    */
-  private ReleaseLedger.Versioned<Release> complete(
+  private Claimed complete(
       String service,
       String releaseId,
       String effectKey,
@@ -280,14 +294,20 @@ public final class ReleaseEngine {
         next = ReleaseMachine.decide(next, followUp, clock.instant(), view).release();
       }
       if (next.equals(current.value())) {
-        return current;
+        return new Claimed(current, null);
+      }
+      Effect following = done ? unclaimed(next, clock.instant()).orElse(null) : null;
+      if (following != null) {
+        Map<String, Instant> withNext = new LinkedHashMap<>(next.claims());
+        withNext.put(following.key(), clock.instant());
+        next = next.withOutbox(next.pending(), withNext);
       }
       Optional<String> written = ledger.replace(next, current.version());
       if (written.isPresent()) {
         if (historyChanged(current.value(), next)) { // only a follow-up changes the state
           index(next, index);
         }
-        return new ReleaseLedger.Versioned<>(next, written.get());
+        return new Claimed(new ReleaseLedger.Versioned<>(next, written.get()), following);
       }
     }
     throw new RetryLater("release " + releaseId + " kept changing while completing " + effectKey);
