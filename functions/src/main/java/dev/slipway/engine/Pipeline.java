@@ -97,6 +97,15 @@ public final class Pipeline {
    * kind added to {@link EventKind} without a decision here does not compile.
    */
   public Handled handle(PipelineEvent event) throws Unavailable {
+    ports.ledger().beginEvent(); // one event's repeated reads come from its own (ObjectLedger)
+    try {
+      return handleOne(event);
+    } finally {
+      ports.ledger().endEvent();
+    }
+  }
+
+  private Handled handleOne(PipelineEvent event) throws Unavailable {
     return switch (event.eventKind()) {
       case S3_OBJECT_CREATED -> sourceUploaded((S3ObjectCreated) event);
       case CODEBUILD_BUILD_STATE -> buildState((CodeBuildBuildState) event);

@@ -79,17 +79,22 @@ final class Reconciler {
                   .filter(e -> !e.state().isFinal())
                   .forEach(e -> open.add(e.id())));
       for (String id : open) {
-        Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, id);
-        if (found.isEmpty()) {
-          continue;
-        }
-        Release before = found.get().value();
-        // A handler may have stopped between writing the release and its index: bring the index
-        // up (no request when it already shows this state).
-        engine.index(before, index);
-        Release after = reconcileOne(before, now);
-        if (!after.equals(before)) {
-          moved++;
+        ledger.beginEvent(); // one release at a time: its repeated reads come from its own
+        try {
+          Optional<ReleaseLedger.Versioned<Release>> found = ledger.read(service, id);
+          if (found.isEmpty()) {
+            continue;
+          }
+          Release before = found.get().value();
+          // A handler may have stopped between writing the release and its index: bring the index
+          // up (no request when it already shows this state).
+          engine.index(before, index);
+          Release after = reconcileOne(before, now);
+          if (!after.equals(before)) {
+            moved++;
+          }
+        } finally {
+          ledger.endEvent();
         }
       }
     }

@@ -60,16 +60,18 @@ public final class ReleaseEngine {
    * the input does not create one).
    */
   public Optional<Release> apply(String service, String releaseId, Input input) {
-    Optional<ReleaseLedger.Versioned<Release>> after = decideAndWrite(service, releaseId, input);
+    Optional<Claimed> after = decideAndWrite(service, releaseId, input);
     if (after.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(runPending(after.get().value(), after.get()));
+    ReleaseLedger.Versioned<Release> written = after.get().release();
+    return Optional.of(
+        runPending(written.value(), written, after.get().effect() == null ? null : after.get()));
   }
 
   /** Runs whatever effects a release still has pending (the reconciler's way to finish them). */
   public Release resume(Release release) {
-    return runPending(release, null);
+    return runPending(release, null, null);
   }
 
   /*
@@ -80,8 +82,12 @@ public final class ReleaseEngine {
    * the copy of the index read for the decision.
    */
 
-  private Optional<ReleaseLedger.Versioned<Release>> decideAndWrite(
-      String service, String releaseId, Input input) {
+  /**
+   * Decides and writes; a decision that leaves effects pending also claims the first of them in
+   * that same write (issue 19: no separate claim write after a decision). Returns the release as
+   * stored (the current copy when nothing changed) and the effect it claimed, if any.
+   */
+  private Optional<Claimed> decideAndWrite(String service, String releaseId, Input input) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<ReleaseLedger.Versioned<Release>> current = ledger.read(service, releaseId);
       Optional<ReleaseLedger.Versioned<ServiceIndex>> index = ledger.readIndex(service);
@@ -93,16 +99,19 @@ public final class ReleaseEngine {
               clock.instant(),
               view);
       if (!decision.changed()) {
-        return current;
+        return current.map(c -> new Claimed(c, null));
       }
-      Release next = decision.release();
+      Release decided = decision.release();
+      Instant now = clock.instant();
+      Effect first = unclaimed(decided, now).orElse(null);
+      Release next = first == null ? decided : withClaim(decided, first, now);
       Optional<String> written =
           current.isEmpty() ? ledger.create(next) : ledger.replace(next, current.get().version());
       if (written.isPresent()) {
         if (current.isEmpty() || historyChanged(current.get().value(), next)) {
           index(next, index);
         }
-        return Optional.of(new ReleaseLedger.Versioned<>(next, written.get()));
+        return Optional.of(new Claimed(new ReleaseLedger.Versioned<>(next, written.get()), first));
       }
     }
     throw new RetryLater(
@@ -146,11 +155,13 @@ public final class ReleaseEngine {
    * Runs the pending effects of {@code release}, one claim at a time; {@code known} is the version
    * this handler just wrote (null: read it first).
    */
-  private Release runPending(Release release, ReleaseLedger.Versioned<Release> known) {
+  private Release runPending(
+      Release release, ReleaseLedger.Versioned<Release> known, Claimed claimedByDecision) {
     String service = release.service();
     String id = release.id();
     ReleaseLedger.Versioned<Release> current = known;
-    Claimed carried = null; // the next effect, claimed in the write that completed the last
+    // the next effect, claimed in the write that decided or that completed the last one
+    Claimed carried = claimedByDecision;
     for (int round = 0; round < MAX_ROUNDS; round++) {
       Optional<Claimed> claimed =
           carried != null ? Optional.of(carried) : claimNext(service, id, current);
@@ -220,6 +231,12 @@ public final class ReleaseEngine {
         .findFirst();
   }
 
+  private static Release withClaim(Release release, Effect effect, Instant now) {
+    Map<String, Instant> claims = new LinkedHashMap<>(release.claims());
+    claims.put(effect.key(), now);
+    return release.withOutbox(release.pending(), claims);
+  }
+
   /** The release as the claim left it, and the effect claimed (null: nothing left to claim). */
   private record Claimed(ReleaseLedger.Versioned<Release> release, Effect effect) {}
 
@@ -245,9 +262,7 @@ public final class ReleaseEngine {
       if (next.isEmpty()) {
         return Optional.of(new Claimed(read, null));
       }
-      Map<String, Instant> claims = new LinkedHashMap<>(current.claims());
-      claims.put(next.get().key(), now);
-      Release claimed = current.withOutbox(current.pending(), claims);
+      Release claimed = withClaim(current, next.get(), now);
       Optional<String> written = ledger.replace(claimed, read.version());
       if (written.isPresent()) {
         return Optional.of(
@@ -296,11 +311,10 @@ public final class ReleaseEngine {
       if (next.equals(current.value())) {
         return new Claimed(current, null);
       }
-      Effect following = done ? unclaimed(next, clock.instant()).orElse(null) : null;
+      Instant now = clock.instant();
+      Effect following = done ? unclaimed(next, now).orElse(null) : null;
       if (following != null) {
-        Map<String, Instant> withNext = new LinkedHashMap<>(next.claims());
-        withNext.put(following.key(), clock.instant());
-        next = next.withOutbox(next.pending(), withNext);
+        next = withClaim(next, following, now);
       }
       Optional<String> written = ledger.replace(next, current.version());
       if (written.isPresent()) {

@@ -1,7 +1,6 @@
 package dev.slipway.engine;
 
 import dev.slipway.json.Json;
-import dev.slipway.release.Release;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -32,6 +31,7 @@ public final class InMemoryLedger extends ObjectLedger {
 
   @Override
   protected <T> Optional<Versioned<T>> get(String key, Class<T> type) {
+    (key.endsWith("/index.json") ? indexReads : releaseReads).incrementAndGet();
     Stored stored = objects.get(key);
     if (stored == null) {
       return Optional.empty();
@@ -61,18 +61,6 @@ public final class InMemoryLedger extends ObjectLedger {
       throw new UncheckedIOException(e);
     }
     return Optional.of(version);
-  }
-
-  @Override
-  public Optional<Versioned<Release>> read(String service, String releaseId) {
-    releaseReads.incrementAndGet();
-    return super.read(service, releaseId);
-  }
-
-  @Override
-  public Optional<Versioned<ServiceIndex>> readIndex(String service) {
-    indexReads.incrementAndGet();
-    return super.readIndex(service);
   }
 
   @Override

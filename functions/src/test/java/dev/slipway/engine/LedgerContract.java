@@ -96,6 +96,38 @@ public abstract class LedgerContract {
   }
 
   @Test
+  void insideAnEvent_aStaleCopyLosesItsWrite_andIsReadAgain() throws Exception {
+    Release release = release("f");
+    String id = release.id();
+    ledger().create(release);
+    ledger().beginEvent();
+    try {
+      ledger().read("svc", id).orElseThrow();
+      // another handler (another thread, outside this thread's event) writes meanwhile
+      Thread other =
+          new Thread(
+              () -> {
+                var current = ledger().read("svc", id).orElseThrow();
+                ledger().replace(withSeen(current.value(), "other"), current.version());
+              });
+      other.start();
+      other.join();
+      // a repeated read inside the event may answer this event's stale copy, but it cannot win
+      var again = ledger().read("svc", id).orElseThrow();
+      if (!again.value().seenEvents().contains("other")) {
+        assertThat(ledger().replace(withSeen(again.value(), "stale"), again.version())).isEmpty();
+      }
+      var fresh = ledger().read("svc", id).orElseThrow();
+      assertThat(fresh.value().seenEvents()).contains("other");
+      assertThat(ledger().replace(withSeen(fresh.value(), "mine"), fresh.version())).isPresent();
+    } finally {
+      ledger().endEvent();
+    }
+    assertThat(ledger().read("svc", id).orElseThrow().value().seenEvents())
+        .containsExactly("up-f", "other", "mine");
+  }
+
+  @Test
   void manyWriters_loseNoUpdate() throws Exception {
     Release release = release("c");
     ledger().create(release);
