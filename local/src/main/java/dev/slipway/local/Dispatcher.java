@@ -42,6 +42,9 @@ final class Dispatcher {
           "Inspector2 Scan",
           "ECS Deployment State Change");
 
+  /** How long a receive waits for a message: SQS's longest, what Lambda's pollers use. */
+  static final int LONG_POLL_SECONDS = 20;
+
   private final SqsClient sqs;
   private final Map<String, SlipwayHandler> handlers;
   private final Map<String, Integer> batchSizes;
@@ -128,13 +131,19 @@ final class Dispatcher {
     for (Message m :
         sqs.receiveMessage(
                 // The mapping's batch size, as Lambda's poller takes them; a killed handler takes
-                // its whole batch down (back after the visibility timeout). Long polling (1 s): an
-                // event is handed on as soon as it arrives, not at the next poll.
+                // its whole batch down (back after the visibility timeout). Long polling for
+                // SQS's longest wait, 20 s, as Lambda's pollers do: an event is handed on as soon
+                // as it arrives, and an idle queue costs three receives a minute, not sixty.
                 r ->
                     r.queueUrl(queue)
                         .maxNumberOfMessages(Math.min(10, batchSizes.getOrDefault(queue, 10)))
-                        .waitTimeSeconds(1))
+                        .waitTimeSeconds(LONG_POLL_SECONDS))
             .messages()) {
+      if (stopped) {
+        // killed while its receive waited: what it took comes back after the visibility timeout,
+        // as a batch a dead poller had received does
+        return;
+      }
       if (delivered.handledEarlier(m.body())) {
         // a past event put on the queue again by the journal's replay
         sqs.deleteMessage(r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()));

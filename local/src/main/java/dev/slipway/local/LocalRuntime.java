@@ -675,7 +675,9 @@ public final class LocalRuntime implements AutoCloseable {
       t.interrupt();
     }
     for (Thread t : dispatcherThreads) {
-      t.join(30_000);
+      // A thread handling a batch stops at its next AWS call; one waiting in a 20-s receive ends
+      // when the receive does, handling nothing (Dispatcher.drain): neither is waited for long.
+      t.join(1_000);
       threads.remove(t);
     }
     dispatcherThreads.clear();
@@ -744,6 +746,10 @@ public final class LocalRuntime implements AutoCloseable {
       return;
     }
     running = false;
+    Dispatcher current = dispatcher;
+    if (current != null) {
+      current.stop(); // a receive still waiting hands nothing to a closed runtime's handlers
+    }
     if (endpointsFile != null) {
       try {
         Files.deleteIfExists(endpointsFile); // no stale endpoint for the commands to find
