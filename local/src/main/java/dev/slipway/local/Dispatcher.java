@@ -58,6 +58,9 @@ final class Dispatcher {
   private final AtomicLong dropped;
   private volatile boolean stopped;
 
+  /** The threads inside a handler now: what a drill's kill interrupts (not a waiting receive). */
+  private final java.util.Set<Thread> handling = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** {@code random} draws the drops; the counts carry over to {@link #again}. */
   Dispatcher(
       SqsClient sqs,
@@ -104,6 +107,11 @@ final class Dispatcher {
     stopped = true;
   }
 
+  /** True while {@code thread} is inside a handler of this dispatcher. */
+  boolean handling(Thread thread) {
+    return handling.contains(thread);
+  }
+
   boolean running() {
     return !stopped;
   }
@@ -140,9 +148,13 @@ final class Dispatcher {
                         .waitTimeSeconds(LONG_POLL_SECONDS))
             .messages()) {
       if (stopped) {
-        // killed while its receive waited: what it took comes back after the visibility timeout,
-        // as a batch a dead poller had received does
-        return;
+        // The drill killed this dispatcher (the function) while its receive waited. Lambda's
+        // poller is AWS's and outlives a function: it would hand what it received to another
+        // instance at once, so the message is made visible again now rather than stranded for
+        // the visibility timeout (with 20-s receives, each restart would strand what arrived).
+        sqs.changeMessageVisibility(
+            r -> r.queueUrl(queue).receiptHandle(m.receiptHandle()).visibilityTimeout(0));
+        continue;
       }
       if (delivered.handledEarlier(m.body())) {
         // a past event put on the queue again by the journal's replay
@@ -173,8 +185,13 @@ final class Dispatcher {
                 .put("eventSource", "aws:sqs")
                 .put("body", m.body()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    handler.handleRequest(
-        new ByteArrayInputStream(batch.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+    handling.add(Thread.currentThread());
+    try {
+      handler.handleRequest(
+          new ByteArrayInputStream(batch.toString().getBytes(StandardCharsets.UTF_8)), out, null);
+    } finally {
+      handling.remove(Thread.currentThread());
+    }
     JsonNode failures =
         Json.parse(out.toString(StandardCharsets.UTF_8), "$").path("batchItemFailures");
     List<String> failed = new ArrayList<>();

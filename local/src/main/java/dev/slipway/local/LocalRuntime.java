@@ -665,14 +665,18 @@ public final class LocalRuntime implements AutoCloseable {
   }
 
   /**
-   * A drill: kills the dispatcher thread wherever it is (a batch half handled stays on its queue,
-   * invisible until its visibility timeout) and starts a new one, as a Lambda poller restarts.
+   * A drill: kills the function wherever it is in a batch (a batch half handled stays on its queue,
+   * invisible until its visibility timeout) and starts new dispatcher threads; a thread still
+   * waiting in a receive is Lambda's poller's, which outlives the function: it hands back what it
+   * receives at once (Dispatcher.drain).
    */
   public synchronized void restartDispatcher() throws InterruptedException {
     Dispatcher old = dispatcher;
     old.stop();
     for (Thread t : dispatcherThreads) {
-      t.interrupt();
+      if (old.handling(t)) {
+        t.interrupt(); // the function dies mid-event; a receive still waiting is Lambda's poller's
+      }
     }
     for (Thread t : dispatcherThreads) {
       // A thread handling a batch stops at its next AWS call; one waiting in a 20-s receive ends
