@@ -119,7 +119,7 @@ codebuild = row("CodeBuild", f"{COMPILE_MINUTES} + {IMAGE_MINUTES} build minutes
 ecr = row("ECR", f"{image_bytes / 2**20:.2f} MiB of image layers kept one month", image_bytes / 2**30,
           P["ecr_storage_gb_month"], 1, "layers shared with the previous release are stored once")
 inspector = row("Inspector", f"{platforms} platform images, initial scan (enhanced scanning)", platforms,
-                P["inspector_ecr_initial_scan"], 1, "basic scanning (the stack's default) costs nothing")
+                P["inspector_ecr_initial_scan"], 1, "the stack's default; with -c enhancedScanning=false, ECR's basic scanning costs nothing")
 orchestration = sum(r["cost"] for r in rows if r["service"] in ("S3", "SQS", "EventBridge", "Lambda", "CloudWatch"))
 total = sum(r["cost"] for r in rows)
 cold_extra = events * (cold_ms - warm_ms) / 1000 * LAMBDA_GB * P["lambda_arm_gb_second"]
@@ -176,7 +176,7 @@ lines += [
     "",
     f"**{per_day:,} releases a day** ({month:,} a month): orchestration ${orchestration * month:,.2f}, "
     f"CodeBuild ${codebuild * month:,.2f}, ECR ${ecr * month:,.2f} a month of images kept, "
-    f"Inspector ${inspector * month:,.2f} (enhanced scanning; $0 with basic), "
+    f"Inspector ${inspector * month:,.2f} (enhanced scanning, the stack's default; $0 with basic), "
     f"standing ${sum(standing.values()):,.2f}: **${total * month + sum(standing.values()):,.2f} a month** "
     f"(${(total - inspector) * month + sum(standing.values()):,.2f} with basic scanning).", "",
     "**CodePipeline V2, one execution of the same steps** (action minutes, each action rounded up: "
