@@ -85,9 +85,9 @@ s3_write = sum(v for o, v in per_release.items() if o in ("s3:PutObject", "s3:Li
 s3_read = sum(v for o, v in per_release.items() if o in ("s3:GetObject", "s3:HeadObject"))
 put_events = per_release.get("events:PutEvents", 0)
 describe_alarms = per_release.get("monitoring:DescribeAlarms", 0)
-warm = {h: w["p50Ms"] for h, w in cold["warm"] if h != "EmptyHandler"} if isinstance(cold["warm"], list) else {
-    h: w["p50Ms"] for h, w in cold["warm"].items() if h != "EmptyHandler"}
-handlers_cold = cold["handlers"] if isinstance(cold["handlers"], dict) else dict(cold["handlers"])
+# cold-start.json keeps both as lists of [handler, figures] pairs
+warm = {h: w["p50Ms"] for h, w in dict(cold["warm"]).items() if h != "EmptyHandler"}
+handlers_cold = dict(cold["handlers"])
 cold_wall = {h: v["wallMsMedian"] for h, v in handlers_cold.items() if "+" not in h and h != "EmptyHandler"}
 warm_ms = statistics.mean(warm.values())  # the handlers' warm p50s, averaged
 cold_ms = statistics.median(cold_wall.values())
@@ -110,7 +110,7 @@ row("SQS", "EventBridge's sends + the poller's receives and deletes", events + c
 row("EventBridge", "Slipway's own events (PutEvents)", put_events, P["eventbridge_custom_per_million"], 1e6,
     "AWS's own events (S3, CodeBuild, ECR, Inspector, ECS, CloudWatch) are free on the default bus")
 row("Lambda", "invocations", events, P["lambda_per_million_requests"], 1e6)
-lambda_warm = row("Lambda", f"duration, warm ({warm_ms:.0f} ms, the handlers' mean p50, x {events:g} at {LAMBDA_GB:g} GB)",
+row("Lambda", f"duration, warm ({warm_ms:.0f} ms, the handlers' mean p50, x {events:g} at {LAMBDA_GB:g} GB)",
                   events * warm_ms / 1000 * LAMBDA_GB, P["lambda_arm_gb_second"], 1)
 row("CloudWatch", "DescribeAlarms before a bake ends", describe_alarms, P["cloudwatch_api_per_1000"], 1000)
 codebuild = row("CodeBuild", f"{COMPILE_MINUTES} + {IMAGE_MINUTES} build minutes (assumed, see note)",
