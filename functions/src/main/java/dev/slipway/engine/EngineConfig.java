@@ -106,7 +106,7 @@ public record EngineConfig(
   /**
    * Reads the configuration from environment variables: {@code SLIPWAY_SOURCE_BUCKET}, {@code
    * SLIPWAY_COMPILE_PROJECT}, {@code SLIPWAY_IMAGE_PROJECT}, {@code SLIPWAY_SERVICES} (the
-   * declarations, {@link DeclarationsReader#toJson}), {@code SLIPWAY_ALARMS} ({@code
+   * declarations, {@link DeclarationsReader#toEnvironment}), {@code SLIPWAY_ALARMS} ({@code
    * alarm=service,alarm=service}), {@code SLIPWAY_STUCK_AFTER_SECONDS}, {@code
    * SLIPWAY_CLAIM_TTL_SECONDS}.
    */
@@ -144,7 +144,7 @@ public record EngineConfig(
 
   private static Declarations declarations(String json) {
     try {
-      return DeclarationsReader.read(json, DeclarationsReader.ENVIRONMENT_VARIABLE);
+      return DeclarationsReader.fromEnvironment(json, DeclarationsReader.ENVIRONMENT_VARIABLE);
     } catch (DeclarationsReader.Invalid e) {
       throw new IllegalStateException(e.getMessage(), e);
     }

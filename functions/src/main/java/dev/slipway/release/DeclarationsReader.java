@@ -5,7 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.json.Json;
 import dev.slipway.json.JsonField;
 import dev.slipway.json.JsonProblem;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +20,8 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 
 /**
  * Reads the services declarations file ({@code examples/services.json} is the project's own):
@@ -35,8 +43,17 @@ import java.util.stream.Collectors;
  * compact form, which the stack hands each handler as {@code SLIPWAY_SERVICES}.
  */
 public final class DeclarationsReader {
-  /** The handlers' environment variable holding {@link #toJson}. */
+  /** The handlers' environment variable holding {@link #toEnvironment}. */
   public static final String ENVIRONMENT_VARIABLE = "SLIPWAY_SERVICES";
+
+  /**
+   * What of Lambda's 4 KB of environment variables per function (all of them together) the
+   * declarations may take; the rest is Slipway's own variables.
+   */
+  public static final int ENVIRONMENT_BUDGET = 3000;
+
+  /** Marks {@link #toEnvironment}'s compressed form: gzip, then base64. */
+  static final String GZIP_PREFIX = "gzip+base64:";
 
   /** ECR's repository name grammar. */
   static final Pattern REPOSITORY =
@@ -72,6 +89,53 @@ public final class DeclarationsReader {
   private final List<Problem> problems = new ArrayList<>();
 
   private DeclarationsReader() {}
+
+  /**
+   * The declarations as a handler's environment holds them: {@link #toJson} when that fits in
+   * {@link #ENVIRONMENT_BUDGET}, else the same JSON gzipped and in base64 behind {@value
+   * #GZIP_PREFIX} (a stack's declarations repeat field names and cluster names, so 200 services
+   * take about a tenth of the space). Plain JSON stays readable in the Lambda console wherever it
+   * fits. The caller checks the result against the budget: compressed, it may still not fit.
+   */
+  public static String toEnvironment(Declarations declarations) {
+    String json = toJson(declarations);
+    if (json.length() <= ENVIRONMENT_BUDGET) {
+      return json;
+    }
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (GZIPOutputStream gzip = new GZIPOutputStream(bytes)) {
+      gzip.write(json.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // in memory: cannot happen
+    }
+    return GZIP_PREFIX + Base64.getEncoder().encodeToString(bytes.toByteArray());
+  }
+
+  /** Reads {@link #toEnvironment}'s value back, either form; {@code source} names it. */
+  public static Declarations fromEnvironment(String value, String source) throws Invalid {
+    if (!value.startsWith(GZIP_PREFIX)) {
+      return read(value, source);
+    }
+    String json;
+    try (GZIPInputStream gzip =
+        new GZIPInputStream(
+            new ByteArrayInputStream(
+                Base64.getDecoder().decode(value.substring(GZIP_PREFIX.length()))))) {
+      json = new String(gzip.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException | IOException e) {
+      throw new Invalid(
+          source,
+          List.of(
+              new Problem(
+                  "(top level)",
+                  "starts with "
+                      + GZIP_PREFIX
+                      + " but is not gzip in base64 ("
+                      + e.getMessage()
+                      + ")")));
+    }
+    return read(json, source);
+  }
 
   /** Reads declarations from {@code text}; {@code source} names it in messages (a file name). */
   public static Declarations read(String text, String source) throws Invalid {

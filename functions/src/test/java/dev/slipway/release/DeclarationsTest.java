@@ -331,4 +331,53 @@ class DeclarationsTest {
     assertThat(DeclarationsReader.read(DeclarationsReader.toJson(d), "SLIPWAY_SERVICES"))
         .isEqualTo(d);
   }
+
+  @Test
+  void theEnvironmentForm_isJsonWhileItFits_andGzipBeyond_bothReadBackEqual() throws Exception {
+    Declarations small = two();
+    assertThat(DeclarationsReader.toEnvironment(small))
+        .as("plain JSON while it fits: readable in the Lambda console")
+        .isEqualTo(DeclarationsReader.toJson(small));
+    assertThat(DeclarationsReader.fromEnvironment(DeclarationsReader.toEnvironment(small), "env"))
+        .isEqualTo(small);
+
+    // 200 services, each in a cluster of its team's with a task role: five times the budget.
+    List<Declarations.Service> services = new java.util.ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      String name = "service-" + i;
+      services.add(
+          new Declarations.Service(
+              name,
+              "team/" + name,
+              List.of(
+                  new Declarations.Environment(
+                      "production", "team-" + i % 8, name, name + "-task", null))));
+    }
+    Declarations large = new Declarations(services, small.floor(), null);
+    String json = DeclarationsReader.toJson(large);
+    String environment = DeclarationsReader.toEnvironment(large);
+    assertThat(json.length()).isGreaterThan(DeclarationsReader.ENVIRONMENT_BUDGET * 5);
+    assertThat(environment)
+        .startsWith(DeclarationsReader.GZIP_PREFIX)
+        .hasSizeLessThan(DeclarationsReader.ENVIRONMENT_BUDGET);
+    assertThat(DeclarationsReader.fromEnvironment(environment, "SLIPWAY_SERVICES"))
+        .isEqualTo(large);
+  }
+
+  @Test
+  void theEnvironmentForm_refusesACompressedValueThatIsNot_namingTheVariable() {
+    assertThatThrownBy(
+            () ->
+                DeclarationsReader.fromEnvironment(
+                    DeclarationsReader.GZIP_PREFIX + "bm90IGd6aXA=", "SLIPWAY_SERVICES"))
+        .isInstanceOf(DeclarationsReader.Invalid.class)
+        .hasMessageStartingWith("SLIPWAY_SERVICES: (top level): starts with gzip+base64:")
+        .hasMessageContaining("not gzip in base64");
+    assertThatThrownBy(
+            () ->
+                DeclarationsReader.fromEnvironment(
+                    DeclarationsReader.GZIP_PREFIX + "%%%", "SLIPWAY_SERVICES"))
+        .isInstanceOf(DeclarationsReader.Invalid.class)
+        .hasMessageContaining("not gzip in base64");
+  }
 }

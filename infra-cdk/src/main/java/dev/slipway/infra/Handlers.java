@@ -4,6 +4,7 @@ import dev.slipway.event.Step;
 import dev.slipway.release.Declarations;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,9 +14,10 @@ import software.amazon.awscdk.Annotations;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.Duration;
 import software.amazon.awscdk.Stack;
-import software.amazon.awscdk.services.ecr.IRepository;
 import software.amazon.awscdk.services.iam.AccountRootPrincipal;
 import software.amazon.awscdk.services.iam.ArnPrincipal;
+import software.amazon.awscdk.services.iam.IRole;
+import software.amazon.awscdk.services.iam.ManagedPolicy;
 import software.amazon.awscdk.services.iam.PolicyStatement;
 import software.amazon.awscdk.services.lambda.Alias;
 import software.amazon.awscdk.services.lambda.Architecture;
@@ -42,7 +44,6 @@ public final class Handlers extends Construct {
   public record Props(
       Path functionsJar,
       IBucket bucket,
-      List<IRepository> repositories,
       Declarations services,
       String compileProjectArn,
       String imageProjectArn,
@@ -61,7 +62,6 @@ public final class Handlers extends Construct {
             "memoryMb " + memoryMb + " must be 512..10240 for a Java handler");
       }
       environment = Map.copyOf(environment);
-      repositories = List.copyOf(repositories);
       Objects.requireNonNull(services, "services");
     }
   }
@@ -104,6 +104,7 @@ public final class Handlers extends Construct {
               .build());
       grant(name, function, props);
     }
+    shareGrants(props);
     // A person's decisions come only through this URL (architecture §5): Lambda authenticates the
     // caller (SigV4, AuthType AWS_IAM) and its resource policy names who may steer, a permission
     // apart from uploading; the handler records the caller ARN Lambda passes.
@@ -141,26 +142,17 @@ public final class Handlers extends Construct {
                                 .resourceName("default")
                                 .build())))
             .build());
-    // ReleaseEngine keeps a release's effects in its record until done (an outbox) and runs them in
-    // whichever handler next applies an input to that release: any handler may start a build,
-    // deploy or roll back. So every role holds the effects' grants. Found by slipway local's IAM
-    // enforcement: first a BuildState handler deploying after a late build end; then, in the fault
-    // drill, a SourceUploaded handler (a redelivered upload event) finishing the deploy a killed
-    // handler had claimed.
-    startBuilds(function, props);
-    deploy(function, props);
-    // And what each step itself reads.
+    // And what each step itself reads (the effects' grants and the image reads are shared:
+    // shareGrants).
     switch (name) {
       case "SourceUploaded" -> props.bucket().grantRead(function, "sources/*");
       // A failed compile's last lines, quoted in the release's reason.
       case "BuildState" -> props.bucket().grantRead(function, "builds/*/build-failure.log");
-      case "ImagePushed", "Scan" -> readImages(function, props);
-      case "Approval", "Deployment" -> {
-        // the effects' grants only
+      case "ImagePushed", "Scan", "Approval", "Deployment" -> {
+        // the shared grants only
       }
       case "Reconciler" -> {
         props.bucket().grantRead(function, "builds/*/build-failure.log");
-        readImages(function, props);
         // An upload whose event was lost: listed and read as the upload's handler reads it
         // (grantRead's s3:List* on the bucket covers ListObjectVersions).
         props.bucket().grantRead(function, "sources/*");
@@ -169,87 +161,139 @@ public final class Handlers extends Construct {
     }
   }
 
-  /** Reads image manifests and scan findings of the pipeline's repository. */
-  private static void readImages(Function function, Props props) {
-    function.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(
-                List.of("ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:DescribeImages"))
-            .resources(props.repositories().stream().map(IRepository::getRepositoryArn).toList())
-            .build());
+  /** IAM attaches at most this many managed policies to a role (20 with a quota increase). */
+  static final int MANAGED_POLICIES_PER_ROLE = 10;
+
+  /** Steps that read images and their scan findings. */
+  static final List<Step> READ_IMAGES = List.of(Step.IMAGE_PUSHED, Step.SCAN, Step.RECONCILER);
+
+  /**
+   * The grants several roles hold, each packed once into managed policies attached to all of them
+   * ({@link PolicyPacker}): the effects' to every handler, the image reads to {@link #READ_IMAGES}.
+   */
+  private void shareGrants(Props props) {
+    // ReleaseEngine keeps a release's effects in its record until done (an outbox) and runs them in
+    // whichever handler next applies an input to that release: any handler may start a build,
+    // deploy or roll back. So every role holds the effects' grants. Found by slipway local's IAM
+    // enforcement: first a BuildState handler deploying after a late build end; then, in the fault
+    // drill, a SourceUploaded handler (a redelivered upload event) finishing the deploy a killed
+    // handler had claimed.
+    List<IRole> all = functions.values().stream().map(Function::getRole).toList();
+    List<ManagedPolicy> effects =
+        PolicyPacker.attach(
+            this, "Effects", "Slipway: every handler's effects", effectGrants(props), all);
+    List<IRole> readers =
+        READ_IMAGES.stream().map(s -> functions.get(s.functionName()).getRole()).toList();
+    List<ManagedPolicy> images =
+        PolicyPacker.attach(
+            this,
+            "ReadImages",
+            "Slipway: image manifests and scan findings",
+            List.of(readImages(props)),
+            readers);
+    // Each role's own AWS managed policy (AWSLambdaBasicExecutionRole), the shared ones, and CDK's
+    // overflow of its inline policy must stay within IAM's limit, or CloudFormation fails mid-way.
+    int most = 1 + effects.size() + images.size();
+    if (most > MANAGED_POLICIES_PER_ROLE) {
+      throw new IllegalArgumentException(
+          "the declared services need "
+              + most
+              + " managed policies on the "
+              + Step.RECONCILER.functionName()
+              + " handler's role ("
+              + effects.size()
+              + " for the deploy grants, "
+              + images.size()
+              + " for the image reads); IAM attaches at most "
+              + MANAGED_POLICIES_PER_ROLE
+              + ": split the services across stacks");
+    }
+  }
+
+  /** Reads image manifests and scan findings of the declared services' repositories. */
+  private PolicyPacker.Grant readImages(Props props) {
     // Enhanced scanning's findings and status are read from ECR too (DescribeImageScanFindings):
     // no Inspector permission, and none on "*".
+    return new PolicyPacker.Grant(
+        List.of("ecr:BatchGetImage", "ecr:DescribeImageScanFindings", "ecr:DescribeImages"),
+        Map.of(),
+        props.services().services().stream()
+            .map(s -> regional("ecr", "repository", s.repository()))
+            .toList());
   }
 
-  private static void startBuilds(Function function, Props props) {
-    function.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(
-                List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"))
-            .resources(
-                List.of(
+  private List<PolicyPacker.Grant> effectGrants(Props props) {
+    Stack stack = Stack.of(this);
+    List<PolicyPacker.Grant> grants = new ArrayList<>();
+    grants.add(
+        new PolicyPacker.Grant(
+            List.of("codebuild:StartBuild", "codebuild:BatchGetBuilds", "codebuild:StopBuild"),
+            Map.of(),
+            Stream.of(
                     props.compileProjectArn(),
                     props.imageProjectArn(),
-                    props.dockerfileProjectArn()))
-            .build());
-  }
-
-  private void deploy(Function function, Props props) {
-    Stack stack = Stack.of(this);
+                    props.dockerfileProjectArn())
+                // a project's name is at most 255 characters
+                .map(
+                    arn ->
+                        new PolicyPacker.Resource(
+                            arn, PolicyPacker.arnLength("codebuild", true, "project/") + 255))
+                .toList()));
     // Exactly the declared targets (architecture §5): an upload cannot reach any other ECS service.
     List<Declarations.Environment> environments =
         props.services().services().stream().flatMap(s -> s.environments().stream()).toList();
-    function.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("ecs:DescribeServices", "ecs:UpdateService"))
-            .resources(
-                environments.stream()
-                    .map(
-                        e ->
-                            stack.formatArn(
-                                ArnComponents.builder()
-                                    .service("ecs")
-                                    .resource("service")
-                                    .resourceName(e.cluster() + "/" + e.service())
-                                    .build()))
-                    .toList())
-            .build());
+    grants.add(
+        new PolicyPacker.Grant(
+            List.of("ecs:DescribeServices", "ecs:UpdateService"),
+            Map.of(),
+            environments.stream()
+                .map(e -> regional("ecs", "service", e.cluster() + "/" + e.service()))
+                .toList()));
     // RegisterTaskDefinition, DescribeTaskDefinition and ListTaskDefinitions (the deploy looks for
-    // a revision an earlier attempt registered) accept no resource ARN; AWS allows only "*".
-    function.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(
-                List.of(
-                    "ecs:RegisterTaskDefinition",
-                    "ecs:DescribeTaskDefinition",
-                    "ecs:ListTaskDefinitions",
-                    "ecs:TagResource"))
-            .resources(List.of("*"))
-            .build());
+    // a revision an earlier attempt registered) accept no resource ARN; AWS allows only "*". So
+    // does DescribeAlarms (read-only).
+    grants.add(
+        new PolicyPacker.Grant(
+            List.of(
+                "ecs:RegisterTaskDefinition",
+                "ecs:DescribeTaskDefinition",
+                "ecs:ListTaskDefinitions",
+                "ecs:TagResource",
+                "cloudwatch:DescribeAlarms"),
+            Map.of(),
+            List.of(new PolicyPacker.Resource("*", 1))));
     // Registering a clone passes the service's own task and execution roles on: only the declared
     // ones, and only to ECS tasks.
-    List<String> roles =
+    List<PolicyPacker.Resource> roles =
         environments.stream()
             .flatMap(e -> Stream.of(e.taskRole(), e.executionRole()))
             .filter(Objects::nonNull)
             .distinct()
-            .map(role -> roleArn(stack, role))
+            .map(
+                role ->
+                    role.startsWith("arn:")
+                        ? new PolicyPacker.Resource(role, role.length())
+                        : new PolicyPacker.Resource(
+                            roleArn(stack, role),
+                            PolicyPacker.arnLength("iam", false, "role/" + role)))
             .toList();
     if (!roles.isEmpty()) {
-      function.addToRolePolicy(
-          PolicyStatement.Builder.create()
-              .actions(List.of("iam:PassRole"))
-              .resources(roles)
-              .conditions(
-                  Map.of("StringEquals", Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")))
-              .build());
+      grants.add(
+          new PolicyPacker.Grant(
+              List.of("iam:PassRole"),
+              Map.of("StringEquals", Map.of("iam:PassedToService", "ecs-tasks.amazonaws.com")),
+              roles));
     }
-    // DescribeAlarms has no resource-level permissions; read-only.
-    function.addToRolePolicy(
-        PolicyStatement.Builder.create()
-            .actions(List.of("cloudwatch:DescribeAlarms"))
-            .resources(List.of("*"))
-            .build());
+    return grants;
+  }
+
+  /** This stack's ARN of a regional {@code service}'s {@code type}/{@code name}, and its length. */
+  private PolicyPacker.Resource regional(String service, String type, String name) {
+    return new PolicyPacker.Resource(
+        Stack.of(this)
+            .formatArn(
+                ArnComponents.builder().service(service).resource(type).resourceName(name).build()),
+        PolicyPacker.arnLength(service, true, type + "/" + name));
   }
 
   /** A declared role: its ARN as given, or this account's role of that name. */

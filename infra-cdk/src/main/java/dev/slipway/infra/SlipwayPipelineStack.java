@@ -156,6 +156,11 @@ public final class SlipwayPipelineStack extends Stack {
     // Access logs through a bucket policy rather than the legacy ACL (what new CDK apps default
     // to).
     getNode().setContext("@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy", true);
+    // Statements that differ only in resources merged into one (what cdk.json sets too, here so
+    // that every app synthesizing this stack, the tests' included, gets the same template): with
+    // a statement per repository, 200 services' grants made a 1.2 MB template, over
+    // CloudFormation's 1 MB.
+    getNode().setContext("@aws-cdk/aws-iam:minimizePolicies", true);
     SourceBucket source =
         new SourceBucket(
             this, "Source", new SourceBucket.Props(props.bucketName(), props.retentionDays()));
@@ -193,15 +198,18 @@ public final class SlipwayPipelineStack extends Stack {
 
     Map<String, String> environment = new LinkedHashMap<>();
     environment.put("SLIPWAY_SOURCE_BUCKET", source.bucket().getBucketName());
-    String declarations = DeclarationsReader.toJson(props.services());
-    if (declarations.length() > MAX_DECLARATIONS_BYTES) {
+    String declarations = DeclarationsReader.toEnvironment(props.services());
+    if (declarations.length() > DeclarationsReader.ENVIRONMENT_BUDGET) {
       // Lambda holds at most 4 KB of environment variables per function, all of them together.
       throw new IllegalArgumentException(
           "the services declarations are "
+              + DeclarationsReader.toJson(props.services()).length()
+              + " bytes as JSON and "
               + declarations.length()
-              + " bytes as JSON; a handler's environment holds at most "
-              + MAX_DECLARATIONS_BYTES
-              + " of them (Lambda's limit is 4 KB for all variables)");
+              + " gzipped in base64; a handler's environment holds at most "
+              + DeclarationsReader.ENVIRONMENT_BUDGET
+              + " of them (Lambda's limit is 4 KB for all variables): split the services"
+              + " across stacks");
     }
     environment.put(DeclarationsReader.ENVIRONMENT_VARIABLE, declarations);
     environment.put("SLIPWAY_COMPILE_PROJECT", props.compileProject());
@@ -228,7 +236,6 @@ public final class SlipwayPipelineStack extends Stack {
             new Handlers.Props(
                 props.functionsJar(),
                 source.bucket(),
-                repositories,
                 props.services(),
                 builds.compile().getProjectArn(),
                 builds.image().getProjectArn(),
@@ -520,9 +527,6 @@ public final class SlipwayPipelineStack extends Stack {
     }
     return out.build();
   }
-
-  /** What of Lambda's 4 KB of environment the declarations may take; the rest is Slipway's. */
-  static final int MAX_DECLARATIONS_BYTES = 3000;
 
   /** How many times a handler may fail an event before it is dead-lettered. */
   static final int MAX_RECEIVES = 10;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.slipway.event.Step;
 import dev.slipway.json.Json;
+import dev.slipway.local.TemplateRules;
 import dev.slipway.release.Declarations;
 import dev.slipway.release.DeclarationsReader;
 import java.nio.file.Path;
@@ -214,7 +215,7 @@ class PipelineStackTest {
                           Match.objectLike(
                               Map.of(
                                   "SLIPWAY_SERVICES",
-                                  DeclarationsReader.toJson(Stacks.SERVICES),
+                                  DeclarationsReader.toEnvironment(Stacks.SERVICES),
                                   "SLIPWAY_COMPILE_PROJECT",
                                   "slipway-compile",
                                   // The alarms are the declarations' (SLIPWAY_SERVICES).
@@ -365,27 +366,69 @@ class PipelineStackTest {
     template.hasOutput("SourceBucketName", Match.anyValue());
   }
 
-  /** The resources of every statement granting {@code action}, as JSON text. */
-  List<String> resourcesGranting(Template t, String action) throws Exception {
-    List<String> out = new ArrayList<>();
-    for (Map<String, Object> policy : t.findResources("AWS::IAM::Policy").values()) {
-      Map<?, ?> document = (Map<?, ?>) ((Map<?, ?>) policy.get("Properties")).get("PolicyDocument");
-      for (Object s : (List<?>) document.get("Statement")) {
-        Map<?, ?> statement = (Map<?, ?>) s;
-        List<?> actions =
-            statement.get("Action") instanceof List<?> l ? l : List.of(statement.get("Action"));
-        if (actions.contains(action)) {
-          List<?> resources =
-              statement.get("Resource") instanceof List<?> l
-                  ? l
-                  : List.of(statement.get("Resource"));
-          for (Object resource : resources) {
-            out.add(Json.mapper().writeValueAsString(resource));
-          }
+  /** Every statement of the template's identity policies: inline and customer managed. */
+  static List<Map<?, ?>> statements(Template t) {
+    List<Map<?, ?>> out = new ArrayList<>();
+    for (String type : List.of("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy")) {
+      for (Map<String, Object> policy : t.findResources(type).values()) {
+        Map<?, ?> document =
+            (Map<?, ?>) ((Map<?, ?>) policy.get("Properties")).get("PolicyDocument");
+        for (Object s : (List<?>) document.get("Statement")) {
+          out.add((Map<?, ?>) s);
         }
       }
     }
     return out;
+  }
+
+  /** The resources of every statement granting {@code action}, as JSON text. */
+  List<String> resourcesGranting(Template t, String action) throws Exception {
+    List<String> out = new ArrayList<>();
+    for (Map<?, ?> statement : statements(t)) {
+      List<?> actions =
+          statement.get("Action") instanceof List<?> l ? l : List.of(statement.get("Action"));
+      if (actions.contains(action)) {
+        List<?> resources =
+            statement.get("Resource") instanceof List<?> l ? l : List.of(statement.get("Resource"));
+        for (Object resource : resources) {
+          out.add(Json.mapper().writeValueAsString(resource));
+        }
+      }
+    }
+    return out;
+  }
+
+  @Test
+  void twoHundredServices_fitOneStack_withinCloudFormationsAndIamsQuotas_fourHundredAreRefused()
+      throws Exception {
+    Declarations declared = Stacks.drillDeclarations(200);
+    Template t = Template.fromStack(Stacks.pipeline(new App(), true, declared));
+    TemplateRules rules =
+        new TemplateRules(Json.mapper().valueToTree(t.toJSON()), Stacks.ACCOUNT, Stacks.REGION);
+    // What slipway local refuses before anything starts: 500 resources, 1 MB as CDK writes it, a
+    // managed policy's 6,144 characters, ten managed policies on a role (TemplateQuotas).
+    rules.validate();
+    // 4,600 bytes of JSON travel gzipped in the handlers' environment, and read back equal.
+    String environment = rules.handlerEnvironment().get(DeclarationsReader.ENVIRONMENT_VARIABLE);
+    assertThat(environment)
+        .startsWith("gzip+base64:")
+        .hasSizeLessThanOrEqualTo(DeclarationsReader.ENVIRONMENT_BUDGET);
+    assertThat(DeclarationsReader.fromEnvironment(environment, "SLIPWAY_SERVICES"))
+        .isEqualTo(declared);
+    // The deploy grants and image reads once, shared by the handlers' roles: no handler role's own
+    // policy overflows into managed policies of its own (CDK's "Part of the policies for ...").
+    assertThat(t.findResources("AWS::IAM::ManagedPolicy").values())
+        .map(p -> ((Map<?, ?>) p.get("Properties")).get("Description").toString())
+        .filteredOn(d -> d.startsWith("Slipway: "))
+        .hasSizeBetween(2, 8)
+        .allMatch(d -> d.matches("Slipway: .* \\([0-9] of [0-9]\\)"));
+    assertThat(t.findResources("AWS::IAM::ManagedPolicy").values())
+        .map(p -> ((Map<?, ?>) p.get("Properties")).get("Description").toString())
+        .noneMatch(d -> d.contains("/Handlers/"));
+    assertThatThrownBy(() -> Stacks.pipeline(new App(), true, Stacks.drillDeclarations(400)))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("managed policies on the Reconciler handler's role")
+        .hasMessageEndingWith("IAM attaches at most 10: split the services across stacks");
   }
 
   @Test
@@ -499,20 +542,16 @@ class PipelineStackTest {
             "ecs:ListTaskDefinitions",
             "ecs:TagResource");
     List<String> offending = new ArrayList<>();
-    for (Map<String, Object> policy : template.findResources("AWS::IAM::Policy").values()) {
-      Map<?, ?> document = (Map<?, ?>) ((Map<?, ?>) policy.get("Properties")).get("PolicyDocument");
-      for (Object s : (List<?>) document.get("Statement")) {
-        Map<?, ?> statement = (Map<?, ?>) s;
-        List<?> actions =
-            statement.get("Action") instanceof List<?> l ? l : List.of(statement.get("Action"));
-        List<?> resources =
-            statement.get("Resource") instanceof List<?> l ? l : List.of(statement.get("Resource"));
-        if (actions.contains("*")) {
-          offending.add("Action * in " + statement);
-        }
-        if (resources.contains("*") && !allowedOnStar.containsAll(actions)) {
-          offending.add("Resource * for " + actions);
-        }
+    for (Map<?, ?> statement : statements(template)) {
+      List<?> actions =
+          statement.get("Action") instanceof List<?> l ? l : List.of(statement.get("Action"));
+      List<?> resources =
+          statement.get("Resource") instanceof List<?> l ? l : List.of(statement.get("Resource"));
+      if (actions.contains("*")) {
+        offending.add("Action * in " + statement);
+      }
+      if (resources.contains("*") && !allowedOnStar.containsAll(actions)) {
+        offending.add("Resource * for " + actions);
       }
     }
     assertThat(offending).isEmpty();

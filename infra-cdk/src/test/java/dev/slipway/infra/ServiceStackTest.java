@@ -105,10 +105,11 @@ class ServiceStackTest {
                                 Match.objectLike(
                                     Map.of(
                                         "Action",
+                                        // merged and sorted (minimizePolicies)
                                         List.of(
                                             "ecr:BatchCheckLayerAvailability",
-                                            "ecr:GetDownloadUrlForLayer",
-                                            "ecr:BatchGetImage"))))))))));
+                                            "ecr:BatchGetImage",
+                                            "ecr:GetDownloadUrlForLayer"))))))))));
     template.hasResourceProperties(
         "AWS::ElasticLoadBalancingV2::TargetGroup",
         Match.objectLike(Map.of("HealthCheckPath", "/readyz", "Port", 8080)));
@@ -214,17 +215,22 @@ class ServiceStackTest {
         Match.objectLike(
             Map.of(
                 "Action",
-                Match.arrayWith(List.of("ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage")),
+                Match.arrayWith(List.of("ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer")),
+                // both repositories' pulls in one statement (minimizePolicies)
                 "Resource",
-                Match.objectLike(
-                    Map.of(
-                        "Fn::Join",
-                        Match.arrayWith(
-                            List.of(
+                Match.arrayWith(
+                    List.of(
+                        Match.objectLike(
+                            Map.of(
+                                "Fn::Join",
                                 Match.arrayWith(
                                     List.of(
-                                        Match.stringLikeRegexp(
-                                            ".*:repository/" + Stacks.REPOSITORY + "$")))))))));
+                                        Match.arrayWith(
+                                            List.of(
+                                                Match.stringLikeRegexp(
+                                                    ".*:repository/"
+                                                        + Stacks.REPOSITORY
+                                                        + "$")))))))))));
     template.hasResourceProperties(
         "AWS::IAM::Policy",
         Match.objectLike(

@@ -475,7 +475,7 @@ public final class LocalRuntime implements AutoCloseable {
     }
     try {
       Declarations fromTemplate =
-          DeclarationsReader.read(embedded, DeclarationsReader.ENVIRONMENT_VARIABLE);
+          DeclarationsReader.fromEnvironment(embedded, DeclarationsReader.ENVIRONMENT_VARIABLE);
       if (file == null) {
         return fromTemplate;
       }

@@ -23,11 +23,13 @@ import java.util.regex.Pattern;
  * rules, mappings, projects, policies, function URLs), each refusing what AWS would refuse.
  */
 public final class TemplateRules {
+  private final JsonNode template;
   private final JsonNode resources;
   private final String account;
   private final String region;
 
   public TemplateRules(JsonNode template, String account, String region) {
+    this.template = template;
     this.resources = template.path("Resources");
     this.account = account;
     this.region = region;
@@ -249,9 +251,11 @@ public final class TemplateRules {
   /**
    * Refuses, before anything starts, a template that breaks a rule the runtime enforces as AWS
    * would: a rule that invokes a Lambda directly, a mapping without partial batch failures or to a
-   * function that is not a Slipway handler, no scheduled reconciler.
+   * function that is not a Slipway handler, no scheduled reconciler, a template or policy over
+   * CloudFormation's or IAM's quotas ({@link TemplateQuotas}).
    */
   public void validate() {
+    TemplateQuotas.check(template, this);
     queueRules();
     Set<String> handlers = new HashSet<>();
     functions().forEach(f -> handlers.add(f.logicalId()));
