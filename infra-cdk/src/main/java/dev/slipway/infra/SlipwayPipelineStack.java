@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import software.amazon.awscdk.ArnComponents;
 import software.amazon.awscdk.CfnOutput;
 import software.amazon.awscdk.Duration;
+import software.amazon.awscdk.Fn;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.StackProps;
 import software.amazon.awscdk.services.cloudwatch.Alarm;
@@ -333,11 +334,19 @@ public final class SlipwayPipelineStack extends Stack {
     CfnOutput.Builder.create(this, "UploadPrefix")
         .value("s3://" + bucketName + "/sources/")
         .build();
-    for (var image : images.entrySet()) {
-      CfnOutput.Builder.create(this, "RepositoryUri" + logicalName(image.getKey()))
-          .value(image.getValue().repository().getRepositoryUri())
-          .description(image.getKey() + "'s images")
-          .build();
+    CfnOutput.Builder.create(this, "Registry")
+        .value(Fn.sub("${AWS::AccountId}.dkr.ecr.${AWS::Region}.${AWS::URLSuffix}"))
+        .description("each service's images are <this>/<its repository> (slipway/<service>)")
+        .build();
+    // A template holds at most 200 outputs (CloudFormation's quota; slipway local refuses more):
+    // one per service while they all fit, else the registry above says where images are.
+    if (images.size() + FIXED_OUTPUTS <= CLOUDFORMATION_OUTPUTS) {
+      for (var image : images.entrySet()) {
+        CfnOutput.Builder.create(this, "RepositoryUri" + logicalName(image.getKey()))
+            .value(image.getValue().repository().getRepositoryUri())
+            .description(image.getKey() + "'s images")
+            .build();
+      }
     }
     CfnOutput.Builder.create(this, "AlarmTopicArn").value(alarmTopic.getTopicArn()).build();
     CfnOutput.Builder.create(this, "SteeringUrl")
@@ -527,6 +536,12 @@ public final class SlipwayPipelineStack extends Stack {
     }
     return out.build();
   }
+
+  /** CloudFormation's quota of outputs in one template. */
+  static final int CLOUDFORMATION_OUTPUTS = 200;
+
+  /** The outputs beside the repositories': bucket, prefix, registry, topics, steering URL. */
+  static final int FIXED_OUTPUTS = 6;
 
   /** How many times a handler may fail an event before it is dead-lettered. */
   static final int MAX_RECEIVES = 10;

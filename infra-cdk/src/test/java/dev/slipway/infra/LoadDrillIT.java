@@ -214,7 +214,12 @@ class LoadDrillIT {
                 + " (uploaded: "
                 + pushed.size()
                 + ")");
-        Thread.sleep(2000);
+        // The watcher runs `slipway releases` for each unfinished service against the emulator the
+        // pipeline uses (its index: a GET each, and a CLI run): every 2 s is fine for 30 services,
+        // but for 200 the passes took a share of moto and of the two cores from the pipeline
+        // being measured. So 50 ms a service between passes (10 s at 200): the end is seen at
+        // most that late.
+        Thread.sleep(Math.max(2000, 50L * services.size()));
       }
       if (restarter != null) {
         restarter.interrupt();

@@ -405,9 +405,16 @@ class PipelineStackTest {
     Template t = Template.fromStack(Stacks.pipeline(new App(), true, declared));
     TemplateRules rules =
         new TemplateRules(Json.mapper().valueToTree(t.toJSON()), Stacks.ACCOUNT, Stacks.REGION);
-    // What slipway local refuses before anything starts: 500 resources, 1 MB as CDK writes it, a
-    // managed policy's 6,144 characters, ten managed policies on a role (TemplateQuotas).
+    // What slipway local refuses before anything starts: 500 resources, 200 outputs, 1 MB as CDK
+    // writes it, a managed policy's 6,144 characters, ten managed policies on a role
+    // (TemplateQuotas).
     rules.validate();
+    // 215 repositories: no output for each (it would be 221), the registry's only.
+    t.hasOutput("Registry", Match.anyValue());
+    assertThat(t.findOutputs("*")).doesNotContainKey("RepositoryUriHelloGo");
+    assertThat(template.findOutputs("*"))
+        .as("a small stack still has an output per repository")
+        .containsKeys("Registry", "RepositoryUriHelloGo");
     // 4,600 bytes of JSON travel gzipped in the handlers' environment, and read back equal.
     String environment = rules.handlerEnvironment().get(DeclarationsReader.ENVIRONMENT_VARIABLE);
     assertThat(environment)

@@ -14,9 +14,10 @@ import java.util.Map;
  * refuses a policy), so {@code slipway local} refuses it before anything starts.
  *
  * <ul>
- *   <li>CloudFormation: at most {@value #RESOURCES} resources in a stack, and a template of at most
- *       1 MB in S3 (where {@code cdk deploy} puts it), measured as CDK writes it: JSON indented one
- *       space ({@value #TEMPLATE_BYTES} bytes, the smaller reading of "1 MB").
+ *   <li>CloudFormation: at most {@value #RESOURCES} resources and {@value #OUTPUTS} outputs in a
+ *       stack, and a template of at most 1 MB in S3 (where {@code cdk deploy} puts it), measured as
+ *       CDK writes it: JSON indented one space ({@value #TEMPLATE_BYTES} bytes, the smaller reading
+ *       of "1 MB").
  *   <li>IAM (whitespace not counted, after CloudFormation resolved the document): a managed policy
  *       at most {@value #MANAGED_POLICY_CHARACTERS} characters; a role's inline policies together
  *       at most {@value #ROLE_INLINE_CHARACTERS}; at most {@value #MANAGED_POLICIES_PER_ROLE}
@@ -25,6 +26,7 @@ import java.util.Map;
  */
 final class TemplateQuotas {
   static final int RESOURCES = 500;
+  static final int OUTPUTS = 200;
   static final int TEMPLATE_BYTES = 1_000_000;
   static final int MANAGED_POLICY_CHARACTERS = 6_144;
   static final int ROLE_INLINE_CHARACTERS = 10_240;
@@ -41,6 +43,14 @@ final class TemplateQuotas {
               + resources.size()
               + " resources; CloudFormation takes at most "
               + RESOURCES
+              + " in one stack");
+    }
+    if (template.path("Outputs").size() > OUTPUTS) {
+      throw new TemplateRules.Refused(
+          "the template has "
+              + template.path("Outputs").size()
+              + " outputs; CloudFormation takes at most "
+              + OUTPUTS
               + " in one stack");
     }
     long bytes = cdkBytes(template, 0);

@@ -103,7 +103,7 @@ class TemplateQuotasTest {
   }
 
   @Test
-  void moreThan500Resources_orATemplateOver1Mb_areRefused() {
+  void moreThan500Resources_200Outputs_orATemplateOver1Mb_areRefused() {
     ObjectNode many = template(1, 0);
     for (int i = 0; i < 499; i++) {
       ((ObjectNode) many.get("Resources")).putObject("Queue" + i).put("Type", "AWS::SQS::Queue");
@@ -112,6 +112,15 @@ class TemplateQuotasTest {
         .isInstanceOf(TemplateRules.Refused.class)
         .hasMessage(
             "the template has 501 resources; CloudFormation takes at most 500 in one stack");
+
+    ObjectNode outputs = template(1, 0);
+    ObjectNode declared = outputs.putObject("Outputs");
+    for (int i = 0; i < 201; i++) {
+      declared.putObject("RepositoryUri" + i).put("Value", "x");
+    }
+    assertThatThrownBy(() -> check(outputs))
+        .isInstanceOf(TemplateRules.Refused.class)
+        .hasMessage("the template has 201 outputs; CloudFormation takes at most 200 in one stack");
 
     ObjectNode big = template(1, 0);
     ObjectNode bucket = ((ObjectNode) big.get("Resources")).putObject("Bucket");
