@@ -16,6 +16,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import software.amazon.awssdk.services.sqs.SqsClient;
 import software.amazon.awssdk.services.sqs.model.Message;
@@ -59,7 +61,7 @@ final class Dispatcher {
   private volatile boolean stopped;
 
   /** The threads inside a handler now: what a drill's kill interrupts (not a waiting receive). */
-  private final java.util.Set<Thread> handling = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private final Set<Thread> handling = ConcurrentHashMap.newKeySet();
 
   /** {@code random} draws the drops; the counts carry over to {@link #again}. */
   Dispatcher(
