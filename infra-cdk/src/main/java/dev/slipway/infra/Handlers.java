@@ -191,8 +191,9 @@ public final class Handlers extends Construct {
             "Slipway: image manifests and scan findings",
             List.of(readImages(props)),
             readers);
-    // Each role's own AWS managed policy (AWSLambdaBasicExecutionRole), the shared ones, and CDK's
-    // overflow of its inline policy must stay within IAM's limit, or CloudFormation fails mid-way.
+    // Each role's own AWS managed policy (AWSLambdaBasicExecutionRole) and the shared ones must
+    // stay within IAM's limit, or CloudFormation fails mid-way (CDK's overflow of a role's own
+    // policy comes on top: slipway local counts it all, TemplateQuotas).
     int most = 1 + effects.size() + images.size();
     if (most > MANAGED_POLICIES_PER_ROLE) {
       throw new IllegalArgumentException(

@@ -128,19 +128,23 @@ final class PolicyPacker {
   }
 
   /**
-   * {@link #pack}'s policies as managed policies {@code id}1, {@code id}2, ... on {@code roles}.
+   * {@link #pack}'s policies as managed policies {@code id}1, {@code id}2, ... attached to each of
+   * {@code roles} through the role's {@code ManagedPolicyArns}: so a role, and a function using it,
+   * is created only once its policies exist (through the policy's {@code Roles}, the function could
+   * run before they are attached).
    */
   static List<ManagedPolicy> attach(
       Construct scope, String id, String description, List<Grant> grants, List<IRole> roles) {
     List<ManagedPolicy> out = new ArrayList<>();
     List<List<PolicyStatement>> packed = pack(grants);
     for (int i = 0; i < packed.size(); i++) {
-      out.add(
+      ManagedPolicy policy =
           ManagedPolicy.Builder.create(scope, id + (i + 1))
               .description(description + " (" + (i + 1) + " of " + packed.size() + ")")
               .statements(packed.get(i))
-              .roles(roles)
-              .build());
+              .build();
+      roles.forEach(role -> role.addManagedPolicy(policy));
+      out.add(policy);
     }
     return out;
   }
