@@ -39,7 +39,9 @@ class LocalFidelityIT {
     JsonNode template = Json.parse(Files.readString(LocalReleaseIT.TEMPLATE), "$");
     int removed = 0;
     for (JsonNode resource : template.path("Resources")) {
-      if (!resource.path("Type").asText().equals("AWS::IAM::Policy")) {
+      // inline, and the managed policies the handlers' roles share (PolicyPacker)
+      if (!resource.path("Type").asText().equals("AWS::IAM::Policy")
+          && !resource.path("Type").asText().equals("AWS::IAM::ManagedPolicy")) {
         continue;
       }
       for (JsonNode statement :
