@@ -37,22 +37,8 @@ final class TemplateQuotas {
   /** Refuses {@code template} with the first quota it breaks, naming the resource and the size. */
   static void check(JsonNode template, TemplateRules rules) {
     JsonNode resources = template.path("Resources");
-    if (resources.size() > RESOURCES) {
-      throw new TemplateRules.Refused(
-          "the template has "
-              + resources.size()
-              + " resources; CloudFormation takes at most "
-              + RESOURCES
-              + " in one stack");
-    }
-    if (template.path("Outputs").size() > OUTPUTS) {
-      throw new TemplateRules.Refused(
-          "the template has "
-              + template.path("Outputs").size()
-              + " outputs; CloudFormation takes at most "
-              + OUTPUTS
-              + " in one stack");
-    }
+    perStack(resources.size(), RESOURCES, "resources");
+    perStack(template.path("Outputs").size(), OUTPUTS, "outputs");
     long bytes = cdkBytes(template, 0);
     if (bytes > TEMPLATE_BYTES) {
       throw new TemplateRules.Refused(
@@ -130,6 +116,20 @@ final class TemplateQuotas {
                     + " to a role (its default quota)");
           }
         });
+  }
+
+  /** Refuses {@code count} of {@code what} over CloudFormation's {@code limit} for one stack. */
+  private static void perStack(int count, int limit, String what) {
+    if (count > limit) {
+      throw new TemplateRules.Refused(
+          "the template has "
+              + count
+              + " "
+              + what
+              + "; CloudFormation takes at most "
+              + limit
+              + " in one stack");
+    }
   }
 
   /** A resolved policy's characters as IAM counts them: compact JSON, whitespace aside. */
