@@ -6,7 +6,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -45,12 +49,40 @@ public final class Moto {
    */
   public static ManagedProcess start(String account, Path log, Path cache, PrintStream out)
       throws IOException, InterruptedException {
+    Map<String, String> env = new HashMap<>();
+    env.put("MOTO_ACCOUNT_ID", account);
+    String pythonPath = System.getenv("PYTHONPATH");
+    env.put(
+        "PYTHONPATH",
+        speedups(cache) + (pythonPath == null || pythonPath.isEmpty() ? "" : ":" + pythonPath));
     return ManagedProcess.start(
         List.of(program(cache, out).toString(), "-H", "127.0.0.1", "-p", "{port}"),
-        Map.of("MOTO_ACCOUNT_ID", account),
+        env,
         "http://127.0.0.1:{port}/moto-api/",
         log,
         INSTALL);
+  }
+
+  /**
+   * The directory holding Slipway's {@code sitecustomize.py} for moto (two caches moto lacks; see
+   * the file), written under {@code cache} when missing or different.
+   */
+  static Path speedups(Path cache) throws IOException {
+    byte[] text;
+    try (var in = Moto.class.getResourceAsStream("sitecustomize.py")) {
+      if (in == null) {
+        throw new IOException("sitecustomize.py is missing from Slipway's jar");
+      }
+      text = in.readAllBytes();
+    }
+    Path dir = Files.createDirectories(cache.resolve("moto-speedups"));
+    Path file = dir.resolve("sitecustomize.py");
+    if (!Files.exists(file) || !Arrays.equals(Files.readAllBytes(file), text)) {
+      Path tmp = Files.createTempFile(dir, "sitecustomize", ".tmp");
+      Files.write(tmp, text);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+    return dir;
   }
 
   /** The endpoint of a moto started by {@link #start}. */

@@ -109,6 +109,40 @@ final class JournalingProxy implements AutoCloseable {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
+  /**
+   * Who hears of each ECS service that a call changed (cluster and service, as the call named
+   * them): ECS's side reacts to UpdateService as ECS does, instead of asking the emulator about
+   * every service every second.
+   */
+  private volatile java.util.function.BiConsumer<String, String> servicesChanged = (c, s) -> {};
+
+  void onServiceChanges(java.util.function.BiConsumer<String, String> listener) {
+    servicesChanged = listener;
+  }
+
+  private static final Set<String> ECS_SERVICE_CHANGES =
+      Set.of(
+          "AmazonEC2ContainerServiceV20141113.CreateService",
+          "AmazonEC2ContainerServiceV20141113.UpdateService",
+          "AmazonEC2ContainerServiceV20141113.DeleteService");
+
+  /** Tells the listener of a service change that the emulator took (even if its answer is lost). */
+  private void serviceChanged(Map<String, String> headers, byte[] body, int status) {
+    if (status >= 300 || !ECS_SERVICE_CHANGES.contains(headers.getOrDefault("x-amz-target", ""))) {
+      return;
+    }
+    try {
+      var request = Json.mapper().readTree(new String(body, StandardCharsets.UTF_8));
+      String service =
+          request.path(request.has("serviceName") ? "serviceName" : "service").asText("");
+      if (!service.isEmpty()) {
+        servicesChanged.accept(request.path("cluster").asText("default"), service);
+      }
+    } catch (IOException e) {
+      // not JSON: moto refused it, nothing changed
+    }
+  }
+
   /** Fails {@code rate} of the calls from now on, with faults drawn from {@code seed}. */
   void injectFaults(double rate, long seed) {
     faultRandom = new Random(seed);
@@ -292,6 +326,7 @@ final class JournalingProxy implements AutoCloseable {
         exchange.getResponseBody().write(message);
         return;
       }
+      serviceChanged(headers, body, response.statusCode());
       if (fault == Fault.ANSWER_LOST) {
         refuse(exchange, headers, Fault.SERVER_ERROR);
         return;

@@ -405,6 +405,7 @@ public final class LocalRuntime implements AutoCloseable {
             o.drill().instant(),
             rollouts);
     resources.add(tasks);
+    proxy.onServiceChanges(tasks::changed);
     dispatcher =
         new Dispatcher(
             sqs,

@@ -132,30 +132,85 @@ final class TaskRunner implements AutoCloseable {
         .findFirst();
   }
 
-  /** One pass: new task definitions, then traffic to what runs. */
+  /**
+   * Services a call changed since the last tick ({@code cluster + '\n' + service}), told by the
+   * proxy that sees every call: only these are asked about, as ECS reacts to the UpdateService
+   * itself. With 200 services, asking about all of them every second was about 23 requests a
+   * second, the emulator's largest single load in the 200-release drill.
+   */
+  private final Set<String> changed = ConcurrentHashMap.newKeySet();
+
+  /** Each service as last described: what the traffic pass needs of the ones running. */
+  private final Map<String, Service> described = new ConcurrentHashMap<>();
+
+  /**
+   * How often every service is still described, changed or not: the first tick (services created
+   * with the stack, tasks to resume after a restart), then this often as a safety net for a change
+   * the proxy could not attribute.
+   */
+  static final Duration FULL_PASS = Duration.ofSeconds(30);
+
+  private volatile Instant nextFullPass = Instant.EPOCH;
+
+  /** Describes every service at the next tick (tests; the schedule does it every FULL_PASS). */
+  void fullPassAtNextTick() {
+    nextFullPass = Instant.EPOCH;
+  }
+
+  /** A call changed {@code service} of {@code cluster} (names or ARNs, as the call gave them). */
+  void changed(String cluster, String service) {
+    changed.add(cluster + "\n" + service);
+  }
+
+  /** One pass: new task definitions of the services that changed, then traffic to what runs. */
   void tick() {
-    for (String cluster : aws.ecs().listClusters().clusterArns()) {
-      List<String> all = new ArrayList<>();
-      aws.ecs().listServicesPaginator(r -> r.cluster(cluster)).serviceArns().forEach(all::add);
-      List<Service> services = new ArrayList<>();
-      for (int i = 0; i < all.size(); i += 10) { // DescribeServices takes ten at a time
-        List<String> page = all.subList(i, Math.min(all.size(), i + 10));
-        services.addAll(
-            aws.ecs().describeServices(r -> r.cluster(cluster).services(page)).services());
+    Map<String, List<String>> byCluster = new TreeMap<>();
+    for (String key : List.copyOf(changed)) {
+      changed.remove(key);
+      int cut = key.indexOf('\n');
+      byCluster
+          .computeIfAbsent(key.substring(0, cut), c -> new ArrayList<>())
+          .add(key.substring(cut + 1));
+    }
+    if (!Instant.now().isBefore(nextFullPass)) {
+      byCluster.clear();
+      for (String cluster : aws.ecs().listClusters().clusterArns()) {
+        List<String> all = new ArrayList<>();
+        aws.ecs().listServicesPaginator(r -> r.cluster(cluster)).serviceArns().forEach(all::add);
+        byCluster.put(cluster, all);
       }
-      for (Service service : services) {
-        String previous = seenTaskDefinition.put(service.serviceArn(), service.taskDefinition());
-        if (previous == null) {
-          reported.put(service.serviceArn(), service.taskDefinition());
-          save();
-        } else if (!previous.equals(service.taskDefinition())) {
-          restore.remove(service.serviceArn());
-          deploy(cluster, service, previous);
-        } else if (restore.remove(service.serviceArn()) && !instant) {
-          resume(service);
+      nextFullPass = Instant.now().plus(FULL_PASS);
+    }
+    for (var entry : byCluster.entrySet()) {
+      String cluster = entry.getKey();
+      List<String> names = entry.getValue();
+      for (int i = 0; i < names.size(); i += 10) { // DescribeServices takes ten at a time
+        List<String> page = names.subList(i, Math.min(names.size(), i + 10));
+        for (Service service :
+            aws.ecs().describeServices(r -> r.cluster(cluster).services(page)).services()) {
+          described.put(service.serviceArn(), service);
+          reconcile(cluster, service);
         }
+      }
+    }
+    for (String arn : List.copyOf(running.keySet())) {
+      Service service = described.get(arn);
+      if (service != null) {
         traffic(service);
       }
+    }
+  }
+
+  private void reconcile(String cluster, Service service) {
+    String previous = seenTaskDefinition.put(service.serviceArn(), service.taskDefinition());
+    if (previous == null) {
+      reported.put(service.serviceArn(), service.taskDefinition());
+      save();
+    } else if (!previous.equals(service.taskDefinition())) {
+      restore.remove(service.serviceArn());
+      deploy(cluster, service, previous);
+    } else if (restore.remove(service.serviceArn()) && !instant) {
+      resume(service);
     }
   }
 
