@@ -51,10 +51,14 @@ public final class Moto {
       throws IOException, InterruptedException {
     Map<String, String> env = new HashMap<>();
     env.put("MOTO_ACCOUNT_ID", account);
-    String pythonPath = System.getenv("PYTHONPATH");
-    env.put(
-        "PYTHONPATH",
-        speedups(cache) + (pythonPath == null || pythonPath.isEmpty() ? "" : ":" + pythonPath));
+    // SLIPWAY_MOTO_CACHES=off starts moto as it comes (the benchmarks' baseline; an escape hatch
+    // should a moto version not take the caches).
+    if (!"off".equals(System.getenv("SLIPWAY_MOTO_CACHES"))) {
+      String pythonPath = System.getenv("PYTHONPATH");
+      env.put(
+          "PYTHONPATH",
+          speedups(cache) + (pythonPath == null || pythonPath.isEmpty() ? "" : ":" + pythonPath));
+    }
     return ManagedProcess.start(
         List.of(program(cache, out).toString(), "-H", "127.0.0.1", "-p", "{port}"),
         env,
