@@ -197,12 +197,18 @@ public final class Pipeline {
           "tag " + e.tag() + " in " + e.repository() + " is not that repository's service's");
     }
     boolean built = service.isPresent() && ledger.read(service.get(), e.tag()).isPresent();
-    Optional<ReleaseLedger.ReleaseKey> already = joins.ofDigest(e.digest());
-    if (!built && already.isPresent()) {
-      // The image of a release already known (its own tag, or an image-only push) under another
-      // tag: a retag is not a new release.
-      return new Handled.Ignored(
-          "tag " + e.tag() + " names the image of release " + already.get().releaseId() + " again");
+    if (!built) { // a release's own push needs no digest lookup (issue 19: one read a release)
+      Optional<ReleaseLedger.ReleaseKey> already = joins.ofDigest(e.digest());
+      if (already.isPresent()) {
+        // The image of a release already known (its own tag, or an image-only push) under another
+        // tag: a retag is not a new release.
+        return new Handled.Ignored(
+            "tag "
+                + e.tag()
+                + " names the image of release "
+                + already.get().releaseId()
+                + " again");
+      }
     }
     String releaseId = built ? e.tag() : Release.imageOnlyId(serviceName, e.digest());
     List<String> platforms = ports.images().platformDigests(e.repository(), e.digest());

@@ -85,8 +85,12 @@ public final class InMemoryLedger extends ObjectLedger {
     links.put(key, release);
   }
 
+  /** The join keys looked up, in order (each a GET in S3, found or not). */
+  final List<String> lookups = java.util.Collections.synchronizedList(new ArrayList<>());
+
   @Override
   public Optional<ReleaseKey> linked(String key) {
+    lookups.add(key);
     return Optional.ofNullable(links.get(key));
   }
 

@@ -784,6 +784,23 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void aReleasesOwnPush_looksUpNoDigestLink_aRetagDoes() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    deliver("s3/object-created-source-upload.json");
+    deliver("codebuild/build-state-compile-succeeded.json");
+    deliver("codebuild/build-state-image-succeeded.json");
+    ledger.lookups.clear();
+    deliver("ecr/image-action-push.json");
+    // Its tag names the release: which release the digest is of needs no lookup (issue 19).
+    assertThat(ledger.lookups).noneMatch(k -> k.startsWith("digest/"));
+    assertThat(ledger.read("hello-go", ID).orElseThrow().value().image()).isNotNull();
+
+    ledger.lookups.clear();
+    deliver("ecr/image-action-push-built-elsewhere.json");
+    assertThat(ledger.lookups).anyMatch(k -> k.startsWith("digest/"));
+  }
+
+  @Test
   void theSameImagePushedAgain_orUnderAnotherTag_isTheSameRelease() throws Exception {
     deliver("ecr/image-action-push-built-elsewhere.json");
     deliver("ecr/image-action-push-built-elsewhere.json");
