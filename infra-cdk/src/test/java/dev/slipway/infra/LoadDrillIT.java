@@ -188,55 +188,55 @@ class LoadDrillIT {
       // The watcher reads each unfinished service's index (what `slipway releases` reads) with one
       // client for the whole drill: a CLI run per service and pass built new SDK clients each
       // time, a share of the two cores taken from the pipeline being measured.
-      AwsClients watch = LocalSupport.aws(runtime);
-      dev.slipway.aws.S3Ledger index =
-          new dev.slipway.aws.S3Ledger(watch.s3(), runtime.bucket(), "ledger/");
-      while (Instant.now().isBefore(deadline)) {
-        for (String service : services) {
-          if (ended.contains(service)) {
-            continue; // a final state is final: asked once
+      try (AwsClients watch = LocalSupport.aws(runtime)) {
+        dev.slipway.aws.S3Ledger index =
+            new dev.slipway.aws.S3Ledger(watch.s3(), runtime.bucket(), "ledger/");
+        while (Instant.now().isBefore(deadline)) {
+          for (String service : services) {
+            if (ended.contains(service)) {
+              continue; // a final state is final: asked once
+            }
+            List<dev.slipway.release.ServiceView.Entry> all;
+            try {
+              all = index.readIndex(service).map(i -> i.value().releases()).orElse(List.of());
+            } catch (RuntimeException e) {
+              continue; // an injected fault outlasting the SDK's retries: asked again next pass
+            }
+            if (all.isEmpty()) {
+              continue;
+            }
+            boolean allFinal = true;
+            for (var r : all) {
+              releases.put(
+                  r.id(),
+                  Json.mapper()
+                      .createObjectNode()
+                      .put("releaseId", r.id())
+                      .put("state", r.state().name()));
+              allFinal &= FINAL.contains(r.state().name());
+            }
+            if (allFinal) {
+              ended.add(service);
+            }
           }
-          List<dev.slipway.release.ServiceView.Entry> all;
-          try {
-            all = index.readIndex(service).map(i -> i.value().releases()).orElse(List.of());
-          } catch (RuntimeException e) {
-            continue; // an injected fault outlasting the SDK's retries: asked again next pass
+          if (ended.size() == services.size()) {
+            end = Instant.now();
+            break;
           }
-          if (all.isEmpty()) {
-            continue;
-          }
-          boolean allFinal = true;
-          for (var r : all) {
-            releases.put(
-                r.id(),
-                Json.mapper()
-                    .createObjectNode()
-                    .put("releaseId", r.id())
-                    .put("state", r.state().name()));
-            allFinal &= FINAL.contains(r.state().name());
-          }
-          if (allFinal) {
-            ended.add(service);
-          }
+          quiet.println(
+              "drill: waiting for "
+                  + services.stream().filter(x -> !ended.contains(x)).toList()
+                  + " (uploaded: "
+                  + pushed.size()
+                  + "); requests so far, by caller: "
+                  + byCaller(runtime.requests()));
+          // A GET per unfinished service a pass: every 2 s is fine for 30 services, but for 200 the
+          // passes took a share of moto from the pipeline being measured. So 50 ms an unfinished
+          // service between passes (10 s at 200 at first, 2 s near the end): the end is seen at
+          // most that late.
+          Thread.sleep(Math.max(2000, 50L * (services.size() - ended.size())));
         }
-        if (ended.size() == services.size()) {
-          end = Instant.now();
-          break;
-        }
-        quiet.println(
-            "drill: waiting for "
-                + services.stream().filter(x -> !ended.contains(x)).toList()
-                + " (uploaded: "
-                + pushed.size()
-                + "); requests so far, by caller: "
-                + byCaller(runtime.requests()));
-        // A GET per unfinished service a pass: every 2 s is fine for 30 services, but for 200 the
-        // passes took a share of moto from the pipeline being measured. So 50 ms an unfinished
-        // service between passes (10 s at 200 at first, 2 s near the end): the end is seen at
-        // most that late.
-        Thread.sleep(Math.max(2000, 50L * (services.size() - ended.size())));
       }
-      watch.close();
       if (restarter != null) {
         restarter.interrupt();
         restarter.join();

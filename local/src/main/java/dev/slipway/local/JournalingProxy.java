@@ -25,6 +25,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BiConsumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -114,21 +115,18 @@ final class JournalingProxy implements AutoCloseable {
    * them): ECS's side reacts to UpdateService as ECS does, instead of asking the emulator about
    * every service every second.
    */
-  private volatile java.util.function.BiConsumer<String, String> servicesChanged = (c, s) -> {};
+  private volatile BiConsumer<String, String> servicesChanged = (c, s) -> {};
 
-  void onServiceChanges(java.util.function.BiConsumer<String, String> listener) {
+  void onServiceChanges(BiConsumer<String, String> listener) {
     servicesChanged = listener;
   }
 
   private static final Set<String> ECS_SERVICE_CHANGES =
-      Set.of(
-          "AmazonEC2ContainerServiceV20141113.CreateService",
-          "AmazonEC2ContainerServiceV20141113.UpdateService",
-          "AmazonEC2ContainerServiceV20141113.DeleteService");
+      Set.of("CreateService", "UpdateService", "DeleteService");
 
   /** Tells the listener of a service change that the emulator took (even if its answer is lost). */
   private void serviceChanged(Map<String, String> headers, byte[] body, int status) {
-    if (status >= 300 || !ECS_SERVICE_CHANGES.contains(headers.getOrDefault("x-amz-target", ""))) {
+    if (status >= 300 || !ECS_SERVICE_CHANGES.contains(ecsOperation(headers))) {
       return;
     }
     try {
@@ -340,9 +338,7 @@ final class JournalingProxy implements AutoCloseable {
    * stands is read from the emulator first.
    */
   private Optional<String> ecsRefusal(Map<String, String> headers, byte[] body) {
-    if (!headers
-        .getOrDefault("x-amz-target", "")
-        .equals("AmazonEC2ContainerServiceV20141113.UpdateService")) {
+    if (!ecsOperation(headers).equals("UpdateService")) {
       return Optional.empty();
     }
     try {
@@ -352,7 +348,7 @@ final class JournalingProxy implements AutoCloseable {
         return Optional.empty();
       }
       Map<String, String> describe = new LinkedHashMap<>(headers);
-      describe.put("x-amz-target", "AmazonEC2ContainerServiceV20141113.DescribeServices");
+      describe.put("x-amz-target", ECS_TARGET + "DescribeServices");
       describe.remove("content-length");
       var query = Json.mapper().createObjectNode();
       query.put("cluster", request.path("cluster").asText("default"));
@@ -390,9 +386,15 @@ final class JournalingProxy implements AutoCloseable {
       Set.of("DescribeServices", "CreateService", "UpdateService");
 
   private static boolean ecsServiceAnswer(Map<String, String> headers) {
+    return ECS_SERVICE_ANSWERS.contains(ecsOperation(headers));
+  }
+
+  private static final String ECS_TARGET = "AmazonEC2ContainerServiceV20141113.";
+
+  /** The ECS operation a JSON call names in its target header ("" for any other call). */
+  private static String ecsOperation(Map<String, String> headers) {
     String target = headers.getOrDefault("x-amz-target", "");
-    return target.startsWith("AmazonEC2ContainerServiceV20141113.")
-        && ECS_SERVICE_ANSWERS.contains(target.substring(target.indexOf('.') + 1));
+    return target.startsWith(ECS_TARGET) ? target.substring(ECS_TARGET.length()) : "";
   }
 
   private static void respond(
