@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.Fixtures;
 import dev.slipway.engine.MutableClock;
 import dev.slipway.engine.Pipeline;
+import dev.slipway.handler.ApprovalHandler;
 import dev.slipway.handler.BuildStateHandler;
 import dev.slipway.handler.DeploymentHandler;
 import dev.slipway.handler.ImagePushedHandler;
@@ -182,7 +183,11 @@ class PipelineEmulatorIT {
     return bodies;
   }
 
-  private String invoke(SlipwayHandler handler, String payload) throws IOException {
+  /**
+   * Hands one event to a handler and returns its answer; here the handler object itself, in this
+   * JVM ({@link ShrunkPackageIT} runs the same class from the deployment package instead).
+   */
+  String invoke(SlipwayHandler handler, String payload) throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     handler.handleRequest(
         new ByteArrayInputStream(payload.getBytes(StandardCharsets.UTF_8)), out, null);
@@ -468,6 +473,46 @@ class PipelineEmulatorIT {
                 StandardCharsets.UTF_8),
             "$");
     assertThat(index.path("releases").get(0).path("state").asText()).isEqualTo("LIVE");
+  }
+
+  @Test
+  void rollbackThroughTheSteeringUrl_endsTheLiveRelease_andRestoresTheService() throws Exception {
+    String id = upload(Map.of());
+    toDeploying(id);
+    invoke(
+        new DeploymentHandler(pipeline, log),
+        sample(
+            "ecs/deployment-completed.json",
+            Map.of("ecs-svc/4827193650284719365", release(id).deployment().deploymentId())));
+    clock.advance(Duration.ofSeconds(301));
+    invoke(new ReconcilerHandler(pipeline, log), "{}");
+    assertThat(release(id).state()).isEqualTo(ReleaseState.LIVE);
+
+    // A function URL request (payload 2.0) as Lambda passes it, signed by an IAM user.
+    ObjectNode request = Json.mapper().createObjectNode();
+    request.put("version", "2.0").put("rawPath", "/rollback").put("isBase64Encoded", false);
+    ObjectNode context = request.putObject("requestContext");
+    context.put("requestId", "steer-" + id);
+    context.putObject("http").put("method", "POST").put("path", "/rollback");
+    context
+        .putObject("authorizer")
+        .putObject("iam")
+        .put("userArn", "arn:aws:iam::" + ACCOUNT + ":user/release-manager");
+    request.put("body", "{\"service\": \"hello-go\", \"reason\": \"5xx after release\"}");
+    JsonNode answer =
+        Json.parse(invoke(new ApprovalHandler(pipeline, log), request.toString()), "$");
+
+    assertThat(answer.path("statusCode").asInt())
+        .as(answer + "\n" + logBytes.toString(StandardCharsets.UTF_8))
+        .isEqualTo(200);
+    assertThat(Json.parse(answer.path("body").asText(), "$").path("state").asText())
+        .isEqualTo("ROLLED_BACK");
+    Release rolledBack = release(id);
+    assertThat(rolledBack.state()).isEqualTo(ReleaseState.ROLLED_BACK);
+    assertThat(rolledBack.reason()).contains("release-manager").contains("5xx after release");
+    assertThat(service().taskDefinition())
+        .as("no release before it: the task definition it replaced")
+        .isEqualTo(originalTaskDefinition);
   }
 
   @Test
