@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Artifacts (issue 7, benchmark 5): the shaded functions jar (what every Lambda loads) and the CLI
+# Artifacts (issue 7, benchmark 5): the functions jar (what every Lambda loads; the shaded jar
+# shrunk by ProGuard, which is measured too) and the CLI
 # jar, with their class counts and the largest dependencies inside; hello-go's binaries and image
 # against plain `go build` come from bench/build-image.sh (results/build-image.*), and the
 # two-platform compile inside `slipway local` from bench/pipeline-overhead.sh (compile build).
@@ -12,7 +13,9 @@ python3 - "$root" <<'PY'
 import json, os, platform, sys, zipfile, collections
 root = sys.argv[1]
 res = os.path.join(root, "bench", "results")
-jars = {"functions (every Lambda)": "functions/target/slipway-functions.jar", "cli (slipway)": "cli/target/slipway.jar"}
+jars = {"functions (every Lambda)": "functions/target/slipway-functions.jar",
+        "functions before ProGuard (shaded, every dependency whole)": "functions/target/slipway-functions-shaded.jar",
+        "cli (slipway)": "cli/target/slipway.jar"}
 out = {"machine": f"{os.cpu_count()} cores, {platform.machine()}", "jars": {}}
 lines = ["# Artifacts", "", f"Machine: {out['machine']}; `bench/artifacts.sh`.", "",
          "| jar | bytes | MiB | classes | largest parts (compressed bytes, by top package) |", "|---|---|---|---|---|"]

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Handler cold start (issue 7, benchmark 1): each handler of the shaded functions jar in a fresh JVM
+"""Handler cold start (issue 7, benchmark 1): each handler of the functions jar (the deployment package, shrunk by ProGuard) in a fresh JVM
 that loads it and handles one event against moto_server, against the floor: a fresh JVM running an
 empty RequestStreamHandler from a jar of the same packaging (shaded, with aws-lambda-java-core).
 Each is run with and without an AppCDS archive (made by one training run of that handler,
@@ -345,7 +345,7 @@ def report(samples, runs, warm):
     (RESULTS / "cold-start.json").write_text(json.dumps(out, indent=2) + "\n")
     lines = ["# Handler cold start", "",
              f"Machine: {out['machine']}; {out['jvm']}; flags `{' '.join(JVM_FLAGS)}` (Lambda's); "
-             f"{runs} interleaved runs each; shaded jar {out['jarBytes'] / 1048576:.1f} MiB. "
+             f"{runs} interleaved runs each; functions jar {out['jarBytes'] / 1048576:.1f} MiB. "
              "`bench/cold-start.py`.", "",
              "| handler | wall ms (median) | x floor | JVM start to first event handled, ms | "
              "constructor ms | first event ms | classes loaded | with AppCDS: wall ms | x floor (CDS) | classes (CDS) |",
