@@ -3,6 +3,7 @@ package dev.slipway.engine;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Input;
 import dev.slipway.release.Release;
+import java.util.List;
 
 /**
  * Carries out one effect against the world (the AWS adapters, or fakes in tests) and says how it
@@ -12,6 +13,21 @@ import dev.slipway.release.Release;
 public interface EffectRunner {
 
   Outcome run(Release release, Effect effect);
+
+  /**
+   * Carries out several announcements of {@code release} ({@link Effect.Publish}, no follow-up) as
+   * one: done only when all are. Here one after another; a runner that can send them together (one
+   * PutEvents) does.
+   */
+  default Outcome runAll(Release release, List<Effect> announcements) {
+    for (Effect effect : announcements) {
+      Outcome outcome = run(release, effect);
+      if (!(outcome instanceof Outcome.Done)) {
+        return outcome;
+      }
+    }
+    return new Outcome.Done(null);
+  }
 
   /** How an effect went. */
   sealed interface Outcome {

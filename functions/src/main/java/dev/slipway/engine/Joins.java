@@ -1,6 +1,8 @@
 package dev.slipway.engine;
 
+import dev.slipway.release.Effect;
 import dev.slipway.release.Input;
+import dev.slipway.release.Release;
 import java.util.List;
 import java.util.Optional;
 
@@ -75,16 +77,24 @@ final class Joins {
    * its release's before the start is applied, so ECS's events for it find the release.
    */
   EffectRunner linkingDeployments(EffectRunner inner) {
-    return (release, effect) -> {
-      EffectRunner.Outcome outcome = inner.run(release, effect);
-      if (outcome instanceof EffectRunner.Outcome.Done done
-          && done.followUp() instanceof Input.DeployStarted started
-          && started.deploymentId() != null) {
-        store.relink(
-            DEPLOYMENT + started.deploymentId(),
-            new ReleaseStore.ReleaseKey(release.service(), release.id()));
+    return new EffectRunner() {
+      @Override
+      public EffectRunner.Outcome run(Release release, Effect effect) {
+        EffectRunner.Outcome outcome = inner.run(release, effect);
+        if (outcome instanceof EffectRunner.Outcome.Done done
+            && done.followUp() instanceof Input.DeployStarted started
+            && started.deploymentId() != null) {
+          store.relink(
+              DEPLOYMENT + started.deploymentId(),
+              new ReleaseStore.ReleaseKey(release.service(), release.id()));
+        }
+        return outcome;
       }
-      return outcome;
+
+      @Override
+      public EffectRunner.Outcome runAll(Release release, List<Effect> announcements) {
+        return inner.runAll(release, announcements); // announcements start no deployment
+      }
     };
   }
 }

@@ -4,6 +4,7 @@ import dev.slipway.release.Declarations;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Input;
 import dev.slipway.release.Release;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -36,6 +37,22 @@ public final class PortEffects implements EffectRunner {
   public Outcome run(Release release, Effect effect) {
     try {
       return new Outcome.Done(followUp(release, effect));
+    } catch (Unavailable e) {
+      return new Outcome.Retry(e.getMessage());
+    } catch (Refused e) {
+      return new Outcome.Failed(e.getMessage());
+    }
+  }
+
+  /** Announcements together: one PutEvents for all of them. */
+  @Override
+  public Outcome runAll(Release release, List<Effect> effects) {
+    if (!effects.stream().allMatch(e -> e instanceof Effect.Publish)) {
+      return EffectRunner.super.runAll(release, effects);
+    }
+    try {
+      announcements.publishAll(release, effects.stream().map(e -> (Effect.Publish) e).toList());
+      return new Outcome.Done(null);
     } catch (Unavailable e) {
       return new Outcome.Retry(e.getMessage());
     } catch (Refused e) {

@@ -66,7 +66,7 @@ public final class ReleaseEngine {
     }
     ReleaseLedger.Versioned<Release> written = after.get().release();
     return Optional.of(
-        runPending(written.value(), written, after.get().effect() == null ? null : after.get()));
+        runPending(written.value(), written, after.get().effects().isEmpty() ? null : after.get()));
   }
 
   /** Runs whatever effects a release still has pending (the reconciler's way to finish them). */
@@ -99,12 +99,12 @@ public final class ReleaseEngine {
               clock.instant(),
               view);
       if (!decision.changed()) {
-        return current.map(c -> new Claimed(c, null));
+        return current.map(c -> new Claimed(c, List.of()));
       }
       Release decided = decision.release();
       Instant now = clock.instant();
-      Effect first = unclaimed(decided, now).orElse(null);
-      Release next = first == null ? decided : withClaim(decided, first, now);
+      List<Effect> first = unclaimedGroup(decided, now);
+      Release next = withClaims(decided, first, now);
       Optional<String> written =
           current.isEmpty() ? ledger.create(next) : ledger.replace(next, current.get().version());
       if (written.isPresent()) {
@@ -152,15 +152,16 @@ public final class ReleaseEngine {
   }
 
   /**
-   * Runs the pending effects of {@code release}, one claim at a time; {@code known} is the version
-   * this handler just wrote (null: read it first).
+   * Runs the pending effects of {@code release}, one claim at a time (a claim covers a group: see
+   * {@link #unclaimedGroup}); {@code known} is the version this handler just wrote (null: read it
+   * first).
    */
   private Release runPending(
       Release release, ReleaseLedger.Versioned<Release> known, Claimed claimedByDecision) {
     String service = release.service();
     String id = release.id();
     ReleaseLedger.Versioned<Release> current = known;
-    // the next effect, claimed in the write that decided or that completed the last one
+    // the next group, claimed in the write that decided or that completed the last one
     Claimed carried = claimedByDecision;
     for (int round = 0; round < MAX_ROUNDS; round++) {
       Optional<Claimed> claimed =
@@ -170,80 +171,146 @@ public final class ReleaseEngine {
         return current == null ? release : current.value(); // the record vanished
       }
       current = claimed.get().release();
-      Effect effect = claimed.get().effect();
-      if (effect == null) {
+      List<Effect> group = claimed.get().effects();
+      if (group.isEmpty()) {
         return current.value();
       }
-      EffectRunner.Outcome outcome;
-      if (effect instanceof Effect.Supersede supersede) {
-        apply(
-            service,
-            supersede.releaseId(),
-            new Input.Superseded(
-                "supersede:" + supersede.releaseId() + ":" + supersede.by(),
-                supersede.by(),
-                supersede.environment()));
-        outcome = new EffectRunner.Outcome.Done(null);
-      } else if (effect instanceof Effect.ReturnTo returnTo) {
-        // A person's rollback of this release returns the service to an earlier live one.
-        apply(
-            service,
-            returnTo.releaseId(),
-            new Input.Returned(
-                "return:" + id + ":" + returnTo.releaseId(),
-                id,
-                returnTo.by(),
-                current.value().deployment() == null
-                    ? null
-                    : current.value().deployment().taskDefinitionArn()));
-        outcome = new EffectRunner.Outcome.Done(null);
-      } else {
-        outcome = effects.run(current.value(), effect);
+      List<String> done = new ArrayList<>();
+      // The group's announcements first, together (one PutEvents), then the effect after them.
+      List<Effect> announcements = group.stream().filter(e -> e instanceof Effect.Publish).toList();
+      Effect last = group.get(group.size() - 1);
+      Effect effect = last instanceof Effect.Publish ? null : last;
+      Effect ran = announcements.isEmpty() ? null : announcements.get(0);
+      EffectRunner.Outcome outcome =
+          announcements.isEmpty()
+              ? new EffectRunner.Outcome.Done(null)
+              : effects.runAll(current.value(), announcements);
+      if (outcome instanceof EffectRunner.Outcome.Done) {
+        announcements.forEach(a -> done.add(a.key()));
+        if (effect != null) {
+          ran = effect;
+          outcome = runOne(service, id, current, effect);
+        }
       }
       if (outcome instanceof EffectRunner.Outcome.Retry retry) {
-        complete(service, id, effect.key(), null, false, current);
-        throw new RetryLater(effect.key() + " for " + id + ": " + retry.reason());
+        // What ran stays done; what did not (or must be tried again) stays pending, unclaimed.
+        complete(service, id, group, done, null, current);
+        throw new RetryLater(ran.key() + " for " + id + ": " + retry.reason());
       }
-      Input followUp =
-          outcome instanceof EffectRunner.Outcome.Done done
-              ? done.followUp()
-              : new Input.EffectFailed(
-                  "effect:" + id + ":" + effect.key() + ":failed",
-                  effect.key(),
-                  ((EffectRunner.Outcome.Failed) outcome).reason());
-      Claimed completed = complete(service, id, effect.key(), followUp, true, current);
+      Input followUp;
+      if (outcome instanceof EffectRunner.Outcome.Done d) {
+        if (effect != null) {
+          done.add(effect.key());
+        }
+        followUp = d.followUp();
+      } else {
+        if (ran == effect) {
+          done.add(effect.key());
+        } else { // the announcements failed: the effect after them has not run, and stays pending
+          announcements.forEach(a -> done.add(a.key()));
+        }
+        followUp =
+            new Input.EffectFailed(
+                "effect:" + id + ":" + ran.key() + ":failed",
+                ran.key(),
+                ((EffectRunner.Outcome.Failed) outcome).reason());
+      }
+      Claimed completed = complete(service, id, group, done, followUp, current);
       current = completed.release();
-      if (completed.effect() != null) {
+      if (!completed.effects().isEmpty()) {
         carried = completed;
       }
     }
     return current.value();
   }
 
-  /** The first pending effect nobody holds a claim on (or whose claim has expired). */
-  private Optional<Effect> unclaimed(Release release, Instant now) {
-    return release.pending().stream()
-        .filter(
-            e -> {
-              Instant claimedAt = release.claims().get(e.key());
-              return claimedAt == null || claimedAt.plus(claimTtl).isBefore(now);
-            })
-        .findFirst();
+  /** One effect that is not an announcement: through the runner, or another release's apply. */
+  private EffectRunner.Outcome runOne(
+      String service, String id, ReleaseLedger.Versioned<Release> current, Effect effect) {
+    if (effect instanceof Effect.Supersede supersede) {
+      apply(
+          service,
+          supersede.releaseId(),
+          new Input.Superseded(
+              "supersede:" + supersede.releaseId() + ":" + supersede.by(),
+              supersede.by(),
+              supersede.environment()));
+      return new EffectRunner.Outcome.Done(null);
+    }
+    if (effect instanceof Effect.ReturnTo returnTo) {
+      // A person's rollback of this release returns the service to an earlier live one.
+      apply(
+          service,
+          returnTo.releaseId(),
+          new Input.Returned(
+              "return:" + id + ":" + returnTo.releaseId(),
+              id,
+              returnTo.by(),
+              current.value().deployment() == null
+                  ? null
+                  : current.value().deployment().taskDefinitionArn()));
+      return new EffectRunner.Outcome.Done(null);
+    }
+    return effects.run(current.value(), effect);
   }
 
-  private static Release withClaim(Release release, Effect effect, Instant now) {
+  /** Announcements one claim may cover: PutEvents takes at most ten entries. */
+  static final int MAX_ANNOUNCEMENTS = 10;
+
+  /**
+   * What one claim covers (issue 19): the first pending effect nobody holds; when it is an
+   * announcement, the announcements free right after it (up to {@link #MAX_ANNOUNCEMENTS}) and the
+   * one effect free after those. They run in order, the announcements in one PutEvents, and are
+   * completed in one write: an announcement is no longer a write of its own. Announcements were at
+   * least once already (a handler that dies after PutEvents and before the completion announces
+   * again); a group widens that window to the effect after them, nothing else.
+   */
+  private List<Effect> unclaimedGroup(Release release, Instant now) {
+    List<Effect> group = new ArrayList<>();
+    int announcements = 0;
+    for (Effect e : release.pending()) {
+      boolean free = isFree(release, e, now);
+      if (!free) {
+        if (group.isEmpty()) {
+          continue;
+        }
+        break;
+      }
+      if (!(e instanceof Effect.Publish)) {
+        group.add(e);
+        break;
+      }
+      if (announcements == MAX_ANNOUNCEMENTS) {
+        break;
+      }
+      announcements++;
+      group.add(e);
+    }
+    return group;
+  }
+
+  /** Nobody holds a claim on {@code effect}, or its claim has expired. */
+  private boolean isFree(Release release, Effect effect, Instant now) {
+    Instant claimedAt = release.claims().get(effect.key());
+    return claimedAt == null || claimedAt.plus(claimTtl).isBefore(now);
+  }
+
+  private static Release withClaims(Release release, List<Effect> effects, Instant now) {
+    if (effects.isEmpty()) {
+      return release;
+    }
     Map<String, Instant> claims = new LinkedHashMap<>(release.claims());
-    claims.put(effect.key(), now);
+    effects.forEach(e -> claims.put(e.key(), now));
     return release.withOutbox(release.pending(), claims);
   }
 
-  /** The release as the claim left it, and the effect claimed (null: nothing left to claim). */
-  private record Claimed(ReleaseLedger.Versioned<Release> release, Effect effect) {}
+  /** The release as the claim left it, and the effects claimed (empty: nothing left to claim). */
+  private record Claimed(ReleaseLedger.Versioned<Release> release, List<Effect> effects) {}
 
   /**
-   * Claims the first pending effect nobody else is carrying out (or whose claim is older than
-   * {@link #claimTtl}), in a conditional write, so that of two handlers only one runs it. Starts
-   * from {@code known} when given; empty when the release does not exist.
+   * Claims the first group of pending effects nobody else is carrying out (or whose claims are
+   * older than {@link #claimTtl}), in a conditional write, so that of two handlers only one runs
+   * it. Starts from {@code known} when given; empty when the release does not exist.
    */
   private Optional<Claimed> claimNext(
       String service, String releaseId, ReleaseLedger.Versioned<Release> known) {
@@ -258,15 +325,15 @@ public final class ReleaseEngine {
       }
       Release current = read.value();
       Instant now = clock.instant();
-      Optional<Effect> next = unclaimed(current, now);
+      List<Effect> next = unclaimedGroup(current, now);
       if (next.isEmpty()) {
-        return Optional.of(new Claimed(read, null));
+        return Optional.of(new Claimed(read, List.of()));
       }
-      Release claimed = withClaim(current, next.get(), now);
+      Release claimed = withClaims(current, next, now);
       Optional<String> written = ledger.replace(claimed, read.version());
       if (written.isPresent()) {
         return Optional.of(
-            new Claimed(new ReleaseLedger.Versioned<>(claimed, written.get()), next.get()));
+            new Claimed(new ReleaseLedger.Versioned<>(claimed, written.get()), next));
       }
       read = null;
     }
@@ -274,20 +341,21 @@ public final class ReleaseEngine {
   }
 
   /**
-   * Drops the claim on an effect and, when {@code done}, the effect itself, applying its result in
-   * the same conditional write; and claims, in that write too, the next pending effect nobody holds
-   * (issue 19: one ledger write per effect, not a claim's and a completion's). Starts from {@code
-   * known}, the version the claim wrote. Returns the release as written and the effect it claimed
-   * (null: none).
+   * Drops the claims on {@code group} and the effects of it that are {@code done}, applying the
+   * result in the same conditional write; and claims, in that write too, the next group nobody
+   * holds (issue 19: one ledger write per group, not a claim's and a completion's) — unless an
+   * effect of the group is left pending to retry. Starts from {@code known}, the version the claim
+   * wrote. Returns the release as written and the effects it claimed (empty: none).
    */
   private Claimed complete(
       String service,
       String releaseId,
-      String effectKey,
+      List<Effect> group,
+      List<String> done,
       Input followUp,
-      boolean done,
       ReleaseLedger.Versioned<Release> known) {
     ReleaseLedger.Versioned<Release> current = known;
+    boolean allDone = done.size() == group.size();
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       if (attempt > 0) {
         current =
@@ -296,11 +364,9 @@ public final class ReleaseEngine {
                 .orElseThrow(() -> new IllegalStateException(releaseId + " vanished"));
       }
       List<Effect> remaining = new ArrayList<>(current.value().pending());
-      if (done) {
-        remaining.removeIf(e -> e.key().equals(effectKey));
-      }
+      remaining.removeIf(e -> done.contains(e.key()));
       Map<String, Instant> claims = new LinkedHashMap<>(current.value().claims());
-      claims.remove(effectKey);
+      group.forEach(e -> claims.remove(e.key()));
       Release next = current.value().withOutbox(remaining, claims);
       Optional<ReleaseLedger.Versioned<ServiceIndex>> index = Optional.empty();
       if (followUp != null) {
@@ -309,13 +375,11 @@ public final class ReleaseEngine {
         next = ReleaseMachine.decide(next, followUp, clock.instant(), view).release();
       }
       if (next.equals(current.value())) {
-        return new Claimed(current, null);
+        return new Claimed(current, List.of());
       }
       Instant now = clock.instant();
-      Effect following = done ? unclaimed(next, now).orElse(null) : null;
-      if (following != null) {
-        next = withClaim(next, following, now);
-      }
+      List<Effect> following = allDone ? unclaimedGroup(next, now) : List.of();
+      next = withClaims(next, following, now);
       Optional<String> written = ledger.replace(next, current.version());
       if (written.isPresent()) {
         if (historyChanged(current.value(), next)) { // only a follow-up changes the state
@@ -324,6 +388,7 @@ public final class ReleaseEngine {
         return new Claimed(new ReleaseLedger.Versioned<>(next, written.get()), following);
       }
     }
-    throw new RetryLater("release " + releaseId + " kept changing while completing " + effectKey);
+    throw new RetryLater(
+        "release " + releaseId + " kept changing while completing " + group.get(0).key());
   }
 }
