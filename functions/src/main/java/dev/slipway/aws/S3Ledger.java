@@ -108,10 +108,9 @@ public final class S3Ledger extends ObjectLedger {
 
   @Override
   public void link(String key, ReleaseKey release) {
-    String objectKey = prefix + "links/" + key + ".json";
-    if (object(objectKey, ReleaseKey.class).isEmpty()) {
-      putObject(objectKey, release, null); // first writer wins; a join key belongs to one release
-    }
+    // First writer wins, by the write's own condition (If-None-Match: *): a join key belongs to
+    // one release, and a link already there answers 412, which is that (issue 19: no read first).
+    putObject(prefix + "links/" + key + ".json", release, null);
   }
 
   @Override

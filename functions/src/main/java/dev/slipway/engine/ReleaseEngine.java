@@ -78,8 +78,9 @@ public final class ReleaseEngine {
    * Reads: each step goes on from the version its own last winning write stored (the ledger
    * answers it), instead of reading the record back; when someone else wrote in between, the
    * conditional write fails and the step reads and decides again, as it would have after a read.
-   * The service index is written only when a write changed the release's history (its state), from
-   * the copy of the index read for the decision.
+   * The service index is read only for a decision that weighs other releases or a state change to
+   * write into it, and written only when a write changed the release's history (its state), from
+   * the copy of the index read then.
    */
 
   /**
@@ -90,14 +91,13 @@ public final class ReleaseEngine {
   private Optional<Claimed> decideAndWrite(String service, String releaseId, Input input) {
     for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
       Optional<ReleaseLedger.Versioned<Release>> current = ledger.read(service, releaseId);
-      Optional<ReleaseLedger.Versioned<ServiceIndex>> index = ledger.readIndex(service);
-      ServiceView view = index.map(v -> v.value().view()).orElse(ServiceView.empty(service));
+      IndexCopy index = new IndexCopy(service);
       ReleaseMachine.Decision decision =
-          ReleaseMachine.decide(
+          ReleaseMachine.decideLazily(
               current.map(ReleaseLedger.Versioned::value).orElse(null),
               input,
               clock.instant(),
-              view);
+              index::view);
       if (!decision.changed()) {
         return current.map(c -> new Claimed(c, List.of()));
       }
@@ -109,13 +109,39 @@ public final class ReleaseEngine {
           current.isEmpty() ? ledger.create(next) : ledger.replace(next, current.get().version());
       if (written.isPresent()) {
         if (current.isEmpty() || historyChanged(current.get().value(), next)) {
-          index(next, index);
+          index(next, index.read());
         }
         return Optional.of(new Claimed(new ReleaseLedger.Versioned<>(next, written.get()), first));
       }
     }
     throw new RetryLater(
         "release " + releaseId + " kept changing under " + MAX_ATTEMPTS + " attempts");
+  }
+
+  /**
+   * A service's index as one decision sees it: read when the decision first asks for the view (a
+   * new release, a deploy, a bake's end weigh the others; a build's start or one platform's scan
+   * does not), or when a changed state must be written into it; at most once (issue 19: no index
+   * read for the inputs that cannot use it).
+   */
+  private final class IndexCopy {
+    private final String service;
+    private Optional<ReleaseLedger.Versioned<ServiceIndex>> read;
+
+    IndexCopy(String service) {
+      this.service = service;
+    }
+
+    Optional<ReleaseLedger.Versioned<ServiceIndex>> read() {
+      if (read == null) {
+        read = ledger.readIndex(service);
+      }
+      return read;
+    }
+
+    ServiceView view() {
+      return read().map(v -> v.value().view()).orElse(ServiceView.empty(service));
+    }
   }
 
   private static boolean historyChanged(Release before, Release after) {
@@ -368,11 +394,9 @@ public final class ReleaseEngine {
       Map<String, Instant> claims = new LinkedHashMap<>(current.value().claims());
       group.forEach(e -> claims.remove(e.key()));
       Release next = current.value().withOutbox(remaining, claims);
-      Optional<ReleaseLedger.Versioned<ServiceIndex>> index = Optional.empty();
+      IndexCopy index = new IndexCopy(service);
       if (followUp != null) {
-        index = ledger.readIndex(service);
-        ServiceView view = index.map(v -> v.value().view()).orElse(ServiceView.empty(service));
-        next = ReleaseMachine.decide(next, followUp, clock.instant(), view).release();
+        next = ReleaseMachine.decideLazily(next, followUp, clock.instant(), index::view).release();
       }
       if (next.equals(current.value())) {
         return new Claimed(current, List.of());
@@ -383,7 +407,7 @@ public final class ReleaseEngine {
       Optional<String> written = ledger.replace(next, current.version());
       if (written.isPresent()) {
         if (historyChanged(current.value(), next)) { // only a follow-up changes the state
-          index(next, index);
+          index(next, index.read());
         }
         return new Claimed(new ReleaseLedger.Versioned<>(next, written.get()), following);
       }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * The release lifecycle as one pure function: {@code (release, input, now, service) -> (release',
@@ -50,6 +51,16 @@ public final class ReleaseMachine {
           Map.entry(ReleaseState.SUPERSEDED, SlipwayDetailType.RELEASE_SUPERSEDED));
 
   public static Decision decide(Release current, Input input, Instant now, ServiceView service) {
+    return decideLazily(current, input, now, () -> service);
+  }
+
+  /**
+   * As {@link #decide(Release, Input, Instant, ServiceView)}, with the service's view asked for
+   * only by a decision that weighs other releases (a new release, a deploy, a bake's end): the
+   * engine reads the service index for those alone (issue 19).
+   */
+  public static Decision decideLazily(
+      Release current, Input input, Instant now, Supplier<ServiceView> service) {
     Objects.requireNonNull(input, "input");
     Objects.requireNonNull(now, "now");
     if (current == null) {
@@ -67,7 +78,13 @@ public final class ReleaseMachine {
       return Decision.unchanged(current);
     }
     Step step = new Step(current, input, now);
-    apply(step, service == null ? ServiceView.empty(current.service()) : service);
+    String name = current.service();
+    apply(
+        step,
+        () -> {
+          ServiceView view = service.get();
+          return view == null ? ServiceView.empty(name) : view;
+        });
     return step.finish();
   }
 
@@ -90,7 +107,8 @@ public final class ReleaseMachine {
     return release.deployment() != null && release.deployment().completedAt() == null;
   }
 
-  private static Decision create(Input.SourceUploaded uploaded, Instant now, ServiceView view) {
+  private static Decision create(
+      Input.SourceUploaded uploaded, Instant now, Supplier<ServiceView> view) {
     SourceRef source = uploaded.source();
     String service = SourceRef.serviceOf(source.key()).orElseThrow();
     Release seed =
@@ -121,8 +139,9 @@ public final class ReleaseMachine {
       step.effect(new Effect.StartBuild(first, seed.id(), service, source));
       // The newest upload wins: older releases still building are superseded, their builds
       // stopped (architecture §5, retention).
-      if (view != null) {
-        for (ServiceView.Entry older : view.olderBuilding(seed)) {
+      ServiceView others = view.get();
+      if (others != null) {
+        for (ServiceView.Entry older : others.olderBuilding(seed)) {
           step.effect(new Effect.Supersede(older.id(), seed.id()));
         }
       }
@@ -136,7 +155,8 @@ public final class ReleaseMachine {
    * and goes on to the scan gate like any other. The newest wins over older releases still
    * building, as for an upload.
    */
-  private static Decision create(Input.ImageOnlyPushed pushed, Instant now, ServiceView view) {
+  private static Decision create(
+      Input.ImageOnlyPushed pushed, Instant now, Supplier<ServiceView> view) {
     Input.ImagePushed image = pushed.image();
     Release seed =
         Release.builder(
@@ -164,8 +184,9 @@ public final class ReleaseMachine {
                 + pushed.tag()
                 + ", built elsewhere (an image-only release)"));
     step.effect(new Effect.Publish(SlipwayDetailType.RELEASE_REQUESTED, null));
-    if (view != null) {
-      for (ServiceView.Entry older : view.olderBuilding(seed)) {
+    ServiceView others = view.get();
+    if (others != null) {
+      for (ServiceView.Entry older : others.olderBuilding(seed)) {
         step.effect(new Effect.Supersede(older.id(), seed.id()));
       }
     }
@@ -174,7 +195,7 @@ public final class ReleaseMachine {
     return new Decision(decision.release(), decision.effects(), true);
   }
 
-  private static void apply(Step s, ServiceView service) {
+  private static void apply(Step s, Supplier<ServiceView> service) {
     Release.Builder b = s.b;
     if (s.input instanceof Input.BuildStarted started) {
       if (started.kind() == Effect.BuildKind.COMPILE && b.compileBuildId == null) {
@@ -229,7 +250,7 @@ public final class ReleaseMachine {
         s.move(ReleaseState.REJECTED, b.reason);
       }
     } else if (s.input instanceof Input.Promoted promoted) {
-      if (Promotion.refusal(b.build(), promoted.to(), service, s.now).isEmpty()) {
+      if (Promotion.refusal(b.build(), promoted.to(), service.get(), s.now).isEmpty()) {
         promote(s, promoted, service);
       }
     } else if (s.input instanceof Input.RollbackRequested rollback) {
@@ -322,7 +343,8 @@ public final class ReleaseMachine {
     }
   }
 
-  private static void buildFinished(Step s, Input.BuildFinished finished, ServiceView service) {
+  private static void buildFinished(
+      Step s, Input.BuildFinished finished, Supplier<ServiceView> service) {
     Release.Builder b = s.b;
     if (b.state.ordinal() > ReleaseState.BUILDING.ordinal()) {
       return;
@@ -369,7 +391,7 @@ public final class ReleaseMachine {
   }
 
   /** IMAGE_READY needs both the image build's success and the pushed digest, in either order. */
-  private static void imageReadyIfComplete(Step s, ServiceView service) {
+  private static void imageReadyIfComplete(Step s, Supplier<ServiceView> service) {
     Release.Builder b = s.b;
     if (b.image != null && b.imageBuilt && b.state.ordinal() < ReleaseState.IMAGE_READY.ordinal()) {
       if (b.state == ReleaseState.REQUESTED && b.source != null) {
@@ -382,7 +404,7 @@ public final class ReleaseMachine {
   }
 
   /** Once every platform image has a scan result, apply the policy. */
-  private static void evaluateIfScanned(Step s, ServiceView service) {
+  private static void evaluateIfScanned(Step s, Supplier<ServiceView> service) {
     Release.Builder b = s.b;
     if (b.state != ReleaseState.SCANNING || !b.scans.keySet().containsAll(b.image.scannable())) {
       return;
@@ -433,12 +455,12 @@ public final class ReleaseMachine {
    * APPROVED: deploy to the release's current environment (the first, until promoted) unless a
    * newer release is already there or past it.
    */
-  private static void deploy(Step s, ServiceView service) {
+  private static void deploy(Step s, Supplier<ServiceView> service) {
     Release.Builder b = s.b;
     Stage stage = currentStage(b);
     b.environment = stage.environment();
     Release self = b.build();
-    ServiceView view = service == null ? ServiceView.empty(b.service) : service;
+    ServiceView view = service.get() == null ? ServiceView.empty(b.service) : service.get();
     var newer = view.newerContender(self, stage.environment());
     if (newer.isPresent()) {
       b.reason =
@@ -481,7 +503,7 @@ public final class ReleaseMachine {
    * The bake in the current environment is over: LIVE in the last one; in an earlier one, waiting
    * to be promoted, or promoted at once when the next environment takes releases by itself.
    */
-  private static void baked(Step s, String why, ServiceView service) {
+  private static void baked(Step s, String why, Supplier<ServiceView> service) {
     Release.Builder b = s.b;
     Stage stage = currentStage(b);
     Optional<Stage> next = b.config.after(stage.environment());
@@ -494,14 +516,15 @@ public final class ReleaseMachine {
         stage.environment() + ": " + why + "; next: " + next.get().environment());
     // Only what runs in an environment (or past it) goes on from it: older releases waiting
     // here give way, so at most one per environment waits (and the reconciler reads no more).
-    if (service != null) {
-      for (ServiceView.Entry older : service.olderWaiting(b.build(), stage.environment())) {
+    ServiceView others = service.get();
+    if (others != null) {
+      for (ServiceView.Entry older : others.olderWaiting(b.build(), stage.environment())) {
         s.effect(new Effect.Supersede(older.id(), b.id, stage.environment()));
       }
     }
     if (next.get().autoPromote()) {
       Input.Promoted auto = new Input.Promoted(null, next.get().environment(), null, null);
-      Optional<String> refused = Promotion.refusal(b.build(), auto.to(), service, s.now);
+      Optional<String> refused = Promotion.refusal(b.build(), auto.to(), service.get(), s.now);
       if (refused.isPresent()) {
         s.note("not promoted to " + auto.to() + " automatically: " + refused.get());
       } else {
@@ -514,7 +537,7 @@ public final class ReleaseMachine {
    * Into the next environment, with the same image (never a rebuild): its deployment, or, for an
    * automatic promotion into an environment that needs a person, its approval.
    */
-  private static void promote(Step s, Input.Promoted promoted, ServiceView service) {
+  private static void promote(Step s, Input.Promoted promoted, Supplier<ServiceView> service) {
     Release.Builder b = s.b;
     Stage from = currentStage(b);
     Stage to = b.config.stage(promoted.to()).orElseThrow();
@@ -546,7 +569,8 @@ public final class ReleaseMachine {
     deploy(s, service);
   }
 
-  private static void deploymentEnded(Step s, Input.DeploymentEnded ended, ServiceView service) {
+  private static void deploymentEnded(
+      Step s, Input.DeploymentEnded ended, Supplier<ServiceView> service) {
     Release.Builder b = s.b;
     if (b.state != ReleaseState.DEPLOYING
         || b.deployment == null
