@@ -15,13 +15,12 @@ public interface EffectRunner {
   Outcome run(Release release, Effect effect);
 
   /**
-   * Carries out several announcements of {@code release} ({@link Effect.Publish}, no follow-up) as
-   * one: done only when all are. Here one after another; a runner that can send them together (one
-   * PutEvents) does.
+   * Carries out several announcements of {@code release} as one: done only when all are. Here one
+   * after another; a runner that can send them together (one PutEvents) does.
    */
-  default Outcome runAll(Release release, List<Effect> announcements) {
-    for (Effect effect : announcements) {
-      Outcome outcome = run(release, effect);
+  default Outcome runAll(Release release, List<Effect.Publish> announcements) {
+    for (Effect.Publish announcement : announcements) {
+      Outcome outcome = run(release, announcement);
       if (!(outcome instanceof Outcome.Done)) {
         return outcome;
       }

@@ -92,7 +92,7 @@ final class Joins {
       }
 
       @Override
-      public EffectRunner.Outcome runAll(Release release, List<Effect> announcements) {
+      public EffectRunner.Outcome runAll(Release release, List<Effect.Publish> announcements) {
         return inner.runAll(release, announcements); // announcements start no deployment
       }
     };

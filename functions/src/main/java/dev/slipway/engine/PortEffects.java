@@ -35,8 +35,25 @@ public final class PortEffects implements EffectRunner {
 
   @Override
   public Outcome run(Release release, Effect effect) {
+    return outcome(() -> followUp(release, effect));
+  }
+
+  /** Announcements together: one PutEvents for all of them. */
+  @Override
+  public Outcome runAll(Release release, List<Effect.Publish> announcements) {
+    return outcome(
+        () -> {
+          this.announcements.publishAll(release, announcements);
+          return null;
+        });
+  }
+
+  /**
+   * A port's call, as the engine's outcome: {@link Unavailable} a retry, {@link Refused} a failure.
+   */
+  private static Outcome outcome(PortCall call) {
     try {
-      return new Outcome.Done(followUp(release, effect));
+      return new Outcome.Done(call.followUp());
     } catch (Unavailable e) {
       return new Outcome.Retry(e.getMessage());
     } catch (Refused e) {
@@ -44,20 +61,8 @@ public final class PortEffects implements EffectRunner {
     }
   }
 
-  /** Announcements together: one PutEvents for all of them. */
-  @Override
-  public Outcome runAll(Release release, List<Effect> effects) {
-    if (!effects.stream().allMatch(e -> e instanceof Effect.Publish)) {
-      return EffectRunner.super.runAll(release, effects);
-    }
-    try {
-      announcements.publishAll(release, effects.stream().map(e -> (Effect.Publish) e).toList());
-      return new Outcome.Done(null);
-    } catch (Unavailable e) {
-      return new Outcome.Retry(e.getMessage());
-    } catch (Refused e) {
-      return new Outcome.Failed(e.getMessage());
-    }
+  private interface PortCall {
+    Input followUp() throws Unavailable, Refused;
   }
 
   private Input followUp(Release release, Effect effect) throws Unavailable, Refused {

@@ -203,7 +203,11 @@ public final class ReleaseEngine {
       }
       List<String> done = new ArrayList<>();
       // The group's announcements first, together (one PutEvents), then the effect after them.
-      List<Effect> announcements = group.stream().filter(e -> e instanceof Effect.Publish).toList();
+      List<Effect.Publish> announcements =
+          group.stream()
+              .filter(Effect.Publish.class::isInstance)
+              .map(Effect.Publish.class::cast)
+              .toList();
       Effect last = group.get(group.size() - 1);
       Effect effect = last instanceof Effect.Publish ? null : last;
       Effect ran = announcements.isEmpty() ? null : announcements.get(0);

@@ -460,7 +460,8 @@ public final class ReleaseMachine {
     Stage stage = currentStage(b);
     b.environment = stage.environment();
     Release self = b.build();
-    ServiceView view = service.get() == null ? ServiceView.empty(b.service) : service.get();
+    ServiceView given = service.get();
+    ServiceView view = given == null ? ServiceView.empty(b.service) : given;
     var newer = view.newerContender(self, stage.environment());
     if (newer.isPresent()) {
       b.reason =

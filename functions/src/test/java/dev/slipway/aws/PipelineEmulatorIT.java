@@ -489,18 +489,12 @@ class PipelineEmulatorIT {
     assertThat(release(id).state()).isEqualTo(ReleaseState.LIVE);
 
     // A function URL request (payload 2.0) as Lambda passes it, signed by an IAM user.
-    ObjectNode request = Json.mapper().createObjectNode();
-    request.put("version", "2.0").put("rawPath", "/rollback").put("isBase64Encoded", false);
-    ObjectNode context = request.putObject("requestContext");
-    context.put("requestId", "steer-" + id);
-    context.putObject("http").put("method", "POST").put("path", "/rollback");
-    context
-        .putObject("authorizer")
-        .putObject("iam")
-        .put("userArn", "arn:aws:iam::" + ACCOUNT + ":user/release-manager");
-    request.put("body", "{\"service\": \"hello-go\", \"reason\": \"5xx after release\"}");
-    JsonNode answer =
-        Json.parse(invoke(new ApprovalHandler(pipeline, log), request.toString()), "$");
+    String request =
+        Fixtures.urlRequest(
+            "/rollback",
+            "{\"service\": \"hello-go\", \"reason\": \"5xx after release\"}",
+            "arn:aws:iam::" + ACCOUNT + ":user/release-manager");
+    JsonNode answer = Json.parse(invoke(new ApprovalHandler(pipeline, log), request), "$");
 
     assertThat(answer.path("statusCode").asInt())
         .as(answer + "\n" + logBytes.toString(StandardCharsets.UTF_8))

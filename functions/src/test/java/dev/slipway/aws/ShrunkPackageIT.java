@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.handler.SlipwayHandler;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,8 +134,6 @@ class ShrunkPackageIT extends PipelineEmulatorIT {
       var fixed = shaded.getEntry("META-INF/MANIFEST.MF").getLastModifiedTime();
       assertThat(shrunkJar.stream().map(java.util.zip.ZipEntry::getLastModifiedTime).distinct())
           .containsExactly(fixed);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 }

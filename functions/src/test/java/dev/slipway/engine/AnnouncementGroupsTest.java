@@ -40,7 +40,7 @@ class AnnouncementGroupsTest {
         }
 
         @Override
-        public Outcome runAll(Release release, List<Effect> announcements) {
+        public Outcome runAll(Release release, List<Effect.Publish> announcements) {
           calls.add("all " + announcements.stream().map(Effect::key).toList());
           if (announcements.stream().anyMatch(retryWhen)) {
             return new Outcome.Retry("PutEvents: ThrottlingException");

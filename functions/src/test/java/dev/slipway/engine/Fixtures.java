@@ -34,6 +34,18 @@ public final class Fixtures {
         Duration.ofMinutes(15));
   }
 
+  /** A function URL request (payload 2.0) as Lambda passes it, from {@code caller} if any. */
+  public static String urlRequest(String path, String body, String caller) {
+    ObjectNode request = Json.mapper().createObjectNode();
+    request.put("version", "2.0").put("rawPath", path).put("body", body);
+    ObjectNode context = request.putObject("requestContext");
+    context.put("requestId", "r-1").putObject("http").put("method", "POST").put("path", path);
+    if (caller != null) {
+      context.putObject("authorizer").putObject("iam").put("userArn", caller);
+    }
+    return request.toString();
+  }
+
   /** An SQS batch as Lambda's event source mapping delivers it: messages m-1, m-2, ... */
   public static String sqsBatch(String... bodies) {
     ObjectNode batch = Json.mapper().createObjectNode();

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.engine.FakeWorld;
 import dev.slipway.engine.Fixtures;
 import dev.slipway.engine.InMemoryLedger;
@@ -103,18 +102,6 @@ class HandlerTest {
                                 })));
   }
 
-  /** A function URL request (payload 2.0) as Lambda passes it, from {@code caller} if any. */
-  static String urlRequest(String path, String body, String caller) {
-    ObjectNode request = Json.mapper().createObjectNode();
-    request.put("version", "2.0").put("rawPath", path).put("body", body);
-    ObjectNode context = request.putObject("requestContext");
-    context.put("requestId", "r-1").putObject("http").put("method", "POST").put("path", path);
-    if (caller != null) {
-      context.putObject("authorizer").putObject("iam").put("userArn", caller);
-    }
-    return request.toString();
-  }
-
   @Test
   void steering_takesOnlyIamAuthenticatedCallers_andRecordsWhomAwsAuthenticated()
       throws IOException {
@@ -124,7 +111,8 @@ class HandlerTest {
         Json.parse(
             invoke(
                 steering,
-                urlRequest("/approve", "{\"releaseId\": \"hello-go-0123456789ab\"}", null)),
+                Fixtures.urlRequest(
+                    "/approve", "{\"releaseId\": \"hello-go-0123456789ab\"}", null)),
             "$");
     assertThat(anonymous.path("statusCode").asInt()).isEqualTo(403);
 
@@ -132,7 +120,7 @@ class HandlerTest {
         Json.parse(
             invoke(
                 steering,
-                urlRequest(
+                Fixtures.urlRequest(
                     "/approve",
                     "{\"releaseId\": \"hello-go-0123456789ab\", \"approvedBy\": \"ceo\"}",
                     "arn:aws:iam::210987654321:user/dana")),
@@ -144,14 +132,15 @@ class HandlerTest {
         Json.parse(
             invoke(
                 steering,
-                urlRequest("/approve", "{\"releaseId\": \"../x\"}", "arn:aws:iam::1:user/d")),
+                Fixtures.urlRequest(
+                    "/approve", "{\"releaseId\": \"../x\"}", "arn:aws:iam::1:user/d")),
             "$");
     assertThat(crafted.path("statusCode").asInt()).isEqualTo(400);
     JsonNode rejectWithoutReason =
         Json.parse(
             invoke(
                 steering,
-                urlRequest(
+                Fixtures.urlRequest(
                     "/reject",
                     "{\"releaseId\": \"hello-go-0123456789ab\"}",
                     "arn:aws:iam::1:user/d")),
@@ -169,7 +158,7 @@ class HandlerTest {
         Json.parse(
             invoke(
                 steering,
-                urlRequest(
+                Fixtures.urlRequest(
                     "/promote",
                     "{\"releaseId\": \"hello-go-0123456789ab\", \"to\": \"Prod!\"}",
                     dana)),
@@ -181,7 +170,8 @@ class HandlerTest {
         Json.parse(
             invoke(
                 steering,
-                urlRequest("/promote", "{\"releaseId\": \"hello-go-0123456789ab\"}", dana)),
+                Fixtures.urlRequest(
+                    "/promote", "{\"releaseId\": \"hello-go-0123456789ab\"}", dana)),
             "$");
     assertThat(noTarget.path("statusCode").asInt()).isEqualTo(400);
     assertThat(noTarget.path("body").asText()).contains("to: required field is missing");
@@ -193,7 +183,7 @@ class HandlerTest {
         Json.parse(
             invoke(
                 steering,
-                urlRequest(
+                Fixtures.urlRequest(
                     "/promote",
                     "{\"releaseId\": \"" + FakeWorld.SAMPLE_RELEASE + "\", \"to\": \"production\"}",
                     dana)),
