@@ -124,6 +124,17 @@ class IamRequestTest {
                 "events:PutEvents",
                 "arn:aws:events:eu-west-1:210987654321:event-bus/default",
                 Map.of("events:source", "slipway", "events:detail-type", "Release Live")));
+    // The engine's announcements in one PutEvents (issue 19): each entry is judged, as IAM does.
+    assertThat(
+            checks(
+                "POST",
+                "/",
+                null,
+                signed("events", "x-amz-target", "AWSEvents.PutEvents"),
+                "{\"Entries\":[{\"Source\":\"slipway\",\"DetailType\":\"Image Ready\"},"
+                    + "{\"Source\":\"slipway\",\"DetailType\":\"Release Approved\"}]}"))
+        .extracting(c -> c.context().get("events:detail-type"))
+        .containsExactly("Image Ready", "Release Approved");
     assertThat(
             checks(
                 "POST",
