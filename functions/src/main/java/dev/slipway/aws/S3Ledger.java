@@ -107,10 +107,10 @@ public final class S3Ledger extends ObjectLedger {
   }
 
   @Override
-  public void link(String key, ReleaseKey release) {
+  public boolean link(String key, ReleaseKey release) {
     // First writer wins, by the write's own condition (If-None-Match: *): a join key belongs to
     // one release, and a link already there answers 412, which is that (issue 19: no read first).
-    putObject(prefix + "links/" + key + ".json", release, null);
+    return putObject(prefix + "links/" + key + ".json", release, null).isPresent();
   }
 
   @Override

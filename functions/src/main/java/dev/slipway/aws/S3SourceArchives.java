@@ -5,7 +5,6 @@ import dev.slipway.engine.Unavailable;
 import dev.slipway.release.SourceRef;
 import dev.slipway.source.SourceCheck;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -13,18 +12,24 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.ObjectVersion;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /** Reads the exact uploaded version of a source archive from S3 and checks it. */
-public record S3SourceArchives(Supplier<S3Client> s3, String bucket, Clock clock)
+public record S3SourceArchives(
+    Supplier<S3Client> s3, String bucket, Clock clock, long maxArchiveBytes)
     implements SourceArchives {
   public S3SourceArchives(S3Client s3, String bucket, Clock clock) {
-    this(() -> s3, bucket, clock);
+    this(() -> s3, bucket, clock, MAX_ARCHIVE_BYTES);
+  }
+
+  public S3SourceArchives(Supplier<S3Client> s3, String bucket, Clock clock) {
+    this(s3, bucket, clock, MAX_ARCHIVE_BYTES);
   }
 
   /** Largest archive downloaded at all; a Go service's source is a few MiB. */
@@ -61,18 +66,18 @@ public record S3SourceArchives(Supplier<S3Client> s3, String bucket, Clock clock
   @Override
   public Checked check(SourceRef source) {
     try {
-      HeadObjectResponse head =
-          s3.get()
-              .headObject(
-                  r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId()));
-      if (head.contentLength() > MAX_ARCHIVE_BYTES) {
-        return Checked.invalid(
-            "archive is " + head.contentLength() + " bytes; the limit is " + MAX_ARCHIVE_BYTES);
-      }
-      try (InputStream in =
+      // One GET (issue 19: no HEAD first): its answer's length is checked before the body is read,
+      // and a body over the limit is abandoned unread (closing it aborts the transfer).
+      try (ResponseInputStream<GetObjectResponse> in =
           s3.get()
               .getObject(
                   r -> r.bucket(source.bucket()).key(source.key()).versionId(source.versionId()))) {
+        Long length = in.response().contentLength();
+        if (length != null && length > maxArchiveBytes) {
+          in.abort();
+          return Checked.invalid(
+              "archive is " + length + " bytes; the limit is " + maxArchiveBytes);
+        }
         return SourceCheck.check(
             in,
             source.key(),

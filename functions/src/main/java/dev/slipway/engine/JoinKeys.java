@@ -9,8 +9,12 @@ import java.util.Optional;
  */
 public interface JoinKeys {
 
-  /** Remembers which release a join key belongs to; the first writer wins. Idempotent. */
-  void link(String key, ReleaseStore.ReleaseKey release);
+  /**
+   * Remembers which release a join key belongs to; the first writer wins. Idempotent. True when
+   * this write made the link, false when the key already held one (this release's, another's, or a
+   * mark): one conditional write either way, no read.
+   */
+  boolean link(String key, ReleaseStore.ReleaseKey release);
 
   /**
    * Points a join key at {@code release} whatever it pointed at before: for ECS deployment ids,

@@ -3,6 +3,7 @@ package dev.slipway.engine;
 import dev.slipway.release.Effect;
 import dev.slipway.release.Input;
 import dev.slipway.release.Release;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,7 +14,7 @@ import java.util.Optional;
  * JoinKeys} (the ledger's {@code links/}).
  */
 final class Joins {
-  /** The mark a scan that ended before its image's push was handled leaves. */
+  /** The event id a scan applied from its early mark carries. */
   static final String EARLY_SCAN = "early-scan/";
 
   private static final String DIGEST = "digest/";
@@ -22,6 +23,12 @@ final class Joins {
   /** The mark an ECS deployment that ended before its start was recorded leaves. */
   private static final String EARLY_DEPLOYMENT = "early-deployment/";
 
+  /**
+   * What a scan that ended before its image's push was handled leaves at the digest's own join key
+   * (issue 19: the mark and the link are one key, so whichever of the scan's handler and the push's
+   * writes second learns of the other from its own conditional write's refusal, with no read of a
+   * separate mark in the usual order, push first). Never a release: {@link #ofDigest} skips it.
+   */
   private static final ReleaseStore.ReleaseKey EARLY_SCAN_MARK =
       new ReleaseStore.ReleaseKey("-", "scan ended before the push was handled");
 
@@ -31,24 +38,45 @@ final class Joins {
     this.store = store;
   }
 
-  /** The image {@code digest} and its platform images are {@code release}'s. */
-  void image(ReleaseStore.ReleaseKey release, String digest, List<String> platforms) {
-    store.link(DIGEST + digest, release);
-    for (String platform : platforms) {
-      store.link(DIGEST + platform, release);
+  /**
+   * The image {@code digest} and its platform images are {@code release}'s. Returns the digests
+   * whose join key was already held (by a scan's early mark, an earlier delivery of this push, or
+   * another release): only those are worth a look ({@link #scannedEarly}).
+   */
+  List<String> image(ReleaseStore.ReleaseKey release, String digest, List<String> platforms) {
+    List<String> held = new ArrayList<>();
+    List<String> all = new ArrayList<>(platforms);
+    all.add(0, digest);
+    for (String d : all) {
+      if (!store.link(DIGEST + d, release)) {
+        held.add(d);
+      }
     }
+    return held;
   }
 
+  /** The release {@code digest} is linked to; empty when none is, or a scan's mark holds it. */
   Optional<ReleaseStore.ReleaseKey> ofDigest(String digest) {
-    return store.linked(DIGEST + digest);
+    return store.linked(DIGEST + digest).filter(k -> !k.equals(EARLY_SCAN_MARK));
   }
 
-  void markScannedEarly(String digest) {
-    store.relink(EARLY_SCAN + digest, EARLY_SCAN_MARK);
+  /**
+   * Leaves a scan's mark at {@code digest}'s join key, unless something holds it already: true when
+   * the mark was written (the push's link, when it comes, finds it), false when the key was taken
+   * in between (look again: most likely the push's link).
+   */
+  boolean markScannedEarly(String digest) {
+    return store.link(DIGEST + digest, EARLY_SCAN_MARK);
   }
 
+  /** True when {@code digest}'s join key holds a scan's mark (a read: only for a held key). */
   boolean scannedEarly(String digest) {
-    return store.linked(EARLY_SCAN + digest).isPresent();
+    return store.linked(DIGEST + digest).filter(EARLY_SCAN_MARK::equals).isPresent();
+  }
+
+  /** Hands a digest a scan's mark held to {@code release}, once the scan is applied to it. */
+  void takeOverMark(ReleaseStore.ReleaseKey release, String digest) {
+    store.relink(DIGEST + digest, release);
   }
 
   Optional<ReleaseStore.ReleaseKey> ofDeployment(String deploymentId) {

@@ -24,7 +24,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -220,9 +219,10 @@ public final class Pipeline {
     Input.ImagePushed image =
         new Input.ImagePushed(eventId, registry, e.repository(), e.digest(), platforms);
     Handled pushed;
+    List<String> held;
     if (built) {
       // Linked first: a scan that ends now finds the release, which keeps it until the push.
-      joins.image(key, e.digest(), platforms);
+      held = joins.image(key, e.digest(), platforms);
       pushed = apply(key, image);
     } else {
       // Created first: a scan that ends before the link finds none and leaves its mark, which is
@@ -237,15 +237,16 @@ public final class Pipeline {
                   e.tag(),
                   imageOnlyConfig(declared.get()),
                   image));
-      joins.image(key, e.digest(), platforms);
+      held = joins.image(key, e.digest(), platforms);
     }
-    // Scans that ended before this event was handled left a mark: apply them now.
-    List<String> scannable = new ArrayList<>(platforms);
-    scannable.add(e.digest());
-    for (String digest : scannable) {
+    // A scan that ended before this event was handled left its mark at the digest's key, which
+    // the link above found held (only a held key is read): apply it now, then the key is the
+    // release's (a scan not readable yet is the reconciler's to ask the scanner about).
+    for (String digest : held) {
       if (joins.scannedEarly(digest)) {
         Handled early =
-            scanned(Joins.EARLY_SCAN + digest, e.repository(), digest, "COMPLETE", "COMPLETE");
+            scanned(key, Joins.EARLY_SCAN + digest, e.repository(), digest, "COMPLETE", "COMPLETE");
+        joins.takeOverMark(key, digest);
         if (early instanceof Handled.Applied) {
           pushed = early;
         }
@@ -574,25 +575,42 @@ public final class Pipeline {
     Optional<ReleaseLedger.ReleaseKey> key = joins.ofDigest(digest);
     if (key.isEmpty() && ended && config.services().serviceOfRepository(repository).isPresent()) {
       // A scan can end before its image's push event is handled (two rules, two handlers).
-      // Leave a mark, then look again: of this handler and the push's, whichever writes second
-      // sees the other's write (S3 reads after writes are consistent), so the scan is not lost.
-      joins.markScannedEarly(digest);
-      key = joins.ofDigest(digest);
+      // Leave a mark at the digest's own key: of this handler and the push's, whichever writes
+      // second is refused by its write's condition and so learns of the other, and the scan is
+      // not lost.
+      if (joins.markScannedEarly(digest)) {
+        return new Handled.Ignored(
+            "scan of " + digest + " ended before its push was handled: left for the push");
+      }
+      key = joins.ofDigest(digest); // taken in between: most likely the push's link
     }
     if (key.isEmpty()) {
       return new Handled.Ignored("scan of " + digest + " is not of a Slipway release's image");
     }
+    return scanned(key.get(), eventId, repository, digest, status, complete);
+  }
+
+  /** A scan of {@code digest}, an image of {@code release}, ended with {@code status}. */
+  private Handled scanned(
+      ReleaseLedger.ReleaseKey release,
+      String eventId,
+      String repository,
+      String digest,
+      String status,
+      String complete)
+      throws Unavailable {
+    boolean completed = status.equals(complete) || status.equals("SCAN_COMPLETE");
     List<Finding> findings;
     try {
       findings = ports.images().findings(repository, digest);
     } catch (Images.Unscannable e) {
       // An image the scanner will not scan is never taken as clean: the release fails, saying why.
-      return apply(key.get(), new Input.EffectFailed(eventId, "scan", e.getMessage()));
+      return apply(release, new Input.EffectFailed(eventId, "scan", e.getMessage()));
     }
     if (!completed) {
       if (status.equals("FAILED") || status.equals("UNSUPPORTED_IMAGE")) {
         return apply(
-            key.get(),
+            release,
             new Input.EffectFailed(eventId, "scan", "the scan of " + digest + " ended " + status));
       }
       return new Handled.Ignored("scan status " + status);
@@ -600,7 +618,7 @@ public final class Pipeline {
     if (findings == null) {
       return new Handled.Ignored("no findings to read yet for " + digest);
     }
-    return apply(key.get(), new Input.ScanCompleted(eventId, digest, findings));
+    return apply(release, new Input.ScanCompleted(eventId, digest, findings));
   }
 
   private Handled apply(String releaseId, Input input) {

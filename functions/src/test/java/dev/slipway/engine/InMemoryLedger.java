@@ -64,8 +64,8 @@ public final class InMemoryLedger extends ObjectLedger {
   }
 
   @Override
-  public void link(String key, ReleaseKey release) {
-    links.putIfAbsent(key, release);
+  public boolean link(String key, ReleaseKey release) {
+    return links.putIfAbsent(key, release) == null;
   }
 
   /** Runs once after the next relink: a test's way in between two steps of a handler. */
