@@ -114,8 +114,19 @@ public record EcsDeployments(Supplier<EcsClient> ecs, Supplier<EcsClient> ecsOnc
     }
     Service service = found.get();
     String previousArn = service.taskDefinition();
+    // The family's newest revision, by the family's name alone (issue 19): on a first attempt it
+    // is the service's own, which so is read in the same call and shows that no earlier attempt
+    // registered one; otherwise the service's own is read and the newer ones looked through.
+    Optional<String> family = family(previousArn);
+    TaskDefinition newest =
+        ecs.get()
+            .describeTaskDefinition(r -> r.taskDefinition(family.orElse(previousArn)))
+            .taskDefinition();
+    boolean newestIsTheServices = newest.taskDefinitionArn().equals(previousArn);
     TaskDefinition previous =
-        ecs.get().describeTaskDefinition(r -> r.taskDefinition(previousArn)).taskDefinition();
+        newestIsTheServices
+            ? newest
+            : ecs.get().describeTaskDefinition(r -> r.taskDefinition(previousArn)).taskDefinition();
     Optional<ContainerDefinition> container =
         previous.containerDefinitions().stream()
             .filter(c -> c.name().equals(deploy.container()))
@@ -183,7 +194,9 @@ public record EcsDeployments(Supplier<EcsClient> ecs, Supplier<EcsClient> ecsOnc
             .tags(t -> t.key("slipway:release-id").value(release.id()));
     // An earlier attempt may have registered the revision and lost the answer: use that one.
     String newArn =
-        registered(previous, deploy.container(), deploy.image())
+        (newestIsTheServices
+                ? Optional.<String>empty()
+                : registered(previous, deploy.container(), deploy.image()))
             .orElseGet(
                 () ->
                     ecsOnce
@@ -272,6 +285,19 @@ public record EcsDeployments(Supplier<EcsClient> ecs, Supplier<EcsClient> ecsOnc
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The family of a task definition ARN ({@code arn:...:task-definition/family:12}); empty when it
+   * is not of that form (then the ARN itself is described).
+   */
+  static Optional<String> family(String arn) {
+    int at = arn.indexOf(":task-definition/");
+    int colon = arn.lastIndexOf(':');
+    if (at < 0 || colon <= at + ":task-definition/".length()) {
+      return Optional.empty();
+    }
+    return Optional.of(arn.substring(at + ":task-definition/".length(), colon));
   }
 
   /** The revision number at the end of a task definition ARN ({@code ...:family:12}). */

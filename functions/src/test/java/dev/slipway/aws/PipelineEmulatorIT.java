@@ -580,6 +580,60 @@ class PipelineEmulatorIT {
   }
 
   @Test
+  void aFirstDeployAttempt_readsTheFamilysNewestRevisionOnce_andListsNone() throws Exception {
+    String id = upload(Map.of());
+    toDeploying(id);
+    Release deploying = release(id);
+    // The service runs the newest revision of its family (the one this release registered): a
+    // deploy of another image is a first attempt, which needs no look for an earlier one's.
+    List<String> calls = new java.util.concurrent.CopyOnWriteArrayList<>();
+    software.amazon.awssdk.core.interceptor.ExecutionInterceptor counting =
+        new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+          @Override
+          public void afterExecution(
+              software.amazon.awssdk.core.interceptor.Context.AfterExecution context,
+              software.amazon.awssdk.core.interceptor.ExecutionAttributes attributes) {
+            calls.add(
+                attributes.getAttribute(
+                    software.amazon.awssdk.core.interceptor.SdkExecutionAttribute.OPERATION_NAME));
+          }
+        };
+    try (software.amazon.awssdk.services.ecs.EcsClient ecs =
+        software.amazon.awssdk.services.ecs.EcsClient.builder()
+            .region(software.amazon.awssdk.regions.Region.of(REGION))
+            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
+            .endpointOverride(java.net.URI.create(emulator.endpoint()))
+            .httpClient(software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient.create())
+            .overrideConfiguration(o -> o.addExecutionInterceptor(counting))
+            .build()) {
+      dev.slipway.release.Input.DeployStarted started =
+          new EcsDeployments(ecs, ecs)
+              .deploy(
+                  deploying,
+                  new dev.slipway.release.Effect.Deploy(
+                      CLUSTER,
+                      "hello-go",
+                      "hello-go",
+                      "registry.example/hello-go@sha256:" + "b".repeat(64)),
+                  dev.slipway.engine.FakeWorld.DECLARATIONS
+                      .services()
+                      .get(0)
+                      .environments()
+                      .get(0));
+
+      assertThat(calls)
+          .containsExactly(
+              "DescribeServices",
+              "DescribeTaskDefinition",
+              "RegisterTaskDefinition",
+              "UpdateService");
+      assertThat(started.previousTaskDefinitionArn())
+          .isEqualTo(deploying.deployment().taskDefinitionArn());
+      assertThat(service().taskDefinition()).isEqualTo(started.taskDefinitionArn());
+    }
+  }
+
+  @Test
   void badManifestInTheUpload_failsTheReleaseWithTheReason() throws Exception {
     String id =
         upload(
