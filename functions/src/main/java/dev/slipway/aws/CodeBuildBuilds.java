@@ -52,11 +52,18 @@ public record CodeBuildBuilds(
   @Override
   public String start(Release release, Effect.BuildKind kind, Declarations.Service service)
       throws Unavailable, Refused {
+    return start(
+        release, new Effect.StartBuild(kind, release.id(), release.service(), null), service);
+  }
+
+  @Override
+  public String start(Release release, Effect.StartBuild build, Declarations.Service service)
+      throws Unavailable, Refused {
     try {
       StartBuildResponse response =
-          switch (kind) {
+          switch (build.kind()) {
             case COMPILE -> startCompile(release);
-            case IMAGE -> startImage(release, service);
+            case IMAGE -> startImage(release, service, build.compiledSha256());
             case DOCKERFILE -> startDockerfile(release, service);
           };
       // Events carry the build's ARN as its build-id; record the same.
@@ -93,16 +100,20 @@ public record CodeBuildBuilds(
                     .environmentVariablesOverride(env));
   }
 
-  private StartBuildResponse startImage(Release release, Declarations.Service service)
-      throws Refused {
+  private StartBuildResponse startImage(
+      Release release, Declarations.Service service, String reported) throws Refused {
     List<EnvironmentVariable> env = common(release);
     // The project's registry, the release's own service's repository (image.yml).
     env.add(variable("SLIPWAY_REPOSITORY", service.repository()));
     // The compile output is read pinned by the checksum CodeBuild itself reported for this
     // release's compile build: every compile build may write under builds/, so another release's
-    // build could have replaced the object since (architecture §5).
+    // build could have replaced the object since (architecture §5). Its end event carries it
+    // (additional-information.artifact.sha256sum; only AWS puts aws.codebuild events on the bus);
+    // when it did not, BatchGetBuilds answers it (issue 19: a request a release fewer).
     String pin =
-        compiledChecksum(release)
+        (reported != null && reported.matches("[0-9a-f]{64}")
+                ? Optional.of(reported)
+                : compiledChecksum(release))
             .orElseThrow(
                 () ->
                     new Refused(

@@ -16,6 +16,15 @@ public interface Builds {
   String start(Release release, Effect.BuildKind kind, Declarations.Service service)
       throws Unavailable, Refused;
 
+  /**
+   * Starts the build {@code build} asks for; an image build given the compile output's checksum
+   * (from the compile build's end event) need not ask the build service for it.
+   */
+  default String start(Release release, Effect.StartBuild build, Declarations.Service service)
+      throws Unavailable, Refused {
+    return start(release, build.kind(), service);
+  }
+
   /** Stops a build; one already finished is left as it is. */
   void stop(Release release, String buildId) throws Unavailable, Refused;
 

@@ -165,7 +165,8 @@ public final class Pipeline {
     }
     Input input =
         FINISHED_BUILD.contains(e.status())
-            ? new Input.BuildFinished(eventId, kind, e.buildId(), e.status(), detail)
+            ? new Input.BuildFinished(
+                eventId, kind, e.buildId(), e.status(), detail, e.artifactSha256())
             : new Input.BuildStarted(eventId, kind, e.buildId());
     return apply(e.releaseId(), input);
   }

@@ -72,7 +72,7 @@ public final class PortEffects implements EffectRunner {
               .service(release.service())
               .orElseThrow(
                   () -> new Refused("service " + release.service() + " is no longer declared"));
-      String id = builds.start(release, build.kind(), service);
+      String id = builds.start(release, build, service);
       return new Input.BuildStarted("started:" + id, build.kind(), id);
     }
     if (effect instanceof Effect.StopBuild stop) {

@@ -436,12 +436,14 @@ public enum EventKind {
         releaseId = variable.get("value").textOrNullIfEmpty();
       }
     }
+    String sha256 = d.get("additional-information").get("artifact").get("sha256sum").textOrNull();
     return new CodeBuildBuildState(
         meta,
         d.get("project-name").nonBlankText(),
         d.get("build-id").nonBlankText(),
         d.get("build-status").nonBlankText(),
-        releaseId);
+        releaseId,
+        sha256 != null && sha256.matches("[0-9a-f]{64}") ? sha256 : null);
   }
 
   private static PipelineEvent phaseChange(EventMeta meta, JsonField d) {

@@ -38,12 +38,21 @@ public sealed interface Effect {
     DOCKERFILE
   }
 
-  /** Start the compile or image build of a release (CodeBuild, with an idempotency token). */
-  record StartBuild(BuildKind kind, String releaseId, String service, SourceRef source)
+  /**
+   * Start the compile or image build of a release (CodeBuild, with an idempotency token). An image
+   * build's {@code compiledSha256} is the checksum the compile build's end event reported for its
+   * output (the image build reads it pinned by it); null: the build service is asked for it.
+   */
+  record StartBuild(
+      BuildKind kind, String releaseId, String service, SourceRef source, String compiledSha256)
       implements Effect {
     public StartBuild {
       Objects.requireNonNull(kind, "kind");
       Objects.requireNonNull(releaseId, "releaseId");
+    }
+
+    public StartBuild(BuildKind kind, String releaseId, String service, SourceRef source) {
+      this(kind, releaseId, service, source, null);
     }
 
     @Override

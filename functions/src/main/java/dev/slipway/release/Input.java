@@ -58,10 +58,20 @@ public sealed interface Input {
    */
   /** A build's end; {@code detail} is the build's own last error line when it failed, if known. */
   record BuildFinished(
-      String eventId, Effect.BuildKind kind, String buildId, String status, String detail)
+      String eventId,
+      Effect.BuildKind kind,
+      String buildId,
+      String status,
+      String detail,
+      String artifactSha256)
       implements Input {
     public BuildFinished(String eventId, Effect.BuildKind kind, String buildId, String status) {
-      this(eventId, kind, buildId, status, null);
+      this(eventId, kind, buildId, status, null, null);
+    }
+
+    public BuildFinished(
+        String eventId, Effect.BuildKind kind, String buildId, String status, String detail) {
+      this(eventId, kind, buildId, status, detail, null);
     }
 
     public boolean succeeded() {

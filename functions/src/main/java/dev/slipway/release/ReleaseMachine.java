@@ -366,7 +366,9 @@ public final class ReleaseMachine {
       b.compiled = true;
       s.touch();
       s.effect(new Effect.Publish(SlipwayDetailType.RELEASE_BUILT, null));
-      s.effect(new Effect.StartBuild(Effect.BuildKind.IMAGE, b.id, b.service, b.source));
+      s.effect(
+          new Effect.StartBuild(
+              Effect.BuildKind.IMAGE, b.id, b.service, b.source, finished.artifactSha256()));
     } else {
       if (b.imageBuilt || (b.imageBuildId != null && !b.imageBuildId.equals(finished.buildId()))) {
         return;

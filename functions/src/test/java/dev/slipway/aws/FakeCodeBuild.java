@@ -22,6 +22,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class FakeCodeBuild implements AutoCloseable {
   final List<JsonNode> started = new CopyOnWriteArrayList<>();
   final List<String> arns = new CopyOnWriteArrayList<>();
+
+  /** The build ids each BatchGetBuilds asked for, in order. */
+  final List<String> looked = new CopyOnWriteArrayList<>();
+
   final Map<String, String> statuses = new ConcurrentHashMap<>();
   private final Map<String, String> byToken = new ConcurrentHashMap<>();
   private final HttpServer server;
@@ -54,6 +58,7 @@ final class FakeCodeBuild implements AutoCloseable {
           } else if (target != null && target.endsWith(".BatchGetBuilds")) {
             var builds = response.putArray("builds");
             for (JsonNode id : request.path("ids")) {
+              looked.add(id.asText());
               if (statuses.containsKey(id.asText())) {
                 build(builds.addObject(), id.asText());
               }
@@ -84,6 +89,11 @@ final class FakeCodeBuild implements AutoCloseable {
     }
   }
 
+  /** The build id ({@code project:uuid}) of a build ARN. */
+  static String id(String arn) {
+    return arn.substring(arn.indexOf(":build/") + ":build/".length());
+  }
+
   /** The artifact checksum this fake reports for compile build {@code id}. */
   static String checksum(String id) {
     try {
@@ -98,6 +108,7 @@ final class FakeCodeBuild implements AutoCloseable {
 
   void reset() {
     started.clear();
+    looked.clear();
     arns.clear();
     statuses.clear();
     byToken.clear();

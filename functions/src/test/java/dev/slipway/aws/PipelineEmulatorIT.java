@@ -250,17 +250,17 @@ class PipelineEmulatorIT {
     return codeBuild.arns.get(index);
   }
 
+  /** The checksum the project's compile-succeeded sample carries for its artifact. */
+  static final String SAMPLE_SHA256 =
+      "9c2f6a7e1d4b8c3a5f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a";
+
   /** Through builds, push and scans to DEPLOYING; returns the index digest. */
   private String toDeploying(String id) throws Exception {
     String compile = buildId(0);
-    invoke(
-        new BuildStateHandler(pipeline, log),
-        sample(
-            "codebuild/build-state-compile-succeeded.json",
-            Map.of(
-                "hello-go-25f25853d6a0", id,
-                "arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:0d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a",
-                    compile)));
+    // CodeBuild's end event carries the artifact's checksum, the same BatchGetBuilds answers.
+    compileSucceeded(id, compile, FakeCodeBuild.checksum(FakeCodeBuild.id(compile)));
+    // The image build's pin came from the event: CodeBuild was not asked (issue 19).
+    assertThat(codeBuild.looked).isEmpty();
     assertThat(codeBuild.started)
         .as("the image build was started; %s vs %s", release(id).compileBuildId(), compile)
         .hasSize(2);
@@ -269,15 +269,9 @@ class PipelineEmulatorIT {
     // No S3 source: the image build fetches the compile output itself and uses it only with the
     // checksum CodeBuild reported for this release's own compile build.
     assertThat(imageRequest.path("sourceTypeOverride").asText()).isEqualTo("NO_SOURCE");
-    Map<String, String> imageEnv = new java.util.HashMap<>();
-    imageRequest
-        .path("environmentVariablesOverride")
-        .forEach(v -> imageEnv.put(v.path("name").asText(), v.path("value").asText()));
-    assertThat(imageEnv)
+    assertThat(imageBuildEnvironment())
         .containsEntry("SLIPWAY_DIST_URL", "s3://" + BUCKET + "/builds/" + id + "/dist.zip")
-        .containsEntry(
-            "SLIPWAY_DIST_SHA256",
-            FakeCodeBuild.checksum(compile.substring(compile.indexOf(":build/") + 7)))
+        .containsEntry("SLIPWAY_DIST_SHA256", FakeCodeBuild.checksum(FakeCodeBuild.id(compile)))
         .containsEntry("SLIPWAY_REPOSITORY", "slipway/hello-go");
     String image = buildId(1);
     invoke(
@@ -631,6 +625,44 @@ class PipelineEmulatorIT {
           .isEqualTo(deploying.deployment().taskDefinitionArn());
       assertThat(service().taskDefinition()).isEqualTo(started.taskDefinitionArn());
     }
+  }
+
+  @Test
+  void aCompileEndWithoutTheArtifactsChecksum_pinsTheImageBuildToWhatCodeBuildAnswers()
+      throws Exception {
+    String id = upload(Map.of());
+    String compile = buildId(0);
+    compileSucceeded(id, compile, "not-a-checksum");
+
+    assertThat(codeBuild.looked).containsExactly(FakeCodeBuild.id(compile));
+    assertThat(imageBuildEnvironment())
+        .containsEntry("SLIPWAY_DIST_SHA256", FakeCodeBuild.checksum(FakeCodeBuild.id(compile)));
+  }
+
+  /** CodeBuild's event: compile build {@code arn} of release {@code id} succeeded. */
+  private void compileSucceeded(String id, String arn, String artifactSha256) throws Exception {
+    invoke(
+        new BuildStateHandler(pipeline, log),
+        sample(
+            "codebuild/build-state-compile-succeeded.json",
+            Map.of(
+                "hello-go-25f25853d6a0",
+                id,
+                "arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:0d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a",
+                arn,
+                SAMPLE_SHA256,
+                artifactSha256)));
+  }
+
+  /** The environment the image build was started with. */
+  private Map<String, String> imageBuildEnvironment() {
+    Map<String, String> env = new java.util.HashMap<>();
+    codeBuild
+        .started
+        .get(1)
+        .path("environmentVariablesOverride")
+        .forEach(v -> env.put(v.path("name").asText(), v.path("value").asText()));
+    return env;
   }
 
   @Test

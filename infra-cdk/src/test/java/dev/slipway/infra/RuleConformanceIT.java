@@ -45,8 +45,8 @@ class RuleConformanceIT {
   /**
    * The samples of kinds a step acts on that must reach no rule: an ECR DELETE, a push to another
    * repository, an upload outside sources/, a build of another project, a build's or a deployment's
-   * start, an alarm leaving ALARM... Every other sample must reach exactly its kind's rule, by
-   * the registry ({@link EventKind#rule}); samples of kinds no step acts on reach none.
+   * start, an alarm leaving ALARM... Every other sample must reach exactly its kind's rule, by the
+   * registry ({@link EventKind#rule}); samples of kinds no step acts on reach none.
    */
   static final Set<String> MUST_REACH_NONE =
       Set.of(

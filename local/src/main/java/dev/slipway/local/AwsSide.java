@@ -40,13 +40,20 @@ final class AwsSide {
     }
   }
 
-  void buildState(String project, String buildArn, String status, String releaseId) {
+  /**
+   * CodeBuild's build state event; {@code artifactSha256} (null: none) as AWS reports the output
+   * artifact's checksum in it ({@code additional-information.artifact.sha256sum}, the user guide's
+   * sample), the same BatchGetBuilds answers.
+   */
+  void buildState(
+      String project, String buildArn, String status, String releaseId, String artifactSha256) {
     ObjectNode d = Json.mapper().createObjectNode();
     d.put("build-status", status).put("project-name", project).put("build-id", buildArn);
-    ArrayNode vars =
-        d.putObject("additional-information")
-            .putObject("environment")
-            .putArray("environment-variables");
+    ObjectNode information = d.putObject("additional-information");
+    if (artifactSha256 != null) {
+      information.putObject("artifact").put("sha256sum", artifactSha256);
+    }
+    ArrayNode vars = information.putObject("environment").putArray("environment-variables");
     vars.addObject()
         .put("name", "SLIPWAY_RELEASE_ID")
         .put("type", "PLAINTEXT")

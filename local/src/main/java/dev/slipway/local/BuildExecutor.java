@@ -308,7 +308,7 @@ final class BuildExecutor implements AutoCloseable {
         () -> {
           String status;
           try {
-            side.buildState(project, arn(id), "IN_PROGRESS", releaseId);
+            side.buildState(project, arn(id), "IN_PROGRESS", releaseId, null);
             if (instant) {
               if (request.has("artifactsOverride")) {
                 // A drill's compile builds nothing; its checksum stands for the zip it would
@@ -336,7 +336,7 @@ final class BuildExecutor implements AutoCloseable {
           ObjectNode record = Json.mapper().createObjectNode();
           record.put("id", id).put("token", token).set("request", request);
           save(id, record);
-          side.buildState(project, arn(id), status, releaseId);
+          side.buildState(project, arn(id), status, releaseId, checksums.get(id));
         });
   }
 
