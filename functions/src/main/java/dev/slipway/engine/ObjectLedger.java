@@ -55,6 +55,14 @@ public abstract class ObjectLedger implements ReleaseLedger {
   }
 
   @Override
+  public void assumeAbsent(String service, String releaseId) {
+    Map<String, Versioned<?>> seen = thisEvent.get();
+    if (seen != null) {
+      seen.putIfAbsent(releaseKey(service, releaseId), ABSENT);
+    }
+  }
+
+  @Override
   public Optional<Versioned<Release>> read(String service, String releaseId) {
     return cachedGet(releaseKey(service, releaseId), Release.class);
   }

@@ -523,10 +523,11 @@ public final class Pipeline {
     }
     SourceRef source = new SourceRef(e.bucket(), e.key(), e.versionId(), e.etag());
     String releaseId = source.releaseId();
-    Optional<ReleaseLedger.Versioned<Release>> existing = ledger.read(service.get(), releaseId);
-    if (existing.isPresent()) {
-      return new Handled.Applied(engine.resume(existing.get().value())); // a repeated upload event
-    }
+    // The release id is the upload's own version: its first delivery finds no record, so none is
+    // read (issue 19); the create is conditional on absence. A repeated delivery's create fails,
+    // and the engine reads the record and carries on with whatever it has pending (the archive is
+    // read again then: the price of a repeat, not of every release).
+    ledger.assumeAbsent(service.get(), releaseId);
     String eventId = e.meta().id() != null ? e.meta().id() : "s3:" + releaseId;
     Instant uploadedAt = e.meta().time() != null ? e.meta().time() : clock.instant();
     return requested(service.get(), source, eventId, uploadedAt);

@@ -16,4 +16,12 @@ public interface ReleaseLedger extends ReleaseStore, IndexStore, JoinKeys {
 
   /** The event's handling is over: every read goes to the store again. */
   default void endEvent() {}
+
+  /**
+   * Within this event, takes the record of {@code releaseId} as absent without reading it: for a
+   * release whose id is new by construction (an upload's own version), whose create is conditional
+   * on absence anyway. Should the record exist, the create fails, which forgets the assumption, and
+   * the engine reads it and decides again, as after any stale read. Outside an event, nothing.
+   */
+  default void assumeAbsent(String service, String releaseId) {}
 }

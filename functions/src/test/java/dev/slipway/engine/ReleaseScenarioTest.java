@@ -91,6 +91,27 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void anUploadsFirstDelivery_readsNoRecord_aRepeatedOneFindsItAndStartsNothingTwice()
+      throws Exception {
+    ledger.releaseReads.set(0);
+    deliver("s3/object-created-source-upload.json");
+    // The release id is the upload's own version: nothing to read before creating it (issue 19).
+    assertThat(ledger.releaseReads).hasValue(0);
+    Release first = release();
+    List<String> ran = List.copyOf(world.ran);
+    assertThat(ran).anyMatch(r -> r.contains("StartBuild"));
+
+    long conflicts = ledger.conflicts.get();
+    deliver("s3/object-created-source-upload.json");
+
+    assertThat(ledger.conflicts.get())
+        .as("the repeat's create was refused")
+        .isGreaterThan(conflicts);
+    assertThat(release()).isEqualTo(first);
+    assertThat(world.ran).isEqualTo(ran);
+  }
+
+  @Test
   void aNewerUpload_supersedesAnOlderReleaseStillBuilding_andStopsItsBuild() throws Exception {
     deliver("s3/object-created-source-upload.json");
     assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
