@@ -101,15 +101,17 @@ final class Joins {
   }
 
   /**
-   * {@code inner}, recording each deployment an effect starts (a deploy, or a rollback's return) as
-   * its release's before the start is applied, so ECS's events for it find the release.
+   * {@code inner}, recording each deployment a return's redeploy starts as its release's before the
+   * start is applied, so ECS's events for it find the release. A release's own deploy is found by
+   * the service index instead (it is the one deploying in its environment; issue 19: no link).
    */
   EffectRunner linkingDeployments(EffectRunner inner) {
     return new EffectRunner() {
       @Override
       public EffectRunner.Outcome run(Release release, Effect effect) {
         EffectRunner.Outcome outcome = inner.run(release, effect);
-        if (outcome instanceof EffectRunner.Outcome.Done done
+        if (!(effect instanceof Effect.Deploy)
+            && outcome instanceof EffectRunner.Outcome.Done done
             && done.followUp() instanceof Input.DeployStarted started
             && started.deploymentId() != null) {
           store.relink(

@@ -294,7 +294,10 @@ public final class Pipeline {
     if (!completed && !e.name().equals("SERVICE_DEPLOYMENT_FAILED")) {
       return new Handled.Ignored(e.name() + " changes nothing");
     }
-    Optional<ReleaseLedger.ReleaseKey> key = joins.ofDeployment(e.deploymentId());
+    Optional<ReleaseLedger.ReleaseKey> key = deployingIn(e.serviceArn(), e.deploymentId());
+    if (key.isEmpty()) {
+      key = joins.ofDeployment(e.deploymentId()); // a return's redeploy is linked
+    }
     if (key.isEmpty()) {
       return new Handled.Ignored("deployment " + e.deploymentId() + " is not a Slipway release's");
     }
@@ -326,6 +329,46 @@ public final class Pipeline {
     }
     return apply(
         key.get(), new Input.DeploymentEnded(eventId, e.deploymentId(), completed, e.reason()));
+  }
+
+  /**
+   * The release deploying in the ECS service {@code serviceArn} names, when the deployment is its
+   * own (or its start is not recorded yet): found by the service's index, which this event reads
+   * once and the write of the release's next state then starts from, so a release's own deploy
+   * needs no join key of its own (issue 19: a PUT and a GET a release). One release deploys per
+   * environment at most. Empty for a service no declared environment targets, an ARN without its
+   * cluster (the old form), or a deployment that is not the deploying release's.
+   */
+  private Optional<ReleaseLedger.ReleaseKey> deployingIn(String serviceArn, String deploymentId) {
+    int at = serviceArn == null ? -1 : serviceArn.indexOf(":service/");
+    String[] names =
+        at < 0 ? new String[0] : serviceArn.substring(at + ":service/".length()).split("/");
+    if (names.length != 2) {
+      return Optional.empty();
+    }
+    for (Declarations.Service declared : config.services().services()) {
+      Optional<Declarations.Environment> environment = declared.target(names[0], names[1]);
+      if (environment.isEmpty()) {
+        continue;
+      }
+      boolean first = declared.first().equals(environment.get());
+      for (ServiceView.Entry entry :
+          ledger.readIndex(declared.name()).map(i -> i.value().deploying()).orElse(List.of())) {
+        boolean here =
+            environment.get().name().equals(entry.environment())
+                || (entry.environment() == null && first);
+        Optional<Release> release =
+            here
+                ? ledger.read(declared.name(), entry.id()).map(ReleaseLedger.Versioned::value)
+                : Optional.empty();
+        if (release.isPresent()
+            && (release.get().deployment() == null
+                || deploymentId.equals(release.get().deployment().deploymentId()))) {
+          return Optional.of(new ReleaseLedger.ReleaseKey(declared.name(), entry.id()));
+        }
+      }
+    }
+    return Optional.empty();
   }
 
   private Handled alarmed(AlarmStateChange e) {

@@ -438,6 +438,14 @@ class PipelineEmulatorIT {
         sample(
             "ecs/deployment-completed.json", Map.of("ecs-svc/4827193650284719365", deploymentId)));
     assertThat(release(id).state()).isEqualTo(ReleaseState.DEPLOYING);
+    // ECS's event found the release as the one deploying in its service (the index), and was
+    // applied, though the deploy wrote no join key for its deployment (issue 19).
+    assertThat(release(id).seenEvents()).contains("3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f");
+    assertThat(
+            aws.s3()
+                .listObjectsV2(r -> r.bucket(BUCKET).prefix("ledger/links/deployment/"))
+                .contents())
+        .isEmpty();
     clock.advance(Duration.ofSeconds(301));
     invoke(new ReconcilerHandler(pipeline, log), "{}");
 

@@ -131,6 +131,12 @@ public final class FakeWorld
     return (Input.DeployStarted) done(run(release, deploy));
   }
 
+  /**
+   * Runs once after the next deploy has reached ECS, before its start is recorded: a test's way in
+   * between two steps of a handler.
+   */
+  public volatile Runnable afterNextDeploy;
+
   @Override
   public String rollBack(Release release, String cluster, String service, String taskDefinitionArn)
       throws Refused {
@@ -193,6 +199,11 @@ public final class FakeWorld
         return new Outcome.Failed(deployFailure);
       }
       deploys.add(deploy);
+      Runnable hook = afterNextDeploy;
+      afterNextDeploy = null;
+      if (hook != null) {
+        hook.run();
+      }
       int revision = 7 + registered.incrementAndGet();
       return new Outcome.Done(
           new Input.DeployStarted(

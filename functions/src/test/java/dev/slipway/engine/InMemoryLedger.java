@@ -68,20 +68,8 @@ public final class InMemoryLedger extends ObjectLedger {
     return links.putIfAbsent(key, release) == null;
   }
 
-  /** Runs once after the next relink: a test's way in between two steps of a handler. */
-  public volatile Runnable afterNextRelink;
-
   @Override
   public void relink(String key, ReleaseKey release) {
-    relinkOnly(key, release);
-    Runnable hook = afterNextRelink;
-    afterNextRelink = null;
-    if (hook != null) {
-      hook.run();
-    }
-  }
-
-  private void relinkOnly(String key, ReleaseKey release) {
     links.put(key, release);
   }
 

@@ -423,9 +423,9 @@ class ReleaseScenarioTest {
     deliver("codebuild/build-state-compile-succeeded.json");
     deliver("codebuild/build-state-image-succeeded.json");
     deliver("ecr/image-action-push.json");
-    // ECS's event comes between the deployment's link and the record of its start
+    // ECS's event comes between the deployment's start and the record of it
     List<Object> early = new ArrayList<>();
-    ledger.afterNextRelink =
+    world.afterNextDeploy =
         () -> {
           try {
             early.add(pipeline.handle(sample("ecs/deployment-completed.json")));
@@ -453,7 +453,7 @@ class ReleaseScenarioTest {
     deliver("codebuild/build-state-image-succeeded.json");
     deliver("ecr/image-action-push.json");
     // the handler carrying out the deploy dies after ECS took the update, holding the claim
-    ledger.afterNextRelink =
+    world.afterNextDeploy =
         () -> {
           throw new IllegalStateException("handler killed");
         };
