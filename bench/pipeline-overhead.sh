@@ -52,6 +52,8 @@ def group(kind):
         return "the builds' own calls (buildspec)"
     if caller == "runtime":
         return "the local stand-ins (not on AWS)"
+    if caller.startswith("HandlersReconciler"):
+        return "the reconciler's ticks in the window (scheduled, not per release)"
     return "Slipway's handlers"
 if rows and "requests" in rows[0]:
     groups = {}
@@ -78,6 +80,15 @@ if rows and "requests" in rows[0]:
               "| who | requests |", "|---|---|"]
     for g in sorted(groups, key=lambda g: -statistics.median(groups[g])):
         lines.append(f"| {g} | {statistics.median(groups[g]):g} |")
+    # Issue 19's count: what each release's events cost, the handlers' and Lambda's poller's.
+    carrying = "Lambda's SQS poller: receives and deletes that carried events"
+    per_release = [sum(n for kind, n in r["requests"].items()
+                       if group(kind) in ("Slipway's handlers", carrying)) for r in rows]
+    d["requests"]["perRelease"] = {"median": statistics.median(per_release), "max": max(per_release),
+                                   "min": min(per_release)}
+    json.dump(d, open(sys.argv[1], "w"), indent=2)
+    lines += ["", f"**A release's events (the handlers' requests and the poller's that carried them): "
+              f"median {statistics.median(per_release):g}**, min {min(per_release):g}, max {max(per_release):g}."]
     lines += ["", "Slipway's handlers' requests by operation (medians):", "", "| operation | requests |", "|---|---|"]
     for k in sorted(kinds, key=lambda k: -statistics.median(kinds[k])):
         lines.append(f"| {k} | {statistics.median(kinds[k]):g} |")

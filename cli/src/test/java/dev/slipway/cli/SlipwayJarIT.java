@@ -46,7 +46,9 @@ class SlipwayJarIT {
         .isEqualTo(
             "{\"kind\":\"codebuild.build-state\",\"project\":\"slipway-compile\","
                 + "\"buildId\":\"arn:aws:codebuild:eu-west-1:210987654321:build/slipway-compile:0d1c2b3a-4f5e-4d6c-8b7a-9f8e7d6c5b4a\","
-                + "\"status\":\"SUCCEEDED\",\"releaseId\":\"hello-go-25f25853d6a0\"}");
+                + "\"status\":\"SUCCEEDED\",\"releaseId\":\"hello-go-25f25853d6a0\","
+                + "\"artifactSha256\":"
+                + "\"9c2f6a7e1d4b8c3a5f0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b4a3f2e1d0c9b8a\"}");
   }
 
   @Test
