@@ -417,6 +417,48 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void ecsEventsFindTheDeployingReleaseByItsService_onlyForItsOwnDeployment() throws Exception {
+    world.findings.put(DIGEST, List.of());
+    throughScan();
+    assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
+    assertThat(release().deployment().deploymentId()).isEqualTo(FakeWorld.DEPLOYMENT_ID);
+
+    // Someone's own UpdateService of the same ECS service: a deployment of another id.
+    Pipeline.Handled other =
+        pipeline.handle(
+            edited(
+                "ecs/deployment-completed.json",
+                FakeWorld.DEPLOYMENT_ID,
+                "ecs-svc/1111111111111111111"));
+    assertThat(other).isInstanceOf(Pipeline.Handled.Ignored.class);
+    // An ECS service no environment declares: no index is read for it.
+    ledger.indexReads.set(0);
+    Pipeline.Handled elsewhere =
+        pipeline.handle(
+            edited(
+                "ecs/deployment-completed.json",
+                "service/slipway-demo/hello-go",
+                "service/slipway-demo/not-declared"));
+    assertThat(elsewhere).isInstanceOf(Pipeline.Handled.Ignored.class);
+    assertThat(ledger.indexReads).hasValue(0);
+    assertThat(release().seenEvents()).doesNotContain("3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f");
+
+    // The release's own deployment, found by the index though no join key names it.
+    assertThat(ledger.linked("deployment/" + FakeWorld.DEPLOYMENT_ID)).isEmpty();
+    deliver("ecs/deployment-completed.json");
+    assertThat(release().seenEvents()).contains("3c4d5e6f-7a8b-4c9d-8e0f-2a3b4c5d6e7f");
+  }
+
+  /** A sample with {@code from} replaced by {@code to} and an event id of its own. */
+  static PipelineEvent edited(String path, String from, String to) throws IOException {
+    String text =
+        Files.readString(Path.of(System.getProperty("slipway.root", ".."), "events", path))
+            .replace(from, to)
+            .replaceFirst("\"id\": \"[^\"]+\"", "\"id\": \"edited-" + to.hashCode() + "\"");
+    return ((ParseResult.Parsed) new EventParser().parse(text).get(0)).event();
+  }
+
+  @Test
   void ecsFinishingBeforeTheDeployIsRecorded_isRetried_notLost() throws Exception {
     world.findings.put(DIGEST, List.of());
     deliver("s3/object-created-source-upload.json");
