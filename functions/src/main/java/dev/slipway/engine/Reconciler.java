@@ -102,6 +102,22 @@ final class Reconciler {
   }
 
   /**
+   * A release its upload made that no index shows: the handler stopped between writing the record
+   * and the index, or the create's answer was lost and its retry, refused, found the record and
+   * changed nothing. Only here can the reconciler see it (it finds open releases by the index):
+   * brought into the index, then reconciled as an open one is. True when it moved.
+   */
+  private boolean unindexed(Release release, Instant now) throws Unavailable {
+    ledger.beginEvent();
+    try {
+      engine.index(release, Optional.empty());
+      return !reconcileOne(release, now).equals(release);
+    } finally {
+      ledger.endEvent();
+    }
+  }
+
+  /**
    * Uploads whose event never came (S3's notifications are best effort too): each archive under
    * {@code sources/} of the last {@link #UPLOAD_LOOKBACK} that is older than the stuck period and
    * has no release becomes one now, as its event would have made it. Compared with each service's
@@ -127,10 +143,15 @@ final class Reconciler {
                   ledger.readIndex(s).map(i -> i.value().releases()).orElse(List.of()).stream()
                       .map(ServiceView.Entry::id)
                       .collect(Collectors.toSet()));
-      if (!ids.contains(releaseId) && ledger.read(service, releaseId).isEmpty()) {
-        uploads.requested(service, upload.source(), "reconcile:upload:" + releaseId, upload.at());
+      if (!ids.contains(releaseId)) {
+        Optional<ReleaseLedger.Versioned<Release>> record = ledger.read(service, releaseId);
+        if (record.isEmpty()) {
+          uploads.requested(service, upload.source(), "reconcile:upload:" + releaseId, upload.at());
+          found++;
+        } else if (unindexed(record.get().value(), now)) {
+          found++;
+        }
         ids.add(releaseId);
-        found++;
       }
       if (uploadsWithRelease.size() < 100_000) {
         uploadsWithRelease.add(releaseId);

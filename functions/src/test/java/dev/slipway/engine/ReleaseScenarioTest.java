@@ -603,6 +603,35 @@ class ReleaseScenarioTest {
   }
 
   @Test
+  void aReleaseNoIndexShows_isBroughtIntoItByTheUploadSweep_notLeftInvisible() throws Exception {
+    // The handler stopped between the record and the index (or the create's answer was lost and
+    // its retry, refused, found the record and changed nothing): the reconciler finds open
+    // releases by the index, so only the upload sweep can see this one (the load drill's faults
+    // found a release that never showed up).
+    var upload = (dev.slipway.event.S3ObjectCreated) sample("s3/object-created-source-upload.json");
+    deliver("s3/object-created-source-upload.json");
+    var index = ledger.readIndex("hello-go").orElseThrow();
+    assertThat(ledger.replaceIndex(ServiceIndex.empty("hello-go"), index.version())).isTrue();
+    world.uploads.add(
+        new SourceArchives.Upload(
+            new dev.slipway.release.SourceRef(
+                upload.bucket(), upload.key(), upload.versionId(), upload.etag()),
+            upload.meta().time()));
+    clock.set(upload.meta().time().plus(Duration.ofMinutes(16)));
+
+    pipeline.reconcile();
+
+    assertThat(ledger.readIndex("hello-go").orElseThrow().value().releases())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.id()).isEqualTo(ID);
+              assertThat(e.state()).isEqualTo(ReleaseState.BUILDING);
+            });
+    assertThat(world.ran.stream().filter(r -> r.contains("StartBuild"))).hasSize(1);
+  }
+
+  @Test
   void aReleasePastItsStatesLimit_isMarkedStuckOnce_announced_andLeftWhereItIs() throws Exception {
     deliver("s3/object-created-source-upload.json");
     deliver("codebuild/build-state-compile-succeeded.json");
