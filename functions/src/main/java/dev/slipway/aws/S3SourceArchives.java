@@ -7,7 +7,6 @@ import dev.slipway.source.SourceCheck;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,28 +35,51 @@ public record S3SourceArchives(
   public static final long MAX_ARCHIVE_BYTES = 100L * 1024 * 1024;
 
   /**
-   * ListObjectVersions under {@code sources/} (the stack's bucket is versioned: a release id comes
-   * from the version id; an unversioned bucket answers "null" and the ETag counts), the current
-   * version of each key, uploaded at or after {@code since}.
+   * The most versions one ListObjectVersions answers (S3's own most, asked for explicitly: moto's
+   * default is 100).
+   */
+  static final int PAGE = 1000;
+
+  /**
+   * One ListObjectVersions under {@code sources/} (the stack's bucket is versioned: a release id
+   * comes from the version id; an unversioned bucket answers "null" and the ETag counts): the
+   * current version of each key. A page goes on from S3's own next markers, the version id and the
+   * key in one string ({@code "<version-id> <key>"}: a version id has no space), so a key with more
+   * versions than a page is gone through, not listed again.
    */
   @Override
-  public List<Upload> uploadedSince(Instant since) throws Unavailable {
+  public UploadPage uploads(String after) throws Unavailable {
+    return uploads(after, PAGE);
+  }
+
+  /** {@link #uploads(String)} with pages of {@code max} versions (a test's smaller pages). */
+  UploadPage uploads(String after, int max) throws Unavailable {
     try {
+      var page =
+          s3.get()
+              .listObjectVersions(
+                  r -> {
+                    r.bucket(bucket).prefix("sources/").maxKeys(max);
+                    if (after != null) {
+                      int space = after.indexOf(' ');
+                      r.versionIdMarker(after.substring(0, space))
+                          .keyMarker(after.substring(space + 1));
+                    }
+                  });
       List<Upload> found = new ArrayList<>();
-      for (var page :
-          s3.get().listObjectVersionsPaginator(r -> r.bucket(bucket).prefix("sources/"))) {
-        for (ObjectVersion v : page.versions()) {
-          if (Boolean.TRUE.equals(v.isLatest())
-              && !v.lastModified().isBefore(since)
-              && SourceRef.serviceOf(v.key()).isPresent()) {
-            found.add(
-                new Upload(
-                    new SourceRef(bucket, v.key(), v.versionId(), v.eTag().replace("\"", "")),
-                    v.lastModified()));
-          }
+      for (ObjectVersion v : page.versions()) {
+        if (Boolean.TRUE.equals(v.isLatest()) && SourceRef.serviceOf(v.key()).isPresent()) {
+          found.add(
+              new Upload(
+                  new SourceRef(bucket, v.key(), v.versionId(), v.eTag().replace("\"", "")),
+                  v.lastModified()));
         }
       }
-      return found;
+      return new UploadPage(
+          found,
+          Boolean.TRUE.equals(page.isTruncated())
+              ? page.nextVersionIdMarker() + " " + page.nextKeyMarker()
+              : null);
     } catch (SdkException e) {
       throw AwsErrors.unavailable(e);
     }

@@ -7,9 +7,10 @@ import java.util.Optional;
 
 /**
  * The ledger's layout over an object store with conditional writes, written once for every backend:
- * {@code releases/<service>/<id>.json} and {@code releases/<service>/index.json}. A backend says
- * how to read an object and how to write one only when absent ({@code ifMatch} null) or only over
- * the version read; the join keys and the service listing are its own.
+ * {@code releases/<service>/<id>.json}, {@code releases/<service>/index.json} and {@code
+ * cursors/<name>.json}. A backend says how to read an object and how to write one only when absent
+ * ({@code ifMatch} null) or only over the version read; the join keys and the service listing are
+ * its own.
  */
 public abstract class ObjectLedger implements ReleaseLedger {
 
@@ -90,6 +91,20 @@ public abstract class ObjectLedger implements ReleaseLedger {
   @Override
   public boolean replaceIndex(ServiceIndex index, String version) {
     return cachedPut(indexKey(index.service()), index, version).isPresent();
+  }
+
+  @Override
+  public Optional<Versioned<Cursor>> cursor(String name) {
+    return get(cursorKey(name), Cursor.class);
+  }
+
+  @Override
+  public Optional<String> saveCursor(String name, Cursor cursor, String version) {
+    return put(cursorKey(name), cursor, version);
+  }
+
+  private static String cursorKey(String name) {
+    return "cursors/" + name + ".json";
   }
 
   private <T> Optional<Versioned<T>> cachedGet(String key, Class<T> type) {

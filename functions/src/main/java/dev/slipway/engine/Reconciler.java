@@ -118,18 +118,31 @@ final class Reconciler {
   }
 
   /**
-   * Uploads whose event never came (S3's notifications are best effort too): each archive under
-   * {@code sources/} of the last {@link #UPLOAD_LOOKBACK} that is older than the stuck period and
-   * has no release becomes one now, as its event would have made it. Compared with each service's
-   * index (one read per service), not one read per archive.
+   * Uploads whose event never came (S3's notifications are best effort too): each archive of the
+   * last {@link #UPLOAD_LOOKBACK} that is older than the stuck period and has no release becomes
+   * one now, as its event would have made it. Compared with each service's index (one read per
+   * service), not one read per archive.
+   *
+   * <p>One page of the listing a tick (S3's 1,000 versions), going on from where the last tick
+   * stopped (a cursor in the ledger) and starting over after the last page: a tick's cost does not
+   * grow with the uploads the bucket keeps (30 days of them), and a lost upload is found within one
+   * pass, a tick per 1,000 uploads kept (issue 19). The cursor is written only when it moves (never
+   * while every upload fits one page) and read only by an instance that has not written it.
    */
   private int lostUploads(Instant now) throws Unavailable {
+    ReleaseStore.Versioned<Cursors.Cursor> at =
+        sweep != null
+            ? sweep
+            : ledger
+                .cursor(UPLOAD_SWEEP)
+                .orElse(new ReleaseStore.Versioned<>(new Cursors.Cursor(null), null));
+    SourceArchives.UploadPage page = ports.archives().uploads(at.value().after());
     int found = 0;
     Map<String, Set<String>> known = new HashMap<>();
-    for (SourceArchives.Upload upload :
-        ports.archives().uploadedSince(now.minus(UPLOAD_LOOKBACK))) {
-      if (upload.at().plus(config.stuckAfter()).isAfter(now)) {
-        continue; // its event may still come
+    for (SourceArchives.Upload upload : page.uploads()) {
+      if (upload.at().isBefore(now.minus(UPLOAD_LOOKBACK))
+          || upload.at().plus(config.stuckAfter()).isAfter(now)) {
+        continue; // too old to be waited for, or its event may still come
       }
       String service = SourceRef.serviceOf(upload.source().key()).orElseThrow();
       String releaseId = upload.source().releaseId();
@@ -157,8 +170,30 @@ final class Reconciler {
         uploadsWithRelease.add(releaseId);
       }
     }
+    sweep = moved(at, new Cursors.Cursor(page.next()));
     return found;
   }
+
+  /**
+   * The sweep's cursor after this tick: saved when it moved, over the version this instance knows;
+   * null (read it next tick) when another reconciler moved it first.
+   */
+  private ReleaseStore.Versioned<Cursors.Cursor> moved(
+      ReleaseStore.Versioned<Cursors.Cursor> at, Cursors.Cursor next) {
+    if (next.equals(at.value())) {
+      return at;
+    }
+    return ledger
+        .saveCursor(UPLOAD_SWEEP, next, at.version())
+        .map(version -> new ReleaseStore.Versioned<>(next, version))
+        .orElse(null);
+  }
+
+  /** The upload sweep's cursor as this instance last read or wrote it; null: read it. */
+  private volatile ReleaseStore.Versioned<Cursors.Cursor> sweep;
+
+  /** The upload sweep's cursor's name in the ledger. */
+  static final String UPLOAD_SWEEP = "reconciler-uploads";
 
   /** Release ids of uploads known to have their release (kept while this instance lives). */
   private final Set<String> uploadsWithRelease = ConcurrentHashMap.newKeySet();

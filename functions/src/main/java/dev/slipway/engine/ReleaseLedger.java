@@ -2,10 +2,10 @@ package dev.slipway.engine;
 
 /**
  * Where the pipeline keeps what it knows (S3 in AWS): the release records, the per-service indexes
- * and the join keys, three ports a component or a test fake can take one at a time. One store holds
- * all three, so the composition roots pass it whole.
+ * the join keys and the sweeps' cursors, ports a component or a test fake can take one at a time.
+ * One store holds all of them, so the composition roots pass it whole.
  */
-public interface ReleaseLedger extends ReleaseStore, IndexStore, JoinKeys {
+public interface ReleaseLedger extends ReleaseStore, IndexStore, JoinKeys, Cursors {
 
   /**
    * One event's handling starts on this thread: until {@link #endEvent}, a store may answer a

@@ -13,13 +13,25 @@ public interface SourceArchives {
   Checked check(SourceRef source);
 
   /**
-   * The archives under {@code sources/} (their current versions) uploaded at or after {@code
-   * since}, with when: the reconciler's way to find an upload whose event was lost.
+   * One page of the archives under {@code sources/} (their current versions), in key order, with
+   * when each was uploaded: from where the page before ended ({@code after}, as that page's {@code
+   * next} named it), from the first when null. The reconciler's way to find an upload whose event
+   * was lost, a page a tick (issue 19: a tick's cost does not grow with the uploads kept).
    */
-  java.util.List<Upload> uploadedSince(java.time.Instant since) throws Unavailable;
+  UploadPage uploads(String after) throws Unavailable;
 
   /** One uploaded archive and when it was uploaded. */
   record Upload(SourceRef source, java.time.Instant at) {}
+
+  /**
+   * A page of uploads, and where the next page starts (the store's own marker, opaque to the
+   * caller): null when this page ended the listing.
+   */
+  record UploadPage(java.util.List<Upload> uploads, String next) {
+    public UploadPage {
+      uploads = java.util.List.copyOf(uploads);
+    }
+  }
 
   /**
    * Either a usable configuration, with the service its manifest names (which the upload's key must

@@ -82,9 +82,23 @@ public final class FakeWorld
   /** What the source bucket holds (the reconciler looks a lost upload up there). */
   public final List<Upload> uploads = Collections.synchronizedList(new ArrayList<>());
 
+  /** How many uploads one page of the listing holds (S3: 1,000). */
+  public int uploadPage = 1000;
+
+  /** Where each listing of the uploads started (null: from the first). */
+  public final List<String> uploadListings = Collections.synchronizedList(new ArrayList<>());
+
   @Override
-  public List<Upload> uploadedSince(java.time.Instant since) {
-    return uploads.stream().filter(u -> !u.at().isBefore(since)).toList();
+  public UploadPage uploads(String after) {
+    uploadListings.add(after);
+    List<Upload> sorted =
+        uploads.stream()
+            .filter(u -> after == null || u.source().key().compareTo(after) > 0)
+            .sorted(java.util.Comparator.comparing(u -> u.source().key()))
+            .toList();
+    List<Upload> page = sorted.subList(0, Math.min(uploadPage, sorted.size()));
+    return new UploadPage(
+        page, sorted.size() > page.size() ? page.get(page.size() - 1).source().key() : null);
   }
 
   @Override

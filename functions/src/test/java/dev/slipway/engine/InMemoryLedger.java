@@ -27,11 +27,15 @@ public final class InMemoryLedger extends ObjectLedger {
   final AtomicLong releaseReads = new AtomicLong();
 
   final AtomicLong indexReads = new AtomicLong();
+  final AtomicLong cursorReads = new AtomicLong();
   final AtomicLong writes = new AtomicLong();
 
   @Override
   protected <T> Optional<Versioned<T>> get(String key, Class<T> type) {
-    (key.endsWith("/index.json") ? indexReads : releaseReads).incrementAndGet();
+    (key.startsWith("cursors/")
+            ? cursorReads
+            : key.endsWith("/index.json") ? indexReads : releaseReads)
+        .incrementAndGet();
     Stored stored = objects.get(key);
     if (stored == null) {
       return Optional.empty();

@@ -574,14 +574,19 @@ class ReleaseScenarioTest {
     assertThat(release().state()).isEqualTo(ReleaseState.DEPLOYING);
   }
 
-  @Test
-  void aLostUploadEvent_isFoundByTheReconciler_onceItsEventHadItsChance() throws Exception {
-    var upload = (dev.slipway.event.S3ObjectCreated) sample("s3/object-created-source-upload.json");
+  /** The sample upload, as the source bucket lists it (the reconciler's sweep finds it there). */
+  void sampleUploadInTheBucket(dev.slipway.event.S3ObjectCreated upload) {
     world.uploads.add(
         new SourceArchives.Upload(
             new dev.slipway.release.SourceRef(
                 upload.bucket(), upload.key(), upload.versionId(), upload.etag()),
             upload.meta().time()));
+  }
+
+  @Test
+  void aLostUploadEvent_isFoundByTheReconciler_onceItsEventHadItsChance() throws Exception {
+    var upload = (dev.slipway.event.S3ObjectCreated) sample("s3/object-created-source-upload.json");
+    sampleUploadInTheBucket(upload);
     clock.set(upload.meta().time().plusSeconds(60));
     pipeline.reconcile();
     assertThat(ledger.read("hello-go", ID)).as("its event may still come").isEmpty();
@@ -600,6 +605,48 @@ class ReleaseScenarioTest {
     deliver("s3/object-created-source-upload.json");
     pipeline.reconcile();
     assertThat(world.ran.stream().filter(r -> r.contains("StartBuild"))).hasSize(1);
+    assertThat(ledger.cursor(Reconciler.UPLOAD_SWEEP))
+        .as("every upload fits one page: the sweep's cursor never moves, nothing written")
+        .isEmpty();
+  }
+
+  @Test
+  void theUploadSweep_listsOnePageATick_andGoesOnWhereTheLastTickStopped_evenInANewInstance()
+      throws Exception {
+    // Issue 19: a tick's cost must not grow with the uploads kept. Two uploads a page here (S3:
+    // 1,000); three older than the look-back, sorted before the lost one.
+    world.uploadPage = 2;
+    var upload = (dev.slipway.event.S3ObjectCreated) sample("s3/object-created-source-upload.json");
+    for (int n = 0; n < 3; n++) {
+      world.uploads.add(
+          new SourceArchives.Upload(
+              new dev.slipway.release.SourceRef(
+                  upload.bucket(), "sources/hello-go/0-old-" + n + ".zip", "v" + n, "e" + n),
+              upload.meta().time().minus(Duration.ofDays(2))));
+    }
+    sampleUploadInTheBucket(upload);
+    clock.set(upload.meta().time().plus(Duration.ofMinutes(16)));
+
+    pipeline.reconcile();
+    assertThat(ledger.read("hello-go", ID)).as("not in the first page").isEmpty();
+    assertThat(ledger.cursor(Reconciler.UPLOAD_SWEEP).orElseThrow().value().after())
+        .isEqualTo("sources/hello-go/0-old-1.zip");
+
+    // The next tick in a new instance (a cold start) goes on from the ledger's cursor.
+    Pipeline next = new Pipeline(config, world.ports(ledger), clock);
+    next.reconcile();
+    assertThat(release().state()).isEqualTo(ReleaseState.BUILDING);
+    assertThat(release().history().get(0).cause()).isEqualTo("reconcile:upload:" + ID);
+
+    // That page ended the listing: the next tick starts over, without reading the cursor again.
+    assertThat(ledger.cursor(Reconciler.UPLOAD_SWEEP).orElseThrow().value().after()).isNull();
+    ledger.cursorReads.set(0);
+    next.reconcile();
+    assertThat(world.uploadListings).containsExactly(null, "sources/hello-go/0-old-1.zip", null);
+    assertThat(ledger.cursorReads).as("not read again: this instance wrote it").hasValue(0);
+    assertThat(ledger.cursor(Reconciler.UPLOAD_SWEEP).orElseThrow().value().after())
+        .isEqualTo("sources/hello-go/0-old-1.zip");
+    assertThat(world.ran.stream().filter(r -> r.contains("StartBuild"))).hasSize(1);
   }
 
   @Test
@@ -612,11 +659,7 @@ class ReleaseScenarioTest {
     deliver("s3/object-created-source-upload.json");
     var index = ledger.readIndex("hello-go").orElseThrow();
     assertThat(ledger.replaceIndex(ServiceIndex.empty("hello-go"), index.version())).isTrue();
-    world.uploads.add(
-        new SourceArchives.Upload(
-            new dev.slipway.release.SourceRef(
-                upload.bucket(), upload.key(), upload.versionId(), upload.etag()),
-            upload.meta().time()));
+    sampleUploadInTheBucket(upload);
     clock.set(upload.meta().time().plus(Duration.ofMinutes(16)));
 
     pipeline.reconcile();
