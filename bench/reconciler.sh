@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# One reconciler tick as final releases pile up (issue 19): K = 0, 100, 500, 999, 2000 releases of
+# One reconciler tick as final releases pile up (issue 19): K = 0, 100, 500, 999, 2000, 5000 releases of
 # one service, all final, each with its upload under sources/ (an hour old) and its index entry;
 # nine ticks each against moto, the SDK calls counted by service and operation, the median time.
 # See functions' ReconcilerScaleIT. Writes bench/results/reconciler.{json,md}. Usage: bench/reconciler.sh

@@ -110,7 +110,7 @@ class ReconcilerScaleIT {
   void aTicksRequests_doNotGrowWithTheFinalReleasesInTheLedger() throws Exception {
     boolean bench = Boolean.getBoolean("slipway.bench.reconciler");
     List<Tick> results = new ArrayList<>();
-    for (int finals : bench ? new int[] {0, 100, 500, 999, 2000} : new int[] {0, 300, 1200}) {
+    for (int finals : bench ? new int[] {0, 100, 500, 999, 2000, 5000} : new int[] {0, 300, 1200}) {
       results.add(measure(finals, bench ? 9 : 3));
     }
     if (bench) {
