@@ -34,6 +34,16 @@ class IamRequestTest {
         .checks();
   }
 
+  /** The checks of a PutEvents of {@code entries} (JSON objects, comma-separated). */
+  static List<Check> putEvents(String entries) {
+    return checks(
+        "POST",
+        "/",
+        null,
+        signed("events", "x-amz-target", "AWSEvents.PutEvents"),
+        "{\"Entries\":[" + entries + "]}");
+  }
+
   @Test
   void accessKey_isTheCredentialScopesFirstPart() {
     assertThat(IamRequest.accessKey(signed("s3"))).contains("LOCALROLEX");
@@ -112,13 +122,7 @@ class IamRequestTest {
         .containsExactly(
             "arn:aws:codebuild:eu-west-1:210987654321:project/slipway-compile",
             "arn:aws:codebuild:eu-west-1:210987654321:project/slipway-image");
-    assertThat(
-            checks(
-                "POST",
-                "/",
-                null,
-                signed("events", "x-amz-target", "AWSEvents.PutEvents"),
-                "{\"Entries\":[{\"Source\":\"slipway\",\"DetailType\":\"Release Live\"}]}"))
+    assertThat(putEvents("{\"Source\":\"slipway\",\"DetailType\":\"Release Live\"}"))
         .containsExactly(
             new Check(
                 "events:PutEvents",
@@ -126,13 +130,9 @@ class IamRequestTest {
                 Map.of("events:source", "slipway", "events:detail-type", "Release Live")));
     // The engine's announcements in one PutEvents (issue 19): each entry is judged, as IAM does.
     assertThat(
-            checks(
-                "POST",
-                "/",
-                null,
-                signed("events", "x-amz-target", "AWSEvents.PutEvents"),
-                "{\"Entries\":[{\"Source\":\"slipway\",\"DetailType\":\"Image Ready\"},"
-                    + "{\"Source\":\"slipway\",\"DetailType\":\"Release Approved\"}]}"))
+            putEvents(
+                "{\"Source\":\"slipway\",\"DetailType\":\"Image Ready\"},"
+                    + "{\"Source\":\"slipway\",\"DetailType\":\"Release Approved\"}"))
         .extracting(c -> c.context().get("events:detail-type"))
         .containsExactly("Image Ready", "Release Approved");
     assertThat(
