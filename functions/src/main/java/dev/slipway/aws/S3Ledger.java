@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.function.Supplier;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -15,6 +17,8 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CommonPrefix;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
+import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -87,8 +91,13 @@ public final class S3Ledger extends ObjectLedger {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    String token = UUID.randomUUID().toString();
     PutObjectRequest.Builder request =
-        PutObjectRequest.builder().bucket(bucket).key(key).contentType("application/json");
+        PutObjectRequest.builder()
+            .bucket(bucket)
+            .key(key)
+            .contentType("application/json")
+            .metadata(Map.of(WRITE_TOKEN, token));
     request = ifMatch == null ? request.ifNoneMatch("*") : request.ifMatch(ifMatch);
     try {
       String etag = s3.get().putObject(request.build(), RequestBody.fromBytes(body)).eTag();
@@ -98,6 +107,42 @@ public final class S3Ledger extends ObjectLedger {
       if (e.statusCode() == 412
           || e.statusCode() == 409
           || (ifMatch != null && e.statusCode() == 404)) {
+        return e.numAttempts() != null && e.numAttempts() > 1
+            ? earlierAttempt(key, token)
+            : Optional.empty();
+      }
+      throw translated(e);
+    } catch (SdkException e) {
+      throw translated(e);
+    }
+  }
+
+  /**
+   * The object metadata naming the write that stored a ledger object ({@code x-amz-meta-…}): one
+   * random token per write, the same on each of the SDK's attempts of it.
+   */
+  static final String WRITE_TOKEN = "slipway-write";
+
+  /**
+   * A write refused after the SDK retried it: an earlier attempt may have landed and its answer
+   * been lost (a 500 or a broken connection after S3 stored it), so the retry's condition failed on
+   * this write's own object. When the stored object carries this write's token it is this write's:
+   * its ETag, as the lost answer would have given. Otherwise someone else wrote first. One HEAD,
+   * only after a retried write is refused; without it the writer took its own write for another's
+   * and, having claimed effects in it, waited for the claims to expire (the fault drill found a
+   * release its own create left out of the index that way).
+   */
+  private Optional<String> earlierAttempt(String key, String token) {
+    try {
+      HeadObjectResponse head =
+          s3.get().headObject(HeadObjectRequest.builder().bucket(bucket).key(key).build());
+      return token.equals(head.metadata().get(WRITE_TOKEN))
+          ? Optional.of(head.eTag())
+          : Optional.empty();
+    } catch (NoSuchKeyException e) {
+      return Optional.empty();
+    } catch (S3Exception e) {
+      if (e.statusCode() == 404) {
         return Optional.empty();
       }
       throw translated(e);

@@ -4,8 +4,10 @@ import java.net.URI;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.sqs.SqsClient;
 
 /**
@@ -59,6 +61,18 @@ public final class Emulator implements BeforeAllCallback, AfterAllCallback {
 
   public String endpoint() {
     return moto.endpoint;
+  }
+
+  /** An S3 client of this emulator whose calls pass through {@code interceptor} (a test's view). */
+  public S3Client s3(ExecutionInterceptor interceptor) {
+    return S3Client.builder()
+        .region(Region.of(region))
+        .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
+        .endpointOverride(URI.create(moto.endpoint))
+        .forcePathStyle(true)
+        .httpClient(UrlConnectionHttpClient.create())
+        .overrideConfiguration(o -> o.addExecutionInterceptor(interceptor))
+        .build();
   }
 
   /** Forgets everything the emulator holds (moto's reset). */

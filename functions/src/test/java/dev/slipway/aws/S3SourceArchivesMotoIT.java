@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.slipway.engine.SourceArchives;
 import dev.slipway.release.SourceRef;
-import java.net.URI;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,8 +15,6 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.PutObjectResponse;
 
@@ -36,24 +33,14 @@ class S3SourceArchivesMotoIT {
   void bucket() throws Exception {
     emulator.reset();
     s3 =
-        S3Client.builder()
-            .region(Region.US_EAST_1)
-            .credentialsProvider(AwsClients.EMULATOR_CREDENTIALS)
-            .endpointOverride(URI.create(emulator.endpoint()))
-            .forcePathStyle(true)
-            .httpClient(UrlConnectionHttpClient.create())
-            .overrideConfiguration(
-                o ->
-                    o.addExecutionInterceptor(
-                        new ExecutionInterceptor() {
-                          @Override
-                          public void afterExecution(
-                              Context.AfterExecution context, ExecutionAttributes attributes) {
-                            operations.add(
-                                attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
-                          }
-                        }))
-            .build();
+        emulator.s3(
+            new ExecutionInterceptor() {
+              @Override
+              public void afterExecution(
+                  Context.AfterExecution context, ExecutionAttributes attributes) {
+                operations.add(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME));
+              }
+            });
     s3.createBucket(r -> r.bucket("sources"));
   }
 

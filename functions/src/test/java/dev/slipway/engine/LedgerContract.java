@@ -31,7 +31,7 @@ public abstract class LedgerContract {
     return 8;
   }
 
-  static Release release(String key) {
+  protected static Release release(String key) {
     SourceRef source = new SourceRef("bucket", "sources/svc/" + key + ".zip", "v1", null);
     ReleaseConfig config =
         new ReleaseConfig(
@@ -44,7 +44,7 @@ public abstract class LedgerContract {
         .release();
   }
 
-  static Release withSeen(Release r, String event) {
+  protected static Release withSeen(Release r, String event) {
     List<String> seen = new ArrayList<>(r.seenEvents());
     seen.add(event);
     return copy(r, r.state(), r.history(), seen);
