@@ -166,6 +166,9 @@ public final class ReleaseEngine {
         return;
       }
       ServiceIndex next = index.with(release);
+      if (next.equals(index)) {
+        return; // a final release old enough to be left out of the index (ServiceIndex#trimmed)
+      }
       boolean written =
           current.isEmpty()
               ? ledger.createIndex(next)
