@@ -139,13 +139,8 @@ public final class S3Ledger extends ObjectLedger {
       return token.equals(head.metadata().get(WRITE_TOKEN))
           ? Optional.of(head.eTag())
           : Optional.empty();
-    } catch (NoSuchKeyException e) {
+    } catch (NoSuchKeyException e) { // the SDK's answer to a HEAD's 404
       return Optional.empty();
-    } catch (S3Exception e) {
-      if (e.statusCode() == 404) {
-        return Optional.empty();
-      }
-      throw translated(e);
     } catch (SdkException e) {
       throw translated(e);
     }

@@ -93,6 +93,11 @@ public abstract class ObjectLedger implements ReleaseLedger {
     return cachedPut(indexKey(index.service()), index, version).isPresent();
   }
 
+  /**
+   * Read past the event's read cache, on purpose: a cursor is read once by an instance that has not
+   * written it (the reconciler keeps the one it wrote), and a cached copy would be one it cannot
+   * write over.
+   */
   @Override
   public Optional<Versioned<Cursor>> cursor(String name) {
     return get(cursorKey(name), Cursor.class);

@@ -84,8 +84,7 @@ try:
                     yield name, _Versions(versions)
 
     class _OneBucket:
-        def __init__(self, bucket, page):  # noqa: ANN001
-            self.bucket = bucket
+        def __init__(self, page):  # noqa: ANN001
             self.keys = page
 
         def get_bucket(self, _name):  # noqa: ANN001, ANN202
@@ -102,7 +101,7 @@ try:
             and max_keys >= 0
             and (key_marker is None or key_marker.startswith(prefix))
         ):
-            view = _OneBucket(bucket, _Page(bucket.keys, prefix, key_marker, max_keys))
+            view = _OneBucket(_Page(bucket.keys, prefix, key_marker, max_keys))
             return _list_object_versions(
                 view, bucket_name, delimiter, key_marker, max_keys, prefix, version_id_marker
             )
