@@ -195,6 +195,7 @@ def invoke(cp, handler, event, env, extra, work, warm_dir=None):
     r = json.loads(result.read_text())
     r["wallMs"] = wall
     r["log"] = p.stdout.strip().splitlines()[-1:] if p.stdout.strip() else []
+    r["primedLog"] = [line for line in p.stdout.splitlines() if '"primed: ' in line][:1]
     return r
 
 
@@ -232,11 +233,16 @@ def main():
             invoke(cp, cls, event, env, [f"-XX:ArchiveClassesAtExit={jsa}", "-Xlog:cds=off"], work)
             archives[name] = jsa
         samples = {f"{name}{cds}": [] for name, _, _ in configs for cds in ("", "+cds")}
+        # "+primed": the SnapStart checkpoint hook first, then the first event (Slipway's handlers)
+        samples.update({f"{name}+primed": [] for name, _, _ in configs if name in PRIMED})
         for i in range(runs):
             for name, cp, cls in configs:
                 # a fresh upload for every run: a SourceUploaded run after another on the same
                 # object would find its release made and take the cheaper path
-                for cds, extra in (("", []), ("+cds", [f"-XX:SharedArchiveFile={archives[name]}"])):
+                variants = [("", []), ("+cds", [f"-XX:SharedArchiveFile={archives[name]}"])]
+                if name in PRIMED:
+                    variants.append(("+primed", ["-Dslipway.bench.prime=true"]))
+                for cds, extra in variants:
                     files = events_for(moto, work, f"{i}-{name}{cds}", archive)
                     event = files.get(name.split("@")[0], files["ReconcilerHandler"])
                     samples[name + cds].append(invoke(cp, cls, event, env, extra, work))
@@ -248,6 +254,8 @@ def main():
             moto.stop()
         shutil.rmtree(work, ignore_errors=True)
 
+
+PRIMED = [h for h, _ in HANDLERS]
 
 WARM_EVENTS = int(os.environ.get("SLIPWAY_BENCH_WARM_EVENTS", "200"))
 
@@ -330,6 +338,7 @@ def report(samples, runs, warm):
             "uptimeMsMedian": med(rows, "uptimeMs"),
             "initMsMedian": round(med(rows, "initMs"), 1),
             "handleMsMedian": round(med(rows, "handleMs"), 1),
+            "primeMsMedian": round(med(rows, "primeMs"), 1),
             "classesMedian": med(rows, "classes"),
             # pair by pair: this run against the floor run of the same round
             "wallRatioToFloorMedian": round(statistics.median(
@@ -340,6 +349,7 @@ def report(samples, runs, warm):
                 r["wallMs"] / b["wallMs"] for r, b in zip(rows, samples[name.replace("+cds", "") + "@baseline" + ("+cds" if name.endswith("+cds") else "")])), 2)}
                if name.replace("+cds", "") + "@baseline" + ("+cds" if name.endswith("+cds") else "") in samples else {}),
             "lastLog": rows[-1]["log"],
+            "primed": next((json.loads(r["primedLog"][0]).get("message") for r in rows if r.get("primedLog")), ""),
         }
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "cold-start.json").write_text(json.dumps(out, indent=2) + "\n")
@@ -358,7 +368,7 @@ def report(samples, runs, warm):
                      "(median), without and with AppCDS.")
         lines[4] += " x baseline | x baseline (CDS) |"
         lines[5] += "---|---|"
-    for name in [n for n in samples if not n.endswith("+cds")]:
+    for name in [n for n in samples if not n.endswith(("+cds", "+primed"))]:
         h, c = out["handlers"][name], out["handlers"][name + "+cds"]
         extra = ""
         if BASELINE_JAR:
@@ -367,6 +377,16 @@ def report(samples, runs, warm):
                      f"{h['uptimeMsMedian']:.0f} | {h['initMsMedian']:.0f} | {h['handleMsMedian']:.0f} | "
                      f"{h['classesMedian']:.0f} | {c['wallMsMedian']:.0f} | {c['wallRatioToFloorMedian']:.2f} | "
                      f"{c['classesMedian']:.0f} |" + extra)
+    lines += ["", "With SnapStart's checkpoint hook run first (`beforeCheckpoint`: what Lambda runs before it takes "
+              "the snapshot), in the same fresh JVM: the first event's time is what a restore leaves to the first "
+              "invocation (the restore itself is Lambda's, not measured here):", "",
+              "| handler | checkpoint hook ms | first event after it, ms (median) | first event without it, ms | "
+              "the hook's log |",
+              "|---|---|---|---|---|"]
+    for name in [n for n in samples if n.endswith("+primed")]:
+        p, h = out["handlers"][name], out["handlers"][name[:-len("+primed")]]
+        lines.append(f"| {name[:-len('+primed')]} | {p['primeMsMedian']:.0f} | {p['handleMsMedian']:.0f} | "
+                     f"{h['handleMsMedian']:.0f} | {p['primed']} |")
     lines += ["", f"Warm, against the emulator (one JVM per handler, after its first event, {WARM_EVENTS} more "
               "events each; SourceUploaded: new uploads, each creating a release and starting its build; "
               "BuildState: each of those builds' end, each starting the image build; the others: their "
@@ -375,7 +395,7 @@ def report(samples, runs, warm):
     for name, w in warm.items():
         lines.append(f"| {name} | {w['events']} | {w['p50Ms']} | {w['p99Ms']} | {w['maxMs']} | {w['errors']} |")
     lines += ["", "What each handler did with its event (its last log line):", ""]
-    for name in [n for n in samples if not n.endswith("+cds") and n != "EmptyHandler"]:
+    for name in [n for n in samples if not n.endswith(("+cds", "+primed")) and n != "EmptyHandler"]:
         h = out["handlers"][name]
         msg = h["lastLog"][0] if h["lastLog"] else ""
         try:
@@ -396,7 +416,7 @@ def chart(out):
     except ImportError:
         print("(no chart: pip install matplotlib)", file=sys.stderr)
         return
-    names = [n for n in out["handlers"] if not n.endswith("+cds")]
+    names = [n for n in out["handlers"] if not n.endswith(("+cds", "+primed"))]
     plain = [out["handlers"][n]["wallMsMedian"] for n in names]
     cds = [out["handlers"][n + "+cds"]["wallMsMedian"] for n in names]
     fig, ax = plt.subplots(figsize=(9, 4.5))

@@ -8,15 +8,18 @@ import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
-import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.codebuild.model.ArtifactsType;
+import software.amazon.awssdk.services.codebuild.model.SourceType;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
 import software.amazon.awssdk.services.eventbridge.EventBridgeClient;
@@ -33,7 +36,7 @@ import software.amazon.awssdk.services.sqs.SqsClient;
  * the AWS CLI reads them).
  */
 public final class AwsClients implements AutoCloseable {
-  private final Lazy<SdkHttpClient> http;
+  private final Lazy<PrimingHttpClient> http;
   private final Lazy<AwsCredentialsProvider> credentials;
   private final boolean ownCredentials;
   private final Map<String, String> env;
@@ -71,10 +74,11 @@ public final class AwsClients implements AutoCloseable {
     http =
         new Lazy<>(
             () ->
-                UrlConnectionHttpClient.builder()
-                    .connectionTimeout(Duration.ofSeconds(3))
-                    .socketTimeout(Duration.ofSeconds(20))
-                    .build());
+                new PrimingHttpClient(
+                    UrlConnectionHttpClient.builder()
+                        .connectionTimeout(Duration.ofSeconds(3))
+                        .socketTimeout(Duration.ofSeconds(20))
+                        .build()));
     region =
         Region.of(
             env.getOrDefault("AWS_REGION", env.getOrDefault("AWS_DEFAULT_REGION", "us-east-1")));
@@ -137,6 +141,121 @@ public final class AwsClients implements AutoCloseable {
   /** The bake timers' delayed messages (Timers). */
   public SqsClient sqs() {
     return sqs.get();
+  }
+
+  /**
+   * SnapStart priming (issue 19): builds every client and makes each call Slipway's adapters make,
+   * answered without the network ({@link PrimingHttpClient}), so the snapshot Lambda takes after it
+   * holds the clients built and each operation's marshaller, endpoint rules, signer and parser
+   * loaded: the first event after a restore pays for none of it. Under SnapStart this runs once,
+   * when a version is published, not in an invocation, so it primes all eight clients rather than
+   * the ones a handler's steps call. Were a call ever sent, it would name resources that are no
+   * one's ({@code slipway-priming}) and change nothing. Never fails. Returns how many calls were
+   * answered locally (each went through the SDK's whole pipeline).
+   */
+  public int prime() {
+    AwsRequestOverrideConfiguration here =
+        AwsRequestOverrideConfiguration.builder().putHeader(PrimingHttpClient.HEADER, "1").build();
+    String name = "slipway-priming";
+    List<Runnable> calls =
+        List.of(
+            // S3: the ledger's conditional writes with their token, reads, heads, listings
+            () ->
+                s3().putObject(
+                        r ->
+                            r.bucket(name)
+                                .key(name)
+                                .contentType("application/json")
+                                .ifNoneMatch("*")
+                                .metadata(Map.of("slipway-write", name))
+                                .overrideConfiguration(here),
+                        RequestBody.fromString("{}")),
+            () -> s3().getObjectAsBytes(r -> r.bucket(name).key(name).overrideConfiguration(here)),
+            () -> s3().headObject(r -> r.bucket(name).key(name).overrideConfiguration(here)),
+            () ->
+                s3().listObjectVersions(
+                        r -> r.bucket(name).prefix(name).maxKeys(1).overrideConfiguration(here)),
+            () ->
+                s3().listObjectsV2(
+                        r ->
+                            r.bucket(name).prefix(name).delimiter("/").overrideConfiguration(here)),
+            // CodeBuild: a build started with its overrides, looked up, stopped
+            () ->
+                codeBuild()
+                    .startBuild(
+                        r ->
+                            r.projectName(name)
+                                .idempotencyToken(name)
+                                .sourceTypeOverride(SourceType.S3)
+                                .sourceLocationOverride(name + "/" + name)
+                                .artifactsOverride(a -> a.type(ArtifactsType.S3).location(name))
+                                .environmentVariablesOverride(e -> e.name(name).value(name))
+                                .overrideConfiguration(here)),
+            () -> codeBuild().batchGetBuilds(r -> r.ids(name + ":0").overrideConfiguration(here)),
+            () -> codeBuild().stopBuild(r -> r.id(name + ":0").overrideConfiguration(here)),
+            // ECR: an image, its scan findings
+            () -> ecr().describeImages(r -> r.repositoryName(name).overrideConfiguration(here)),
+            () ->
+                ecr()
+                    .batchGetImage(
+                        r ->
+                            r.repositoryName(name)
+                                .imageIds(i -> i.imageTag(name))
+                                .overrideConfiguration(here)),
+            () ->
+                ecr()
+                    .describeImageScanFindings(
+                        r ->
+                            r.repositoryName(name)
+                                .imageId(i -> i.imageTag(name))
+                                .overrideConfiguration(here)),
+            // ECS: a deploy (register a revision, update the service) and the reads around it
+            () ->
+                ecs()
+                    .describeServices(
+                        r -> r.cluster(name).services(name).overrideConfiguration(here)),
+            () ->
+                ecs()
+                    .describeTaskDefinition(
+                        r -> r.taskDefinition(name).overrideConfiguration(here)),
+            () -> ecs().listTaskDefinitions(r -> r.familyPrefix(name).overrideConfiguration(here)),
+            () ->
+                ecs()
+                    .updateService(
+                        r ->
+                            r.cluster(name)
+                                .service(name)
+                                .taskDefinition(name)
+                                .overrideConfiguration(here)),
+            () ->
+                ecsOnce()
+                    .registerTaskDefinition(
+                        r ->
+                            r.family(name)
+                                .containerDefinitions(c -> c.name(name).image(name))
+                                .overrideConfiguration(here)),
+            // an announcement, an alarm's state, a bake timer
+            () ->
+                events()
+                    .putEvents(
+                        r ->
+                            r.entries(e -> e.source(name).detailType(name).detail("{}"))
+                                .overrideConfiguration(here)),
+            () -> cloudWatch().describeAlarms(r -> r.alarmNames(name).overrideConfiguration(here)),
+            () ->
+                sqs()
+                    .sendMessage(
+                        r -> r.queueUrl(name).messageBody("{}").overrideConfiguration(here)));
+    PrimingHttpClient local = http.get();
+    int before = local.answered();
+    for (Runnable call : calls) {
+      try {
+        call.run();
+      } catch (RuntimeException ignored) {
+        // an error answer primes its parser too; priming never fails
+      }
+    }
+    return local.answered() - before;
   }
 
   /**

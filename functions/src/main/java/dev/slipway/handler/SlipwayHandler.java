@@ -4,6 +4,7 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.Wiring;
 import dev.slipway.engine.Pipeline;
 import dev.slipway.engine.ReleaseEngine;
@@ -20,6 +21,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.function.IntSupplier;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -39,17 +41,29 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
   private final EventParser parser = new EventParser();
   private final PrintStream log;
 
+  /** The SDK clients' priming before SnapStart's snapshot (nothing outside Lambda). */
+  private final IntSupplier primeClients;
+
   /** For Lambda: wires the AWS adapters from the environment, once per container. */
   protected SlipwayHandler(Step step) {
-    this(step, Wiring.pipeline(System.getenv(), Clock.systemUTC()), System.out);
+    this(step, new AwsClients(System.getenv()));
     Core.getGlobalContext().register(this);
+  }
+
+  private SlipwayHandler(Step step, AwsClients aws) {
+    this(step, Wiring.pipeline(System.getenv(), Clock.systemUTC(), aws), System.out, aws::prime);
   }
 
   /** For tests and the local runtime: any pipeline, any log. */
   protected SlipwayHandler(Step step, Pipeline pipeline, PrintStream log) {
+    this(step, pipeline, log, () -> 0);
+  }
+
+  private SlipwayHandler(Step step, Pipeline pipeline, PrintStream log, IntSupplier primeClients) {
     this.step = step;
     this.pipeline = pipeline;
     this.log = log;
+    this.primeClients = primeClients;
   }
 
   @Override
@@ -173,9 +187,11 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
   }
 
   /**
-   * SnapStart priming: exercise the parser and the JSON mapper before the snapshot, and make one
-   * harmless ledger read ({@link Pipeline#prime}), so the first real event after a restore pays for
-   * neither class loading nor building the S3 client. Never fails the checkpoint.
+   * SnapStart priming: exercise the parser and the JSON mapper before the snapshot, make one
+   * harmless ledger read ({@link Pipeline#prime}: the S3 client, TLS, a real answer's parsing), and
+   * one call with every other client, answered without the network ({@link AwsClients#prime}), so
+   * the first real event after a restore pays for neither class loading nor building clients. Never
+   * fails the checkpoint.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -186,9 +202,13 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
           Json.mapper().writeValueAsString(EventView.of(result));
         }
       }
+      Priming.records();
+      Priming.sourceCheck();
       pipeline.prime();
-    } catch (Throwable ignored) {
+      logLine("info", null, null, "primed: " + primeClients.getAsInt() + " client calls");
+    } catch (Throwable e) {
       // priming is an optimisation: a failure here must never fail the checkpoint
+      logLine("warn", null, null, "priming stopped: " + e);
     }
   }
 

@@ -16,10 +16,11 @@ import java.time.Duration;
  * no-arg constructor (which wires itself from the environment), one event handed to {@code
  * handleRequest}. {@link ShrunkPackageIT} starts it; it must reach nothing outside the package.
  *
- * <p>Usage: {@code PackageDriver HANDLER_CLASS EVENT_FILE ANSWER_FILE CLOCK_OFFSET_MS}. With an
- * offset other than 0 (a test that moved its clock to end a bake), the handler is built by its
- * wired constructor over {@link Wiring#pipeline} with the clock that far ahead, the one thing that
- * differs from the no-arg constructor.
+ * <p>Usage: {@code PackageDriver HANDLER_CLASS EVENT_FILE ANSWER_FILE CLOCK_OFFSET_MS [prime]}
+ * ({@code prime}: the SnapStart checkpoint hook first). With an offset other than 0 (a test that
+ * moved its clock to end a bake), the handler is built by its wired constructor over {@link
+ * Wiring#pipeline} with the clock that far ahead, the one thing that differs from the no-arg
+ * constructor.
  */
 public final class PackageDriver {
   private PackageDriver() {}
@@ -35,6 +36,10 @@ public final class PackageDriver {
       handler =
           type.getConstructor(Pipeline.class, PrintStream.class)
               .newInstance(Wiring.pipeline(System.getenv(), ahead), System.out);
+    }
+    if (args.length > 4 && args[4].equals("prime")) {
+      // what Lambda runs before it takes a SnapStart snapshot
+      type.getMethod("beforeCheckpoint", org.crac.Context.class).invoke(handler, (Object) null);
     }
     ByteArrayOutputStream answer = new ByteArrayOutputStream();
     try (InputStream event = Files.newInputStream(Path.of(args[1]))) {

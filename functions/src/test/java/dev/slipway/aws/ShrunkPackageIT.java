@@ -53,10 +53,18 @@ class ShrunkPackageIT extends PipelineEmulatorIT {
 
   @Override
   String invoke(SlipwayHandler handler, String payload) throws IOException {
+    long offset = Duration.between(clockStart, clock.instant()).toMillis();
+    return run(handler.getClass().getName(), payload, offset, List.of()).answer();
+  }
+
+  /** What one run of the driver printed, and the handler's answer. */
+  record Run(String output, String answer) {}
+
+  Run run(String handlerClass, String payload, long offset, List<String> extra) throws IOException {
     Path event = Files.createTempFile(driverDir, "event-", ".json");
     Path answer = driverDir.resolve(event.getFileName() + ".answer");
     Files.writeString(event, payload);
-    long offset = Duration.between(clockStart, clock.instant()).toMillis();
+    String simpleName = handlerClass.substring(handlerClass.lastIndexOf('.') + 1);
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     command.addAll(LAMBDA_JVM_FLAGS);
@@ -65,10 +73,11 @@ class ShrunkPackageIT extends PipelineEmulatorIT {
             "-cp",
             PACKAGE.toAbsolutePath() + java.io.File.pathSeparator + driverDir,
             PackageDriver.class.getName(),
-            handler.getClass().getName(),
+            handlerClass,
             event.toString(),
             answer.toString(),
             Long.toString(offset)));
+    command.addAll(extra);
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     // Lambda's environment: the function's variables and credentials, nothing of this JVM's.
     Map<String, String> env = builder.environment();
@@ -83,7 +92,7 @@ class ShrunkPackageIT extends PipelineEmulatorIT {
     try {
       if (!process.waitFor(60, TimeUnit.SECONDS)) {
         process.destroyForcibly();
-        throw new AssertionError(handler.getClass().getSimpleName() + " did not finish in 60 s");
+        throw new AssertionError(simpleName + " did not finish in 60 s");
       }
       output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     } catch (InterruptedException e) {
@@ -92,11 +101,38 @@ class ShrunkPackageIT extends PipelineEmulatorIT {
     }
     log.print(output);
     assertThat(process.exitValue())
-        .as(
-            "%s from the package, exit %d:%n%s",
-            handler.getClass().getSimpleName(), process.exitValue(), output)
+        .as("%s from the package, exit %d:%n%s", simpleName, process.exitValue(), output)
         .isZero();
-    return Files.readString(answer);
+    return new Run(output, Files.readString(answer));
+  }
+
+  @Test
+  void snapStartsPriming_runsWholeFromThePackage_inEveryHandler() throws IOException {
+    Path root = Path.of(System.getProperty("slipway.root", ".."));
+    // a push of another repository's image (no step acts on it); the steering function takes a
+    // function URL request, the reconciler its schedule
+    String push = "events/ecr/image-action-push-other-repository.json";
+    Map<String, String> events = new java.util.LinkedHashMap<>();
+    for (String handler :
+        List.of(
+            "SourceUploadedHandler",
+            "BuildStateHandler",
+            "ImagePushedHandler",
+            "ScanHandler",
+            "DeploymentHandler")) {
+      events.put(handler, push);
+    }
+    events.put("ApprovalHandler", "bench/coldstart/steering-approve.json");
+    events.put("ReconcilerHandler", "events/other/scheduled-event.json");
+    for (Map.Entry<String, String> e : events.entrySet()) {
+      String handler = e.getKey();
+      String event = Files.readString(root.resolve(e.getValue()));
+      String output = run("dev.slipway.handler." + handler, event, 0, List.of("prime")).output();
+      assertThat(output)
+          .as(handler)
+          .contains("primed: 19 client calls")
+          .doesNotContain("priming stopped");
+    }
   }
 
   @Test

@@ -66,4 +66,66 @@ class WiringTest {
       assertThat(aws.built()).containsExactly("s3");
     }
   }
+
+  @Test
+  void everyClientsPriming_goesThroughTheSdk_andSendsNothing() throws Exception {
+    java.util.concurrent.atomic.AtomicInteger received =
+        new java.util.concurrent.atomic.AtomicInteger();
+    com.sun.net.httpserver.HttpServer server =
+        com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+    server.createContext(
+        "/",
+        exchange -> {
+          received.incrementAndGet();
+          exchange.sendResponseHeaders(500, -1);
+          exchange.close();
+        });
+    server.start();
+    Map<String, String> env = env();
+    env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort());
+    try (AwsClients aws = new AwsClients(env, AwsClients.EMULATOR_CREDENTIALS)) {
+      assertThat(aws.prime()).as("calls answered without the network").isEqualTo(19);
+      assertThat(aws.built())
+          .containsExactlyInAnyOrder(
+              "s3", "codeBuild", "ecr", "ecs", "ecsOnce", "events", "cloudWatch", "sqs");
+      assertThat(received).as("requests that reached the endpoint").hasValue(0);
+
+      // the local answers are what the SDK takes for a success (a malformed one would prime less)
+      var here =
+          software.amazon.awssdk.awscore.AwsRequestOverrideConfiguration.builder()
+              .putHeader(PrimingHttpClient.HEADER, "1")
+              .build();
+      assertThat(
+              aws.codeBuild()
+                  .startBuild(r -> r.projectName("p").overrideConfiguration(here))
+                  .build()
+                  .environment()
+                  .environmentVariables())
+          .hasSize(1);
+      assertThat(
+              aws.events()
+                  .putEvents(r -> r.entries(e -> e.source("s")).overrideConfiguration(here))
+                  .failedEntryCount())
+          .isZero();
+      assertThat(
+              aws.s3()
+                  .putObject(
+                      r -> r.bucket("b").key("k").overrideConfiguration(here),
+                      software.amazon.awssdk.core.sync.RequestBody.fromString("{}"))
+                  .eTag())
+          .isEqualTo("\"slipway-priming\"");
+      assertThat(
+              aws.s3()
+                  .listObjectVersions(r -> r.bucket("b").overrideConfiguration(here))
+                  .versions())
+          .isEmpty();
+      assertThat(received).hasValue(0);
+
+      // the same client's calls without the mark go out as before
+      catchThrowable(() -> aws.sqs().getQueueUrl(r -> r.queueName("slipway-priming")));
+      assertThat(received.get()).isPositive();
+    } finally {
+      server.stop(0);
+    }
+  }
 }

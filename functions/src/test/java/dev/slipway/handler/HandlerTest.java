@@ -248,4 +248,24 @@ class HandlerTest {
     // Through its queue the tick is one SQS message: none of it failed (ReportBatchItemFailures).
     assertThat(out).isEqualTo("{\"batchItemFailures\":[],\"moved\":0}");
   }
+
+  @Test
+  void snapStartsCheckpointHook_primesEveryPart_andSaysSo() {
+    for (SlipwayHandler handler : handlers()) {
+      logBytes.reset();
+      handler.beforeCheckpoint(null);
+      String line = logBytes.toString(StandardCharsets.UTF_8);
+      // the records' round trip and the ledger read went through (the test pipeline has no SDK
+      // clients to prime: those are WiringTest's)
+      assertThat(line).as(handler.getClass().getSimpleName()).contains("primed: 0 client calls");
+      assertThat(line).doesNotContain("priming stopped");
+    }
+  }
+
+  @Test
+  void primingsUploadCheck_takesTheWholePath_aValidUpload() throws Exception {
+    var checked = Priming.sourceCheck();
+    assertThat(checked.invalidReason()).isNull();
+    assertThat(checked.service()).isEqualTo(Priming.SERVICE);
+  }
 }
