@@ -234,13 +234,13 @@ def main():
             archives[name] = jsa
         samples = {f"{name}{cds}": [] for name, _, _ in configs for cds in ("", "+cds")}
         # "+primed": the SnapStart checkpoint hook first, then the first event (Slipway's handlers)
-        samples.update({f"{name}+primed": [] for name, _, _ in configs if name in PRIMED})
+        samples.update({f"{name}+primed": [] for name, _, _ in configs if name.split("@")[0] in PRIMED})
         for i in range(runs):
             for name, cp, cls in configs:
                 # a fresh upload for every run: a SourceUploaded run after another on the same
                 # object would find its release made and take the cheaper path
                 variants = [("", []), ("+cds", [f"-XX:SharedArchiveFile={archives[name]}"])]
-                if name in PRIMED:
+                if name.split("@")[0] in PRIMED:
                     variants.append(("+primed", ["-Dslipway.bench.prime=true"]))
                 for cds, extra in variants:
                     files = events_for(moto, work, f"{i}-{name}{cds}", archive)
