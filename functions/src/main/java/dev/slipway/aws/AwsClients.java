@@ -167,7 +167,7 @@ public final class AwsClients implements AutoCloseable {
                                 .key(name)
                                 .contentType("application/json")
                                 .ifNoneMatch("*")
-                                .metadata(Map.of("slipway-write", name))
+                                .metadata(Map.of(S3Ledger.WRITE_TOKEN, name))
                                 .overrideConfiguration(here),
                         RequestBody.fromString("{}")),
             () -> s3().getObjectAsBytes(r -> r.bucket(name).key(name).overrideConfiguration(here)),

@@ -187,11 +187,12 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
   }
 
   /**
-   * SnapStart priming: exercise the parser and the JSON mapper before the snapshot, make one
-   * harmless ledger read ({@link Pipeline#prime}: the S3 client, TLS, a real answer's parsing), and
-   * one call with every other client, answered without the network ({@link AwsClients#prime}), so
-   * the first real event after a restore pays for neither class loading nor building clients. Never
-   * fails the checkpoint.
+   * SnapStart priming (issue 19): before the snapshot, exercise the event parser and the JSON
+   * mapper, the ledger's records and an upload's check ({@link Priming}), one harmless ledger read
+   * ({@link Pipeline#prime}: the S3 client, TLS, a real answer's parsing), and each call the
+   * adapters make, answered without the network ({@link AwsClients#prime}), so the first real event
+   * after a restore pays for little class loading and no client building. Never fails the
+   * checkpoint; says in one log line what it primed, or where it stopped.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
