@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.slipway.aws.AwsClients;
 import dev.slipway.engine.ReleaseLedger;
+import dev.slipway.engine.ServiceIndex;
 import dev.slipway.json.Json;
 import dev.slipway.release.Release;
 import dev.slipway.release.ReleaseState;
@@ -208,15 +209,34 @@ final class ReleaseCommands {
     }
   }
 
-  @Command(name = "releases", description = "List the releases of SERVICE, newest first.")
+  @Command(
+      name = "releases",
+      description =
+          "List the releases of SERVICE, newest first: the ones its index keeps (every open"
+              + " release, the last two days', the newest 100, the last 10 live in each"
+              + " environment), or with --all every release in the ledger.")
   static final class Releases extends Base {
     @Parameters(index = "0", paramLabel = "SERVICE")
     String service;
 
+    @Option(
+        names = "--all",
+        description = "every release in the ledger, read record by record (slower)")
+    boolean all;
+
     @Override
     int run(AwsClients clients, ReleaseLedger ledger) {
       List<ServiceView.Entry> releases =
-          ledger.readIndex(service).map(i -> i.value().releases()).orElse(List.of());
+          all
+              ? new ServiceIndex(
+                      service,
+                      ledger.releaseIds(service).stream()
+                          .map(id -> ledger.read(service, id))
+                          .flatMap(Optional::stream)
+                          .map(v -> ServiceIndex.entryOf(v.value()))
+                          .toList())
+                  .releases() // sorted newest first, as the index is
+              : ledger.readIndex(service).map(i -> i.value().releases()).orElse(List.of());
       if (json) {
         ArrayNode all = Json.mapper().createArrayNode();
         releases.forEach(

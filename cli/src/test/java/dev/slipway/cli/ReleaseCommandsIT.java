@@ -365,6 +365,27 @@ class ReleaseCommandsIT {
     Cli releases = slipway("releases", "hello-go", "--json");
     assertThat(Json.parse(releases.out(), "$").findValuesAsText("releaseId"))
         .containsExactlyInAnyOrder(older.id(), newer.id());
+
+    // An index that no longer shows the older one (as ServiceIndex#trimmed leaves a long
+    // history): the plain listing is the index's, --all reads every record.
+    var index = ledger.readIndex("hello-go").orElseThrow();
+    assertThat(
+            ledger.replaceIndex(
+                new dev.slipway.engine.ServiceIndex(
+                    "hello-go",
+                    index.value().releases().stream()
+                        .filter(e -> !e.id().equals(older.id()))
+                        .toList()),
+                index.version()))
+        .isTrue();
+    assertThat(
+            Json.parse(slipway("releases", "hello-go", "--json").out(), "$")
+                .findValuesAsText("releaseId"))
+        .containsExactly(newer.id());
+    Cli every = slipway("releases", "hello-go", "--all", "--json");
+    assertThat(every.code()).as(every.err()).isZero();
+    assertThat(Json.parse(every.out(), "$").findValuesAsText("releaseId"))
+        .containsExactlyInAnyOrder(newer.id(), older.id());
     Cli all = slipway("status");
     assertThat(all.out()).contains("hello-go");
     assertThat(slipway("status", "nope").code()).isEqualTo(2);

@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The release ledger in S3: {@code releases/<service>/<id>.json}, {@code
@@ -188,5 +189,24 @@ public final class S3Ledger extends ObjectLedger {
       }
     }
     return services;
+  }
+
+  @Override
+  public List<String> releaseIds(String service) {
+    String under = prefix + "releases/" + service + "/";
+    List<String> ids = new ArrayList<>();
+    try {
+      for (var page : s3.get().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(under))) {
+        for (S3Object object : page.contents()) {
+          String name = object.key().substring(under.length());
+          if (name.endsWith(".json") && !name.contains("/") && !name.equals("index.json")) {
+            ids.add(name.substring(0, name.length() - ".json".length()));
+          }
+        }
+      }
+    } catch (SdkException e) {
+      throw translated(e);
+    }
+    return ids;
   }
 }

@@ -16,4 +16,12 @@ public interface IndexStore {
 
   /** Every service with an index. */
   List<String> services();
+
+  /**
+   * The ids of every release of {@code service} whose record the ledger holds, in no particular
+   * order: the whole history, which the index does not keep ({@link ServiceIndex#trimmed}). One
+   * listing request per 1,000 releases: for a person's look back ({@code slipway releases --all}),
+   * never for a step.
+   */
+  List<String> releaseIds(String service);
 }

@@ -76,15 +76,19 @@ public record ServiceIndex(String service, List<ServiceView.Entry> releases) {
         entries.add(e);
       }
     }
-    entries.add(
-        new ServiceView.Entry(
-            release.id(),
-            release.requestedAt(),
-            release.state(),
-            release.history().isEmpty() ? null : release.history().get(0).at(),
-            release.history().size(),
-            release.environment()));
+    entries.add(entryOf(release));
     return new ServiceIndex(service, entries).trimmed();
+  }
+
+  /** {@code release}'s entry in an index. */
+  public static ServiceView.Entry entryOf(Release release) {
+    return new ServiceView.Entry(
+        release.id(),
+        release.requestedAt(),
+        release.state(),
+        release.history().isEmpty() ? null : release.history().get(0).at(),
+        release.history().size(),
+        release.environment());
   }
 
   /**

@@ -87,6 +87,16 @@ public final class InMemoryLedger extends ObjectLedger {
   }
 
   @Override
+  public List<String> releaseIds(String service) {
+    String under = "releases/" + service + "/";
+    return objects.keySet().stream()
+        .filter(k -> k.startsWith(under) && !k.equals(indexKey(service)))
+        .map(k -> k.substring(under.length(), k.length() - ".json".length()))
+        .sorted()
+        .toList();
+  }
+
+  @Override
   public List<String> services() {
     List<String> out = new ArrayList<>();
     objects.keySet().stream()

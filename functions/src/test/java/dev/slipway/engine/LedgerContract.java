@@ -60,6 +60,18 @@ public abstract class LedgerContract {
   }
 
   @Test
+  void releaseIds_listEveryRecordOfTheService_notItsIndex() {
+    Release a = release("a");
+    Release b = release("b");
+    ledger().create(a);
+    ledger().create(b);
+    ledger().createIndex(ServiceIndex.empty("svc").with(a));
+
+    assertThat(ledger().releaseIds("svc")).containsExactlyInAnyOrder(a.id(), b.id());
+    assertThat(ledger().releaseIds("other")).isEmpty();
+  }
+
+  @Test
   void create_onlyWhenAbsent() {
     Release release = release("a");
 
