@@ -21,7 +21,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
  * request IAM would have to allow, nothing in CloudTrail, no effect. Every other request goes to
  * the wrapped client untouched.
  *
- * <p>The answer is what the protocol's parser takes for an empty success (see {@link #answer}).
+ * <p>The answer is what the protocol's parser takes for a success, with content where the model is
+ * large (see {@link #answer}).
  */
 final class PrimingHttpClient implements SdkHttpClient {
   /** The header that marks a priming call (set per request, never sent). */
