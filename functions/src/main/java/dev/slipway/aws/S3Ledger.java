@@ -178,35 +178,39 @@ public final class S3Ledger extends ObjectLedger {
 
   @Override
   public List<String> services() {
-    List<String> services = new ArrayList<>();
-    for (var page :
-        s3.get()
-            .listObjectsV2Paginator(
-                r -> r.bucket(bucket).prefix(prefix + "releases/").delimiter("/"))) {
-      for (CommonPrefix common : page.commonPrefixes()) {
-        String p = common.prefix();
-        services.add(p.substring((prefix + "releases/").length(), p.length() - 1));
-      }
-    }
-    return services;
+    return listed(prefix + "releases/", true);
   }
 
   @Override
   public List<String> releaseIds(String service) {
-    String under = prefix + "releases/" + service + "/";
-    List<String> ids = new ArrayList<>();
+    return listed(prefix + "releases/" + service + "/", false).stream()
+        .filter(name -> name.endsWith(".json") && !name.equals("index.json"))
+        .map(name -> name.substring(0, name.length() - ".json".length()))
+        .toList();
+  }
+
+  /**
+   * The names one level below {@code under} (one {@code ListObjectsV2} per 1,000, by the "/"
+   * delimiter): its folders' names when {@code folders}, else its objects' names.
+   */
+  private List<String> listed(String under, boolean folders) {
+    List<String> names = new ArrayList<>();
     try {
-      for (var page : s3.get().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(under))) {
-        for (S3Object object : page.contents()) {
-          String name = object.key().substring(under.length());
-          if (name.endsWith(".json") && !name.contains("/") && !name.equals("index.json")) {
-            ids.add(name.substring(0, name.length() - ".json".length()));
+      for (var page :
+          s3.get().listObjectsV2Paginator(r -> r.bucket(bucket).prefix(under).delimiter("/"))) {
+        if (folders) {
+          for (CommonPrefix common : page.commonPrefixes()) {
+            names.add(common.prefix().substring(under.length(), common.prefix().length() - 1));
+          }
+        } else {
+          for (S3Object object : page.contents()) {
+            names.add(object.key().substring(under.length()));
           }
         }
       }
     } catch (SdkException e) {
       throw translated(e);
     }
-    return ids;
+    return names;
   }
 }

@@ -64,7 +64,8 @@ public final class Wiring {
                 new EventBridgeAnnouncements(
                     aws::events, env.getOrDefault("SLIPWAY_EVENT_BUS", "default")),
                 timers(aws, env, clock),
-                config.services())),
+                config.services()),
+            aws::prime),
         clock);
   }
 

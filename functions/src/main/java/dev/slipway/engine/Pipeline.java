@@ -55,7 +55,8 @@ public final class Pipeline {
   /**
    * The world as the pipeline sees it, one port per API (the composition roots give the AWS
    * adapters, tests fakes): the ledger, the uploaded sources, the registry and its scanners, the
-   * builds and what they leave, the deployments, the alarms, and the effects' runner.
+   * builds and what they leave, the deployments, the alarms, the effects' runner, and the priming
+   * of the clients behind them before SnapStart's snapshot.
    */
   public record Ports(
       ReleaseLedger ledger,
@@ -65,7 +66,18 @@ public final class Pipeline {
       BuildLogs buildLogs,
       Deployments deployments,
       Alarms alarms,
-      EffectRunner effects) {}
+      EffectRunner effects,
+      ClientPriming clientPriming) {}
+
+  /**
+   * Makes each call the adapters make without its reaching the world, so the clients behind them
+   * are built and each operation loaded before a snapshot; returns how many calls it made. Fakes
+   * have nothing to prime.
+   */
+  @FunctionalInterface
+  public interface ClientPriming {
+    int prime();
+  }
 
   public Pipeline(EngineConfig config, Ports ports, Clock clock) {
     this.config = config;
@@ -684,16 +696,18 @@ public final class Pipeline {
   /**
    * SnapStart priming (issue 19): one harmless real call, a read of the ledger index of a service
    * that cannot exist (its name is not a service name), so that the snapshot holds a built S3
-   * client with its TLS set-up, credentials, signing and XML parsing, as Powertools primes. Every
-   * handler reads the ledger at its first event. Never fails: a refusal or an unreachable endpoint
-   * primes almost as much.
+   * client with its TLS set-up, credentials, signing and a real answer's parsing, as Powertools
+   * primes (every handler reads the ledger at its first event); then every other call the adapters
+   * make, without the network ({@link ClientPriming}). The read never fails: a refusal or an
+   * unreachable endpoint primes almost as much. Returns how many calls the clients' priming made.
    */
-  public void prime() {
+  public int prime() {
     try {
       ledger.readIndex(PRIMING_SERVICE);
     } catch (RuntimeException ignored) {
       // priming is an optimisation
     }
+    return ports.clientPriming().prime();
   }
 
   /** Not a service name (services start with a letter), so never a real service's index. */

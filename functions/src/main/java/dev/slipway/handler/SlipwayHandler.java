@@ -4,7 +4,6 @@ import com.amazonaws.services.lambda.runtime.Context;
 import com.amazonaws.services.lambda.runtime.RequestStreamHandler;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.slipway.aws.AwsClients;
 import dev.slipway.aws.Wiring;
 import dev.slipway.engine.Pipeline;
 import dev.slipway.engine.ReleaseEngine;
@@ -21,7 +20,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.function.IntSupplier;
 import org.crac.Core;
 import org.crac.Resource;
 
@@ -41,29 +39,17 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
   private final EventParser parser = new EventParser();
   private final PrintStream log;
 
-  /** The SDK clients' priming before SnapStart's snapshot (nothing outside Lambda). */
-  private final IntSupplier primeClients;
-
   /** For Lambda: wires the AWS adapters from the environment, once per container. */
   protected SlipwayHandler(Step step) {
-    this(step, new AwsClients(System.getenv()));
+    this(step, Wiring.pipeline(System.getenv(), Clock.systemUTC()), System.out);
     Core.getGlobalContext().register(this);
-  }
-
-  private SlipwayHandler(Step step, AwsClients aws) {
-    this(step, Wiring.pipeline(System.getenv(), Clock.systemUTC(), aws), System.out, aws::prime);
   }
 
   /** For tests and the local runtime: any pipeline, any log. */
   protected SlipwayHandler(Step step, Pipeline pipeline, PrintStream log) {
-    this(step, pipeline, log, () -> 0);
-  }
-
-  private SlipwayHandler(Step step, Pipeline pipeline, PrintStream log, IntSupplier primeClients) {
     this.step = step;
     this.pipeline = pipeline;
     this.log = log;
-    this.primeClients = primeClients;
   }
 
   @Override
@@ -188,11 +174,12 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
 
   /**
    * SnapStart priming (issue 19): before the snapshot, exercise the event parser and the JSON
-   * mapper, the ledger's records and an upload's check ({@link Priming}), one harmless ledger read
-   * ({@link Pipeline#prime}: the S3 client, TLS, a real answer's parsing), and each call the
-   * adapters make, answered without the network ({@link AwsClients#prime}), so the first real event
-   * after a restore pays for little class loading and no client building. Never fails the
-   * checkpoint; says in one log line what it primed, or where it stopped.
+   * mapper, the ledger's records and an upload's check ({@link Priming}), then the clients ({@link
+   * Pipeline#prime}: one harmless ledger read for the S3 client, TLS and a real answer's parsing,
+   * and each other call the adapters make, answered without the network by {@link
+   * dev.slipway.aws.AwsClients#prime}), so the first real event after a restore pays for little
+   * class loading and no client building. Never fails the checkpoint; says in one log line what it
+   * primed, or where it stopped.
    */
   @Override
   public void beforeCheckpoint(org.crac.Context<? extends Resource> context) {
@@ -205,8 +192,7 @@ public abstract class SlipwayHandler implements RequestStreamHandler, Resource {
       }
       Priming.records();
       Priming.sourceCheck();
-      pipeline.prime();
-      logLine("info", null, null, "primed: " + primeClients.getAsInt() + " client calls");
+      logLine("info", null, null, "primed: " + pipeline.prime() + " client calls");
     } catch (Throwable e) {
       // priming is an optimisation: a failure here must never fail the checkpoint
       logLine("warn", null, null, "priming stopped: " + e);

@@ -119,7 +119,7 @@ public final class FakeWorld
 
   /** The pipeline's ports, all this world's, around {@code ledger}. */
   public Pipeline.Ports ports(ReleaseLedger ledger) {
-    return new Pipeline.Ports(ledger, this, this, this, this, this, this, this);
+    return new Pipeline.Ports(ledger, this, this, this, this, this, this, this, () -> 0);
   }
 
   @Override
