@@ -8,6 +8,9 @@ Each is run with and without an AppCDS archive (made by one training run of that
 Runs are interleaved (round after round over every configuration), so drift on this shared machine
 falls on all of them alike; figures are medians, and ratios against the floor of the same round.
 
+Also the SDK's floor (SdkReadHandler): a fresh JVM doing nothing but one S3 read through the SDK
+from the functions jar, what six handlers' first events do before anything of their own.
+
 Usage: bench/cold-start.py [RUNS]   (default 10). Writes bench/results/cold-start.json and .md, and
 cold-start.png when matplotlib is installed. With SLIPWAY_BENCH_BASELINE_JAR=<an older functions jar>,
 every handler is also run from that jar in the same rounds (rows "NAME@baseline", not warm-run), and
@@ -79,7 +82,12 @@ def build(work):
                 z.extract(name, floor_classes)
     floor = work / "floor.jar"
     run(["jar", "cf", str(floor), "-C", str(floor_classes), "."])
-    return driver, floor
+    # The SDK's floor: one S3 read through the functions jar's own SDK classes, nothing else.
+    sdk_classes = work / "sdk-floor"
+    sdk_classes.mkdir()
+    run(["javac", "--release", "17", "-cp", str(JAR), "-d", str(sdk_classes),
+         str(src / "SdkReadHandler.java")])
+    return driver, floor, sdk_classes
 
 
 def hello_go_zip():
@@ -204,7 +212,7 @@ def main():
     work = Path(tempfile.mkdtemp(prefix="slipway-cold-"))
     moto = None
     try:
-        driver, floor = build(work)
+        driver, floor, sdk_floor = build(work)
         moto = Moto(work)
         s3 = moto.client("s3")
         s3.create_bucket(Bucket=BUCKET)
@@ -219,7 +227,8 @@ def main():
                    # its upload is admitted and its build started (not refused at admission)
                    SLIPWAY_SERVICES=(ROOT / "examples/services.json").read_text())
         env.pop("JAVA_TOOL_OPTIONS", None)
-        configs = [("EmptyHandler", f"{floor}:{driver}", "EmptyHandler")]
+        configs = [("EmptyHandler", f"{floor}:{driver}", "EmptyHandler"),
+                   ("SdkReadHandler", f"{sdk_floor}:{JAR}:{driver}", "SdkReadHandler")]
         configs += [(h, f"{JAR}:{driver}", f"dev.slipway.handler.{h}") for h, _ in HANDLERS]
         if BASELINE_JAR:
             configs += [(f"{h}@baseline", f"{BASELINE_JAR}:{driver}", f"dev.slipway.handler.{h}")
@@ -286,7 +295,9 @@ def warm_runs(moto, codebuild, work, archive, configs, env):
     out = {}
     for name in ["SourceUploadedHandler", "BuildStateHandler"] + [
             n for n, _, _ in configs
-            if n not in ("SourceUploadedHandler", "BuildStateHandler") and "@" not in n]:
+            # the SDK's floor builds its client per event: it has no warm cost to show
+            if n not in ("SourceUploadedHandler", "BuildStateHandler", "SdkReadHandler")
+            and "@" not in n]:
         if name == "BuildStateHandler":
             bs_dir = work / "warm-BuildStateHandler"
             bs_dir.mkdir()
