@@ -87,7 +87,9 @@ def build(work):
     sdk_classes.mkdir()
     run(["javac", "--release", "17", "-cp", str(JAR), "-d", str(sdk_classes),
          str(src / "SdkReadHandler.java")])
-    return driver, floor, sdk_classes
+    sdk_floor = work / "sdk-floor.jar"  # a jar: AppCDS takes no class directories on the path
+    run(["jar", "cf", str(sdk_floor), "-C", str(sdk_classes), "."])
+    return driver, floor, sdk_floor
 
 
 def hello_go_zip():
