@@ -18,7 +18,9 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.DefaultRetryStrategy;
 import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
 import software.amazon.awssdk.services.codebuild.CodeBuildClient;
+import software.amazon.awssdk.services.codebuild.model.ArtifactPackaging;
 import software.amazon.awssdk.services.codebuild.model.ArtifactsType;
+import software.amazon.awssdk.services.codebuild.model.EnvironmentVariableType;
 import software.amazon.awssdk.services.codebuild.model.SourceType;
 import software.amazon.awssdk.services.ecr.EcrClient;
 import software.amazon.awssdk.services.ecs.EcsClient;
@@ -159,8 +161,9 @@ public final class AwsClients implements AutoCloseable {
     String name = "slipway-priming";
     List<Runnable> calls =
         List.of(
-            // S3: the ledger's conditional writes with their token, heads, listings (its read is
-            // primed for real, with TLS, by Pipeline#prime)
+            // S3: the ledger's conditional writes with their token; reads answered with an object
+            // (the ledger's as bytes, an upload's as a stream: Pipeline#prime's real read is a 404,
+            // which primes TLS and the error's parsing, not a found object's); heads; listings
             () ->
                 s3().putObject(
                         r ->
@@ -171,6 +174,15 @@ public final class AwsClients implements AutoCloseable {
                                 .metadata(Map.of(S3Ledger.WRITE_TOKEN, name))
                                 .overrideConfiguration(here),
                         RequestBody.fromString("{}")),
+            () -> s3().getObjectAsBytes(r -> r.bucket(name).key(name).overrideConfiguration(here)),
+            () -> {
+              try (var in =
+                  s3().getObject(r -> r.bucket(name).key(name).overrideConfiguration(here))) {
+                in.readAllBytes();
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            },
             () -> s3().headObject(r -> r.bucket(name).key(name).overrideConfiguration(here)),
             () ->
                 s3().listObjectVersions(
@@ -188,8 +200,16 @@ public final class AwsClients implements AutoCloseable {
                                 .idempotencyToken(name)
                                 .sourceTypeOverride(SourceType.S3)
                                 .sourceLocationOverride(name + "/" + name)
-                                .artifactsOverride(a -> a.type(ArtifactsType.S3).location(name))
-                                .environmentVariablesOverride(e -> e.name(name).value(name))
+                                .artifactsOverride(
+                                    a ->
+                                        a.type(ArtifactsType.S3)
+                                            .location(name)
+                                            .packaging(ArtifactPackaging.ZIP))
+                                .environmentVariablesOverride(
+                                    e ->
+                                        e.name(name)
+                                            .value(name)
+                                            .type(EnvironmentVariableType.PLAINTEXT))
                                 .overrideConfiguration(here)),
             () -> codeBuild().batchGetBuilds(r -> r.ids(name + ":0").overrideConfiguration(here)),
             () -> codeBuild().stopBuild(r -> r.id(name + ":0").overrideConfiguration(here)),
@@ -239,7 +259,13 @@ public final class AwsClients implements AutoCloseable {
                 events()
                     .putEvents(
                         r ->
-                            r.entries(e -> e.source(name).detailType(name).detail("{}"))
+                            r.entries(
+                                    e ->
+                                        e.eventBusName(name)
+                                            .source(name)
+                                            .detailType(name)
+                                            .resources(List.of())
+                                            .detail("{}"))
                                 .overrideConfiguration(here)),
             () -> cloudWatch().describeAlarms(r -> r.alarmNames(name).overrideConfiguration(here)),
             () ->

@@ -1,15 +1,20 @@
 package dev.slipway.aws;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.http.AbortableInputStream;
 import software.amazon.awssdk.http.ExecutableHttpRequest;
 import software.amazon.awssdk.http.HttpExecuteRequest;
 import software.amazon.awssdk.http.HttpExecuteResponse;
 import software.amazon.awssdk.http.SdkHttpClient;
+import software.amazon.awssdk.http.SdkHttpMethod;
 import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.http.SdkHttpResponse;
 
@@ -44,8 +49,15 @@ final class PrimingHttpClient implements SdkHttpClient {
     Answer answer = answer(http);
     return new ExecutableHttpRequest() {
       @Override
-      public HttpExecuteResponse call() {
+      public HttpExecuteResponse call() throws IOException {
         answered.incrementAndGet();
+        // the body read as a connection would send it: its signing, chunking and checksum
+        // (S3's PUTs) happen as it is read
+        if (request.contentStreamProvider().isPresent()) {
+          try (InputStream body = request.contentStreamProvider().get().newStream()) {
+            body.transferTo(OutputStream.nullOutputStream());
+          }
+        }
         SdkHttpResponse.Builder response =
             SdkHttpResponse.builder()
                 .statusCode(answer.status())
@@ -99,14 +111,17 @@ final class PrimingHttpClient implements SdkHttpClient {
   /**
    * What a protocol's parser takes for a success: for the JSON protocols (CodeBuild, ECR, ECS,
    * EventBridge, SQS) one of {@link #JSON_ANSWERS}, or {@code {}}; for S3, an empty listing or an
-   * object with an ETag; for the query protocol (CloudWatch) an error document, which primes its
-   * error parser (the priming call ignores the exception).
+   * object with its ETag, date and version; for the query protocol (CloudWatch) an error document,
+   * which primes its error parser (the priming call ignores the exception).
    */
   private static Answer answer(SdkHttpRequest http) {
     String type = http.firstMatchingHeader("Content-Type").orElse("");
-    if (type.contains("json")) {
-      String target = http.firstMatchingHeader("X-Amz-Target").orElse("");
-      return new Answer(200, Map.of("Content-Type", type), JSON_ANSWERS.getOrDefault(target, "{}"));
+    // the JSON protocols name their operation in X-Amz-Target; the content type alone would take
+    // S3's PUT of a JSON object (the ledger's records) for one of them
+    Optional<String> target = http.firstMatchingHeader("X-Amz-Target");
+    if (target.isPresent()) {
+      return new Answer(
+          200, Map.of("Content-Type", type), JSON_ANSWERS.getOrDefault(target.get(), "{}"));
     }
     if (type.contains("x-www-form-urlencoded")) {
       return new Answer(
@@ -122,7 +137,22 @@ final class PrimingHttpClient implements SdkHttpClient {
     if (query.containsKey("list-type")) {
       return new Answer(200, Map.of("Content-Type", "application/xml"), "<ListBucketResult/>");
     }
-    return new Answer(200, Map.of("ETag", "\"slipway-priming\""), new byte[0]);
+    if (http.method() != SdkHttpMethod.GET) {
+      // a write's answer, or a HEAD's: no body
+      return new Answer(
+          200,
+          Map.of("ETag", "\"slipway-priming\"", "x-amz-version-id", "slipway-priming"),
+          new byte[0]);
+    }
+    // an object as S3 describes one: its date and version are parsed as a ledger read's are
+    return new Answer(
+        200,
+        Map.of(
+            "ETag", "\"slipway-priming\"",
+            "Last-Modified", "Thu, 01 Jan 2026 00:00:00 GMT",
+            "x-amz-version-id", "slipway-priming",
+            "Content-Type", "application/json"),
+        "{}");
   }
 
   /** How many priming calls were answered here. */

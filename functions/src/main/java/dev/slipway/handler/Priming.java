@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
@@ -66,7 +67,8 @@ final class Priming {
     ByteArrayOutputStream zip = new ByteArrayOutputStream();
     try (ZipOutputStream out = new ZipOutputStream(zip)) {
       put(out, "go.mod", "module example.com/" + SERVICE + "\n\ngo 1.22\n");
-      put(out, "main.go", "package main\n\nfunc main() {}\n");
+      // stored, not deflated: zips come both ways, and each is read by its own path
+      stored(out, "main.go", "package main\n\nfunc main() {}\n");
       put(
           out,
           "slipway.json",
@@ -83,6 +85,20 @@ final class Priming {
         "sources/" + SERVICE + "/priming.zip",
         SERVICE + "-000000000000",
         LocalDate.of(2026, 1, 1));
+  }
+
+  private static void stored(ZipOutputStream out, String name, String text) throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    CRC32 crc = new CRC32();
+    crc.update(bytes);
+    ZipEntry entry = new ZipEntry(name);
+    entry.setMethod(ZipEntry.STORED);
+    entry.setSize(bytes.length);
+    entry.setCompressedSize(bytes.length);
+    entry.setCrc(crc.getValue());
+    out.putNextEntry(entry);
+    out.write(bytes);
+    out.closeEntry();
   }
 
   private static void put(ZipOutputStream out, String name, String text) throws IOException {

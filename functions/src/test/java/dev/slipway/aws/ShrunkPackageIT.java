@@ -130,7 +130,7 @@ class ShrunkPackageIT extends PipelineEmulatorIT {
       String output = run("dev.slipway.handler." + handler, event, 0, List.of("prime")).output();
       assertThat(output)
           .as(handler)
-          .contains("primed: 18 client calls")
+          .contains("primed: 20 client calls")
           .doesNotContain("priming stopped");
     }
   }

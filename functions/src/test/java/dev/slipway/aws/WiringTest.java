@@ -63,7 +63,7 @@ class WiringTest {
     try (AwsClients aws = new AwsClients(env, AwsClients.EMULATOR_CREDENTIALS)) {
       Pipeline pipeline = Wiring.pipeline(env, Clock.systemUTC(), aws);
       // nothing listens at the endpoint: the ledger read fails, the priming does not
-      assertThat(pipeline.prime()).as("the clients' calls answered locally").isEqualTo(18);
+      assertThat(pipeline.prime()).as("the clients' calls answered locally").isEqualTo(20);
       assertThat(aws.built())
           .containsExactlyInAnyOrder(
               "s3", "codeBuild", "ecr", "ecs", "ecsOnce", "events", "cloudWatch", "sqs");
@@ -87,7 +87,7 @@ class WiringTest {
     Map<String, String> env = env();
     env.put("AWS_ENDPOINT_URL", "http://127.0.0.1:" + server.getAddress().getPort());
     try (AwsClients aws = new AwsClients(env, AwsClients.EMULATOR_CREDENTIALS)) {
-      assertThat(aws.prime()).as("calls answered without the network").isEqualTo(18);
+      assertThat(aws.prime()).as("calls answered without the network").isEqualTo(20);
       assertThat(aws.built())
           .containsExactlyInAnyOrder(
               "s3", "codeBuild", "ecr", "ecs", "ecsOnce", "events", "cloudWatch", "sqs");
@@ -110,13 +110,37 @@ class WiringTest {
                   .putEvents(r -> r.entries(e -> e.source("s")).overrideConfiguration(here))
                   .failedEntryCount())
           .isZero();
+      // a PUT's body is read as a connection would read it (its signing and checksum run as it
+      // is), to its end
+      byte[] body = "{\"release\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      java.util.concurrent.atomic.AtomicInteger read =
+          new java.util.concurrent.atomic.AtomicInteger();
       assertThat(
               aws.s3()
                   .putObject(
                       r -> r.bucket("b").key("k").overrideConfiguration(here),
-                      software.amazon.awssdk.core.sync.RequestBody.fromString("{}"))
+                      software.amazon.awssdk.core.sync.RequestBody.fromContentProvider(
+                          () ->
+                              new java.io.ByteArrayInputStream(body) {
+                                @Override
+                                public synchronized int read(byte[] b, int off, int len) {
+                                  int n = super.read(b, off, len);
+                                  read.addAndGet(Math.max(n, 0));
+                                  return n;
+                                }
+                              },
+                          body.length,
+                          "application/json"))
                   .eTag())
           .isEqualTo("\"slipway-priming\"");
+      assertThat(read).as("bytes of the PUT's body read").hasValue(body.length);
+      // a found object, as S3 describes one (its date and version parsed)
+      var found =
+          aws.s3().getObjectAsBytes(r -> r.bucket("b").key("k").overrideConfiguration(here));
+      assertThat(found.asUtf8String()).isEqualTo("{}");
+      assertThat(found.response().lastModified())
+          .isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00Z"));
+      assertThat(found.response().versionId()).isEqualTo("slipway-priming");
       assertThat(
               aws.s3()
                   .listObjectVersions(r -> r.bucket("b").overrideConfiguration(here))
