@@ -188,9 +188,9 @@ public final class AwsClients implements AutoCloseable {
                 s3().listObjectVersions(
                         r -> r.bucket(name).prefix(name).maxKeys(1).overrideConfiguration(here)),
             () ->
-                s3().listObjectsV2(
-                        r ->
-                            r.bucket(name).prefix(name).delimiter("/").overrideConfiguration(here)),
+                s3().listObjectsV2Paginator(
+                        r -> r.bucket(name).prefix(name).delimiter("/").overrideConfiguration(here))
+                    .forEach(page -> {}),
             // CodeBuild: a build started with its overrides, looked up, stopped
             () ->
                 codeBuild()

@@ -108,11 +108,17 @@ final class PrimingHttpClient implements SdkHttpClient {
           "CodeBuild_20161006.StopBuild", "{\"build\":" + BUILD + "}",
           "AWSEvents.PutEvents", "{\"FailedEntryCount\":0,\"Entries\":[{\"EventId\":\"0\"}]}");
 
+  /** An object's fields as S3's listings give them. */
+  private static final String OBJECT =
+      "<Key>slipway-priming</Key><LastModified>2026-01-01T00:00:00.000Z</LastModified>"
+          + "<ETag>&quot;slipway-priming&quot;</ETag><Size>2</Size>"
+          + "<StorageClass>STANDARD</StorageClass>";
+
   /**
    * What a protocol's parser takes for a success: for the JSON protocols (CodeBuild, ECR, ECS,
-   * EventBridge, SQS) one of {@link #JSON_ANSWERS}, or {@code {}}; for S3, an empty listing or an
-   * object with its ETag, date and version; for the query protocol (CloudWatch) an error document,
-   * which primes its error parser (the priming call ignores the exception).
+   * EventBridge, SQS) one of {@link #JSON_ANSWERS}, or {@code {}}; for S3, a listing of one entry
+   * or an object with its ETag, date and version; for the query protocol (CloudWatch) an error
+   * document, which primes its error parser (the priming call ignores the exception).
    */
   private static Answer answer(SdkHttpRequest http) {
     String type = http.firstMatchingHeader("Content-Type").orElse("");
@@ -131,11 +137,26 @@ final class PrimingHttpClient implements SdkHttpClient {
               + "<Message>answered locally: a priming call</Message></Error></ErrorResponse>");
     }
     Map<String, List<String>> query = http.rawQueryParameters();
+    // listings of one entry each, so an entry's model is loaded as a real page's is
     if (query.containsKey("versions")) {
-      return new Answer(200, Map.of("Content-Type", "application/xml"), "<ListVersionsResult/>");
+      return new Answer(
+          200,
+          Map.of("Content-Type", "application/xml"),
+          "<ListVersionsResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+              + "<IsTruncated>false</IsTruncated><Version>"
+              + OBJECT
+              + "<VersionId>slipway-priming</VersionId><IsLatest>true</IsLatest></Version>"
+              + "</ListVersionsResult>");
     }
     if (query.containsKey("list-type")) {
-      return new Answer(200, Map.of("Content-Type", "application/xml"), "<ListBucketResult/>");
+      return new Answer(
+          200,
+          Map.of("Content-Type", "application/xml"),
+          "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\">"
+              + "<IsTruncated>false</IsTruncated><Contents>"
+              + OBJECT
+              + "</Contents><CommonPrefixes><Prefix>slipway-priming/</Prefix></CommonPrefixes>"
+              + "</ListBucketResult>");
     }
     if (http.method() != SdkHttpMethod.GET) {
       // a write's answer, or a HEAD's: no body

@@ -141,11 +141,18 @@ class WiringTest {
       assertThat(found.response().lastModified())
           .isEqualTo(java.time.Instant.parse("2026-01-01T00:00:00Z"));
       assertThat(found.response().versionId()).isEqualTo("slipway-priming");
+      // listings of one entry, whose model a real page loads
       assertThat(
               aws.s3()
                   .listObjectVersions(r -> r.bucket("b").overrideConfiguration(here))
                   .versions())
-          .isEmpty();
+          .singleElement()
+          .satisfies(v -> assertThat(v.lastModified()).isNotNull());
+      var listed = aws.s3().listObjectsV2(r -> r.bucket("b").overrideConfiguration(here));
+      assertThat(listed.contents())
+          .singleElement()
+          .satisfies(o -> assertThat(o.size()).isEqualTo(2));
+      assertThat(listed.commonPrefixes()).singleElement();
       assertThat(received).hasValue(0);
 
       // the same client's calls without the mark go out as before
