@@ -68,7 +68,7 @@ final class Priming {
     try (ZipOutputStream out = new ZipOutputStream(zip)) {
       put(out, "go.mod", "module example.com/" + SERVICE + "\n\ngo 1.22\n");
       // stored, not deflated: zips come both ways, and each is read by its own path
-      stored(out, "main.go", "package main\n\nfunc main() {}\n");
+      put(out, "main.go", "package main\n\nfunc main() {}\n", true);
       put(
           out,
           "slipway.json",
@@ -87,23 +87,25 @@ final class Priming {
         LocalDate.of(2026, 1, 1));
   }
 
-  private static void stored(ZipOutputStream out, String name, String text) throws IOException {
-    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-    CRC32 crc = new CRC32();
-    crc.update(bytes);
-    ZipEntry entry = new ZipEntry(name);
-    entry.setMethod(ZipEntry.STORED);
-    entry.setSize(bytes.length);
-    entry.setCompressedSize(bytes.length);
-    entry.setCrc(crc.getValue());
-    out.putNextEntry(entry);
-    out.write(bytes);
-    out.closeEntry();
+  private static void put(ZipOutputStream out, String name, String text) throws IOException {
+    put(out, name, text, false);
   }
 
-  private static void put(ZipOutputStream out, String name, String text) throws IOException {
-    out.putNextEntry(new ZipEntry(name));
-    out.write(text.getBytes(StandardCharsets.UTF_8));
+  /** An entry deflated, or stored as it is (a stored entry names its size and CRC first). */
+  private static void put(ZipOutputStream out, String name, String text, boolean stored)
+      throws IOException {
+    byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    ZipEntry entry = new ZipEntry(name);
+    if (stored) {
+      CRC32 crc = new CRC32();
+      crc.update(bytes);
+      entry.setMethod(ZipEntry.STORED);
+      entry.setSize(bytes.length);
+      entry.setCompressedSize(bytes.length);
+      entry.setCrc(crc.getValue());
+    }
+    out.putNextEntry(entry);
+    out.write(bytes);
     out.closeEntry();
   }
 }
